@@ -1,0 +1,1 @@
+"""fakeclaude: the Claude Messages API, offline."""

@@ -1,0 +1,243 @@
+"""The error classes of the official SDK, with the same hierarchy and attributes.
+
+    AnthropicError
+    └── APIError                      message, request, body
+        ├── APIConnectionError        "Connection error."
+        │   └── APITimeoutError
+        ├── APIResponseValidationError
+        └── APIStatusError            status_code, response, request_id, type, api_message, error_code
+            ├── BadRequestError (400)         ├── RateLimitError (429)
+            ├── AuthenticationError (401)     ├── RequestHeaderFieldsTooLargeError (431)
+            ├── PaymentRequiredError (402)    ├── ClientClosedRequestError (499)
+            ├── PermissionDeniedError (403)   └── InternalServerError (>= 500)
+            ├── NotFoundError (404)               ├── HTTPNotImplementedError (501)
+            ├── RequestTimeoutError (408)         ├── ServiceUnavailableError (503)
+            ├── ConflictError (409)               ├── GatewayTimeoutError (504)
+            ├── PreconditionFailedError (412)     └── OverloadedError (529)
+            ├── ContentTooLargeError (413)
+            └── UnprocessableEntityError (422)
+
+``make_status_error`` is the one place a status code becomes a class.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx2
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AnthropicError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientClosedRequestError",
+    "ConflictError",
+    "ContentTooLargeError",
+    "DeadlineExceededError",
+    "GatewayTimeoutError",
+    "HTTPNotImplementedError",
+    "InternalServerError",
+    "NotFoundError",
+    "OverloadedError",
+    "PaymentRequiredError",
+    "PermissionDeniedError",
+    "PreconditionFailedError",
+    "RateLimitError",
+    "RequestHeaderFieldsTooLargeError",
+    "RequestTimeoutError",
+    "RequestTooLargeError",
+    "ServiceUnavailableError",
+    "UnprocessableEntityError",
+    "make_status_error",
+]
+
+
+class AnthropicError(Exception):
+    pass
+
+
+class APIError(AnthropicError):
+    message: str
+    request: httpx2.Request
+    body: object | None
+
+    def __init__(self, message: str, request: httpx2.Request, *, body: object | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+        self.body = body
+
+
+class APIResponseValidationError(APIError):
+    def __init__(self, response: httpx2.Response, body: object | None, *, message: str | None = None) -> None:
+        super().__init__(message or "Data returned by API invalid for expected schema.", response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+
+
+def _error_field(body: object, key: str) -> Any:
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict):
+            return error.get(key)
+    return None
+
+
+class APIStatusError(APIError):
+    """An HTTP error answer (4xx/5xx), or an ``error`` event inside a 200 stream."""
+
+    response: httpx2.Response
+    status_code: int
+    request_id: str | None
+
+    def __init__(self, message: str, *, response: httpx2.Response, body: object | None) -> None:
+        super().__init__(message, response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+        self.request_id = response.headers.get("request-id")
+        self.workspace_id: str | None = response.headers.get("anthropic-workspace-id")
+        message_value = _error_field(body, "message")
+        self.api_message: str | None = message_value if isinstance(message_value, str) else None
+        type_value = _error_field(body, "type")
+        self.type: str | None = type_value if isinstance(type_value, str) else None
+        details = _error_field(body, "details")
+        self.details: dict[str, Any] | None = details if isinstance(details, dict) else None
+        code = self.details.get("error_code") if self.details else None
+        self.error_code: str | None = code if isinstance(code, str) else None
+
+
+class APIConnectionError(APIError):
+    def __init__(self, *, message: str = "Connection error.", request: httpx2.Request) -> None:
+        super().__init__(message, request, body=None)
+
+
+class APITimeoutError(APIConnectionError):
+    def __init__(self, request: httpx2.Request) -> None:
+        super().__init__(message="Request timed out or interrupted.", request=request)
+
+
+class BadRequestError(APIStatusError):
+    pass
+
+
+class AuthenticationError(APIStatusError):
+    pass
+
+
+class PaymentRequiredError(APIStatusError):
+    pass
+
+
+class PermissionDeniedError(APIStatusError):
+    pass
+
+
+class NotFoundError(APIStatusError):
+    pass
+
+
+class RequestTimeoutError(APIStatusError):
+    pass
+
+
+class ConflictError(APIStatusError):
+    pass
+
+
+class PreconditionFailedError(APIStatusError):
+    pass
+
+
+class ContentTooLargeError(APIStatusError):
+    pass
+
+
+RequestTooLargeError = ContentTooLargeError
+
+
+class UnprocessableEntityError(APIStatusError):
+    pass
+
+
+class RateLimitError(APIStatusError):
+    pass
+
+
+class RequestHeaderFieldsTooLargeError(APIStatusError):
+    pass
+
+
+class ClientClosedRequestError(APIStatusError):
+    pass
+
+
+class InternalServerError(APIStatusError):
+    pass
+
+
+class HTTPNotImplementedError(InternalServerError):
+    pass
+
+
+class ServiceUnavailableError(InternalServerError):
+    pass
+
+
+class GatewayTimeoutError(InternalServerError):
+    pass
+
+
+DeadlineExceededError = GatewayTimeoutError
+
+
+class OverloadedError(InternalServerError):
+    pass
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    402: PaymentRequiredError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    408: RequestTimeoutError,
+    409: ConflictError,
+    412: PreconditionFailedError,
+    413: ContentTooLargeError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+    431: RequestHeaderFieldsTooLargeError,
+    499: ClientClosedRequestError,
+    501: HTTPNotImplementedError,
+    503: ServiceUnavailableError,
+    504: GatewayTimeoutError,
+    529: OverloadedError,
+}
+
+
+def decode_error_body(response: httpx2.Response) -> object | None:
+    """The parsed JSON body of an error answer, or its text when it is not JSON (None when empty)."""
+    text = response.text
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def make_status_error(response: httpx2.Response, body: object | None, *, message: str | None = None) -> APIStatusError:
+    """The exception for an error answer: the class by status code, the SDK's message text."""
+    status = response.status_code
+    if message is None:
+        message = f"Error code: {status} - {body}"
+    cls = _BY_STATUS.get(status)
+    if cls is None:
+        cls = InternalServerError if status >= 500 else APIStatusError
+    return cls(message, response=response, body=body)
