@@ -11,13 +11,15 @@ import json
 from typing import Any
 
 import pydantic
-from pydantic import ConfigDict
+from pydantic import ConfigDict, PrivateAttr
 
 __all__ = ["BaseModel"]
 
 
 class BaseModel(pydantic.BaseModel):
     model_config = ConfigDict(extra="allow", defer_build=True, populate_by_name=True)
+
+    _request_id: str | None = PrivateAttr(default=None)
 
     def to_dict(self, *, exclude_unset: bool = True, exclude_none: bool = False) -> dict[str, Any]:
         """The JSON-compatible dict of this object, as it came over the wire (unset fields left out)."""

@@ -1,0 +1,112 @@
+"""``Anthropic``: the synchronous client."""
+
+from __future__ import annotations
+
+import time
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx2
+
+from ._base import BaseClient, Parser
+from ._options import RequestOptions
+from ._response import RAW_MODE, APIResponse
+from ._retry import retry_delay, should_retry_status
+
+if TYPE_CHECKING:
+    from .resources.messages import Messages
+    from .resources.models import Models
+
+__all__ = ["Anthropic"]
+
+T = TypeVar("T")
+
+
+class Anthropic(BaseClient[httpx2.Client]):
+    """A Messages API client with the official SDK's surface, on ``httpx2``."""
+
+    _http_class = httpx2.Client
+
+    @cached_property
+    def messages(self) -> Messages:
+        from .resources.messages import Messages
+
+        return Messages(self)
+
+    @cached_property
+    def models(self) -> Models:
+        from .resources.models import Models
+
+        return Models(self)
+
+    @cached_property
+    def with_raw_response(self) -> AnthropicWithRawResponse:
+        return AnthropicWithRawResponse(self)
+
+    # ----- lifecycle ------------------------------------------------------------------------------
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    def __enter__(self) -> Anthropic:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    # ----- requests -------------------------------------------------------------------------------
+    def _send(self, options: RequestOptions) -> tuple[httpx2.Response, int]:
+        """One call with the SDK's retry policy: the successful response and the retries it took."""
+        max_retries = self._max_retries(options)
+        retries_taken = 0
+        url = self._build_url(options.path)
+        while True:
+            request = self._http.build_request(options.method, url, **self._request_kwargs(options, retries_taken))
+            try:
+                response = self._http.send(request, stream=options.stream)
+            except Exception as exc:
+                if retries_taken >= max_retries:
+                    raise self._connection_error(request, exc) from exc
+                delay = retry_delay(retries_taken, None)
+            else:
+                if response.is_success:
+                    return response, retries_taken
+                if retries_taken >= max_retries or not should_retry_status(response.status_code, response.headers):
+                    response.read()
+                    raise self._make_status_error(response)
+                response.close()
+                delay = retry_delay(retries_taken, response.headers)
+            time.sleep(delay)
+            retries_taken += 1
+
+    def request(self, options: RequestOptions, parser: Parser[T]) -> T:
+        """Send ``options`` and parse the answer (or, under ``with_raw_response``, return it raw)."""
+        response, retries_taken = self._send(options)
+        if RAW_MODE.get():
+            return APIResponse(  # type: ignore[return-value]
+                raw=response, client=self, parser=parser, retries_taken=retries_taken, stream=options.stream
+            )
+        if options.stream:
+            return parser(response)
+        return self._parse(response, parser)
+
+
+class AnthropicWithRawResponse:
+    def __init__(self, client: Anthropic) -> None:
+        self._client = client
+
+    @cached_property
+    def messages(self) -> Any:
+        from .resources.messages import MessagesWithRawResponse
+
+        return MessagesWithRawResponse(self._client.messages)
+
+    @cached_property
+    def models(self) -> Any:
+        from .resources.models import ModelsWithRawResponse
+
+        return ModelsWithRawResponse(self._client.models)

@@ -1,0 +1,76 @@
+"""What every resource method shares: turning keyword arguments into ``RequestOptions``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any, TypedDict, TypeVar
+
+import httpx2
+import pydantic
+
+from .._options import NOT_GIVEN, NotGiven, Omit, RequestOptions, Timeout
+
+__all__ = ["RequestExtras", "json_parser", "make_options", "strip_not_given"]
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+
+class RequestExtras(TypedDict, total=False):
+    """Per-call options every method accepts, as in the official SDK."""
+
+    extra_headers: Mapping[str, str | Omit] | None
+    extra_query: Mapping[str, object] | None
+    extra_body: Mapping[str, object] | None
+    timeout: Timeout | NotGiven
+
+
+_EXTRA_KEYS = frozenset(RequestExtras.__annotations__)
+
+
+def strip_not_given(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if not isinstance(v, NotGiven)}
+
+
+def make_options(
+    method: str,
+    path: str,
+    kwargs: Mapping[str, Any],
+    *,
+    body_keys: bool = False,
+    params: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    stream: bool = False,
+) -> RequestOptions:
+    """Options for one call: the JSON body (when ``body_keys``) is every non-extra keyword argument."""
+    body: dict[str, Any] | None = None
+    if body_keys:
+        body = {k: v for k, v in kwargs.items() if k not in _EXTRA_KEYS and not isinstance(v, NotGiven)}
+        extra_body = kwargs.get("extra_body")
+        if extra_body:
+            body.update(extra_body)
+    merged_headers: dict[str, str | Omit] = dict(headers or {})
+    if kwargs.get("extra_headers"):
+        merged_headers.update(kwargs["extra_headers"])
+    query = strip_not_given(params or {})
+    if kwargs.get("extra_query"):
+        query.update(kwargs["extra_query"])
+    return RequestOptions(
+        method,
+        path,
+        json=body,
+        params=query,
+        headers=merged_headers,
+        timeout=kwargs.get("timeout", NOT_GIVEN),
+        stream=stream,
+    )
+
+
+@cache
+def json_parser(cls: type[M]) -> Callable[[httpx2.Response], M]:
+    """A parser validating the whole answer body as ``cls`` in one pass."""
+
+    def parse(response: httpx2.Response) -> M:
+        return cls.model_validate_json(response.content)
+
+    return parse

@@ -1,0 +1,138 @@
+"""``client.messages.batches``: create, retrieve, list, cancel, delete and stream the results of batches."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import httpx2
+from typing_extensions import Unpack
+
+from ..._exceptions import AnthropicError
+from ...streaming import aiter_jsonl, iter_jsonl
+from ...types import DeletedMessageBatch, MessageBatch, MessageBatchIndividualResponse
+from ...types.params import Request
+from .._options import NOT_GIVEN, NotGiven, RequestOptions
+from .._pagination import AsyncPage, AsyncPaginator, SyncPage, page_parser
+from ._common import RequestExtras, json_parser, make_options
+
+if TYPE_CHECKING:
+    from .._async import AsyncAnthropic
+    from .._sync import Anthropic
+
+__all__ = ["AsyncBatches", "Batches"]
+
+_PATH = "v1/messages/batches"
+_batch = json_parser(MessageBatch)
+_deleted = json_parser(DeletedMessageBatch)
+
+
+def _batch_path(batch_id: str, suffix: str = "") -> str:
+    if not batch_id:
+        raise ValueError(f"Expected a non-empty value for `message_batch_id` but received {batch_id!r}")
+    return f"{_PATH}/{batch_id}{suffix}"
+
+
+def _list_params(after_id: str | NotGiven, before_id: str | NotGiven, limit: int | NotGiven) -> dict[str, Any]:
+    return {"after_id": after_id, "before_id": before_id, "limit": limit}
+
+
+def _results_options(batch: MessageBatch, extras: RequestExtras) -> RequestOptions:
+    if not batch.results_url:
+        raise AnthropicError(
+            f"No `results_url` for the given batch; Has it finished processing? {batch.processing_status}"
+        )
+    return make_options("GET", batch.results_url, extras, headers={"Accept": "application/binary"}, stream=True)
+
+
+def _results(response: httpx2.Response) -> Iterator[MessageBatchIndividualResponse]:
+    for line in iter_jsonl(response):
+        yield MessageBatchIndividualResponse.model_validate(line)
+
+
+async def _aresults(response: httpx2.Response) -> AsyncIterator[MessageBatchIndividualResponse]:
+    async for line in aiter_jsonl(response):
+        yield MessageBatchIndividualResponse.model_validate(line)
+
+
+class Batches:
+    def __init__(self, client: Anthropic) -> None:
+        self._client = client
+
+    def create(self, *, requests: Iterable[Request], **extras: Unpack[RequestExtras]) -> MessageBatch:
+        """Queue many Messages requests at once; each names itself with a unique ``custom_id``."""
+        options = make_options("POST", _PATH, {"requests": list(requests), **extras}, body_keys=True)
+        return self._client.request(options, _batch)
+
+    def retrieve(self, message_batch_id: str, **extras: Unpack[RequestExtras]) -> MessageBatch:
+        return self._client.request(make_options("GET", _batch_path(message_batch_id), extras), _batch)
+
+    def list(
+        self,
+        *,
+        after_id: str | NotGiven = NOT_GIVEN,
+        before_id: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        **extras: Unpack[RequestExtras],
+    ) -> SyncPage[MessageBatch]:
+        """Batches, most recent first; iterating the page walks every page."""
+        return self._page(_list_params(after_id, before_id, limit), extras)
+
+    def _page(self, params: dict[str, Any], extras: RequestExtras) -> SyncPage[MessageBatch]:
+        options = make_options("GET", _PATH, extras, params=params)
+        kwargs = page_parser(MessageBatch.model_validate, options.params)
+        return self._client.request(options, lambda r: SyncPage(fetch=lambda p: self._page(p, extras), **kwargs(r)))
+
+    def cancel(self, message_batch_id: str, **extras: Unpack[RequestExtras]) -> MessageBatch:
+        return self._client.request(make_options("POST", _batch_path(message_batch_id, "/cancel"), extras), _batch)
+
+    def delete(self, message_batch_id: str, **extras: Unpack[RequestExtras]) -> DeletedMessageBatch:
+        return self._client.request(make_options("DELETE", _batch_path(message_batch_id), extras), _deleted)
+
+    def results(self, message_batch_id: str, **extras: Unpack[RequestExtras]) -> Iterator[MessageBatchIndividualResponse]:
+        """The results of an ended batch, one typed line at a time (fetched from its ``results_url``)."""
+        batch = self.retrieve(message_batch_id, **extras)
+        return self._client.request(_results_options(batch, extras), _results)
+
+
+class AsyncBatches:
+    def __init__(self, client: AsyncAnthropic) -> None:
+        self._client = client
+
+    async def create(self, *, requests: Iterable[Request], **extras: Unpack[RequestExtras]) -> MessageBatch:
+        """Queue many Messages requests at once; each names itself with a unique ``custom_id``."""
+        options = make_options("POST", _PATH, {"requests": list(requests), **extras}, body_keys=True)
+        return await self._client.request(options, _batch)
+
+    async def retrieve(self, message_batch_id: str, **extras: Unpack[RequestExtras]) -> MessageBatch:
+        return await self._client.request(make_options("GET", _batch_path(message_batch_id), extras), _batch)
+
+    def list(
+        self,
+        *,
+        after_id: str | NotGiven = NOT_GIVEN,
+        before_id: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        **extras: Unpack[RequestExtras],
+    ) -> AsyncPaginator[MessageBatch]:
+        params = _list_params(after_id, before_id, limit)
+        return AsyncPaginator(lambda: self._page(params, extras))
+
+    async def _page(self, params: dict[str, Any], extras: RequestExtras) -> AsyncPage[MessageBatch]:
+        options = make_options("GET", _PATH, extras, params=params)
+        kwargs = page_parser(MessageBatch.model_validate, options.params)
+        return await self._client.request(
+            options, lambda r: AsyncPage(fetch=lambda p: self._page(p, extras), **kwargs(r))
+        )
+
+    async def cancel(self, message_batch_id: str, **extras: Unpack[RequestExtras]) -> MessageBatch:
+        return await self._client.request(make_options("POST", _batch_path(message_batch_id, "/cancel"), extras), _batch)
+
+    async def delete(self, message_batch_id: str, **extras: Unpack[RequestExtras]) -> DeletedMessageBatch:
+        return await self._client.request(make_options("DELETE", _batch_path(message_batch_id), extras), _deleted)
+
+    async def results(
+        self, message_batch_id: str, **extras: Unpack[RequestExtras]
+    ) -> AsyncIterator[MessageBatchIndividualResponse]:
+        batch = await self.retrieve(message_batch_id, **extras)
+        return await self._client.request(_results_options(batch, extras), _aresults)

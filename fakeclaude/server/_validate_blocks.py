@@ -1,0 +1,215 @@
+"""Schema of request content blocks (``messages[].content``, ``system``, ``tool_result.content``).
+
+Strictly checked (unknown fields refused): ``text``, ``image``, ``document``, ``search_result``,
+``tool_use``, ``tool_result``, ``thinking``, ``redacted_thinking``. Blocks that clients echo back from
+server-tool responses (``server_tool_use``, ``mcp_tool_use``, every ``*_tool_result``,
+``container_upload``, ``compaction``, ``tool_reference``, ``tool_addition``) are checked for their ids
+only: their shapes change within a version, and the API accepts the response objects as sent.
+
+Checks of the bytes of images and PDFs are not done here: they are queued on the :class:`Walk` and run
+by the semantic pass, after the whole body passed the schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fakeclaude.server._validate_base import (
+    MSG_SHAPE,
+    Ctx,
+    check_bool,
+    check_cache_control,
+    check_fields,
+    check_list,
+    check_literal,
+    check_str,
+    fail,
+    tag_of,
+)
+
+__all__ = ["BLOCK_TAGS", "Walk", "check_blocks", "check_system"]
+
+_ECHO_RESULTS = (
+    "web_search_tool_result",
+    "web_fetch_tool_result",
+    "code_execution_tool_result",
+    "bash_code_execution_tool_result",
+    "text_editor_code_execution_tool_result",
+    "tool_search_tool_result",
+    "advisor_tool_result",
+    "mcp_tool_result",
+)
+BLOCK_TAGS: dict[str, object] = dict.fromkeys(
+    (
+        "text", "image", "document", "search_result", "tool_use", "tool_result", "thinking",
+        "redacted_thinking", "server_tool_use", "mcp_tool_use", *_ECHO_RESULTS, "container_upload",
+        "compaction",
+    )
+)  # fmt: skip
+_TOOL_RESULT_TAGS: dict[str, object] = dict.fromkeys(
+    ("text", "image", "search_result", "document", "tool_reference")
+)
+_SOURCE_CONTENT_TAGS: dict[str, object] = dict.fromkeys(("text", "image"))
+_SYSTEM_TAGS: dict[str, object] = dict.fromkeys(("text",))
+_SYSTEM_ROLE_TAGS: dict[str, object] = dict.fromkeys(("text", "tool_addition"))
+
+_F_TEXT = frozenset({"type", "text", "cache_control", "citations"})
+_F_IMAGE = frozenset({"type", "source", "cache_control"})
+_F_DOCUMENT = frozenset({"type", "source", "title", "context", "citations", "cache_control"})
+_F_SEARCH = frozenset({"type", "source", "title", "content", "citations", "cache_control"})
+_F_TOOL_USE = frozenset({"type", "id", "name", "input", "cache_control", "caller"})
+_F_TOOL_RESULT = frozenset({"type", "tool_use_id", "content", "is_error", "cache_control"})
+_F_THINKING = frozenset({"type", "thinking", "signature"})
+_F_REDACTED = frozenset({"type", "data"})
+_F_CITATIONS_CFG = frozenset({"enabled"})
+
+IMAGE_MEDIA_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
+_IMAGE_SOURCES: dict[str, object] = dict.fromkeys(("base64", "url", "file"))
+_DOC_SOURCES: dict[str, object] = dict.fromkeys(("base64", "url", "text", "content", "file"))
+_SRC_FIELDS = {
+    "base64": (frozenset({"type", "media_type", "data"}), ("media_type", "data")),
+    "url": (frozenset({"type", "url"}), ("url",)),
+    "file": (frozenset({"type", "file_id"}), ("file_id",)),
+    "text": (frozenset({"type", "media_type", "data"}), ("media_type", "data")),
+    "content": (frozenset({"type", "content"}), ("content",)),
+}
+
+
+@dataclass(slots=True)
+class Walk:
+    """What the schema walk leaves for the semantic pass."""
+
+    ctx: Ctx
+    breakpoints: int = 0
+    media: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (path, kind, source)
+
+    def cache(self, block: dict[str, Any], path: str) -> None:
+        if "cache_control" in block and check_cache_control(
+            self.ctx, block["cache_control"], f"{path}.cache_control"
+        ):
+            self.breakpoints += 1
+
+
+def check_system(w: Walk, v: object, path: str) -> None:
+    """Top-level ``system``: a string or a list of ``text`` blocks."""
+    if isinstance(v, str):
+        return
+    if not isinstance(v, list):
+        fail(w.ctx, path, "Input should be a valid list")
+    for j, b in enumerate(v):
+        _block(w, b, f"{path}.{j}", _SYSTEM_TAGS)
+
+
+def check_blocks(w: Walk, content: object, path: str, *, system_role: bool = False) -> None:
+    """A message's ``content``: a string, or a list of content blocks."""
+    if isinstance(content, str):
+        return
+    if not isinstance(content, list):
+        fail(w.ctx, path, "Input should be a valid list")
+    tags = _SYSTEM_ROLE_TAGS if system_role else BLOCK_TAGS
+    for j, b in enumerate(content):
+        _block(w, b, f"{path}.{j}", tags)
+
+
+def _block(w: Walk, b: object, path: str, tags: dict[str, object]) -> None:
+    ctx = w.ctx
+    tag = tag_of(ctx, b, path, tags)
+    assert isinstance(b, dict)
+    tp = f"{path}.{tag}"
+    if tag == "text":
+        check_fields(ctx, b, tp, _F_TEXT, ("text",))
+        check_str(ctx, b["text"], f"{tp}.text")
+        cit = b.get("citations")
+        if cit is not None:
+            for k, c in enumerate(check_list(ctx, cit, f"{tp}.citations")):
+                tag_of(ctx, c, f"{tp}.citations.{k}")
+    elif tag == "image":
+        check_fields(ctx, b, tp, _F_IMAGE, ("source",))
+        _source(w, b["source"], f"{tp}.source", _IMAGE_SOURCES, "image")
+    elif tag == "document":
+        check_fields(ctx, b, tp, _F_DOCUMENT, ("source",))
+        for name in ("title", "context"):
+            if b.get(name) is not None:
+                check_str(ctx, b[name], f"{tp}.{name}")
+        _citations_cfg(ctx, b.get("citations"), f"{tp}.citations")
+        _source(w, b["source"], f"{tp}.source", _DOC_SOURCES, "document")
+    elif tag == "search_result":
+        check_fields(ctx, b, tp, _F_SEARCH, ("source", "title", "content"))
+        check_str(ctx, b["source"], f"{tp}.source")
+        check_str(ctx, b["title"], f"{tp}.title")
+        for k, c in enumerate(check_list(ctx, b["content"], f"{tp}.content")):
+            _block(w, c, f"{tp}.content.{k}", _SYSTEM_TAGS)
+        _citations_cfg(ctx, b.get("citations"), f"{tp}.citations")
+    elif tag == "tool_use":
+        check_fields(ctx, b, tp, _F_TOOL_USE, ("id", "name", "input"))
+        check_str(ctx, b["id"], f"{tp}.id")
+        check_str(ctx, b["name"], f"{tp}.name")
+        if not isinstance(b["input"], dict):
+            fail(ctx, f"{tp}.input", "Input should be a valid dictionary")
+    elif tag == "tool_result":
+        check_fields(ctx, b, tp, _F_TOOL_RESULT, ("tool_use_id",))
+        check_str(ctx, b["tool_use_id"], f"{tp}.tool_use_id")
+        if b.get("is_error") is not None:
+            check_bool(ctx, b["is_error"], f"{tp}.is_error")
+        c = b.get("content")
+        if c is not None and not isinstance(c, str):
+            for k, x in enumerate(check_list(ctx, c, f"{tp}.content")):
+                _block(w, x, f"{tp}.content.{k}", _TOOL_RESULT_TAGS)
+    elif tag == "thinking":
+        check_fields(ctx, b, tp, _F_THINKING, ("thinking", "signature"))
+        check_str(ctx, b["thinking"], f"{tp}.thinking")
+        check_str(ctx, b["signature"], f"{tp}.signature")
+    elif tag == "redacted_thinking":
+        check_fields(ctx, b, tp, _F_REDACTED, ("data",))
+        check_str(ctx, b["data"], f"{tp}.data")
+    elif tag in ("server_tool_use", "mcp_tool_use"):
+        check_fields(ctx, b, tp, None, ("id", "name", "input"))
+        check_str(ctx, b["id"], f"{tp}.id")
+        check_str(ctx, b["name"], f"{tp}.name")
+    elif tag in _ECHO_RESULTS:
+        check_fields(ctx, b, tp, None, ("tool_use_id",))
+        check_str(ctx, b["tool_use_id"], f"{tp}.tool_use_id")
+    elif tag == "container_upload":
+        check_fields(ctx, b, tp, frozenset({"type", "file_id", "cache_control"}), ("file_id",))
+        check_str(ctx, b["file_id"], f"{tp}.file_id")
+    elif tag == "tool_reference":
+        check_fields(ctx, b, tp, frozenset({"type", "tool_name", "cache_control"}), ("tool_name",))
+        check_str(ctx, b["tool_name"], f"{tp}.tool_name")
+    elif tag == "tool_addition":
+        check_fields(ctx, b, tp, None, ("tool",))
+    # compaction and anything else in the tag list: shape left to the API's later versions.
+    w.cache(b, tp)
+
+
+def _citations_cfg(ctx: Ctx, v: object, path: str) -> None:
+    if v is None:
+        return
+    check_fields(ctx, v, path, _F_CITATIONS_CFG)
+    assert isinstance(v, dict)
+    if "enabled" in v:
+        check_bool(ctx, v["enabled"], f"{path}.enabled")
+
+
+def _source(w: Walk, v: object, path: str, tags: dict[str, object], kind: str) -> None:
+    ctx = w.ctx
+    if not isinstance(v, dict):
+        fail(ctx, path, MSG_SHAPE)
+    tag = tag_of(ctx, v, path, tags)
+    allowed, required = _SRC_FIELDS[tag]
+    tp = f"{path}.{tag}"
+    check_fields(ctx, v, tp, allowed, required)
+    for name in required:
+        if name != "content":
+            check_str(ctx, v[name], f"{tp}.{name}")
+    if tag == "base64":
+        media = ("application/pdf",) if kind == "document" else IMAGE_MEDIA_TYPES
+        check_literal(ctx, v["media_type"], f"{tp}.media_type", media)
+        w.media.append((tp, kind, v))
+    elif tag == "text":
+        check_literal(ctx, v["media_type"], f"{tp}.media_type", ("text/plain",))
+    elif tag == "content":
+        c = v["content"]
+        if not isinstance(c, str):
+            for k, x in enumerate(check_list(ctx, c, f"{tp}.content")):
+                _block(w, x, f"{tp}.content.{k}", _SOURCE_CONTENT_TAGS)

@@ -1,0 +1,167 @@
+"""``tools`` and ``tool_choice``: schema and the tool rules.
+
+Custom tools are checked field by field (``tools.<i>.custom.<field>``). Anthropic-defined tools are
+recognised by their versioned ``type`` (``web_search_20250305``, any ``<kind>_<yyyymmdd>`` of a known
+kind); their extra fields vary by version and are not checked. An unknown ``type`` gets pydantic's
+tagged-union text.
+
+Texts with no observed original (API-shaped, written here): the named ``tool_choice`` tool missing
+(``tool_choice.tool.name: Tool 'x' not found in tools.``), ``tool_choice`` any/tool without tools
+(``tool_choice: tool_choice may only be specified while providing tools.``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fakeclaude.server._validate_base import (
+    Ctx,
+    check_bool,
+    check_fields,
+    check_list,
+    check_str,
+    fail,
+    tag_of,
+)
+from fakeclaude.server._validate_blocks import Walk
+
+__all__ = ["check_tool_choice", "check_tool_rules", "check_tools"]
+
+NAME_PATTERN = "^[a-zA-Z0-9_-]{1,128}$"
+_NAME_RE = re.compile(r"[a-zA-Z0-9_-]{1,128}\Z")
+_SERVER_KINDS = (
+    "bash", "text_editor", "computer", "web_search", "web_fetch", "code_execution", "memory",
+    "tool_search_tool_regex", "tool_search_tool_bm25", "advisor",
+)  # fmt: skip
+_SERVER_RE = re.compile(rf"(?:{'|'.join(_SERVER_KINDS)})_\d{{8}}\Z")
+_TOOL_TAGS = ("custom", *(f"{k}_YYYYMMDD" for k in _SERVER_KINDS), "mcp_toolset")
+_F_CUSTOM = frozenset(
+    {
+        "type", "name", "description", "input_schema", "cache_control", "strict", "defer_loading",
+        "eager_input_streaming", "input_examples", "allowed_callers",
+    }
+)  # fmt: skip
+_CHOICE_TAGS: dict[str, object] = dict.fromkeys(("auto", "any", "tool", "none"))
+_F_CHOICE = {
+    "auto": frozenset({"type", "disable_parallel_tool_use"}),
+    "any": frozenset({"type", "disable_parallel_tool_use"}),
+    "tool": frozenset({"type", "name", "disable_parallel_tool_use"}),
+    "none": frozenset({"type"}),
+}
+_JSON_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
+_SCHEMA_MAPS = ("properties", "$defs", "definitions", "patternProperties", "dependentSchemas")
+_SCHEMA_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames")
+_SCHEMA_LISTS = ("anyOf", "allOf", "oneOf", "prefixItems")
+
+
+def check_tools(w: Walk, v: object, path: str) -> None:
+    ctx = w.ctx
+    for i, t in enumerate(check_list(ctx, v, path)):
+        tp = f"{path}.{i}"
+        if not isinstance(t, dict):
+            fail(ctx, tp, "Input should be a valid dictionary or object to extract fields from")
+        kind = t.get("type")
+        if kind is None or kind == "custom":
+            cp = f"{tp}.custom"
+            check_fields(ctx, t, cp, _F_CUSTOM, ("name", "input_schema"))
+            name = check_str(ctx, t["name"], f"{cp}.name")
+            if ctx.strict and not _NAME_RE.match(name):
+                fail(ctx, f"{cp}.name", f"String should match pattern '{NAME_PATTERN}'")
+            if t.get("description") is not None:
+                check_str(ctx, t["description"], f"{cp}.description")
+            schema = t["input_schema"]
+            if not isinstance(schema, dict):
+                fail(ctx, f"{cp}.input_schema", "Input should be a valid dictionary")
+            if "type" not in schema:
+                fail(ctx, f"{cp}.input_schema.type", "Field required")
+            if schema["type"] != "object":
+                fail(ctx, f"{cp}.input_schema.type", "Input should be 'object'")
+            for flag in ("strict", "defer_loading", "eager_input_streaming"):
+                if t.get(flag) is not None:
+                    check_bool(ctx, t[flag], f"{cp}.{flag}")
+            w.cache(t, cp)
+        elif isinstance(kind, str) and (_SERVER_RE.match(kind) or kind == "mcp_toolset"):
+            if kind != "mcp_toolset":
+                check_fields(ctx, t, f"{tp}.{kind}", None, ("name",))
+                check_str(ctx, t["name"], f"{tp}.{kind}.name")
+            w.cache(t, f"{tp}.{kind}")
+        else:
+            if not isinstance(kind, str):
+                fail(ctx, f"{tp}.type", "Input should be a valid string")
+            expected = ", ".join(repr(x) for x in _TOOL_TAGS)
+            fail(
+                ctx,
+                tp,
+                f"Input tag {kind!r} found using 'type' does not match any of the expected tags: {expected}",
+            )
+
+
+def check_tool_choice(ctx: Ctx, v: object, path: str) -> None:
+    tag = tag_of(ctx, v, path, _CHOICE_TAGS)
+    assert isinstance(v, dict)
+    tp = f"{path}.{tag}"
+    check_fields(ctx, v, tp, _F_CHOICE[tag], ("name",) if tag == "tool" else ())
+    if tag == "tool":
+        check_str(ctx, v["name"], f"{tp}.name")
+    if v.get("disable_parallel_tool_use") is not None:
+        check_bool(ctx, v["disable_parallel_tool_use"], f"{tp}.disable_parallel_tool_use")
+
+
+def check_tool_rules(ctx: Ctx, body: dict[str, Any]) -> None:
+    """Semantic tool rules: unique names, valid input schemas, ``tool_choice`` naming an offered tool."""
+    tools = body.get("tools") or []
+    names: set[str] = set()
+    for i, t in enumerate(tools):
+        name = t.get("name")
+        if isinstance(name, str):
+            if name in names:
+                fail(ctx, "tools", "Tool names must be unique.")
+            names.add(name)
+        if t.get("type") in (None, "custom") and not _schema_ok(t["input_schema"], 0):
+            fail(
+                ctx,
+                f"tools.{i}.custom.input_schema",
+                "JSON schema is invalid. It must match JSON Schema draft 2020-12.",
+            )
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict) and choice.get("type") in ("any", "tool"):
+        if not tools:
+            fail(ctx, "tool_choice", "tool_choice may only be specified while providing tools.")
+        if choice["type"] == "tool" and choice["name"] not in names:
+            fail(ctx, "tool_choice.tool.name", f"Tool {choice['name']!r} not found in tools.")
+
+
+def _schema_ok(s: object, depth: int) -> bool:
+    """A cheap structural check of a JSON Schema (the keywords whose shape is fixed by draft 2020-12)."""
+    if isinstance(s, bool):
+        return True
+    if not isinstance(s, dict) or depth > 64:
+        return False
+    t = s.get("type")
+    if t is not None:
+        kinds = t if isinstance(t, list) else [t]
+        if not kinds or not all(isinstance(k, str) and k in _JSON_TYPES for k in kinds):
+            return False
+    req = s.get("required")
+    if req is not None and not (isinstance(req, list) and all(isinstance(r, str) for r in req)):
+        return False
+    enum = s.get("enum")
+    if enum is not None and not isinstance(enum, list):
+        return False
+    for key in _SCHEMA_MAPS:
+        m = s.get(key)
+        if m is not None and (
+            not isinstance(m, dict) or not all(_schema_ok(x, depth + 1) for x in m.values())
+        ):
+            return False
+    for key in _SCHEMA_ONE:
+        if key in s and not _schema_ok(s[key], depth + 1):
+            return False
+    for key in _SCHEMA_LISTS:
+        lst = s.get(key)
+        if lst is not None and (
+            not isinstance(lst, list) or not lst or not all(_schema_ok(x, depth + 1) for x in lst)
+        ):
+            return False
+    return True

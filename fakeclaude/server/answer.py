@@ -1,0 +1,231 @@
+"""What the fake answers to a validated Messages request: the content, the stop reason and the usage.
+
+One path for generated and scripted answers alike: ``plan_content`` says what the model "wants" to
+say (a scripted ``Reply`` or the default behaviour), then ``finish`` applies what the API applies to
+any answer: prefill continuation, stop sequences, the ``max_tokens`` cut, the stop reason and usage.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .catalog import ModelSpec
+from .generation import (
+    IdFactory,
+    generate_text,
+    generate_thinking,
+    generate_tool_input,
+    redacted_thinking_data,
+)
+from .script import ParsedRequest, Reply, content_text
+from .tokens import count_text_tokens, split_into_tokens
+
+__all__ = ["Composed", "compose_message", "output_tokens_of", "plan_content"]
+
+Block = dict[str, Any]
+
+_SERVER_TOOL_PREFIXES = ("web_search", "web_fetch", "code_execution", "tool_search_tool", "mcp_toolset")
+_TOOL_USE_OVERHEAD = 40  # the framing of a tool call, in output tokens
+_REDACTED_TOKENS = 64
+
+
+@dataclass
+class Composed:
+    """A finished answer before it is sent: the Message JSON, plus stream faults to inject."""
+
+    message: dict[str, Any]
+    reply: Reply | None  # the scripted reply it came from, if any
+
+
+def _is_client_tool(tool: Mapping[str, Any]) -> bool:
+    kind = str(tool.get("type") or "custom")
+    return not kind.startswith(_SERVER_TOOL_PREFIXES)
+
+
+def _thinking_on(body: Mapping[str, Any]) -> bool:
+    config = body.get("thinking")
+    return isinstance(config, Mapping) and config.get("type") in ("enabled", "adaptive")
+
+
+def _prefill(body: Mapping[str, Any]) -> str | None:
+    messages = body.get("messages") or []
+    if messages and messages[-1].get("role") == "assistant":
+        return content_text(messages[-1].get("content"))
+    return None
+
+
+def plan_content(request: ParsedRequest, spec: ModelSpec, rng_seed: int) -> list[Block]:
+    """The default answer when nothing is scripted (TestModel-like: call each offered tool once, then text)."""
+    body = request.body
+    blocks: list[Block] = []
+    prompt = request.last_user_text
+    if _thinking_on(body):
+        blocks.append({"type": "thinking"})
+    tools = [t for t in request.tools if _is_client_tool(t)]
+    choice = body.get("tool_choice") or {"type": "auto"}
+    kind = choice.get("type", "auto")
+    single = bool(choice.get("disable_parallel_tool_use"))
+    if tools and kind != "none":
+        if kind == "tool":
+            called = [t for t in tools if t.get("name") == choice.get("name")][:1]
+        elif kind == "any":
+            called = tools[:1] if single else tools
+        elif request.tool_results:
+            called = []
+        else:
+            called = tools[:1] if single else tools
+        if called:
+            if kind == "auto":
+                blocks.append({"type": "text", "text": generate_text(rng_seed ^ 0x7E57, prompt=prompt, min_words=6, max_words=14)})
+            blocks.extend({"type": "tool_use", "name": t.get("name")} for t in called)
+            return blocks
+    blocks.append({"type": "text", "text": generate_text(rng_seed, prompt=prompt or None)})
+    return blocks
+
+
+def _complete_blocks(blocks: list[Block], request: ParsedRequest, ids: IdFactory, rng_seed: int) -> list[Block]:
+    """Fill in what a plan leaves out: ids, generated tool inputs, thinking text and signatures."""
+    tools = {str(t.get("name")): t for t in request.tools}
+    display = (request.body.get("thinking") or {}).get("display")
+    out: list[Block] = []
+    for index, block in enumerate(blocks):
+        kind = block.get("type")
+        seed = rng_seed + 7919 * (index + 1)
+        if kind == "tool_use":
+            tool = tools.get(str(block.get("name")), {"name": block.get("name"), "input_schema": {"type": "object"}})
+            tool_input = block["input"] if "input" in block else generate_tool_input(tool, seed)
+            done: Block = {"type": "tool_use", "id": block.get("id") or ids.new("toolu"), "name": block["name"], "input": tool_input}
+            if "caller" in block:
+                done["caller"] = block["caller"]
+            out.append(done)
+        elif kind == "thinking":
+            generated_text, generated_signature = generate_thinking(seed, prompt=request.last_user_text)
+            text = block.get("thinking", generated_text)
+            signature = block.get("signature") or generated_signature
+            out.append({"type": "thinking", "thinking": "" if display == "omitted" else text, "signature": signature})
+        elif kind == "redacted_thinking":
+            out.append({"type": "redacted_thinking", "data": block.get("data") or redacted_thinking_data(seed)})
+        elif kind == "text":
+            done = {"type": "text", "text": str(block.get("text", ""))}
+            if block.get("citations"):
+                done["citations"] = block["citations"]
+            out.append(done)
+        else:
+            out.append(dict(block))
+    return out
+
+
+def _block_tokens(block: Mapping[str, Any], spec: ModelSpec) -> int:
+    kind = block.get("type")
+    if kind == "text":
+        return count_text_tokens(str(block.get("text", "")), spec)
+    if kind == "thinking":
+        return count_text_tokens(str(block.get("thinking", "")), spec) + 8
+    if kind == "redacted_thinking":
+        return _REDACTED_TOKENS
+    if kind in ("tool_use", "server_tool_use"):
+        return count_text_tokens(json.dumps(block.get("input", {})), spec) + _TOOL_USE_OVERHEAD
+    return count_text_tokens(json.dumps(block), spec)
+
+
+def output_tokens_of(blocks: Sequence[Mapping[str, Any]], spec: ModelSpec) -> int:
+    return sum(_block_tokens(b, spec) for b in blocks)
+
+
+def _cut_at_stop_sequence(blocks: list[Block], stops: Sequence[str]) -> tuple[list[Block], str | None]:
+    """Cut the first text block containing a stop sequence before it; drop what follows."""
+    for index, block in enumerate(blocks):
+        if block.get("type") != "text" or not stops:
+            continue
+        value = block["text"]
+        hits = [(value.find(s), s) for s in stops if s and s in value]
+        if hits:
+            position, matched = min(hits)
+            cut = {**block, "text": value[:position]}
+            return [*blocks[:index], cut], matched
+    return blocks, None
+
+
+def _cut_at_max_tokens(blocks: list[Block], budget: int, spec: ModelSpec) -> tuple[list[Block], bool]:
+    """Keep whole blocks while they fit; cut the text (or thinking) of the first that does not."""
+    out: list[Block] = []
+    remaining = budget
+    for block in blocks:
+        cost = _block_tokens(block, spec)
+        if cost <= remaining:
+            out.append(block)
+            remaining -= cost
+            continue
+        key = {"text": "text", "thinking": "thinking"}.get(str(block.get("type")))
+        if key is not None and remaining > 0:
+            pieces = split_into_tokens(str(block[key]), spec)
+            allowed = remaining - (8 if key == "thinking" else 0)
+            if allowed > 0:
+                cut = {**block, key: "".join(pieces[:allowed])}
+                if key == "thinking":
+                    cut = {**cut, "signature": block.get("signature", "")}
+                out.append(cut)
+        return out, True
+    return out, False
+
+
+def compose_message(
+    *,
+    request: ParsedRequest,
+    spec: ModelSpec,
+    reply: Reply | None,
+    ids: IdFactory,
+    rng_seed: int,
+    usage_in: Mapping[str, Any],
+    service_tier: str = "standard",
+) -> Composed:
+    """The Message JSON for a validated request, scripted (``reply``) or generated."""
+    body = request.body
+    planned = reply.blocks() if reply is not None else plan_content(request, spec, rng_seed)
+    blocks = _complete_blocks(planned, request, ids, rng_seed)
+    prefill = _prefill(body)
+    if prefill is not None and reply is None and blocks and blocks[0].get("type") == "text":
+        # a continuation never repeats the prefill and usually starts with a space
+        blocks[0]["text"] = " " + blocks[0]["text"].lstrip()
+    max_tokens = int(body.get("max_tokens", 0) or 0)
+    stop_reason = reply.stop_reason if reply is not None else None
+    stop_sequence = reply.stop_sequence if reply is not None else None
+
+    blocks, matched = _cut_at_stop_sequence(blocks, list(body.get("stop_sequences") or []))
+    blocks, truncated = _cut_at_max_tokens(blocks, max_tokens, spec)
+    output_tokens = output_tokens_of(blocks, spec)
+    if truncated:
+        output_tokens = max_tokens
+    if stop_reason is None:
+        if truncated:
+            stop_reason = "max_tokens"
+        elif matched is not None:
+            stop_reason, stop_sequence = "stop_sequence", matched
+        elif any(b.get("type") == "tool_use" for b in blocks):
+            stop_reason = "tool_use"
+        else:
+            stop_reason = "end_turn"
+    usage: dict[str, Any] = {
+        **usage_in,
+        "output_tokens": max(output_tokens, 1) if max_tokens > 0 else 0,
+        "service_tier": service_tier,
+        "inference_geo": "not_available",
+    }
+    if reply is not None and reply.usage:
+        usage.update(reply.usage)
+    message: dict[str, Any] = {
+        "model": spec.id,
+        "id": ids.new("msg"),
+        "type": "message",
+        "role": "assistant",
+        "content": blocks,
+        "stop_reason": stop_reason,
+        "stop_sequence": stop_sequence,
+    }
+    if reply is not None and reply.stop_details is not None:
+        message["stop_details"] = dict(reply.stop_details)
+    message["usage"] = usage
+    return Composed(message=message, reply=reply)

@@ -1,0 +1,211 @@
+"""Message Batches state: create, poll, list, cancel, delete and JSONL results, on an injected clock.
+
+Lifecycle (spec 1.2, real traffic 3.6). ``create`` answers ``in_progress`` with every request counted
+``processing``, as the API does. Request ``i`` of ``n`` finishes at ``created + processing_seconds *
+(i + 1) / n``; the batch ends when the last one does, so with ``processing_seconds=0`` the first
+observation after ``create`` (retrieve, list, results...) already sees it ``ended``. Answers are
+computed lazily, once, when the batch ends: ``answer(params)`` gives the Message JSON (its usage gets
+``service_tier: "batch"``) or raises ``ApiError``, which becomes an ``errored`` line.
+
+``cancel`` turns ``in_progress`` into ``canceling``; the next observation ends the batch: requests
+finished before ``cancel_initiated_at`` keep their result, the rest are ``canceled``. Requests that
+would finish after ``expires_at`` (created + 24 h, so only with ``processing_seconds`` > 24 h) are
+``expired``. Until a batch ends its counts stay in ``processing``; they always sum to its size.
+
+Results lines are ordered deterministically but not by request (as the API warns): by a hash of the
+batch id and ``custom_id``. Only the newest ``max_batches`` batches are kept.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from fakeclaude.server.clock import Clock, rfc3339
+from fakeclaude.server.errors import ApiError
+from fakeclaude.server.models_api import page
+
+__all__ = ["BatchStore", "IdSource"]
+
+_DAY = 24 * 3600.0
+_COUNTS = ("processing", "succeeded", "errored", "canceled", "expired")
+
+
+class IdSource(Protocol):
+    """What ``BatchStore`` needs of ``fakeclaude.server.generation.IdFactory``."""
+
+    def new(self, prefix: str) -> str: ...
+
+
+@dataclass
+class _Batch:
+    id: str
+    created_at: float
+    requests: list[tuple[str, dict[str, Any]]]
+    size: int
+    status: str = "in_progress"
+    cancel_initiated_at: float | None = None
+    ended_at: float | None = None
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+
+class BatchStore:
+    """All batches of one fake server. Every method returns wire JSON or raises ``ApiError``."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        ids: IdSource,
+        answer: Callable[[dict[str, Any]], dict[str, Any]],
+        processing_seconds: float = 0.0,
+        base_url_of_results: Callable[[str], str] | None = None,
+        max_batches: int = 10_000,
+    ) -> None:
+        if processing_seconds < 0:
+            raise ValueError("processing_seconds must be >= 0")
+        if max_batches < 1:
+            raise ValueError("max_batches must be >= 1")
+        self._clock = clock
+        self._ids = ids
+        self._answer = answer
+        self.processing_seconds = processing_seconds
+        self._results_url = base_url_of_results or (lambda bid: f"/v1/messages/batches/{bid}/results")
+        self._max = max_batches
+        self._batches: OrderedDict[str, _Batch] = OrderedDict()  # oldest first
+        self._lock = threading.RLock()
+
+    def create(self, requests: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+        """Store already validated ``(custom_id, params)`` pairs as a new batch."""
+        with self._lock:
+            stored = [(cid, copy.deepcopy(params)) for cid, params in requests]
+            batch = _Batch(self._ids.new("msgbatch"), self._clock.now(), stored, len(stored))
+            self._batches[batch.id] = batch
+            while len(self._batches) > self._max:
+                self._batches.popitem(last=False)
+            return self._wire(batch)
+
+    def retrieve(self, batch_id: str) -> dict[str, Any]:
+        with self._lock:
+            return self._wire(self._observe(batch_id))
+
+    def list(self, before_id: str | None = None, after_id: str | None = None, limit: int | str | None = None) -> dict[str, Any]:
+        """Newest first; see ``fakeclaude.server.models_api.page`` for the cursor rules."""
+        with self._lock:
+            newest_first = list(reversed(self._batches.values()))
+            return page(newest_first, lambda b: b.id, self._observed_wire, before_id, after_id, limit)
+
+    def cancel(self, batch_id: str) -> dict[str, Any]:
+        with self._lock:
+            batch = self._observe(batch_id)
+            if batch.status == "ended":
+                raise ApiError(400, f"Message batch '{batch_id}' has already ended and cannot be canceled.")
+            if batch.status == "in_progress":
+                batch.status = "canceling"
+                batch.cancel_initiated_at = self._clock.now()
+            return self._wire(batch)
+
+    def delete(self, batch_id: str) -> dict[str, Any]:
+        with self._lock:
+            batch = self._observe(batch_id)
+            if batch.status != "ended":
+                raise ApiError(
+                    400,
+                    f"Message batch '{batch_id}' cannot be deleted while it is still processing. "
+                    "Cancel it first and wait until it has ended.",
+                )
+            del self._batches[batch_id]
+            return {"id": batch_id, "type": "message_batch_deleted"}
+
+    def results(self, batch_id: str) -> bytes:
+        """JSONL, one ``{"custom_id", "result"}`` object per ``\\n``-terminated line (ASCII-escaped)."""
+        with self._lock:
+            batch = self._observe(batch_id)
+            if batch.status != "ended":
+                raise ApiError(
+                    400,
+                    f"Message batch '{batch_id}' has not finished processing yet. "
+                    "Results are available once its processing_status is 'ended'.",
+                )
+            return b"".join(json.dumps(line, separators=(",", ":")).encode() + b"\n" for line in batch.lines)
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _observe(self, batch_id: str) -> _Batch:
+        batch = self._batches.get(batch_id)
+        if batch is None:
+            raise ApiError(404, f"Message batch '{batch_id}' not found.")
+        self._advance(batch)
+        return batch
+
+    def _observed_wire(self, batch: _Batch) -> dict[str, Any]:
+        self._advance(batch)
+        return self._wire(batch)
+
+    def _advance(self, batch: _Batch) -> None:
+        """Ends ``batch`` if the clock says so (or a cancel was asked for before this observation)."""
+        if batch.status == "ended":
+            return
+        now = self._clock.now()
+        expires = batch.created_at + _DAY
+        if batch.status == "canceling":
+            assert batch.cancel_initiated_at is not None
+            cutoff, end, unfinished = batch.cancel_initiated_at, max(now, batch.cancel_initiated_at), "canceled"
+        else:
+            cutoff = end = min(self._finish_time(batch, batch.size - 1), expires)
+            if now < end:
+                return
+            unfinished = "expired"
+        lines: list[tuple[bytes, dict[str, Any]]] = []
+        for i, (custom_id, params) in enumerate(batch.requests):
+            done = self._finish_time(batch, i)
+            result = self._run(params) if done <= cutoff else {"type": unfinished}
+            order = hashlib.sha256(f"{batch.id}\0{custom_id}".encode()).digest()
+            lines.append((order, {"custom_id": custom_id, "result": result}))
+        lines.sort(key=lambda item: item[0])
+        batch.lines = [line for _, line in lines]
+        batch.requests = []
+        batch.status, batch.ended_at = "ended", end
+
+    def _finish_time(self, batch: _Batch, index: int) -> float:
+        if index >= batch.size - 1:
+            return batch.created_at + self.processing_seconds
+        return batch.created_at + self.processing_seconds * (index + 1) / batch.size
+
+    def _run(self, params: dict[str, Any]) -> dict[str, Any]:
+        try:
+            message = copy.deepcopy(self._answer(params))
+        except ApiError as err:
+            return {"type": "errored", "error": err.body(self._ids.new("req"))}
+        usage = message.get("usage")
+        if isinstance(usage, dict):
+            usage["service_tier"] = "batch"
+        return {"type": "succeeded", "message": message}
+
+    def _wire(self, batch: _Batch) -> dict[str, Any]:
+        counts = dict.fromkeys(_COUNTS, 0)
+        if batch.status == "ended":
+            for line in batch.lines:
+                counts[line["result"]["type"]] += 1
+        else:
+            counts["processing"] = batch.size
+        ended = batch.ended_at
+        return {
+            "id": batch.id,
+            "type": "message_batch",
+            "processing_status": batch.status,
+            "request_counts": counts,
+            "ended_at": rfc3339(ended, micro=True) if ended is not None else None,
+            "created_at": rfc3339(batch.created_at, micro=True),
+            "expires_at": rfc3339(batch.created_at + _DAY, micro=True),
+            "archived_at": None,
+            "cancel_initiated_at": (
+                rfc3339(batch.cancel_initiated_at, micro=True) if batch.cancel_initiated_at is not None else None
+            ),
+            "results_url": self._results_url(batch.id) if batch.status == "ended" else None,
+        }

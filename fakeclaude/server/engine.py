@@ -1,0 +1,298 @@
+"""The fake Messages API as a pure function of requests: routes, auth, validation, answers, state.
+
+It imports neither aiohttp nor httpx: adapters hand it ``HttpRequest`` and write its ``Reply``.
+Time comes from the injected clock and randomness from the seed, so a run replays exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import uuid
+from collections import deque
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .answer import compose_message
+from .batches import BatchStore
+from .caching import PromptCache, breakpoints
+from .catalog import ModelSpec
+from .clock import Clock, SystemClock
+from .errors import ApiError
+from .events import message_events, stream_chunks
+from .generation import IdFactory, request_seed
+from .http import HttpRequest, Reply
+from .models_api import list_models_page, retrieve_model
+from .ratelimit import RateLimiter, RateLimits
+from .script import ErrorReply, ParsedRequest, Script
+from .tokens import count_request_tokens
+from .validation import (
+    ValidationOptions,
+    authenticate,
+    check_version,
+    parse_betas,
+    validate_batch_create,
+    validate_count_tokens,
+    validate_create,
+)
+
+__all__ = ["EngineConfig", "MessagesEngine", "RecordedRequest"]
+
+log = logging.getLogger("fakeclaude.server")
+
+_JSON = {"content-type": "application/json"}
+_SSE = {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
+_BATCH = re.compile(r"^/v1/messages/batches/([^/]+)(/cancel|/results)?$")
+_MODEL = re.compile(r"^/v1/models/([^/]+)$")
+
+
+@dataclass
+class EngineConfig:
+    seed: int = 0
+    validation: Literal["strict", "lenient"] = "strict"
+    accept_retired_models: bool = True
+    api_keys: Collection[str] | None = None  # None: any non-empty key is accepted
+    rate_limits: RateLimits | None = None
+    ttft: float = 0.0  # seconds before the first byte
+    tokens_per_second: float | None = None  # output pace; None = instant
+    pad_events: bool = False  # pad stream JSON with spaces as the real API does
+    batch_processing_seconds: float = 0.0
+    max_recorded_requests: int = 1000
+    organization_id: str = ""
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the fake received, for assertions in tests."""
+
+    method: str
+    path: str
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+    body: Any  # parsed JSON, or None
+    request_id: str
+    status: int = 0
+
+    @property
+    def json(self) -> Any:
+        return self.body
+
+
+def _json_reply(status: int, payload: Any, headers: Mapping[str, str]) -> Reply:
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    return Reply(status, {**_JSON, **headers}, body)
+
+
+@dataclass
+class _Call:
+    request: HttpRequest
+    request_id: str
+    key: str = ""
+    version: str = "2023-06-01"
+    betas: frozenset[str] = field(default_factory=frozenset)
+    body: Any = None
+
+
+class MessagesEngine:
+    """Answers the Messages API's endpoints; one instance holds the state of one fake."""
+
+    def __init__(self, config: EngineConfig, *, clock: Clock | None = None, script: Script | None = None,
+                 base_url: Callable[[], str | None] | None = None) -> None:
+        self.config = config
+        self.clock: Clock = clock or SystemClock()
+        self.script = script or Script()
+        self._ids = IdFactory(config.seed)
+        self._lock = threading.Lock()
+        self.options = ValidationOptions(mode=config.validation, accept_retired_models=config.accept_retired_models)
+        self.cache = PromptCache(self.clock)
+        self.limiter = RateLimiter(self.clock, config.rate_limits or RateLimits())
+        self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
+                                  processing_seconds=config.batch_processing_seconds)
+        self.requests: deque[RecordedRequest] = deque(maxlen=config.max_recorded_requests)
+        self.organization_id = config.organization_id or str(uuid.UUID(int=request_seed(config.seed, {"org": 1}) % (1 << 128)))
+        keys = None if config.api_keys is None else frozenset(config.api_keys)
+        self._valid_key: Callable[[str], bool] | None = None if keys is None else keys.__contains__
+
+    # ----- entry point ----------------------------------------------------------------------------
+    def handle(self, request: HttpRequest) -> Reply:
+        with self._lock:
+            request_id = self._ids.new("req")
+        call = _Call(request, request_id)
+        try:
+            reply = self._route(call)
+        except ApiError as error:
+            reply = self._error_reply(error, request_id)
+        except Exception:  # a bug in the fake must still answer in the API's shape
+            log.exception("fakeclaude engine failed on %s %s", request.method, request.path)
+            reply = self._error_reply(ApiError(500, "Internal server error"), request_id)
+        reply.headers.setdefault("request-id", request_id)
+        reply.headers.setdefault("anthropic-organization-id", self.organization_id)
+        self.requests.append(RecordedRequest(request.method, request.path, dict(request.query), dict(request.headers),
+                                             call.body, request_id, reply.status))
+        return reply
+
+    def _error_reply(self, error: ApiError, request_id: str) -> Reply:
+        headers = {"x-should-retry": "true" if error.status in (408, 409, 429) or error.status >= 500 else "false"}
+        headers.update(error.headers)
+        return _json_reply(error.status, error.body(request_id), headers)
+
+    def _route(self, call: _Call) -> Reply:
+        method, path = call.request.method, call.request.path.rstrip("/") or "/"
+        if path == "/v1/messages":
+            return self._only(method, "POST") or self._messages(call)
+        if path == "/v1/messages/count_tokens":
+            return self._only(method, "POST") or self._count_tokens(call)
+        if path == "/v1/messages/batches":
+            if method == "POST":
+                return self._batch_create(call)
+            return self._only(method, "GET") or self._batch_list(call)
+        match = _BATCH.match(path)
+        if match:
+            return self._batch_item(call, match.group(1), match.group(2) or "", method)
+        if path == "/v1/models":
+            return self._only(method, "GET") or self._models(call)
+        match = _MODEL.match(path)
+        if match:
+            self._authenticate(call)
+            return self._only(method, "GET") or _json_reply(200, retrieve_model(match.group(1)), {})
+        raise ApiError(404, "Not Found", "not_found_error")
+
+    @staticmethod
+    def _only(method: str, allowed: str) -> Reply | None:
+        if method != allowed:
+            raise ApiError(405, "Method Not Allowed", "invalid_request_error")
+        return None
+
+    # ----- request preamble -----------------------------------------------------------------------
+    def _authenticate(self, call: _Call) -> None:
+        headers = call.request.headers
+        call.key = authenticate(headers, self._valid_key)
+        call.version = check_version(headers)
+        call.betas = parse_betas(headers, beta_surface=call.request.query.get("beta") == "true")
+
+    def _json_body(self, call: _Call) -> Any:
+        self._authenticate(call)
+        raw = call.request.body
+        if not raw.strip():
+            raise ApiError(400, "There was an error parsing the body of your request: the body is empty")
+        try:
+            call.body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError(400, f"There was an error parsing the body of your request as JSON: {exc}") from None
+        return call.body
+
+    # ----- /v1/messages -----------------------------------------------------------------------------
+    def _messages(self, call: _Call) -> Reply:
+        body, spec = validate_create(self._json_body(call), version=call.version, options=self.options, betas=call.betas)
+        input_tokens = count_request_tokens(body, spec)
+        self.limiter.check(call.key, input_tokens)
+        parsed = ParsedRequest(body, call.request.headers, call.request.path)
+        outcome = self.script.next_outcome(parsed)
+        if isinstance(outcome, ErrorReply):
+            raise _scripted_error(outcome)
+        composed = compose_message(
+            request=parsed, spec=spec, reply=outcome, ids=self._ids, rng_seed=request_seed(self.config.seed, body),
+            usage_in=self._input_usage(body, spec, input_tokens),
+        )
+        message = composed.message
+        self.limiter.record(call.key, input_tokens, int(message["usage"]["output_tokens"]))
+        headers = self.limiter.headers(call.key)
+        reply = composed.reply
+        ttft = reply.ttft if reply is not None and reply.ttft is not None else self.config.ttft
+        tps = reply.tokens_per_second if reply is not None and reply.tokens_per_second else self.config.tokens_per_second
+        if body.get("stream"):
+            error = {"type": reply.error_type, "message": reply.error_message} if reply is not None else None
+            chunks = stream_chunks(
+                message_events(message, spec), ttft=ttft, seconds_per_token=1 / tps if tps else 0.0,
+                error_after=reply.error_after if reply is not None else None, error=error,
+                drop_after=reply.drop_after if reply is not None else None, pad=3 if self.config.pad_events else 0,
+            )
+            return Reply(200, {**_SSE, **headers}, stream=chunks)
+        out = _json_reply(200, message, headers)
+        out.delay = ttft + (message["usage"]["output_tokens"] / tps if tps else 0.0)
+        return out
+
+    def _input_usage(self, body: Mapping[str, Any], spec: ModelSpec, total: int) -> dict[str, Any]:
+        parts = self.cache.apply(breakpoints(body, spec), total, spec.min_cacheable_tokens)
+        return {
+            "input_tokens": parts[0],
+            "cache_creation_input_tokens": parts[1],
+            "cache_read_input_tokens": parts[2],
+            "cache_creation": parts[3],
+        }
+
+    def _count_tokens(self, call: _Call) -> Reply:
+        body, spec = validate_count_tokens(self._json_body(call), version=call.version, options=self.options,
+                                           betas=call.betas)
+        return _json_reply(200, {"input_tokens": count_request_tokens(body, spec)}, {})
+
+    def _answer_batch_request(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One batch request's Message (batches run through the same path as create)."""
+        body, spec = validate_create(params, version="2023-06-01", options=self.options)
+        parsed = ParsedRequest(body, {}, "/v1/messages/batches")
+        outcome = self.script.next_outcome(parsed)
+        if isinstance(outcome, ErrorReply):
+            raise _scripted_error(outcome)
+        total = count_request_tokens(body, spec)
+        return compose_message(
+            request=parsed, spec=spec, reply=outcome, ids=self._ids, rng_seed=request_seed(self.config.seed, body),
+            usage_in=self._input_usage(body, spec, total), service_tier="batch",
+        ).message
+
+    # ----- batches and models -----------------------------------------------------------------------
+    def _batch_create(self, call: _Call) -> Reply:
+        requests = validate_batch_create(self._json_body(call), version=call.version, options=self.options,
+                                         betas=call.betas)
+        return _json_reply(200, self.batches.create(requests), {})
+
+    def _batch_list(self, call: _Call) -> Reply:
+        self._authenticate(call)
+        before, after, limit = _page_query(call.request.query)
+        return _json_reply(200, self.batches.list(before, after, limit), {})
+
+    def _batch_item(self, call: _Call, batch_id: str, action: str, method: str) -> Reply:
+        self._authenticate(call)
+        if action == "/cancel":
+            return self._only(method, "POST") or _json_reply(200, self.batches.cancel(batch_id), {})
+        if action == "/results":
+            self._only(method, "GET")
+            headers = {"content-type": "application/x-jsonl",
+                       "content-disposition": f"attachment; filename*=utf-8''{batch_id}_results.jsonl"}
+            return Reply(200, headers, self.batches.results(batch_id))
+        if method == "DELETE":
+            return _json_reply(200, self.batches.delete(batch_id), {})
+        return self._only(method, "GET") or _json_reply(200, self.batches.retrieve(batch_id), {})
+
+    def _models(self, call: _Call) -> Reply:
+        self._authenticate(call)
+        before, after, limit = _page_query(call.request.query)
+        return _json_reply(200, list_models_page(before, after, limit,
+                                                 include_retired=self.options.accept_retired_models), {})
+
+
+def _page_query(query: Mapping[str, str]) -> tuple[str | None, str | None, int]:
+    raw = query.get("limit")
+    if raw is None:
+        return query.get("before_id"), query.get("after_id"), 20
+    try:
+        limit = int(raw)
+    except ValueError:
+        raise ApiError(400, "limit: Input should be a valid integer, unable to parse string as an integer") from None
+    return query.get("before_id"), query.get("after_id"), limit
+
+
+def _scripted_error(error: ErrorReply) -> ApiError:
+    headers: dict[str, str] = dict(error.headers or {})
+    if error.retry_after is not None:
+        headers["retry-after"] = str(int(error.retry_after)) if float(error.retry_after).is_integer() else str(error.retry_after)
+    if error.should_retry is not None:
+        headers["x-should-retry"] = "true" if error.should_retry else "false"
+    default_messages = {400: "Invalid request", 401: "invalid x-api-key", 403: "Permission denied",
+                        404: "Not found", 413: "Request exceeds the maximum size",
+                        429: "Number of requests has exceeded your per-minute rate limit",
+                        500: "Internal server error", 529: "Overloaded"}
+    message = error.message or default_messages.get(error.status, "Error")
+    return ApiError(error.status, message, error.type or "", headers)

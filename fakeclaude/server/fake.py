@@ -1,0 +1,147 @@
+"""``FakeClaude``: one fake Messages API, reachable in-process (no socket) or on a loopback port.
+
+    fake = FakeClaude(seed=0)
+    client = fake.client()                      # fakeclaude.Anthropic wired to it, no socket
+    sdk = anthropic.Anthropic(api_key="k", http_client=httpx2.Client(transport=fake.httpx2_transport()))
+    with fake.serve() as base_url: ...          # aiohttp on 127.0.0.1, a free port
+    fake.reply("Paris.");  fake.error(529);  fake.requests[-1].body
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Collection, Iterator
+from typing import TYPE_CHECKING, Any, Literal
+
+from .clock import Clock, FakeClock, SystemClock
+from .engine import EngineConfig, MessagesEngine, RecordedRequest
+from .ratelimit import RateLimits
+from .script import Handler, ParsedRequest, Reply, Route, Script
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..client import Anthropic, AsyncAnthropic
+    from .transports import HttpxTransport, Httpx2Transport
+
+__all__ = ["FakeClaude"]
+
+FAKE_API_KEY = "sk-ant-fake-key"
+
+
+class FakeClaude:
+    """A fake Claude Messages API with the real API's validation, answers, streams and errors."""
+
+    def __init__(
+        self,
+        seed: int = 0,
+        *,
+        validation: Literal["strict", "lenient"] = "strict",
+        clock: Clock | None = None,
+        ttft: float = 0.0,
+        tokens_per_second: float | None = None,
+        rate_limits: RateLimits | None = None,
+        api_keys: Collection[str] | None = None,
+        accept_retired_models: bool = True,
+        batch_processing_seconds: float = 0.0,
+        pad_events: bool = False,
+        max_recorded_requests: int = 1000,
+    ) -> None:
+        self.seed = seed
+        self.clock: Clock = clock or SystemClock()
+        self.script = Script()
+        self.config = EngineConfig(
+            seed=seed, validation=validation, accept_retired_models=accept_retired_models, api_keys=api_keys,
+            rate_limits=rate_limits, ttft=ttft, tokens_per_second=tokens_per_second, pad_events=pad_events,
+            batch_processing_seconds=batch_processing_seconds, max_recorded_requests=max_recorded_requests,
+        )
+        self.engine = MessagesEngine(self.config, clock=self.clock, script=self.script)
+        self._server: Any = None
+
+    # ----- ways in ---------------------------------------------------------------------------------
+    def httpx2_transport(self) -> Httpx2Transport:
+        """A transport for ``httpx2.Client`` and ``httpx2.AsyncClient`` alike (what the official SDK uses)."""
+        from .transports import Httpx2Transport
+
+        return Httpx2Transport(self.engine)
+
+    def httpx_transport(self) -> HttpxTransport:
+        """The same for clients on the ``httpx`` package."""
+        from .transports import HttpxTransport
+
+        return HttpxTransport(self.engine)
+
+    def client(self, *, api_key: str = FAKE_API_KEY, **kwargs: Any) -> Anthropic:
+        """A ``fakeclaude.Anthropic`` wired to this fake in-process."""
+        import httpx2
+
+        from ..client import Anthropic
+
+        http = httpx2.Client(transport=self.httpx2_transport())
+        return Anthropic(api_key=api_key, base_url="http://fakeclaude.local", http_client=http, **kwargs)
+
+    def async_client(self, *, api_key: str = FAKE_API_KEY, **kwargs: Any) -> AsyncAnthropic:
+        import httpx2
+
+        from ..client import AsyncAnthropic
+
+        http = httpx2.AsyncClient(transport=self.httpx2_transport())
+        return AsyncAnthropic(api_key=api_key, base_url="http://fakeclaude.local", http_client=http, **kwargs)
+
+    @contextlib.contextmanager
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+        """Serve on a loopback port in a background thread; yields the base URL."""
+        from .runner import ServerThread
+
+        server = ServerThread(self.engine, host=host, port=port)
+        server.start()
+        try:
+            yield server.base_url
+        finally:
+            server.stop()
+
+    # ----- scripting ---------------------------------------------------------------------------------
+    def reply(self, *content: dict[str, Any] | str | Reply, **kwargs: Any) -> None:
+        """Queue the next answer: text, blocks (``text()``, ``tool_use()``, ``thinking()``) or a ``Reply``."""
+        self.script.reply(*content, **kwargs)
+
+    def error(self, status: int, message: str | None = None, **kwargs: Any) -> None:
+        """Queue an error answer (``retry_after=``, ``should_retry=``, ``type=``, ``headers=``)."""
+        self.script.error(status, message, **kwargs)
+
+    def on(
+        self, *, model: str | None = None, last_user_text: str | re.Pattern[str] | None = None,
+        tools_offered: str | None = None, turn: int | None = None,
+        where: Callable[[ParsedRequest], bool] | None = None,
+    ) -> Route:
+        """A rule matched on the request; chain ``.reply()`` / ``.respond()`` / ``.error()``."""
+        return self.script.on(model=model, last_user_text=last_user_text, tools_offered=tools_offered, turn=turn,
+                              where=where)
+
+    def handler(self, function: Handler | None) -> None:
+        """A function receiving every unscripted request (``ParsedRequest``) and returning a reply or None."""
+        self.script.handler(function)
+
+    def reset(self) -> None:
+        """Forget the script and the recorded requests (state such as batches and caches stays)."""
+        self.script.reset()
+        self.engine.requests.clear()
+
+    # ----- inspection --------------------------------------------------------------------------------
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """What the fake received, oldest first (bounded by ``max_recorded_requests``)."""
+        return list(self.engine.requests)
+
+    @property
+    def last_request(self) -> RecordedRequest | None:
+        return self.engine.requests[-1] if self.engine.requests else None
+
+    def advance(self, seconds: float) -> None:
+        """Move a ``FakeClock`` forward (cache lifetimes, rate-limit windows, batch processing)."""
+        if not isinstance(self.clock, FakeClock):
+            raise TypeError("advance() needs FakeClaude(clock=FakeClock())")
+        self.clock.advance(seconds)
+
+

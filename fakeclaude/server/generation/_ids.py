@@ -1,0 +1,79 @@
+"""Deterministic Anthropic-style ids (``msg_…``, ``toolu_…``, ``req_…``, …).
+
+Shapes follow the recorded traffic (spec/real-traffic-facts.md §3.2): every id is the prefix,
+``_`` and 24 base58 characters. Ids minted since mid-2025/2026 for requests, messages, files and
+containers start ``011C`` (+ 20 base58); tool uses, server tool uses, batches and the rest start
+``01`` (+ 22 base58).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from ._rng import base58, digest
+
+__all__ = ["ID_HEADS", "IdFactory"]
+
+#: The fixed head of the 24-character body, per prefix. Unlisted prefixes get ``"01"``.
+ID_HEADS: dict[str, str] = {
+    "msg": "011C",
+    "req": "011C",
+    "file": "011C",
+    "container": "011C",
+    "toolu": "01",
+    "srvtoolu": "01",
+    "mcptoolu": "01",
+    "msgbatch": "01",
+    "wrkspc": "01",
+}
+
+_BODY_LENGTH = 24
+
+
+def _normalise(prefix: str) -> str:
+    name = prefix[:-1] if prefix.endswith("_") else prefix
+    if not name or not all(c.isalnum() or c == "_" for c in name):
+        raise ValueError(f"invalid id prefix: {prefix!r}")
+    return name
+
+
+def _make(name: str, parts: tuple[int | str | bytes, ...]) -> str:
+    head = ID_HEADS.get(name, "01")
+    return f"{name}_{head}{base58(digest(parts, 24), _BODY_LENGTH - len(head))}"
+
+
+class IdFactory:
+    """Mints ids deterministically from a seed.
+
+    ``new(prefix)`` walks a per-prefix counter, so a factory built with the same seed yields the
+    same sequence of ids for each prefix (and ids of one prefix do not shift when another prefix
+    is used in between). ``derived(prefix, key)`` is a pure function of (seed, prefix, key).
+
+    >>> IdFactory(7).new("msg") == IdFactory(7).new("msg_")
+    True
+    >>> IdFactory(7).derived("toolu", "call-1").startswith("toolu_01")
+    True
+    """
+
+    __slots__ = ("_counters", "_lock", "seed")
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._counters: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def new(self, prefix: str) -> str:
+        """The next id for ``prefix`` (``"msg"`` or ``"msg_"``) in this factory's sequence."""
+        name = _normalise(prefix)
+        with self._lock:
+            n = self._counters.get(name, 0)
+            self._counters[name] = n + 1
+        return _make(name, ("id.new", self.seed, name, n))
+
+    def derived(self, prefix: str, key: int | str | bytes) -> str:
+        """The id for ``prefix`` that belongs to ``key``: same inputs, same id; never a ``new()`` id."""
+        name = _normalise(prefix)
+        return _make(name, ("id.derived", self.seed, name, key))
+
+    def __repr__(self) -> str:
+        return f"IdFactory(seed={self.seed!r})"

@@ -1,0 +1,208 @@
+"""Assistant-style English prose from a seed.
+
+A small template grammar (sentence frames with noun / adjective / verb slots) gives fluent,
+grammatical sentences; the slots are filled from curated word lists with a private
+``random.Random``, so one 60-word answer costs a few tens of microseconds and no Faker call.
+When a prompt is given, a couple of its content words become the topic of the answer.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from ._rng import derive_seed
+
+__all__ = ["content_words", "generate_text", "prose"]
+
+_NOUNS = (
+    "approach", "detail", "example", "factor", "goal", "idea", "method", "option", "pattern",
+    "process", "result", "step", "system", "tradeoff", "value", "feature", "question", "context",
+    "structure", "outcome", "principle", "choice", "resource", "strategy", "component", "signal",
+    "assumption", "constraint", "benefit", "risk", "habit", "model", "source", "version", "rule",
+)
+_PLURALS = {"process": "processes", "strategy": "strategies", "tradeoff": "tradeoffs"}
+_ADJECTIVES = (
+    "clear", "simple", "practical", "useful", "common", "careful", "reliable", "flexible", "small",
+    "important", "consistent", "familiar", "efficient", "thoughtful", "balanced", "specific", "broad",
+    "steady", "helpful", "obvious", "subtle", "key", "solid", "modest", "direct", "gradual", "typical",
+)
+_VERBS = (
+    ("shape", "shapes"), ("explain", "explains"), ("support", "supports"), ("improve", "improves"),
+    ("describe", "describes"), ("affect", "affects"), ("reveal", "reveals"), ("connect", "connects"),
+    ("reflect", "reflects"), ("highlight", "highlights"), ("clarify", "clarifies"), ("guide", "guides"),
+    ("balance", "balances"), ("organize", "organizes"), ("simplify", "simplifies"), ("test", "tests"),
+    ("compare", "compares"), ("review", "reviews"), ("adjust", "adjusts"), ("measure", "measures"),
+)
+_ADVERBS = (
+    "carefully", "quickly", "gradually", "clearly", "consistently", "directly", "easily", "usually",
+    "often", "naturally", "step by step", "over time", "in practice", "with care",
+)
+
+_OPENERS = (
+    "Here is a {adj} overview of {topic}.",
+    "Good question about {topic}.",
+    "Sure, let me walk through {topic}.",
+    "Happy to help with {topic}.",
+    "{Topic} is a {adj} thing to think about.",
+    "There are a few {adj} points to cover about {topic}.",
+)
+_SENTENCES = (
+    "{Topic} {verbs} the {adj} {noun} of the {noun2}.",
+    "In short, {topic} {verbs} how {nouns} {verb} over time.",
+    "A good place to start is the {adj} {noun} behind {topic}.",
+    "Most {nouns} {verb} {topic} in {adj} ways, so it helps to {verb2} each {noun} {adv}.",
+    "When you look at {topic}, the {adj} {noun} is usually the {noun2}.",
+    "It is worth noting that {adj} {nouns} often {verb} the {noun}.",
+    "You can {verb} the {noun} {adv} by focusing on {adj} {nouns}.",
+    "This {verbs} the {noun} and keeps the {noun2} {adj}.",
+    "For example, a {adj} {noun} can {verb} several {nouns} at once.",
+    "Overall, {topic} works best when the {nouns} stay {adj}.",
+    "Keep in mind that every {noun} has its own {adj} {noun2}.",
+    "The {adj} part is that {nouns} {verb} the {noun2} {adv}.",
+    "That said, {topic} {verbs} a {adj} {noun} for most {nouns}.",
+    "One {adj} {noun} is to {verb} the {nouns} first.",
+    "Each {noun} {verbs} the {noun2} in a {adj} way.",
+    "Try to {verb} one {noun} at a time.",
+    "The {noun} matters.",
+    "Then {verb} the {adj} {nouns} {adv}.",
+)
+_SHORT = (
+    "Yes.", "Sure.", "Certainly.", "Good question.", "Here is why.", "It depends.",
+    "That is a fair point.", "This usually works well.", "Start with the basics.",
+)
+_CLOSERS = (
+    "Let me know if you would like more detail on {topic}.",
+    "I hope this helps.",
+    "I can expand on any {noun} if that is useful.",
+)
+
+_STOPWORD_TEXT = """a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can can't cannot could couldn't did didn't do does doesn't
+    doing don't down during each few for from further had hadn't has hasn't have haven't having he
+    her here hers herself him himself his how i if in into is isn't it it's its itself just let
+    let's me more most my myself no nor not now of off on once only or other ought our ours
+    ourselves out over own please same she should shouldn't so some such tell than that that's the
+    their theirs them themselves then there there's these they this those through to too under until
+    up very was wasn't we were weren't what what's when where which while who whom why will with
+    won't would wouldn't you your yours yourself yourselves give make want need like know get
+    write short brief using use one two three many much thing things something really today
+    tomorrow yesterday currently right now yes okay"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]")
+_ARTICLE_RE = re.compile(r"\b([Aa]) (?=[aeiouAEIOU])")
+_SLOT_RE = re.compile(r"\{(\w+)\}")
+
+
+def content_words(prompt: str, limit: int = 8) -> list[str]:
+    """The first ``limit`` distinct content words of ``prompt`` (stopwords and short words dropped)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for match in _WORD_RE.finditer(prompt):
+        word = match.group()
+        low = word.lower()
+        if len(low) < 3 or low in _STOPWORDS or low in seen:
+            continue
+        seen.add(low)
+        out.append(word if word[0].isupper() and not word.isupper() and match.start() > 0 else low)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _plural(noun: str) -> str:
+    return _PLURALS.get(noun, noun + "s")
+
+
+class _Filler:
+    __slots__ = ("rnd", "topics")
+
+    def __init__(self, rnd: random.Random, topics: list[str]) -> None:
+        self.rnd = rnd
+        self.topics = topics
+
+    def topic(self) -> str:
+        if self.topics:
+            return self.rnd.choice(self.topics)
+        return "the " + self.rnd.choice(_NOUNS)
+
+    def fill(self, frame: str) -> str:
+        rnd = self.rnd
+        nouns = rnd.sample(_NOUNS, 2)
+        verbs = rnd.sample(_VERBS, 2)
+        values = {
+            "topic": self.topic(),
+            "noun": nouns[0],
+            "noun2": nouns[1],
+            "nouns": _plural(rnd.choice(_NOUNS)),
+            "adj": rnd.choice(_ADJECTIVES),
+            "verb": verbs[0][0],
+            "verb2": verbs[1][0],
+            "verbs": verbs[0][1],
+            "adv": rnd.choice(_ADVERBS),
+        }
+        values["Topic"] = values["topic"]
+        text = _SLOT_RE.sub(lambda m: values[m.group(1)], frame)
+        text = _ARTICLE_RE.sub(lambda m: m.group(1) + "n ", text)
+        return text[0].upper() + text[1:]
+
+
+def _truncate(sentence: str, words: int) -> str:
+    kept = sentence.split()[:words]
+    return " ".join(kept).rstrip(".,;:!?") + "."
+
+
+def generate_text(
+    rng_seed: int, *, prompt: str | None = None, min_words: int = 8, max_words: int = 60
+) -> str:
+    """A few sentences of fluent English, a pure function of the arguments.
+
+    The word count (whitespace-separated) lies in ``[min_words, max_words]``; the text never ends
+    with whitespace and is never empty. With ``prompt``, a couple of its content words become the
+    topic of the answer.
+
+    >>> generate_text(1) == generate_text(1)
+    True
+    >>> 3 <= len(generate_text(2, min_words=3, max_words=5).split()) <= 5
+    True
+    """
+    if min_words < 1 or max_words < min_words:
+        raise ValueError(f"need 1 <= min_words <= max_words, got {min_words}, {max_words}")
+    rnd = random.Random(derive_seed("text", rng_seed))
+    words = content_words(prompt) if prompt else []
+    topics = rnd.sample(words, min(2, len(words))) if words else []
+    if len(topics) == 2 and rnd.random() < 0.3:
+        topics.append(f"{topics[0]} and {topics[1]}")
+    return prose(rnd, topics, min_words, max_words)
+
+
+def prose(
+    rnd: random.Random, topics: list[str], min_words: int, max_words: int, *, opening: bool = True
+) -> str:
+    """Sentences about ``topics`` drawn from ``rnd``, between ``min_words`` and ``max_words`` words."""
+    filler = _Filler(rnd, topics)
+    target = rnd.randint(min_words, max_words)
+
+    sentences: list[str] = []
+    count = 0
+    frames: tuple[str, ...] = _OPENERS if opening else _SENTENCES
+    while count < target:
+        sentence = filler.fill(rnd.choice(frames))
+        size = len(sentence.split())
+        for _ in range(6):
+            if count + size <= max_words:
+                break
+            sentence = filler.fill(rnd.choice(_SENTENCES))
+            size = len(sentence.split())
+        if count + size > max_words:
+            room = max_words - count
+            short = [s for s in _SHORT if len(s.split()) <= room]
+            sentence = rnd.choice(short) if short else _truncate(sentence, room)
+            size = len(sentence.split())
+        sentences.append(sentence)
+        count += size
+        frames = _CLOSERS if opening and target - count <= 10 and rnd.random() < 0.3 else _SENTENCES
+    if len(sentences) >= 5:
+        cut = len(sentences) // 2
+        return " ".join(sentences[:cut]) + "\n\n" + " ".join(sentences[cut:])
+    return " ".join(sentences)

@@ -1,0 +1,252 @@
+"""The token heuristic behind both ``count_tokens`` and ``usage`` (pure, deterministic, fast).
+
+A request costs, per model family (constants in ``fakeclaude.server._tokens_families``, fitted on
+real recorded usage, see ``benchmarks/token_calibration.py``)::
+
+    base                                  framing of the request and its first turn
+  + per_message * (len(messages) - 1)     framing of every further turn
+  + system + text(system)                 when a system prompt is given
+  + tool_prompt[auto|any] + per_tool * n  the hidden tool-use system prompt (spec 8.1) and tool framing
+      + tool_json * text(definition JSON)
+  + thinking                              when ``thinking`` is enabled or adaptive
+  + content blocks                        text; images (w*h/750); PDFs (pages); tool_use / tool_result;
+                                          thinking of the current assistant turn only (older turns'
+                                          thinking is stripped, as the API does)
+
+``prefix_token_counts`` cuts the same sum at every ``cache_control`` breakpoint, in the API's prefix
+order tools -> system -> messages, for the prompt-caching logic.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from fakeclaude.server._tokens_families import Family, family_of
+from fakeclaude.server._tokens_media import image_dimensions, image_tokens, pdf_page_count
+from fakeclaude.server._tokens_text import pattern
+from fakeclaude.server.catalog import ModelSpec
+
+__all__ = [
+    "count_request_tokens",
+    "count_text_tokens",
+    "image_dimensions",
+    "image_tokens",
+    "pdf_page_count",
+    "prefix_token_counts",
+    "split_into_tokens",
+]
+
+_FORCED = frozenset({"any", "tool"})
+_PTC_PROMPT = 2500  # tools callable from code execution (programmatic tool calling) add its prompt
+_PDF_PAGE_TEXT = 1500  # documented 1,500-3,000 text tokens per page (spec 8.3)
+_PDF_PAGE_IMAGE = image_tokens(816, 1056)  # a letter page rendered at 96 dpi
+_UNKNOWN_IMAGE = image_tokens(1092, 1092)  # an image whose size cannot be read (URL, file id)
+
+
+def count_text_tokens(text: str, spec: ModelSpec | None = None) -> int:
+    """Tokens of plain or generated text; equals ``len(split_into_tokens(text, spec))``."""
+    return len(pattern(family_of(spec).chunk).findall(text))
+
+
+def split_into_tokens(text: str, spec: ModelSpec | None = None) -> list[str]:
+    """``text`` cut into token-sized pieces: ``"".join(pieces) == text``, one piece per counted token."""
+    return [m.group() for m in pattern(family_of(spec).chunk).finditer(text)]
+
+
+def count_request_tokens(body: Mapping[str, Any], spec: ModelSpec) -> int:
+    """Input tokens of a ``messages.create`` / ``count_tokens`` body for the model ``spec``."""
+    return sum(tokens for _, tokens, _ in _segments(body, spec))
+
+
+def prefix_token_counts(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str, int]]:
+    """``(path, cumulative tokens)`` at each ``cache_control`` breakpoint, in order tools -> system -> messages.
+
+    ``path`` names the marked block the way error texts do: ``tools.1``, ``system.0``,
+    ``messages.2.content.0``. The count includes every token before the block and the block itself,
+    so the last entry's count is at most ``count_request_tokens(body, spec)``. A top-level
+    ``cache_control`` (automatic caching) adds a breakpoint on the last block of the last message.
+    """
+    out: list[tuple[str, int]] = []
+    total = 0
+    last_block = ""
+    for path, tokens, marked in _segments(body, spec):
+        total += tokens
+        if path.startswith("messages."):
+            last_block = path
+        if marked and (not out or out[-1][0] != path):
+            out.append((path, total))
+    if isinstance(body.get("cache_control"), Mapping) and last_block:
+        cut = sum(t for p, t, _ in _until(_segments(body, spec), last_block))
+        if not any(p == last_block for p, _ in out):
+            out.append((last_block, cut))
+            out.sort(key=lambda item: item[1])
+    return out
+
+
+def _until(segments: list[tuple[str, int, bool]], path: str) -> Iterator[tuple[str, int, bool]]:
+    for seg in segments:
+        yield seg
+        if seg[0] == path:
+            return
+
+
+def _segments(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str, int, bool]]:
+    """The request as ``(path, tokens, has cache_control)`` pieces whose tokens sum to its cost."""
+    fam = family_of(spec)
+    segs: list[tuple[str, int, bool]] = [("", fam.base, False)]
+    tools = body.get("tools")
+    if isinstance(tools, Sequence) and tools:
+        choice = body.get("tool_choice")
+        forced = isinstance(choice, Mapping) and choice.get("type") in _FORCED
+        segs.append(("", fam.tool_any if forced else fam.tool_auto, False))
+        if any(isinstance(t, Mapping) and t.get("allowed_callers") for t in tools):
+            segs.append(("", _PTC_PROMPT, False))
+        for i, tool in enumerate(tools):
+            if isinstance(tool, Mapping):
+                segs.append((f"tools.{i}", _tool_tokens(tool, fam), _marked(tool)))
+    system = body.get("system")
+    if isinstance(system, str) and system:
+        segs.append(("system", fam.system + _text(system, fam), False))
+    elif isinstance(system, Sequence) and system:
+        segs.append(("", fam.system, False))
+        for i, block in enumerate(system):
+            if isinstance(block, Mapping):
+                segs.append((f"system.{i}", _text(str(block.get("text", "")), fam), _marked(block)))
+    thinking = body.get("thinking")
+    if isinstance(thinking, Mapping) and thinking.get("type") in ("enabled", "adaptive"):
+        segs.append(("", fam.thinking, False))
+    messages = body.get("messages")
+    if isinstance(messages, Sequence):
+        segs.extend(_message_segments(messages, fam))
+    return segs
+
+
+def _message_segments(messages: Sequence[Any], fam: Family) -> Iterator[tuple[str, int, bool]]:
+    current = _current_assistant_turn(messages)
+    for i, message in enumerate(messages):
+        if not isinstance(message, Mapping):
+            continue
+        if i:
+            yield ("", fam.per_message, False)
+        content = message.get("content")
+        if isinstance(content, str):
+            yield (f"messages.{i}", _text(content, fam), False)
+            continue
+        if not isinstance(content, Sequence):
+            continue
+        for j, block in enumerate(content):
+            if isinstance(block, Mapping):
+                tokens = _block_tokens(block, fam, keep_thinking=i == current)
+                yield (f"messages.{i}.content.{j}", tokens, _marked(block))
+
+
+def _current_assistant_turn(messages: Sequence[Any]) -> int:
+    """Index of the assistant turn whose thinking still counts (a tool-use loop in progress), or -1."""
+    last = len(messages) - 1
+    if last >= 0 and _role(messages[last]) == "assistant":
+        return last
+    if last >= 1 and _role(messages[last - 1]) == "assistant":
+        content = messages[last].get("content") if isinstance(messages[last], Mapping) else None
+        if isinstance(content, list) and any(
+            isinstance(b, Mapping) and b.get("type") == "tool_result" for b in content
+        ):
+            return last - 1
+    return -1
+
+
+def _role(message: Any) -> Any:
+    return message.get("role") if isinstance(message, Mapping) else None
+
+
+def _marked(block: Mapping[str, Any]) -> bool:
+    return isinstance(block.get("cache_control"), Mapping)
+
+
+def _text(text: str, fam: Family) -> int:
+    return len(pattern(fam.chunk).findall(text))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
+def _tool_tokens(tool: Mapping[str, Any], fam: Family) -> int:
+    kind = str(tool.get("type") or "custom")
+    if kind.startswith("text_editor_"):
+        return 700
+    if kind.startswith("bash_"):
+        return 245
+    if kind.startswith("computer_"):
+        return 735
+    if tool.get("defer_loading"):
+        return fam.per_tool // 2
+    fields = {k: tool[k] for k in ("name", "description", "input_schema") if k in tool}
+    return fam.per_tool + round(fam.tool_json * _text(_json(fields), fam))
+
+
+def _block_tokens(block: Mapping[str, Any], fam: Family, *, keep_thinking: bool) -> int:
+    kind = block.get("type")
+    if kind == "text":
+        return _text(str(block.get("text", "")), fam)
+    if kind == "image":
+        return 3 + _image_block_tokens(block.get("source"))
+    if kind == "document":
+        return 8 + _document_tokens(block.get("source"), fam)
+    if kind in ("tool_use", "server_tool_use"):
+        return 10 + _text(str(block.get("name", "")), fam) + _text(_json(block.get("input", {})), fam)
+    if kind == "tool_result" or (isinstance(kind, str) and kind.endswith("_tool_result")):
+        inner = block.get("content", "")
+        if isinstance(inner, str):
+            return 6 + _text(inner, fam)
+        if isinstance(inner, Sequence):
+            blocks = [b for b in inner if isinstance(b, Mapping)]
+            return 6 + sum(_block_tokens(b, fam, keep_thinking=False) for b in blocks)
+        return 6
+    if kind == "thinking":
+        return 4 + _text(str(block.get("thinking", "")), fam) if keep_thinking else 0
+    if kind == "redacted_thinking":
+        return 4 + len(str(block.get("data", ""))) // 8 if keep_thinking else 0
+    if kind == "search_result":
+        return 8 + _text(_json(block), fam)
+    return _text(_json(block), fam)
+
+
+def _decode(data: Any) -> bytes | None:
+    if not isinstance(data, str):
+        return None
+    try:
+        return base64.b64decode(data, validate=False)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _image_block_tokens(source: Any) -> int:
+    if isinstance(source, Mapping) and source.get("type") == "base64":
+        raw = _decode(source.get("data"))
+        dims = image_dimensions(raw) if raw else None
+        if dims:
+            return image_tokens(*dims)
+    return _UNKNOWN_IMAGE
+
+
+def _document_tokens(source: Any, fam: Family) -> int:
+    if not isinstance(source, Mapping):
+        return 0
+    kind = source.get("type")
+    if kind == "text":
+        return _text(str(source.get("data", "")), fam)
+    if kind == "content":
+        inner = source.get("content")
+        if isinstance(inner, str):
+            return _text(inner, fam)
+        if isinstance(inner, Sequence):
+            blocks = [b for b in inner if isinstance(b, Mapping)]
+            return sum(_block_tokens(b, fam, keep_thinking=False) for b in blocks)
+        return 0
+    raw = _decode(source.get("data")) if kind == "base64" else None
+    pages = pdf_page_count(raw) if raw else 1
+    return pages * (_PDF_PAGE_TEXT + _PDF_PAGE_IMAGE)

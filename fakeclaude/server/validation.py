@@ -1,0 +1,217 @@
+"""Request validation for the fake Messages API: pure functions that raise the real API's errors.
+
+Each function returns the (unchanged) body when it is acceptable and raises
+:class:`~fakeclaude.server.errors.ApiError` with the API's status, type and message otherwise. Only the
+first error is reported, as the API does.
+
+Order of the checks. First the schema, walking the body in document order (missing required fields are
+reported before anything else, as pydantic does); then, in strict mode, the semantic rules: model
+(404), ``max_tokens`` cap, sampling parameters, ``thinking``, ``output_config.effort``, tools, system,
+messages (merge, empty content, tool pairing, prefill, thinking history, 2026-10-21 rules), image and
+PDF bytes, cache breakpoints, and last the context window (the only check that counts tokens).
+
+Modes (:class:`ValidationOptions`): ``strict`` (default) is everything above; ``lenient`` checks the
+schema only (types, required fields, unknown fields; no ranges, patterns or semantic rules). An unknown
+model is a 404 in both modes: nothing can answer without a model.
+
+Versions: ``2026-10-21`` refuses ``temperature``/``top_p``/``top_k`` as unknown fields
+(``temperature: Extra inputs are not permitted``), ``document`` blocks in assistant turns and user text
+blocks with citations.
+
+Betas: the ``betas`` argument holds the request's ``anthropic-beta`` names (see :func:`parse_betas`,
+which also marks a ``?beta=true`` request that sent no header with :data:`BETA_SURFACE`). When it is
+non-empty, the beta-only fields (``mcp_servers``, ``context_management``, ``output_format``) and
+``system``-role messages are accepted, as on the SDK's ``client.beta`` surface; which beta unlocks which
+field is not checked (recordings often drop the header). Specific names change rules:
+``interleaved-thinking-2025-05-14`` lets ``thinking.budget_tokens`` exceed ``max_tokens``,
+``output-128k-2025-02-19`` raises Claude 3.7 Sonnet's cap to 128000,
+``model-context-window-exceeded-2025-08-26`` drops the input + ``max_tokens`` check, and
+``skills-2025-10-02`` allows the object form of ``container``. ``system``-role messages are also
+accepted on version 2026-10-21 (the SDK 2.x ``MessageParam`` includes them).
+
+API-shaped texts written here (no observed original): the unknown ``anthropic-version`` text, the
+``custom_id`` texts and ``stream`` in batch params, thinking with ``top_k``/``top_p``, thinking types a
+model lacks, ``effort`` on a model without it, ``` `top_p` is deprecated for this model. ```.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from fakeclaude.server._validate_base import MSG_SHAPE, Ctx, fail
+from fakeclaude.server._validate_body import check_body
+from fakeclaude.server._validate_rules import check_rules
+from fakeclaude.server.catalog import ModelSpec, resolve_model
+from fakeclaude.server.errors import ApiError
+
+__all__ = [
+    "API_VERSIONS",
+    "BETA_SURFACE",
+    "ValidationOptions",
+    "authenticate",
+    "check_version",
+    "parse_betas",
+    "validate_batch_create",
+    "validate_count_tokens",
+    "validate_create",
+]
+
+API_VERSIONS = ("2023-06-01", "2026-10-21")
+BETA_SURFACE = "beta=true"
+"""Put in ``betas`` for a ``?beta=true`` request that named no beta."""
+
+_MAX_BATCH_REQUESTS = 100_000
+
+
+@dataclass(frozen=True)
+class ValidationOptions:
+    mode: Literal["strict", "lenient"] = "strict"
+    accept_retired_models: bool = True
+
+
+def authenticate(headers: Mapping[str, str], valid_keys: Callable[[str], bool] | None) -> str:
+    """The caller's key (``x-api-key`` wins over ``Authorization: Bearer``); ``headers`` lower-cased.
+
+    ``valid_keys`` None accepts any non-empty key.
+    """
+    key = headers.get("x-api-key")
+    if not key:
+        auth = headers.get("authorization", "")
+        scheme, _, token = auth.partition(" ")
+        key = token.strip() if scheme.lower() == "bearer" else ""
+    if not key:
+        raise ApiError(401, "x-api-key header is required")
+    if valid_keys is not None and not valid_keys(key):
+        raise ApiError(401, "invalid x-api-key")
+    return key
+
+
+def check_version(headers: Mapping[str, str]) -> str:
+    """The ``anthropic-version`` header's value (lower-cased ``headers``)."""
+    version = headers.get("anthropic-version")
+    if version is None or not version.strip():
+        raise ApiError(400, "anthropic-version: header is required")
+    version = version.strip()
+    if version not in API_VERSIONS:
+        raise ApiError(
+            400,
+            f"anthropic-version: Invalid value {version!r}. Supported versions: {', '.join(API_VERSIONS)}.",
+        )
+    return version
+
+
+def parse_betas(headers: Mapping[str, str], *, beta_surface: bool = False) -> frozenset[str]:
+    """The names in ``anthropic-beta`` (comma-separated); plus :data:`BETA_SURFACE` for ``?beta=true``."""
+    raw = headers.get("anthropic-beta", "")
+    names = {n.strip() for n in raw.split(",") if n.strip()}
+    if beta_surface and not names:
+        names.add(BETA_SURFACE)
+    return frozenset(names)
+
+
+def _ctx(version: str, options: ValidationOptions, betas: frozenset[str], prefix: str = "") -> Ctx:
+    return Ctx(version=version, strict=options.mode == "strict", betas=betas, prefix=prefix)
+
+
+def _model(ctx: Ctx, body: dict[str, Any], options: ValidationOptions) -> ModelSpec:
+    name = body["model"]
+    spec = resolve_model(name)
+    if spec is None or (spec.retired and not options.accept_retired_models):
+        raise ApiError(404, f"{ctx.prefix}model: {name}")
+    return spec
+
+
+def _validate(
+    body: object,
+    endpoint: str,
+    version: str,
+    options: ValidationOptions,
+    betas: frozenset[str],
+    prefix: str = "",
+) -> tuple[dict[str, Any], ModelSpec]:
+    ctx = _ctx(version, options, betas, prefix)
+    walk = check_body(ctx, body, endpoint)
+    assert isinstance(body, dict)
+    spec = _model(ctx, body, options)
+    if ctx.strict:
+        check_rules(ctx, body, spec, walk, endpoint)
+    return body, spec
+
+
+def validate_create(
+    body: object, *, version: str, options: ValidationOptions, betas: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any], ModelSpec]:
+    """``POST /v1/messages``: the body and its resolved model."""
+    return _validate(body, "create", version, options, betas)
+
+
+def validate_count_tokens(
+    body: object, *, version: str, options: ValidationOptions, betas: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any], ModelSpec]:
+    """``POST /v1/messages/count_tokens``: create's shape minus ``max_tokens``, ``stream``,
+    ``stop_sequences``, ``metadata``, ``service_tier`` (unknown fields there)."""
+    return _validate(body, "count_tokens", version, options, betas)
+
+
+def validate_batch_create(
+    body: object, *, version: str, options: ValidationOptions, betas: frozenset[str] = frozenset()
+) -> list[tuple[str, dict[str, Any]]]:
+    """``POST /v1/messages/batches``: ``[(custom_id, params), ...]``, each params checked like create.
+
+    Errors inside params carry the prefix ``requests.<i>.params.``. ``stream`` is refused in params
+    (``requests.<i>.params.stream: Streaming is not supported in batch requests.``), ``custom_id`` must
+    be 1-64 characters of ``[a-zA-Z0-9_-]`` and unique (``requests.<i>.custom_id: Duplicate custom_id
+    found: '<id>'.``).
+    """
+    ctx = _ctx(version, options, betas)
+    if not isinstance(body, dict):
+        fail(ctx, "", "Input should be a valid dictionary or object to extract fields from")
+    if "requests" not in body:
+        fail(ctx, "requests", "Field required")
+    for name in body:
+        if name != "requests":
+            fail(ctx, name, "Extra inputs are not permitted")
+    reqs = body["requests"]
+    if not isinstance(reqs, list):
+        fail(ctx, "requests", "Input should be a valid list")
+    if ctx.strict and not reqs:
+        fail(ctx, "requests", "List should have at least 1 item after validation, not 0")
+    if ctx.strict and len(reqs) > _MAX_BATCH_REQUESTS:
+        fail(
+            ctx,
+            "requests",
+            f"List should have at most {_MAX_BATCH_REQUESTS} items after validation, not {len(reqs)}",
+        )
+    out: list[tuple[str, dict[str, Any]]] = []
+    seen: set[str] = set()
+    for i, r in enumerate(reqs):
+        p = f"requests.{i}"
+        if not isinstance(r, dict):
+            fail(ctx, p, MSG_SHAPE)
+        for name in ("custom_id", "params"):
+            if name not in r:
+                fail(ctx, f"{p}.{name}", "Field required")
+        for name in r:
+            if name not in ("custom_id", "params"):
+                fail(ctx, f"{p}.{name}", "Extra inputs are not permitted")
+        cid = r["custom_id"]
+        if not isinstance(cid, str):
+            fail(ctx, f"{p}.custom_id", "Input should be a valid string")
+        if ctx.strict and not _custom_id_ok(cid):
+            fail(ctx, f"{p}.custom_id", "String should match pattern '^[a-zA-Z0-9_-]{1,64}$'")
+        if ctx.strict and cid in seen:
+            fail(ctx, f"{p}.custom_id", f"Duplicate custom_id found: {cid!r}.")
+        seen.add(cid)
+        params = r["params"]
+        if isinstance(params, dict) and "stream" in params and ctx.strict:
+            fail(ctx, f"{p}.params.stream", "Streaming is not supported in batch requests.")
+        _validate(params, "create", version, options, betas, prefix=f"{p}.params.")
+        assert isinstance(params, dict)
+        out.append((cid, params))
+    return out
+
+
+def _custom_id_ok(cid: str) -> bool:
+    return 0 < len(cid) <= 64 and all(c.isascii() and (c.isalnum() or c in "_-") for c in cid)

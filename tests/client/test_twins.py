@@ -1,0 +1,37 @@
+"""The sync and async surfaces stay in step: same resources, same methods, same parameters."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from fakeclaude.client._async import AsyncAnthropic
+from fakeclaude.client._sync import Anthropic
+from fakeclaude.client.resources import batches, messages, models
+
+PAIRS = [
+    (Anthropic, AsyncAnthropic),
+    (messages.Messages, messages.AsyncMessages),
+    (batches.Batches, batches.AsyncBatches),
+    (models.Models, models.AsyncModels),
+]
+
+
+def public(cls: type) -> dict[str, object]:
+    return {name: member for name, member in inspect.getmembers(cls) if not name.startswith("_")}
+
+
+@pytest.mark.parametrize(("sync", "async_"), PAIRS, ids=lambda c: c.__name__)
+def test_same_public_names(sync: type, async_: type) -> None:
+    assert set(public(sync)) == set(public(async_))
+
+
+@pytest.mark.parametrize(("sync", "async_"), PAIRS[1:4], ids=lambda c: c.__name__)
+def test_same_parameters(sync: type, async_: type) -> None:
+    for name, member in public(sync).items():
+        if callable(member):
+            other = public(async_)[name]
+            assert list(inspect.signature(member).parameters) == list(inspect.signature(other).parameters), name  # type: ignore[arg-type]
+            if not name.startswith("with_") and name not in ("list", "stream"):
+                assert inspect.iscoroutinefunction(other), f"{async_.__name__}.{name} should be awaited"
