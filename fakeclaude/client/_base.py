@@ -95,10 +95,9 @@ class BaseClient(Generic[HttpT]):
         self.auth_token = auth_token if auth_token is not None else os.environ.get("ANTHROPIC_AUTH_TOKEN")
         if base_url is None:
             base_url = os.environ.get("ANTHROPIC_BASE_URL") or DEFAULT_BASE_URL
-        url = httpx2.URL(str(base_url))
-        if not url.raw_path.endswith(b"/"):
-            url = url.copy_with(raw_path=url.raw_path + b"/")
-        self.base_url = url
+        base = str(base_url)
+        self._base = base if base.endswith("/") else base + "/"
+        self.base_url = httpx2.URL(self._base)
         if api_version not in (API_VERSION_2023, API_VERSION_2026):
             raise ValueError(f"api_version must be {API_VERSION_2023!r} or {API_VERSION_2026!r}, not {api_version!r}")
         self.api_version = api_version
@@ -186,7 +185,7 @@ class BaseClient(Generic[HttpT]):
     def _build_url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
             return path
-        return str(self.base_url) + path.lstrip("/")
+        return self._base + path.lstrip("/")
 
     def _request_kwargs(self, options: RequestOptions, retries_taken: int) -> dict[str, Any]:
         """Keyword arguments for ``httpx2.Client.build_request`` for one attempt."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fakeclaude.server.catalog import ModelSpec
 
-__all__ = ["DEFAULT_FAMILY", "FAMILIES", "Family", "family_of"]
+__all__ = ["DEFAULT_FAMILY", "FAMILIES", "SERVER_TOOL_TOKENS", "Family", "family_of"]
 
 
 @dataclass(frozen=True)
@@ -54,3 +54,19 @@ def family_of(spec: ModelSpec | None) -> Family:
     if spec is None:
         return DEFAULT_FAMILY
     return FAMILIES.get(spec.family, DEFAULT_FAMILY)
+
+
+# Fixed cost of an Anthropic-defined tool, by ``type`` prefix (longest match wins). Client tools from the
+# docs (spec 8.1); server tools as medians of the recorded requests that offer them (real-traffic).
+SERVER_TOOL_TOKENS: dict[str, int] = {
+    "text_editor_": 700,
+    "bash_": 245,
+    "computer_": 735,
+    "web_search_": 1700,
+    "web_fetch_": 500,
+    "code_execution_2025": 1370,
+    "code_execution_": 1730,
+    "tool_search_tool_": 200,
+    "memory_": 1080,
+    "advisor_": 1940,
+}

@@ -94,7 +94,9 @@ class BatchStore:
         with self._lock:
             return self._wire(self._observe(batch_id))
 
-    def list(self, before_id: str | None = None, after_id: str | None = None, limit: int | str | None = None) -> dict[str, Any]:
+    def list(
+        self, before_id: str | None = None, after_id: str | None = None, limit: int | str | None = None
+    ) -> dict[str, Any]:
         """Newest first; see ``fakeclaude.server.models_api.page`` for the cursor rules."""
         with self._lock:
             newest_first = list(reversed(self._batches.values()))
@@ -155,7 +157,11 @@ class BatchStore:
         expires = batch.created_at + _DAY
         if batch.status == "canceling":
             assert batch.cancel_initiated_at is not None
-            cutoff, end, unfinished = batch.cancel_initiated_at, max(now, batch.cancel_initiated_at), "canceled"
+            cutoff, end, unfinished = (
+                batch.cancel_initiated_at,
+                max(now, batch.cancel_initiated_at),
+                "canceled",
+            )
         else:
             cutoff = end = min(self._finish_time(batch, batch.size - 1), expires)
             if now < end:
@@ -205,7 +211,9 @@ class BatchStore:
             "expires_at": rfc3339(batch.created_at + _DAY, micro=True),
             "archived_at": None,
             "cancel_initiated_at": (
-                rfc3339(batch.cancel_initiated_at, micro=True) if batch.cancel_initiated_at is not None else None
+                rfc3339(batch.cancel_initiated_at, micro=True)
+                if batch.cancel_initiated_at is not None
+                else None
             ),
             "results_url": self._results_url(batch.id) if batch.status == "ended" else None,
         }

@@ -32,7 +32,9 @@ def parse_limit(limit: int | str | None) -> int:
         try:
             value = int(limit.strip())
         except ValueError:
-            raise ApiError(400, "limit: Input should be a valid integer, unable to parse string as an integer") from None
+            raise ApiError(
+                400, "limit: Input should be a valid integer, unable to parse string as an integer"
+            ) from None
     else:
         value = limit
     if value < 1:

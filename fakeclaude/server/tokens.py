@@ -25,7 +25,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from fakeclaude.server._tokens_families import Family, family_of
+from fakeclaude.server._tokens_families import SERVER_TOOL_TOKENS, Family, family_of
 from fakeclaude.server._tokens_media import image_dimensions, image_tokens, pdf_page_count
 from fakeclaude.server._tokens_text import pattern
 from fakeclaude.server.catalog import ModelSpec
@@ -42,8 +42,7 @@ __all__ = [
 
 _FORCED = frozenset({"any", "tool"})
 _PTC_PROMPT = 2500  # tools callable from code execution (programmatic tool calling) add its prompt
-_PDF_PAGE_TEXT = 1500  # documented 1,500-3,000 text tokens per page (spec 8.3)
-_PDF_PAGE_IMAGE = image_tokens(816, 1056)  # a letter page rendered at 96 dpi
+_PDF_PAGE = 1590  # a light page as recorded (spec 8.3 documents 1,500-3,000 text tokens + the page image)
 _UNKNOWN_IMAGE = image_tokens(1092, 1092)  # an image whose size cannot be read (URL, file id)
 
 
@@ -176,12 +175,9 @@ def _json(value: Any) -> str:
 
 def _tool_tokens(tool: Mapping[str, Any], fam: Family) -> int:
     kind = str(tool.get("type") or "custom")
-    if kind.startswith("text_editor_"):
-        return 700
-    if kind.startswith("bash_"):
-        return 245
-    if kind.startswith("computer_"):
-        return 735
+    if kind != "custom" and "input_schema" not in tool:
+        prefixes = [p for p in SERVER_TOOL_TOKENS if kind.startswith(p)]
+        return SERVER_TOOL_TOKENS[max(prefixes, key=len)] if prefixes else fam.per_tool
     if tool.get("defer_loading"):
         return fam.per_tool // 2
     fields = {k: tool[k] for k in ("name", "description", "input_schema") if k in tool}
@@ -249,4 +245,4 @@ def _document_tokens(source: Any, fam: Family) -> int:
         return 0
     raw = _decode(source.get("data")) if kind == "base64" else None
     pages = pdf_page_count(raw) if raw else 1
-    return pages * (_PDF_PAGE_TEXT + _PDF_PAGE_IMAGE)
+    return pages * _PDF_PAGE

@@ -11,47 +11,49 @@ __all__ = ["LineSplitter"]
 
 
 class LineSplitter:
-    """``feed(chunk)`` returns the lines that chunk completed, without their endings; ``flush()`` the rest."""
+    """``feed(chunk)`` returns the text of the lines that chunk completed, each ended by ``"\\n"`` (CRLF
+    and CR normalised), or ``""``; ``flush()`` returns the unfinished last line, ended the same way."""
 
-    __slots__ = ("_parts", "_skip_lf")
+    __slots__ = ("parts", "skip_lf")
 
     def __init__(self) -> None:
-        self._parts: list[bytes] = []  # bytes of the unfinished line, in arrival order
-        self._skip_lf = False  # the previous chunk ended with CR: a leading LF completes that ending
+        # Read by the decoders' fast paths: both empty/False means the next chunk starts a new line.
+        self.parts: list[bytes] = []  # bytes of the unfinished line, in arrival order
+        self.skip_lf = False  # the previous chunk ended with CR: a leading LF completes that ending
 
-    def feed(self, chunk: bytes) -> list[str]:
-        if self._skip_lf and chunk:
-            self._skip_lf = False
+    def feed(self, chunk: bytes) -> str:
+        if chunk[-1:] == b"\n" and not self.parts and not self.skip_lf and b"\r" not in chunk:
+            return chunk.decode("utf-8", "replace")  # the usual chunk: whole LF-ended lines
+        if self.skip_lf and chunk:
+            self.skip_lf = False
             if chunk[0] == 0x0A:
                 chunk = chunk[1:]
         if not chunk:
-            return []
+            return ""
         cut = max(chunk.rfind(b"\n"), chunk.rfind(b"\r"))
         if cut < 0:
-            self._parts.append(chunk)  # no line ending: store only (keeps the work linear)
-            return []
-        if self._parts:
-            self._parts.append(chunk[: cut + 1])
-            complete = b"".join(self._parts)
-            self._parts.clear()
+            self.parts.append(chunk)  # no line ending: store only (keeps the work linear)
+            return ""
+        if self.parts:
+            self.parts.append(chunk[: cut + 1])
+            complete = b"".join(self.parts)
+            self.parts.clear()
         else:
             complete = chunk[: cut + 1]
         if cut + 1 < len(chunk):
-            self._parts.append(chunk[cut + 1 :])
+            self.parts.append(chunk[cut + 1 :])
         elif chunk[cut] == 0x0D:
-            self._skip_lf = True
+            self.skip_lf = True
         text = complete.decode("utf-8", "replace")
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        lines = text.split("\n")
-        lines.pop()  # the text ends with a line ending, so the last piece is empty
-        return lines
+        return text
 
-    def flush(self) -> list[str]:
-        """The unfinished last line (a stream may end without a final line ending), if any."""
-        self._skip_lf = False
-        if not self._parts:
-            return []
-        line = b"".join(self._parts).decode("utf-8", "replace")
-        self._parts.clear()
-        return [line]
+    def flush(self) -> str:
+        """The unfinished last line (a stream may end without a final line ending), or ``""``."""
+        self.skip_lf = False
+        if not self.parts:
+            return ""
+        line = b"".join(self.parts).decode("utf-8", "replace")
+        self.parts.clear()
+        return line + "\n"

@@ -7,7 +7,7 @@ Both sides live here so that they cannot drift apart::
     b'event: content_block_stop\\ndata: {"type":"content_block_stop","index":0   }\\n\\n'
     >>> decoder = SSEDecoder()
     >>> decoder.feed(chunk[:20]), decoder.feed(chunk[20:])
-    ([], [ServerSentEvent(event='content_block_stop', data='{"type":"content_block_stop","index":0   }')])
+    ([], [ServerSentEvent(event='content_block_stop', data='{"type":"content_block_stop","index":0   }', id=None, retry=None)])
 
 The decoder follows the WHATWG event-stream rules: LF, CRLF and CR line endings (mixed freely, split
 anywhere across chunks, even between the CR and LF of one line ending or inside a UTF-8 character),
@@ -19,52 +19,33 @@ an event without an ``event:`` line keeps ``event=None`` (the stream classes ski
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._lines import LineSplitter
 
 __all__ = ["SSEDecoder", "ServerSentEvent", "encode_event"]
 
 _PING_DATA = '{"type": "ping"}'
+# Either one whole event as real streams frame it (an ``event`` line, one ``data`` line, a blank line:
+# groups 1 and 2), or any single line with its ending (group 3). Lines alone always match, so
+# ``findall`` covers the text without gaps.
+_TOKENS = re.compile(r"event:[ ]?([^\n]*)\ndata:[ ]?([^\n]*)\n\n|([^\n]*\n)")
+_new_event = tuple.__new__  # builds a ServerSentEvent without a Python-level __new__ call
 
 
-class ServerSentEvent:
+class ServerSentEvent(NamedTuple):
     """One decoded event: its name (``None`` without an ``event:`` line), its data text, id and retry."""
 
-    __slots__ = ("data", "event", "id", "retry")
-
-    def __init__(
-        self, event: str | None = None, data: str = "", id: str | None = None, retry: int | None = None
-    ) -> None:
-        self.event = event
-        self.data = data
-        self.id = id
-        self.retry = retry
+    event: str | None = None
+    data: str = ""
+    id: str | None = None
+    retry: int | None = None
 
     def json(self) -> Any:
         """The data parsed as JSON (any JSON whitespace, padding included, is accepted)."""
         return json.loads(self.data)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ServerSentEvent):
-            return NotImplemented
-        return (self.event, self.data, self.id, self.retry) == (
-            other.event,
-            other.data,
-            other.id,
-            other.retry,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        parts = [f"event={self.event!r}", f"data={self.data!r}"]
-        if self.id is not None:
-            parts.append(f"id={self.id!r}")
-        if self.retry is not None:
-            parts.append(f"retry={self.retry!r}")
-        return f"ServerSentEvent({', '.join(parts)})"
 
 
 def encode_event(
@@ -128,53 +109,87 @@ class SSEDecoder:
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         """Decode ``chunk``; return the events it completed (possibly none)."""
-        lines = self._lines.feed(chunk)
-        return self._decode(lines) if lines else []
+        lines = self._lines
+        if (
+            chunk[-2:] == b"\n\n"
+            and self._started
+            and not self._has_fields
+            and not lines.parts
+            and not lines.skip_lf
+            and b"\r" not in chunk
+        ):
+            # The usual chunk: whole events with LF endings, very often exactly one canonical event.
+            text = chunk.decode("utf-8", "replace")
+            if text.startswith("event:"):
+                first_end = text.find("\n")
+                if (
+                    text.startswith("data:", first_end + 1)
+                    and text.find("\n", first_end + 1) == len(text) - 2
+                ):
+                    name = text[6:first_end]
+                    if name[:1] == " ":
+                        name = name[1:]
+                    data = text[first_end + 6 : -2]
+                    if data[:1] == " ":
+                        data = data[1:]
+                    return [_new_event(ServerSentEvent, (name or None, data, self._last_id, None))]
+            return self._decode(text)
+        text = lines.feed(chunk)
+        return self._decode(text) if text else []
 
     def flush(self) -> list[ServerSentEvent]:
         """End of stream: decode a last line without line ending and dispatch a pending event.
 
         The spec drops an event not closed by a blank line; this decoder is lenient and keeps it.
         """
-        lines = self._lines.flush()
-        lines.append("")
-        return self._decode(lines)
+        return self._decode(self._lines.flush() + "\n")
 
-    def _decode(self, lines: list[str]) -> list[ServerSentEvent]:
-        events: list[ServerSentEvent] = []
+    def _decode(self, text: str) -> list[ServerSentEvent]:
+        """Decode complete lines (``text`` ends with a line ending; all endings are ``"\\n"``)."""
         if not self._started:
             self._started = True
-            if lines[0].startswith("\ufeff"):
-                lines[0] = lines[0][1:]
-        for line in lines:
-            if not line:
-                if self._has_fields:
-                    events.append(
-                        ServerSentEvent(self._event, "\n".join(self._data), self._last_id, self._retry)
-                    )
-                    self._event = None
-                    self._data = []
-                    self._retry = None
-                    self._has_fields = False
-                continue
-            if line[0] == ":":
-                continue  # a comment
-            name, colon, value = line.partition(":")
-            if colon and value[:1] == " ":
-                value = value[1:]
-            if name == "data":
-                self._data.append(value)
-            elif name == "event":
-                self._event = value or None
-            elif name == "id":
-                if "\0" in value:
-                    continue  # the spec ignores such an id
-                self._last_id = value
-            elif name == "retry":
-                if not (value.isascii() and value.isdigit()):
-                    continue
-                self._retry = int(value)
+            if text.startswith("\ufeff"):
+                text = text[1:]
+        events: list[ServerSentEvent] = []
+        append = events.append
+        # One regex pass splits the text into whole canonical events and single other lines.
+        for name, data, line in _TOKENS.findall(text):
+            if line:
+                self._line(line[:-1], events)
+            elif self._has_fields:  # an event already begun: these lines continue it
+                self._line("event: " + name, events)
+                self._line("data: " + data, events)
+                self._line("", events)
             else:
-                continue  # an unknown field is ignored, as the spec says
-            self._has_fields = True
+                append(_new_event(ServerSentEvent, (name or None, data, self._last_id, None)))
         return events
+
+    def _line(self, line: str, events: list[ServerSentEvent]) -> None:
+        if not line:
+            if self._has_fields:
+                events.append(ServerSentEvent(self._event, "\n".join(self._data), self._last_id, self._retry))
+                self._event = None
+                self._data = []
+                self._retry = None
+                self._has_fields = False
+            return
+        if line[0] == ":":
+            return  # a comment
+        name, colon, value = line.partition(":")
+        if colon and value[:1] == " ":
+            value = value[1:]
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event = value or None
+        elif name == "id":
+            if "\0" in value:
+                return  # the spec ignores such an id
+            self._last_id = value
+        elif name == "retry":
+            if not (value.isascii() and value.isdigit()):
+                return
+            self._retry = int(value)
+        else:
+            return  # an unknown field is ignored, as the spec says
+        self._has_fields = True

@@ -175,10 +175,14 @@ class JSONLDecoder:
         self._lines = LineSplitter()
 
     def feed(self, chunk: bytes) -> list[Any]:
-        return [json.loads(line) for line in self._lines.feed(chunk) if line.strip()]
+        return _values(self._lines.feed(chunk))
 
     def flush(self) -> list[Any]:
-        return [json.loads(line) for line in self._lines.flush() if line.strip()]
+        return _values(self._lines.flush())
+
+
+def _values(text: str) -> list[Any]:
+    return [json.loads(line) for line in text.split("\n") if line and not line.isspace()]
 
 
 def _invalid_line(response: httpx2.Response, exc: ValueError) -> APIResponseValidationError:

@@ -4,8 +4,6 @@ A union of known models is discriminated by a callable that maps any tag it does
 ``"unknown"`` choice, a permissive :class:`UnknownObject` subclass that keeps every field it is given.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 

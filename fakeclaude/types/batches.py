@@ -4,8 +4,6 @@ Timestamps are :data:`~fakeclaude.types._datetime.Timestamp` fields: ``datetime`
 back the exact text they were parsed from (``2026-08-19T14:47:10.487960+00:00`` stays as is).
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Tag

@@ -5,8 +5,6 @@ version does not know parses as ``UnknownBlock`` / ``UnknownCitation`` / ``Unkno
 its fields kept. Server-tool result blocks keep their inner ``content`` loosely typed.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Tag

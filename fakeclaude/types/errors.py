@@ -5,8 +5,6 @@ The same shape is a stream's ``error`` event and an errored batch result. ``requ
 :class:`UnknownErrorObject`; extra fields (e.g. ``details``) are kept.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Tag

@@ -4,8 +4,6 @@ Enum-like fields (``stop_reason``, ``service_tier``, ...) are typed ``str`` so a
 API never fails to parse; :data:`StopReason` names the values known today.
 """
 
-from __future__ import annotations
-
 from typing import Any, Literal, TypeAlias
 
 from ._base import BaseModel

@@ -1,7 +1,5 @@
 """``ModelInfo``: one entry of ``GET /v1/models`` (newer fields optional, extra ones kept)."""
 
-from __future__ import annotations
-
 from typing import Any, Literal, TypeAlias
 
 from ._base import BaseModel

@@ -1,7 +1,5 @@
 """The shape of a list endpoint's answer: ``{"data": [...], "has_more", "first_id", "last_id"}``."""
 
-from __future__ import annotations
-
 from typing import Any, Generic, TypeVar
 
 from ._base import BaseModel

@@ -5,8 +5,6 @@ mid-stream ``error`` (:class:`ErrorEvent`) and any event type this version does 
 (:class:`UnknownEvent`, all fields kept). Deltas of an unknown type parse as :class:`UnknownDelta`.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import Tag

@@ -54,9 +54,12 @@ def passes(b: object, *, version: str = OLD, **kw: Any) -> None:
     validate_create(b, version=version, options=kw.pop("options", STRICT), **kw)
 
 
-TOOL_LOOP = [
+TOOL_LOOP: list[dict[str, Any]] = [
     {"role": "user", "content": "Weather in Paris?"},
-    {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {}}]},
+    {
+        "role": "assistant",
+        "content": [{"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {}}],
+    },
     {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "20C"}]},
 ]
 
@@ -117,9 +120,15 @@ def test_valid_body_returns_body_and_resolved_model() -> None:
         ({"model": "claude-sonnet-4-5", "messages": []}, "max_tokens: Field required"),
         (body(foo=1), "foo: Extra inputs are not permitted"),
         (body(max_tokens="10"), "max_tokens: Input should be a valid integer"),
-        (body(max_tokens=10.5), "max_tokens: Input should be a valid integer, got a number with a fractional part"),
+        (
+            body(max_tokens=10.5),
+            "max_tokens: Input should be a valid integer, got a number with a fractional part",
+        ),
         (body(messages=["hi"]), "messages.0: Input does not match the expected shape."),
-        (body(messages=[{"role": "bot", "content": "x"}]), "messages.0.role: Input should be 'user' or 'assistant'"),
+        (
+            body(messages=[{"role": "bot", "content": "x"}]),
+            "messages.0.role: Input should be 'user' or 'assistant'",
+        ),
         (body(messages=[{"role": "user"}]), "messages.0.content: Field required"),
         (body(stream="yes"), "stream: Input should be a valid boolean"),
         (body(stop_sequences=["a", 1]), "stop_sequences.1: Input should be a valid string"),
@@ -144,7 +153,10 @@ def test_valid_body_returns_body_and_resolved_model() -> None:
                         "role": "user",
                         "content": [
                             {"type": "text", "text": "x"},
-                            {"type": "image", "source": {"type": "base64", "media_type": "image/bmp", "data": PNG}},
+                            {
+                                "type": "image",
+                                "source": {"type": "base64", "media_type": "image/bmp", "data": PNG},
+                            },
                         ],
                     }
                 ]
@@ -156,11 +168,26 @@ def test_valid_body_returns_body_and_resolved_model() -> None:
             body(system=[{"type": "text", "text": "x", "cache_control": {"type": "ephemeral", "ttl": "2h"}}]),
             "system.0.text.cache_control.ttl: Input should be '5m' or '1h'",
         ),
-        (body(thinking={"type": "enabled", "budget_tokens": 512}), "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024"),
-        (body(tool_choice={"type": "maybe"}), "tool_choice: Input tag 'maybe' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'"),
-        (body(tools=[tool("bad name")]), "tools.0.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'"),
-        (body(tools=[tool(input_schema={"type": "array"})]), "tools.0.custom.input_schema.type: Input should be 'object'"),
-        (body(output_config={"effort": "extreme"}), "output_config.effort: Input should be 'low', 'medium', 'high', 'xhigh' or 'max'"),
+        (
+            body(thinking={"type": "enabled", "budget_tokens": 512}),
+            "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024",
+        ),
+        (
+            body(tool_choice={"type": "maybe"}),
+            "tool_choice: Input tag 'maybe' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'",
+        ),
+        (
+            body(tools=[tool("bad name")]),
+            "tools.0.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'",
+        ),
+        (
+            body(tools=[tool(input_schema={"type": "array"})]),
+            "tools.0.custom.input_schema.type: Input should be 'object'",
+        ),
+        (
+            body(output_config={"effort": "extreme"}),
+            "output_config.effort: Input should be 'low', 'medium', 'high', 'xhigh' or 'max'",
+        ),
     ],
 )
 def test_schema_errors(b: object, message: str) -> None:
@@ -168,12 +195,21 @@ def test_schema_errors(b: object, message: str) -> None:
 
 
 def test_first_error_in_document_order() -> None:
-    fails({"model": "claude-sonnet-4-5", "max_tokens": "x", "messages": [], "zzz": 1}, "max_tokens: Input should be a valid integer")
-    fails({"zzz": 1, "model": "claude-sonnet-4-5", "max_tokens": "x", "messages": []}, "zzz: Extra inputs are not permitted")
+    fails(
+        {"model": "claude-sonnet-4-5", "max_tokens": "x", "messages": [], "zzz": 1},
+        "max_tokens: Input should be a valid integer",
+    )
+    fails(
+        {"zzz": 1, "model": "claude-sonnet-4-5", "max_tokens": "x", "messages": []},
+        "zzz: Extra inputs are not permitted",
+    )
 
 
 def test_lenient_checks_only_the_schema() -> None:
-    passes(body(temperature=7, tools=[tool("bad name")], messages=[{"role": "user", "content": ""}]), options=LENIENT)
+    passes(
+        body(temperature=7, tools=[tool("bad name")], messages=[{"role": "user", "content": ""}]),
+        options=LENIENT,
+    )
     fails(body(temperature="hot"), "temperature: Input should be a valid number", options=LENIENT)
     fails(body(bogus=1), "bogus: Extra inputs are not permitted", options=LENIENT)
 
@@ -184,7 +220,11 @@ def test_lenient_checks_only_the_schema() -> None:
 def test_unknown_model_is_404() -> None:
     with pytest.raises(ApiError) as info:
         validate_create(body(model="claude-sonet-4-5"), version=OLD, options=STRICT)
-    assert (info.value.status, info.value.type, info.value.message) == (404, "not_found_error", "model: claude-sonet-4-5")
+    assert (info.value.status, info.value.type, info.value.message) == (
+        404,
+        "not_found_error",
+        "model: claude-sonet-4-5",
+    )
 
 
 def test_max_tokens_cap() -> None:
@@ -228,15 +268,28 @@ def test_consecutive_same_role_turns_are_merged_for_paths() -> None:
 @pytest.mark.parametrize(
     ("messages", "message"),
     [
-        ([{"role": "user", "content": ""}], "messages.0: all messages must have non-empty content except for the optional final assistant message"),
         (
-            [{"role": "user", "content": "a"}, {"role": "assistant", "content": []}, {"role": "user", "content": "b"}],
+            [{"role": "user", "content": ""}],
+            "messages.0: all messages must have non-empty content except for the optional final assistant message",
+        ),
+        (
+            [
+                {"role": "user", "content": "a"},
+                {"role": "assistant", "content": []},
+                {"role": "user", "content": "b"},
+            ],
             "messages.1: all messages must have non-empty content except for the optional final assistant message",
         ),
-        ([{"role": "user", "content": [{"type": "text", "text": ""}]}], "messages: text content blocks must be non-empty"),
-        ([{"role": "user", "content": "a"}, {"role": "assistant", "content": "Sure "}], "final assistant content cannot end with trailing whitespace"),
         (
-            TOOL_LOOP[:2] + [{"role": "user", "content": "never mind"}],
+            [{"role": "user", "content": [{"type": "text", "text": ""}]}],
+            "messages: text content blocks must be non-empty",
+        ),
+        (
+            [{"role": "user", "content": "a"}, {"role": "assistant", "content": "Sure "}],
+            "final assistant content cannot end with trailing whitespace",
+        ),
+        (
+            [*TOOL_LOOP[:2], {"role": "user", "content": "never mind"}],
             "messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1. "
             "Each `tool_use` block must have a corresponding `tool_result` block in the next message.",
         ),
@@ -245,7 +298,10 @@ def test_consecutive_same_role_turns_are_merged_for_paths() -> None:
             "messages.1.content.1: `tool_use` ids must be unique",
         ),
         (
-            TOOL_LOOP[:2] + [{"role": "user", "content": [{"type": "text", "text": "here"}, *TOOL_LOOP[2]["content"]]}],
+            [
+                *TOOL_LOOP[:2],
+                {"role": "user", "content": [{"type": "text", "text": "here"}, *TOOL_LOOP[2]["content"]]},
+            ],
             "messages.2.content.1: `tool_result` blocks must come first in a `user` message that answers `tool_use` blocks.",
         ),
     ],
@@ -262,7 +318,10 @@ def test_valid_conversations() -> None:
 
 def test_prefill_refused_by_newest_models() -> None:
     fails(
-        body(model="claude-sonnet-5", messages=[{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]),
+        body(
+            model="claude-sonnet-5",
+            messages=[{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}],
+        ),
         "This model does not support assistant message prefill. The conversation must end with a user message.",
     )
 
@@ -283,7 +342,10 @@ def test_tool_rules() -> None:
         body(tools=[tool(input_schema={"type": "object", "properties": {"x": {"type": "strng"}}})]),
         "tools.0.custom.input_schema: JSON schema is invalid. It must match JSON Schema draft 2020-12.",
     )
-    fails(body(tools=[tool()], tool_choice={"type": "tool", "name": "nope"}), "tool_choice.tool.name: Tool 'nope' not found in tools.")
+    fails(
+        body(tools=[tool()], tool_choice={"type": "tool", "name": "nope"}),
+        "tool_choice.tool.name: Tool 'nope' not found in tools.",
+    )
     passes(body(tools=[tool(), {"type": "web_search_20250305", "name": "web_search", "max_uses": 3}]))
 
 
@@ -299,7 +361,10 @@ THINK = {"type": "enabled", "budget_tokens": 2048}
         ({"temperature": 0.5}, "`temperature` may only be set to 1 when thinking is enabled."),
         ({"top_k": 5}, "`top_k` may not be set when thinking is enabled."),
         ({"top_p": 0.5}, "`top_p` must be between 0.95 and 1 when thinking is enabled."),
-        ({"tools": [tool()], "tool_choice": {"type": "any"}}, "Thinking may not be enabled when tool_choice forces tool use."),
+        (
+            {"tools": [tool()], "tool_choice": {"type": "any"}},
+            "Thinking may not be enabled when tool_choice forces tool use.",
+        ),
     ],
 )
 def test_thinking_rules(over: dict[str, Any], message: str) -> None:
@@ -309,7 +374,14 @@ def test_thinking_rules(over: dict[str, Any], message: str) -> None:
 def test_thinking_ok_cases() -> None:
     passes(body(thinking=THINK, temperature=1, top_p=0.95))
     passes(body(thinking=THINK, max_tokens=2048), betas=frozenset({"interleaved-thinking-2025-05-14"}))
-    passes(body(model="claude-opus-4-6", thinking={"type": "adaptive"}, tools=[tool()], tool_choice={"type": "any"}))
+    passes(
+        body(
+            model="claude-opus-4-6",
+            thinking={"type": "adaptive"},
+            tools=[tool()],
+            tool_choice={"type": "any"},
+        )
+    )
 
 
 def test_thinking_history_rule() -> None:
@@ -361,7 +433,9 @@ def _image(media_type: str, data: str) -> dict[str, Any]:
 def test_image_checks() -> None:
     passes(body(messages=[{"role": "user", "content": [_image("image/png", PNG)]}]))
     fails(
-        body(messages=[{"role": "user", "content": [{"type": "text", "text": "x"}, _image("image/png", JPEG)]}]),
+        body(
+            messages=[{"role": "user", "content": [{"type": "text", "text": "x"}, _image("image/png", JPEG)]}]
+        ),
         "messages.0.content.1: Image does not match the provided media type",
     )
     fails(
@@ -377,7 +451,10 @@ def test_image_checks() -> None:
 
 def test_pdf_page_limit() -> None:
     pdf = b"%PDF-1.4\n" + b"1 0 obj << /Type /Page >> endobj\n" * 101 + b"<< /Type /Pages >>"
-    doc = {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": base64.b64encode(pdf).decode()}}
+    doc = {
+        "type": "document",
+        "source": {"type": "base64", "media_type": "application/pdf", "data": base64.b64encode(pdf).decode()},
+    }
     fails(body(messages=[{"role": "user", "content": [doc]}]), "A maximum of 100 PDF pages may be provided.")
 
 
@@ -392,12 +469,30 @@ def test_2026_rejects_sampling_params(name: str) -> None:
 
 def test_2026_document_and_citation_rules() -> None:
     doc = {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "d"}}
-    msgs = [{"role": "user", "content": "a"}, {"role": "assistant", "content": [doc]}, {"role": "user", "content": "b"}]
-    fails(body(messages=msgs), "messages.1.content.0: `document` blocks are not allowed in `assistant` messages.", version=NEW)
+    msgs = [
+        {"role": "user", "content": "a"},
+        {"role": "assistant", "content": [doc]},
+        {"role": "user", "content": "b"},
+    ]
+    fails(
+        body(messages=msgs),
+        "messages.1.content.0: `document` blocks are not allowed in `assistant` messages.",
+        version=NEW,
+    )
     passes(body(messages=msgs), version=OLD)
-    cit = {"type": "char_location", "cited_text": "x", "document_index": 0, "start_char_index": 0, "end_char_index": 1}
+    cit = {
+        "type": "char_location",
+        "cited_text": "x",
+        "document_index": 0,
+        "start_char_index": 0,
+        "end_char_index": 1,
+    }
     msgs = [{"role": "user", "content": [{"type": "text", "text": "t", "citations": [cit]}]}]
-    fails(body(messages=msgs), "messages.0.content.0.text.citations: `citations` are not allowed on `text` blocks in `user` messages.", version=NEW)
+    fails(
+        body(messages=msgs),
+        "messages.0.content.0.text.citations: `citations` are not allowed on `text` blocks in `user` messages.",
+        version=NEW,
+    )
 
 
 def test_sampling_deprecated_on_newest_models() -> None:
@@ -411,7 +506,9 @@ def test_count_tokens_shape() -> None:
     b = {"model": "claude-haiku-4-5", "messages": [{"role": "user", "content": "hi"}]}
     assert validate_count_tokens(b, version=OLD, options=STRICT)[1].id == "claude-haiku-4-5-20251001"
     for name, value in [("max_tokens", 5), ("stream", True), ("service_tier", "auto")]:
-        with pytest.raises(ApiError, match=f"^400 invalid_request_error: {name}: Extra inputs are not permitted$"):
+        with pytest.raises(
+            ApiError, match=f"^400 invalid_request_error: {name}: Extra inputs are not permitted$"
+        ):
             validate_count_tokens({**b, name: value}, version=OLD, options=STRICT)
 
 
@@ -420,10 +517,22 @@ def test_batch_create() -> None:
     out = validate_batch_create({"requests": reqs}, version=OLD, options=STRICT)
     assert [c for c, _ in out] == ["a", "b"]
     cases = [
-        ([reqs[0], {"custom_id": "a", "params": body()}], "requests.1.custom_id: Duplicate custom_id found: 'a'."),
-        ([{"custom_id": "a", "params": body(max_tokens="x")}], "requests.0.params.max_tokens: Input should be a valid integer"),
-        ([{"custom_id": "a", "params": body(stream=True)}], "requests.0.params.stream: Streaming is not supported in batch requests."),
-        ([{"custom_id": "a b", "params": body()}], "requests.0.custom_id: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'"),
+        (
+            [reqs[0], {"custom_id": "a", "params": body()}],
+            "requests.1.custom_id: Duplicate custom_id found: 'a'.",
+        ),
+        (
+            [{"custom_id": "a", "params": body(max_tokens="x")}],
+            "requests.0.params.max_tokens: Input should be a valid integer",
+        ),
+        (
+            [{"custom_id": "a", "params": body(stream=True)}],
+            "requests.0.params.stream: Streaming is not supported in batch requests.",
+        ),
+        (
+            [{"custom_id": "a b", "params": body()}],
+            "requests.0.custom_id: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'",
+        ),
     ]
     for requests, message in cases:
         with pytest.raises(ApiError) as info:

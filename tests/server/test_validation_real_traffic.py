@@ -27,7 +27,9 @@ from fakeclaude.server.validation import (
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 INTERACTIONS = SHARED / "real-traffic" / "interactions.jsonl.gz"
 
-pytestmark = pytest.mark.skipif(not INTERACTIONS.exists(), reason=f"no real-traffic recordings at {INTERACTIONS}")
+pytestmark = pytest.mark.skipif(
+    not INTERACTIONS.exists(), reason=f"no real-traffic recordings at {INTERACTIONS}"
+)
 
 
 def _status(row: dict[str, Any]) -> int | None:
@@ -49,7 +51,9 @@ def _cases() -> list[dict[str, Any]]:
 
 
 def _verdict(row: dict[str, Any]) -> tuple[int, str | None]:
-    headers = {k: ",".join(v) if isinstance(v, list) else v for k, v in (row.get("req_headers") or {}).items()}
+    headers = {
+        k: ",".join(v) if isinstance(v, list) else v for k, v in (row.get("req_headers") or {}).items()
+    }
     version = headers.get("anthropic-version", API_VERSIONS[0])
     if version not in API_VERSIONS:  # REDACTED by the recording project
         version = API_VERSIONS[0]
@@ -74,7 +78,9 @@ def test_agreement_with_real_traffic() -> None:
         if got_status == status and (expected is None or got_message == expected):
             agree += 1
         else:
-            misses.append(f"{row['repo']} {row['path']}: recorded {status} {expected!r}, got {got_status} {got_message!r}")
+            misses.append(
+                f"{row['repo']} {row['path']}: recorded {status} {expected!r}, got {got_status} {got_message!r}"
+            )
     rate = agree / len(cases)
     print(f"\nvalidation agrees with real traffic on {agree}/{len(cases)} = {rate:.2%}")
     for miss in misses:

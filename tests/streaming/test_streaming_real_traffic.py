@@ -24,7 +24,9 @@ from fakeclaude.types.stream_events import parse_stream_event
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 RECORDINGS = SHARED / "real-traffic" / "interactions.jsonl.gz"
 
-pytestmark = pytest.mark.skipif(not RECORDINGS.exists(), reason=f"real-traffic recordings absent ({RECORDINGS})")
+pytestmark = pytest.mark.skipif(
+    not RECORDINGS.exists(), reason=f"real-traffic recordings absent ({RECORDINGS})"
+)
 
 
 def recorded_streams() -> Iterator[tuple[str, list[dict[str, Any]]]]:
@@ -37,9 +39,7 @@ def recorded_streams() -> Iterator[tuple[str, list[dict[str, Any]]]]:
 
 
 def wire_bytes(events: list[dict[str, Any]]) -> bytes:
-    return b"".join(
-        encode_event(e["event"], e["data"], pad=(i * 7) % 13) for i, e in enumerate(events)
-    )
+    return b"".join(encode_event(e["event"], e["data"], pad=(i * 7) % 13) for i, e in enumerate(events))
 
 
 class Server:
@@ -61,7 +61,9 @@ SDK = anthropic.Anthropic(api_key="k", http_client=HTTP, max_retries=0)
 
 def sdk_final_message(body: bytes) -> anthropic.types.Message:
     SERVER.body = body
-    with SDK.messages.stream(model="claude-x", max_tokens=10, messages=[{"role": "user", "content": "hi"}]) as stream:
+    with SDK.messages.stream(
+        model="claude-x", max_tokens=10, messages=[{"role": "user", "content": "hi"}]
+    ) as stream:
         return stream.get_final_message()
 
 
@@ -81,7 +83,9 @@ def summary(message: Any) -> dict[str, Any]:
         data = block.model_dump(mode="json", exclude_none=True)
         if data["type"] not in ("tool_use", "server_tool_use"):
             data.pop("input", None)  # the SDK does not accumulate the input of blocks it does not know
-        blocks.append({k: data[k] for k in ("type", "text", "thinking", "signature", "input", "citations") if k in data})
+        blocks.append(
+            {k: data[k] for k in ("type", "text", "thinking", "signature", "input", "citations") if k in data}
+        )
     usage = message.usage.model_dump(mode="json")
     server_tool_use = usage.get("server_tool_use")
     return {
@@ -109,7 +113,7 @@ def test_accumulated_messages_agree_with_the_official_sdk(capsys: pytest.Capture
         try:
             expected = summary(sdk_final_message(body))
         except Exception as exc:  # the SDK could not accumulate it: neither may we silently
-            with pytest.raises(Exception):  # noqa: B017
+            with pytest.raises(Exception):
                 our_final_message(body)
             disagreements.append(f"{name}: both failed ({type(exc).__name__})")
             continue

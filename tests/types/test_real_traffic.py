@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import re
@@ -75,25 +76,30 @@ def _kind(record: dict[str, Any]) -> str | None:
 
 
 def _load() -> list[Any]:
+    """One test per recording project (its Anthropic answers, in order)."""
     if not TRAFFIC.exists():
-        return [pytest.param(None, id="no-real-traffic")]
-    params = []
+        return [pytest.param([], id="no-real-traffic")]
+    files: dict[str, list[dict[str, Any]]] = {}
     with gzip.open(TRAFFIC, "rt", encoding="utf-8") as fh:
-        for n, line in enumerate(fh):
+        for line in fh:
             record = json.loads(line)
-            kind = _kind(record)
-            if kind is not None:
-                params.append(pytest.param(record, id=f"{n}-{kind}-{record['repo']}#{record['idx']}"))
-    return params
+            if _kind(record) is not None:
+                files.setdefault(record["repo"], []).append(record)
+    return [pytest.param(records, id=name) for name, records in files.items()]
 
 
 RECORDS = _load()
 
 
+@functools.cache
+def _sdk_adapter(type_: Any) -> pydantic.TypeAdapter[Any]:
+    return pydantic.TypeAdapter(type_)
+
+
 def _sdk(type_: Any, data: Any) -> Any:
     """The SDK's view of ``data``: strict validation, else the lenient path its client really uses."""
     try:
-        return pydantic.TypeAdapter(type_).validate_python(data)
+        return _sdk_adapter(type_).validate_python(data)
     except pydantic.ValidationError:
         return construct_type(type_=type_, value=data)
 
@@ -148,10 +154,19 @@ def _check_event(data: dict[str, Any]) -> None:
         assert theirs.content_block.type == event.content_block.type  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("record", RECORDS)
-def test_recorded_response_round_trips(record: dict[str, Any] | None) -> None:
-    if record is None:
+@pytest.mark.parametrize("records", RECORDS)
+def test_recorded_responses_round_trip(records: list[dict[str, Any]]) -> None:
+    if not records:
         pytest.skip(f"real traffic not available at {TRAFFIC} (outside the project's workspace)")
+    for record in records:
+        try:
+            _check_record(record)
+        except Exception as exc:
+            where = f"{record['path']} #{record['idx']}: {record['method']} {record['url']}"
+            raise AssertionError(where) from exc
+
+
+def _check_record(record: dict[str, Any]) -> None:
     kind = _kind(record)
     body = record.get("resp_json")
     if kind == "message":
@@ -193,6 +208,6 @@ def test_recorded_response_round_trips(record: dict[str, Any] | None) -> None:
 def test_real_traffic_covers_every_family() -> None:
     if not TRAFFIC.exists():
         pytest.skip(f"real traffic not available at {TRAFFIC}")
-    kinds = {_kind(p.values[0]) for p in RECORDS}
+    kinds = {_kind(record) for p in RECORDS for record in p.values[0]}
     assert {"message", "stream", "count_tokens", "error"} <= kinds
     assert isinstance(ErrorResponse, type)

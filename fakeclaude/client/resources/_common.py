@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any, TypedDict, TypeVar
+from typing import Any, TypeVar
 
 import httpx2
 import pydantic
+from typing_extensions import TypedDict
 
 from .._options import NOT_GIVEN, NotGiven, Omit, RequestOptions, Timeout
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import httpx2
@@ -14,13 +15,14 @@ from ...types import DeletedMessageBatch, MessageBatch, MessageBatchIndividualRe
 from ...types.params import Request
 from .._options import NOT_GIVEN, NotGiven, RequestOptions
 from .._pagination import AsyncPage, AsyncPaginator, SyncPage, page_parser
+from .._response import to_raw, to_raw_async
 from ._common import RequestExtras, json_parser, make_options
 
 if TYPE_CHECKING:
     from .._async import AsyncAnthropic
     from .._sync import Anthropic
 
-__all__ = ["AsyncBatches", "Batches"]
+__all__ = ["AsyncBatches", "AsyncBatchesWithRawResponse", "Batches", "BatchesWithRawResponse"]
 
 _PATH = "v1/messages/batches"
 _batch = json_parser(MessageBatch)
@@ -58,6 +60,10 @@ async def _aresults(response: httpx2.Response) -> AsyncIterator[MessageBatchIndi
 class Batches:
     def __init__(self, client: Anthropic) -> None:
         self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> BatchesWithRawResponse:
+        return BatchesWithRawResponse(self)
 
     def create(self, *, requests: Iterable[Request], **extras: Unpack[RequestExtras]) -> MessageBatch:
         """Queue many Messages requests at once; each names itself with a unique ``custom_id``."""
@@ -99,6 +105,10 @@ class AsyncBatches:
     def __init__(self, client: AsyncAnthropic) -> None:
         self._client = client
 
+    @cached_property
+    def with_raw_response(self) -> AsyncBatchesWithRawResponse:
+        return AsyncBatchesWithRawResponse(self)
+
     async def create(self, *, requests: Iterable[Request], **extras: Unpack[RequestExtras]) -> MessageBatch:
         """Queue many Messages requests at once; each names itself with a unique ``custom_id``."""
         options = make_options("POST", _PATH, {"requests": list(requests), **extras}, body_keys=True)
@@ -118,6 +128,16 @@ class AsyncBatches:
         params = _list_params(after_id, before_id, limit)
         return AsyncPaginator(lambda: self._page(params, extras))
 
+    async def _list_first(
+        self,
+        *,
+        after_id: str | NotGiven = NOT_GIVEN,
+        before_id: str | NotGiven = NOT_GIVEN,
+        limit: int | NotGiven = NOT_GIVEN,
+        **extras: Unpack[RequestExtras],
+    ) -> AsyncPage[MessageBatch]:
+        return await self._page(_list_params(after_id, before_id, limit), extras)
+
     async def _page(self, params: dict[str, Any], extras: RequestExtras) -> AsyncPage[MessageBatch]:
         options = make_options("GET", _PATH, extras, params=params)
         kwargs = page_parser(MessageBatch.model_validate, options.params)
@@ -136,3 +156,21 @@ class AsyncBatches:
     ) -> AsyncIterator[MessageBatchIndividualResponse]:
         batch = await self.retrieve(message_batch_id, **extras)
         return await self._client.request(_results_options(batch, extras), _aresults)
+
+
+class BatchesWithRawResponse:
+    def __init__(self, batches: Batches) -> None:
+        self.create = to_raw(batches.create)
+        self.retrieve = to_raw(batches.retrieve)
+        self.list = to_raw(batches.list)
+        self.cancel = to_raw(batches.cancel)
+        self.delete = to_raw(batches.delete)
+
+
+class AsyncBatchesWithRawResponse:
+    def __init__(self, batches: AsyncBatches) -> None:
+        self.create = to_raw_async(batches.create)
+        self.retrieve = to_raw_async(batches.retrieve)
+        self.list = to_raw_async(batches._list_first)
+        self.cancel = to_raw_async(batches.cancel)
+        self.delete = to_raw_async(batches.delete)

@@ -15,7 +15,7 @@ from ...types.params import MessageCountTokensParams, MessageCreateParamsNonStre
 from .._options import RequestOptions
 from .._response import to_raw, to_raw_async
 from ._common import RequestExtras, json_parser, make_options
-from .batches import AsyncBatches, Batches
+from .batches import AsyncBatches, AsyncBatchesWithRawResponse, Batches, BatchesWithRawResponse
 
 if TYPE_CHECKING:
     from .._async import AsyncAnthropic
@@ -59,6 +59,10 @@ class Messages:
     def batches(self) -> Batches:
         return Batches(self._client)
 
+    @cached_property
+    def with_raw_response(self) -> MessagesWithRawResponse:
+        return MessagesWithRawResponse(self)
+
     @overload
     def create(self, **params: Unpack[CreateNonStreaming]) -> Message: ...
     @overload
@@ -88,6 +92,10 @@ class AsyncMessages:
     def batches(self) -> AsyncBatches:
         return AsyncBatches(self._client)
 
+    @cached_property
+    def with_raw_response(self) -> AsyncMessagesWithRawResponse:
+        return AsyncMessagesWithRawResponse(self)
+
     @overload
     async def create(self, **params: Unpack[CreateNonStreaming]) -> Message: ...
     @overload
@@ -113,10 +121,11 @@ class MessagesWithRawResponse:
     def __init__(self, messages: Messages) -> None:
         self.create = to_raw(messages.create)
         self.count_tokens = to_raw(messages.count_tokens)
+        self.batches = BatchesWithRawResponse(messages.batches)
 
 class AsyncMessagesWithRawResponse:
     def __init__(self, messages: AsyncMessages) -> None:
         self.create = to_raw_async(messages.create)
         self.count_tokens = to_raw_async(messages.count_tokens)
+        self.batches = AsyncBatchesWithRawResponse(messages.batches)
 
-_ = Literal  # re-exported names above keep their typing imports honest

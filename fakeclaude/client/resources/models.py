@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Unpack
@@ -26,6 +27,10 @@ def _list_params(after_id: str | NotGiven, before_id: str | NotGiven, limit: int
 class Models:
     def __init__(self, client: Anthropic) -> None:
         self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> ModelsWithRawResponse:
+        return ModelsWithRawResponse(self)
 
     def retrieve(self, model_id: str, **extras: Unpack[RequestExtras]) -> ModelInfo:
         """One model by id or alias."""
@@ -55,6 +60,10 @@ class Models:
 class AsyncModels:
     def __init__(self, client: AsyncAnthropic) -> None:
         self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> AsyncModelsWithRawResponse:
+        return AsyncModelsWithRawResponse(self)
 
     async def retrieve(self, model_id: str, **extras: Unpack[RequestExtras]) -> ModelInfo:
         """One model by id or alias."""

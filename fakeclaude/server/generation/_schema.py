@@ -60,8 +60,7 @@ class _Gen:
         flat = flatten(schema, self.root)
         if not flat.get("_fc_choices") and not flat.get("_fc_nots"):
             return self.flat_value(flat, name, depth)
-        failure: SchemaGenerationError | None = None
-        fallback: list[Any] = []
+        failure = SchemaGenerationError("no candidate avoided the oneOf/not/else exclusions")
         for attempt in range(_ATTEMPTS):
             try:
                 chosen, forbidden = self.choose(flat, depth, attempt)
@@ -71,10 +70,6 @@ class _Gen:
                 continue
             if not any(matches(s, candidate, self.root) for s in forbidden):
                 return candidate
-            fallback = fallback or [candidate]
-        if fallback:
-            return fallback[0]  # best effort: a oneOf/not we could not steer clear of
-        assert failure is not None
         raise failure
 
     def minimal(self, depth: int) -> bool:
@@ -122,6 +117,8 @@ class _Gen:
             raise SchemaGenerationError("no value satisfies the schema")
         rnd = self.rnd
         if "const" in flat:
+            if not matches(_plain(flat), flat["const"], self.root):
+                raise SchemaGenerationError("const does not satisfy its sibling keywords")
             return flat["const"]
         enum = flat.get("enum")
         if isinstance(enum, list):
@@ -230,6 +227,8 @@ class _Gen:
                 lo, lo_x = hi - 100, False
             if hi is None:
                 hi, hi_x = lo + 100, False
+        if not integer and 0 < hi - lo < 1:  # narrow range: keep enough decimals to land inside
+            decimals = max(decimals, 2 - math.floor(math.log10(hi - lo)))
         multiple = flat.get("multipleOf")
         if isinstance(multiple, (int, float)) and _is_num(multiple) and multiple > 0:
             return _multiple_in(lo, lo_x, hi, hi_x, multiple, integer, rnd)
@@ -287,7 +286,12 @@ class _Gen:
                 schema = {"allOf": [items, needed[0]]}
             else:
                 schema = items
-            value = self.value(schema, child, depth + 1)
+            try:
+                value = self.value(schema, child, depth + 1)
+            except SchemaGenerationError:
+                if len(out) >= low and position >= len(prefix):
+                    break
+                raise
             key = json_key(value)
             if unique and key in seen:
                 continue
@@ -332,8 +336,14 @@ class _Gen:
             if key not in keys:
                 keys.append(key)
         out: dict[str, Any] = {}
+        needed = set(required)
         for key in keys:
-            out[key] = self.value(self.key_schema(key, props, patterns, extra), key, depth + 1)
+            try:
+                out[key] = self.value(self.key_schema(key, props, patterns, extra), key, depth + 1)
+            except SchemaGenerationError:
+                if key in needed or len(keys) <= low:
+                    raise
+                # an optional property whose schema admits no value is simply left out
         wants_extra = (isinstance(extra, Mapping) and extra != {} and not props) or bool(patterns and not props)
         target = max(low, len(out) + (rnd.randint(1, 3) if wants_extra and not minimal else 0))
         if high is not None:

@@ -1,0 +1,105 @@
+"""The aiohttp application: every request on a real socket goes to an engine, every reply back out.
+
+One catch-all route (the engine answers unknown paths and methods with API-shaped errors). Whole
+replies are written at once; streamed replies chunk by chunk after each chunk's delay, and a ``drop``
+chunk closes the connection mid-body so the client sees a broken stream. A body beyond the API's limit
+gets 413 without being read to the end; an engine failure gets an API-shaped 500, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+
+from .http import Engine, HttpRequest, Reply
+from .transports import body_limit, handle_safely, joined_headers, too_large_reply
+
+__all__ = ["ENGINE_KEY", "make_app"]
+
+logger = logging.getLogger("fakeclaude.server")
+
+ENGINE_KEY: web.AppKey[Engine] = web.AppKey("fakeclaude_engine")
+
+#: Set by aiohttp from the body it writes; an engine's value would contradict it.
+_HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
+
+
+def make_app(engine: Engine) -> web.Application:
+    """An aiohttp application answering every method and path with ``engine``."""
+    app = web.Application(client_max_size=0)  # the handler enforces the per-path limits itself
+    app[ENGINE_KEY] = engine
+    app.router.add_route("*", "/{tail:.*}", _handle)
+    return app
+
+
+async def _read_body(request: web.Request, limit: int) -> bytes | None:
+    """The body, or None as soon as it is known to exceed ``limit`` (the rest is never read)."""
+    if request.content_length is not None and request.content_length > limit:
+        return None
+    body = bytearray()
+    while chunk := await request.content.readany():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def _headers(reply: Reply) -> dict[str, str]:
+    return {name: value for name, value in reply.headers.items() if name.lower() not in _HOP_BY_HOP}
+
+
+async def _handle(request: web.Request) -> web.StreamResponse:
+    body = await _read_body(request, body_limit(request.path))
+    if body is None:
+        reply = too_large_reply()
+        response = web.Response(status=reply.status, headers=_headers(reply), body=reply.body)
+        response.force_close()  # do not linger reading the rest of an oversized upload
+        return response
+    http_request = HttpRequest(
+        method=request.method.upper(),
+        path=request.path,
+        query=dict(request.query.items()),
+        headers=joined_headers(request.headers.items()),
+        body=body,
+    )
+    reply = handle_safely(request.app[ENGINE_KEY], http_request)
+    if reply.delay > 0:
+        await asyncio.sleep(reply.delay)
+    if reply.stream is None:
+        return web.Response(status=reply.status, headers=_headers(reply), body=reply.body)
+    return await _stream(request, reply)
+
+
+def _cut(request: web.Request, response: web.StreamResponse) -> None:
+    """Close the connection mid-body: written chunks are flushed, the body's end is never sent."""
+    response.force_close()
+    if request.transport is not None:
+        request.transport.close()
+
+
+async def _stream(request: web.Request, reply: Reply) -> web.StreamResponse:
+    assert reply.stream is not None
+    response = web.StreamResponse(status=reply.status, headers=_headers(reply))
+    chunks = iter(reply.stream)
+    try:
+        await response.prepare(request)
+        for chunk in chunks:
+            if chunk.delay > 0:
+                await asyncio.sleep(chunk.delay)
+            if chunk.drop:
+                _cut(request, response)
+                return response
+            await response.write(chunk.data)
+        await response.write_eof()
+    except ConnectionError:  # the client went away (aiohttp's ClientConnectionResetError included)
+        _cut(request, response)
+    except Exception:
+        logger.exception("fakeclaude: the engine failed mid-stream on %s %s", request.method, request.path)
+        _cut(request, response)
+    finally:
+        close = getattr(chunks, "close", None)
+        if callable(close):
+            close()
+    return response

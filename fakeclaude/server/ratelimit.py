@@ -1,0 +1,164 @@
+"""Per-API-key rate limits: token buckets refilled continuously, the 429, and the header family.
+
+Each key has three buckets (requests, input tokens, output tokens) holding up to their per-minute
+limit and refilling at ``limit / 60`` per second, as Anthropic documents its limits. ``check`` refuses
+a request that the buckets cannot cover now (429 ``rate_limit_error`` with ``retry-after`` and
+``x-should-retry: true``); ``record`` spends what a finished request used. Output tokens are only
+known afterwards, so the output bucket may go into debt and ``check`` waits until it is positive.
+
+Limits left as ``None`` are never enforced; the headers still report them with the real example
+values (4,000 requests, 2,000,000 input and 400,000 output tokens per minute), so they always appear.
+Token ``remaining`` values are rounded to the nearest thousand (docs) unless the limit is below
+1,000; ``tokens-*`` adds input and output, as recorded; resets are RFC 3339 ``Z`` times.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from fakeclaude.server.clock import Clock, rfc3339
+from fakeclaude.server.errors import ApiError
+
+__all__ = ["DEFAULT_HEADER_LIMITS", "RateLimiter", "RateLimits"]
+
+#: What the headers report for a limit that is not configured.
+DEFAULT_HEADER_LIMITS = (4000, 2_000_000, 400_000)
+_NAMES = ("requests", "input-tokens", "output-tokens")
+_DOCS = "https://docs.claude.com/en/api/rate-limits"
+_SALES = "https://www.anthropic.com/contact-sales"
+_REQUESTS_TEXT = (
+    "Number of requests has exceeded your per-minute rate limit (https://docs.anthropic.com/en/api/rate-limits); "
+    "see the response headers for current usage. Please try again later or contact sales at "
+    f"{_SALES} to discuss your options for a rate limit increase."
+)
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Per-minute limits per API key; ``None`` means not enforced."""
+
+    requests_per_minute: int | None = None
+    input_tokens_per_minute: int | None = None
+    output_tokens_per_minute: int | None = None
+
+    def __post_init__(self) -> None:
+        for value in (self.requests_per_minute, self.input_tokens_per_minute, self.output_tokens_per_minute):
+            if value is not None and value < 1:
+                raise ValueError(f"rate limits must be >= 1 or None, not {value!r}")
+
+
+@dataclass
+class _Buckets:
+    levels: list[float]
+    at: float
+
+
+class RateLimiter:
+    """Token buckets per API key, on ``clock``. Keeps at most ``max_keys`` keys (least recent dropped)."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        limits: RateLimits | None = None,
+        *,
+        organization_id: str | None = None,
+        max_keys: int = 10_000,
+    ) -> None:
+        self._clock = clock
+        self.limits = limits or RateLimits()
+        given = (
+            self.limits.requests_per_minute,
+            self.limits.input_tokens_per_minute,
+            self.limits.output_tokens_per_minute,
+        )
+        self._enforced = tuple(v is not None for v in given)
+        self._caps = tuple(
+            float(v if v is not None else d) for v, d in zip(given, DEFAULT_HEADER_LIMITS, strict=True)
+        )
+        self._org = organization_id
+        self._max = max_keys
+        self._keys: OrderedDict[str, _Buckets] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def check(self, key: str, input_tokens: int, *, model: str | None = None) -> None:
+        """Raise the 429 if ``key`` cannot send a request of ``input_tokens`` now; spends nothing."""
+        with self._lock:
+            levels = self._levels(key)
+            needs = (1.0, float(input_tokens), 1.0)
+            waits: list[tuple[float, int]] = []
+            for i, (level, need, cap) in enumerate(zip(levels, needs, self._caps, strict=True)):
+                if self._enforced[i] and level < need:
+                    waits.append((60.0 if need > cap else (need - level) * 60.0 / cap, i))
+            if not waits:
+                return
+            first = min(i for _, i in waits)
+            retry = max(1, math.ceil(max(w for w, _ in waits)))
+            headers = self._headers(key)
+            headers.update({"retry-after": str(retry), "x-should-retry": "true"})
+            raise ApiError(429, self._text(first, model), headers=headers)
+
+    def record(self, key: str, input_tokens: int, output_tokens: int) -> None:
+        """Spend one request, ``input_tokens`` and ``output_tokens`` of ``key``'s buckets."""
+        with self._lock:
+            levels = self._levels(key)
+            spent = (1.0, float(input_tokens), float(output_tokens))
+            self._keys[key] = _Buckets(
+                [lv - s for lv, s in zip(levels, spent, strict=True)], self._clock.now()
+            )
+            self._keys.move_to_end(key)
+            while len(self._keys) > self._max:
+                self._keys.popitem(last=False)
+
+    def headers(self, key: str) -> dict[str, str]:
+        """The ``anthropic-ratelimit-*`` headers for ``key`` now (all twelve, values as strings)."""
+        with self._lock:
+            return self._headers(key)
+
+    # -- internals ---------------------------------------------------------------------------------
+
+    def _levels(self, key: str) -> list[float]:
+        state = self._keys.get(key)
+        if state is None:
+            return list(self._caps)
+        elapsed = max(0.0, self._clock.now() - state.at)
+        return [min(cap, lv + elapsed * cap / 60.0) for lv, cap in zip(state.levels, self._caps, strict=True)]
+
+    def _headers(self, key: str) -> dict[str, str]:
+        now = self._clock.now()
+        out: dict[str, str] = {}
+        resets: list[float] = []
+        remaining: list[int] = []
+        for name, level, cap in zip(_NAMES, self._levels(key), self._caps, strict=True):
+            wait = (cap - level) * 60.0 / cap
+            reset = math.ceil(now + wait) if wait > 1e-9 else now
+            left = max(0, math.floor(level)) if name == "requests" else _round_thousands(level, cap)
+            out[f"anthropic-ratelimit-{name}-limit"] = str(int(cap))
+            out[f"anthropic-ratelimit-{name}-remaining"] = str(left)
+            out[f"anthropic-ratelimit-{name}-reset"] = rfc3339(reset)
+            resets.append(reset)
+            remaining.append(left)
+        out["anthropic-ratelimit-tokens-limit"] = str(int(self._caps[1] + self._caps[2]))
+        out["anthropic-ratelimit-tokens-remaining"] = str(remaining[1] + remaining[2])
+        out["anthropic-ratelimit-tokens-reset"] = rfc3339(max(resets[1], resets[2]))
+        return out
+
+    def _text(self, index: int, model: str | None) -> str:
+        if index == 0:
+            return _REQUESTS_TEXT
+        kind = "input" if index == 1 else "output"
+        where = ", ".join(f"{k}: {v}" for k, v in (("org", self._org), ("model", model)) if v)
+        return (
+            f"This request would exceed your organization's rate limit of {int(self._caps[index]):,} {kind} tokens "
+            f"per minute{f' ({where})' if where else ''}. For details, refer to: {_DOCS}. You can see the response "
+            "headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try "
+            f"again later. You may also contact sales at {_SALES} to discuss your options for a rate limit increase."
+        )
+
+
+def _round_thousands(level: float, cap: float) -> int:
+    if cap < 1000:
+        return max(0, math.floor(level))
+    return int(min(cap, max(0.0, math.floor((level + 500) / 1000) * 1000)))

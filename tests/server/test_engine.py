@@ -1,0 +1,210 @@
+"""The engine's answers through its pure interface: verdicts, stop reasons, usage, determinism."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+import pytest
+
+from fakeclaude.server import FakeClaude, FakeClock, Reply, text, thinking, tool_use
+from fakeclaude.streaming import MessageAccumulator, SSEDecoder
+from fakeclaude.types import parse_stream_event
+
+from .conftest import body_of, call
+
+MODEL = "claude-sonnet-4-20250514"
+WEATHER = {
+    "name": "get_weather",
+    "description": "Weather for a city",
+    "input_schema": {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "unit": {"type": "string", "enum": ["c", "f"]}},
+        "required": ["city"],
+    },
+}
+
+
+def create(fake: FakeClaude, **body: Any) -> Any:
+    params = {"model": MODEL, "max_tokens": 256, "messages": [{"role": "user", "content": "Hello there"}], **body}
+    reply = call(fake, "POST", "/v1/messages", params)
+    assert reply.status == 200, reply.body
+    return body_of(reply)
+
+
+def accumulate(raw: bytes) -> dict[str, Any]:
+    decoder = SSEDecoder()
+    events = decoder.feed(raw) + decoder.flush()
+    acc = MessageAccumulator()
+    for event in events:
+        if event.event and event.event != "ping":
+            acc.apply(parse_stream_event(json.loads(event.data)))
+    return acc.message.to_dict()
+
+
+def test_text_answer_has_the_real_shape(fake: FakeClaude) -> None:
+    message = create(fake)
+    assert list(message) == ["model", "id", "type", "role", "content", "stop_reason", "stop_sequence", "usage"]
+    assert message["model"] == MODEL and message["id"].startswith("msg_") and len(message["id"]) == 28
+    assert message["content"][0]["type"] == "text" and message["content"][0]["text"]
+    assert message["stop_reason"] == "end_turn"
+    usage = message["usage"]
+    assert usage["input_tokens"] > 0 and usage["output_tokens"] > 0
+    assert usage["cache_creation"] == {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0}
+
+
+def test_same_request_same_seed_same_text() -> None:
+    a = create(FakeClaude(seed=3, clock=FakeClock()))
+    b = create(FakeClaude(seed=3, clock=FakeClock()))
+    c = create(FakeClaude(seed=4, clock=FakeClock()))
+    assert a == b
+    assert a["content"] != c["content"]
+
+
+def test_alias_answers_with_dated_id(fake: FakeClaude) -> None:
+    assert create(fake, model="claude-sonnet-4-5")["model"] == "claude-sonnet-4-5-20250929"
+
+
+def test_max_tokens_cuts_exactly(fake: FakeClaude) -> None:
+    message = create(fake, max_tokens=5)
+    assert message["stop_reason"] == "max_tokens"
+    assert message["usage"]["output_tokens"] == 5
+
+
+def test_stop_sequence_cuts_before_it(fake: FakeClaude) -> None:
+    fake.reply("one two STOP three")
+    message = create(fake, stop_sequences=["STOP", "three"])
+    assert message["content"][0]["text"] == "one two "
+    assert message["stop_reason"] == "stop_sequence" and message["stop_sequence"] == "STOP"
+
+
+def test_forced_tool_choice_gives_schema_valid_input(fake: FakeClaude) -> None:
+    message = create(fake, tools=[WEATHER], tool_choice={"type": "tool", "name": "get_weather"})
+    assert [b["type"] for b in message["content"]] == ["tool_use"]
+    block = message["content"][0]
+    assert block["id"].startswith("toolu_") and block["name"] == "get_weather"
+    jsonschema.validate(block["input"], WEATHER["input_schema"])
+    assert message["stop_reason"] == "tool_use"
+
+
+def test_auto_tools_loop_terminates(fake: FakeClaude) -> None:
+    first = create(fake, tools=[WEATHER])
+    calls = [b for b in first["content"] if b["type"] == "tool_use"]
+    assert first["stop_reason"] == "tool_use" and len(calls) == 1
+    messages = [
+        {"role": "user", "content": "Hello there"},
+        {"role": "assistant", "content": first["content"]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": calls[0]["id"], "content": "18C"}]},
+    ]
+    second = create(fake, tools=[WEATHER], messages=messages)
+    assert second["stop_reason"] == "end_turn"
+    assert [b["type"] for b in second["content"]] == ["text"]
+
+
+def test_thinking_block_comes_first_with_signature(fake: FakeClaude) -> None:
+    message = create(fake, max_tokens=4000, thinking={"type": "enabled", "budget_tokens": 2000})
+    assert [b["type"] for b in message["content"]] == ["thinking", "text"]
+    assert message["content"][0]["signature"]
+
+
+def test_prefill_is_continued_not_repeated(fake: FakeClaude) -> None:
+    messages = [{"role": "user", "content": "Count"}, {"role": "assistant", "content": "One, two,"}]
+    message = create(fake, messages=messages)
+    assert not message["content"][0]["text"].startswith("One, two,")
+
+
+def test_scripted_reply_goes_through_usage_and_stop_logic(fake: FakeClaude) -> None:
+    fake.reply(thinking("hmm"), text("Let me check."), tool_use("get_weather", {"city": "Paris"}))
+    message = create(fake, tools=[WEATHER])
+    assert [b["type"] for b in message["content"]] == ["thinking", "text", "tool_use"]
+    assert message["content"][2]["input"] == {"city": "Paris"}
+    assert message["stop_reason"] == "tool_use"
+    fake.reply(Reply(["Sorry."], stop_reason="refusal", usage={"output_tokens": 7}))
+    refused = create(fake)
+    assert refused["stop_reason"] == "refusal" and refused["usage"]["output_tokens"] == 7
+
+
+def test_scripted_error_has_the_api_body_and_headers(fake: FakeClaude) -> None:
+    fake.error(429, retry_after=3)
+    reply = call(fake, "POST", "/v1/messages", {"model": MODEL, "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]})
+    assert reply.status == 429
+    assert reply.headers["retry-after"] == "3" and reply.headers["x-should-retry"] == "true"
+    body = json.loads(reply.body)
+    assert body["type"] == "error" and body["error"]["type"] == "rate_limit_error"
+    assert body["request_id"] == reply.headers["request-id"]
+
+
+def test_rules_and_handler(fake: FakeClaude) -> None:
+    route = fake.on(last_user_text="weather").respond("Sunny.")
+    fake.handler(lambda request: f"echo {request.last_user_text}")
+    assert create(fake, messages=[{"role": "user", "content": "the weather?"}])["content"][0]["text"] == "Sunny."
+    assert create(fake, messages=[{"role": "user", "content": "hi"}])["content"][0]["text"] == "echo hi"
+    assert route.call_count == 1
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"max_tokens": 3},
+        {"tools": [WEATHER]},
+        {"tools": [WEATHER], "tool_choice": {"type": "any"}},
+        {"max_tokens": 3000, "thinking": {"type": "enabled", "budget_tokens": 1024}},
+        {"stop_sequences": ["e"]},
+    ],
+)
+def test_accumulated_stream_equals_the_message(params: dict[str, Any]) -> None:
+    plain = create(FakeClaude(seed=9, clock=FakeClock()), **params)
+    raw = create(FakeClaude(seed=9, clock=FakeClock()), stream=True, **params)
+    assert accumulate(raw) == plain
+
+
+def test_stream_grammar(fake: FakeClaude) -> None:
+    raw = create(fake, stream=True, tools=[WEATHER], tool_choice={"type": "any"})
+    decoder = SSEDecoder()
+    events = decoder.feed(raw) + decoder.flush()
+    names = [e.event for e in events]
+    assert names[:3] == ["message_start", "content_block_start", "ping"]
+    assert names[-2:] == ["message_delta", "message_stop"]
+    for event in events:
+        assert json.loads(event.data)["type"] == event.event
+    deltas = [json.loads(e.data)["delta"] for e in events if e.event == "content_block_delta"]
+    assert deltas[0] == {"type": "input_json_delta", "partial_json": ""}
+
+
+def test_mid_stream_error_and_drop(fake: FakeClaude) -> None:
+    fake.reply(Reply(["a long answer " * 5], error_after=4))
+    raw = create(fake, stream=True)
+    assert b"event: error" in raw and b"overloaded_error" in raw and b"message_stop" not in raw
+    fake.reply(Reply(["x"], drop_after=2))
+    reply = call(fake, "POST", "/v1/messages", {"model": MODEL, "max_tokens": 9, "stream": True,
+                                               "messages": [{"role": "user", "content": "x"}]})
+    assert reply.stream is not None
+    assert [c.drop for c in reply.stream][-1] is True
+
+
+def test_auth_version_and_paths(fake: FakeClaude) -> None:
+    body = {"model": MODEL, "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]}
+    assert call(fake, "POST", "/v1/messages", body, headers={"x-api-key": ""}).status == 401
+    missing = call(fake, "POST", "/v1/messages", body, headers={"anthropic-version": ""})
+    assert json.loads(missing.body)["error"]["message"] == "anthropic-version: header is required"
+    assert call(fake, "GET", "/v1/nothing").status == 404
+    assert call(fake, "GET", "/v1/messages").status == 405
+    bad = call(fake, "POST", "/v1/messages", b"{not json")
+    assert bad.status == 400 and json.loads(bad.body)["error"]["type"] == "invalid_request_error"
+    unknown = call(fake, "POST", "/v1/messages", {**body, "model": "claude-nope"})
+    assert unknown.status == 404 and json.loads(unknown.body)["error"]["message"] == "model: claude-nope"
+
+
+def test_count_tokens_agrees_with_usage(fake: FakeClaude) -> None:
+    params = {"model": MODEL, "messages": [{"role": "user", "content": "What is the capital of France?"}]}
+    counted = body_of(call(fake, "POST", "/v1/messages/count_tokens", params))
+    message = create(fake, **params)
+    assert counted == {"input_tokens": message["usage"]["input_tokens"]}
+
+
+def test_requests_are_recorded(fake: FakeClaude) -> None:
+    create(fake)
+    last = fake.requests[-1]
+    assert last.path == "/v1/messages" and last.body["model"] == MODEL and last.status == 200

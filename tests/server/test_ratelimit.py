@@ -1,0 +1,128 @@
+"""Rate limits: header family, 429 with retry-after, continuous replenishment."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fakeclaude.server.clock import FakeClock
+from fakeclaude.server.errors import ApiError
+from fakeclaude.server.ratelimit import RateLimiter, RateLimits
+
+NAMES = [
+    f"anthropic-ratelimit-{kind}-{part}"
+    for kind in ("requests", "tokens", "input-tokens", "output-tokens")
+    for part in ("limit", "remaining", "reset")
+]
+RESET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+
+def test_headers_always_present_with_generous_defaults() -> None:
+    limiter = RateLimiter(FakeClock())
+    headers = limiter.headers("k")
+    assert sorted(headers) == sorted(NAMES)
+    assert all(isinstance(v, str) for v in headers.values())
+    assert headers["anthropic-ratelimit-requests-limit"] == "4000"
+    assert headers["anthropic-ratelimit-input-tokens-limit"] == "2000000"
+    assert headers["anthropic-ratelimit-output-tokens-limit"] == "400000"
+    assert headers["anthropic-ratelimit-tokens-limit"] == "2400000"
+    assert headers["anthropic-ratelimit-requests-reset"] == "2026-01-01T00:00:00Z"
+    for _ in range(5000):  # unconfigured limits are never enforced
+        limiter.check("k", 1_000_000)
+        limiter.record("k", 1_000_000, 1000)
+    assert limiter.headers("k")["anthropic-ratelimit-requests-remaining"] == "0"
+
+
+def test_remaining_and_reset_follow_usage() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock, RateLimits(requests_per_minute=50, input_tokens_per_minute=30_000))
+    limiter.record("k", 2_300, 10)
+    h = limiter.headers("k")
+    assert h["anthropic-ratelimit-requests-remaining"] == "49"
+    assert h["anthropic-ratelimit-input-tokens-remaining"] == "28000"  # 27,700 to the nearest thousand
+    assert h["anthropic-ratelimit-output-tokens-remaining"] == "400000"
+    assert h["anthropic-ratelimit-tokens-limit"] == "430000"
+    assert h["anthropic-ratelimit-tokens-remaining"] == "428000"
+    assert h["anthropic-ratelimit-requests-reset"] == "2026-01-01T00:00:02Z"  # 1 of 50/min back in 1.2 s
+    assert h["anthropic-ratelimit-input-tokens-reset"] == "2026-01-01T00:00:05Z"  # 2,300 at 500/s: 4.6 s
+    assert all(RESET.match(h[n]) for n in NAMES if n.endswith("reset"))
+    assert limiter.headers("other")["anthropic-ratelimit-requests-remaining"] == "50"  # per key
+
+
+def test_requests_limit_gives_429_then_replenishes() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock, RateLimits(requests_per_minute=3))
+    for _ in range(3):
+        limiter.check("k", 10)
+        limiter.record("k", 10, 10)
+    with pytest.raises(ApiError) as exc:
+        limiter.check("k", 10)
+    err = exc.value
+    assert (err.status, err.type) == (429, "rate_limit_error")
+    assert err.message.startswith("Number of requests has exceeded your per-minute rate limit")
+    assert err.headers["x-should-retry"] == "true"
+    assert err.headers["retry-after"] == "20"  # one request back every 20 s
+    assert err.headers["anthropic-ratelimit-requests-remaining"] == "0"
+    clock.advance(19)
+    with pytest.raises(ApiError):
+        limiter.check("k", 10)
+    clock.advance(1)
+    limiter.check("k", 10)
+
+
+def test_input_tokens_limit_and_retry_after_at_least_one() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock, RateLimits(input_tokens_per_minute=6000), organization_id="org-1")
+    limiter.record("k", 5990, 0)
+    with pytest.raises(ApiError) as exc:
+        limiter.check("k", 20, model="claude-sonnet-4-5")
+    msg = exc.value.message
+    assert "rate limit of 6,000 input tokens per minute (org: org-1, model: claude-sonnet-4-5)" in msg
+    assert exc.value.headers["retry-after"] == "1"  # 10 tokens short at 100/s: 0.1 s, rounded up to 1
+    clock.advance(0.05)
+    with pytest.raises(ApiError):
+        limiter.check("k", 20)
+    clock.advance(0.95)
+    limiter.check("k", 20)
+
+
+def test_output_tokens_debt_blocks_until_repaid() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock, RateLimits(output_tokens_per_minute=600))
+    limiter.check("k", 1)
+    limiter.record("k", 1, 1200)  # spent beyond the bucket: 600 tokens in debt
+    with pytest.raises(ApiError) as exc:
+        limiter.check("k", 1)
+    assert exc.value.headers["retry-after"] == "61"  # (600 + 1) tokens at 10/s
+    assert "output tokens per minute" in exc.value.message
+    clock.advance(61)
+    limiter.check("k", 1)
+
+
+def test_request_larger_than_the_bucket_waits_a_full_minute() -> None:
+    limiter = RateLimiter(FakeClock(), RateLimits(input_tokens_per_minute=1000))
+    with pytest.raises(ApiError) as exc:
+        limiter.check("k", 5000)
+    assert exc.value.headers["retry-after"] == "60"
+
+
+def test_bucket_never_exceeds_its_limit() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock, RateLimits(requests_per_minute=10))
+    limiter.record("k", 0, 0)
+    clock.advance(3600)
+    assert limiter.headers("k")["anthropic-ratelimit-requests-remaining"] == "10"
+
+
+def test_keys_are_bounded() -> None:
+    limiter = RateLimiter(FakeClock(), RateLimits(requests_per_minute=1), max_keys=2)
+    for key in ("a", "b", "c"):
+        limiter.record(key, 0, 0)
+    assert limiter.headers("a")["anthropic-ratelimit-requests-remaining"] == "1"  # forgotten: full again
+    assert limiter.headers("c")["anthropic-ratelimit-requests-remaining"] == "0"
+
+
+def test_invalid_limits_rejected() -> None:
+    with pytest.raises(ValueError):
+        RateLimits(requests_per_minute=0)
