@@ -12,7 +12,7 @@ import anthropic
 import httpx
 import httpx2
 import pytest
-from test_adapters_support import ScriptedEngine
+from .test_adapters_support import ScriptedEngine
 
 from fakeclaude.server.transports import MAX_BODY_BYTES, Httpx2Transport, HttpxTransport
 

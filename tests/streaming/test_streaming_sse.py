@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import json
 from typing import Any
 
@@ -9,6 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import fakeclaude.streaming
+import fakeclaude.streaming._sse
 from fakeclaude.streaming import JSONLDecoder, ServerSentEvent, SSEDecoder, encode_event
 
 # Text the wire can carry: any character but surrogates (which UTF-8 cannot encode).
@@ -143,6 +146,7 @@ def test_fields_as_the_spec_reads_them() -> None:
 
 def test_encoder_writes_what_the_real_api_writes() -> None:
     assert encode_event("ping", {"type": "ping"}) == b'event: ping\ndata: {"type": "ping"}\n\n'
+    assert encode_event("ping", {"type": "ping"}, pad=3) == encode_event("ping", {"type": "ping"})
     assert encode_event("content_block_stop", {"type": "content_block_stop", "index": 0}, pad=5) == (
         b'event: content_block_stop\ndata: {"type":"content_block_stop","index":0     }\n\n'
     )
@@ -180,3 +184,14 @@ def test_jsonl_round_trip(values: list[Any], ending: bytes, final_ending: bool, 
         start = cut
     out += decoder.flush()
     assert out == values
+
+
+def test_module_docstring_example_runs() -> None:
+    assert doctest.testmod(fakeclaude.streaming._sse).failed == 0
+
+
+def test_public_names_are_sorted_and_importable() -> None:
+    names = fakeclaude.streaming.__all__
+    assert list(names) == sorted(names)
+    for name in names:
+        assert getattr(fakeclaude.streaming, name) is not None

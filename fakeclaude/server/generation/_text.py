@@ -44,7 +44,7 @@ _OPENERS = (
     "Good question about {topic}.",
     "Sure, let me walk through {topic}.",
     "Happy to help with {topic}.",
-    "{Topic} is a {adj} thing to think about.",
+    "Let us look at {topic}.",
     "There are a few {adj} points to cover about {topic}.",
 )
 _SENTENCES = (
@@ -91,7 +91,6 @@ _STOPWORD_TEXT = """a about above after again against all also am an and any are
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]")
 _ARTICLE_RE = re.compile(r"\b([Aa]) (?=[aeiouAEIOU])")
-_SLOT_RE = re.compile(r"\{(\w+)\}")
 
 
 def content_words(prompt: str, limit: int = 8) -> list[str]:
@@ -114,6 +113,59 @@ def _plural(noun: str) -> str:
     return _PLURALS.get(noun, noun + "s")
 
 
+class _Frame:
+    """A sentence frame with its word count when every slot is one word."""
+
+    __slots__ = ("has_adv", "has_topic", "text", "words")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = len(text.split())
+        self.has_topic = "opic}" in text
+        self.has_adv = "{adv}" in text
+
+    def size(self, topic_words: int, adv_words: int) -> int:
+        return self.words + (topic_words - 1) * self.has_topic + (adv_words - 1) * self.has_adv
+
+
+class _Slots(dict[str, str]):
+    """Slot values drawn on first use, so a frame only pays for the slots it has."""
+
+    def __init__(self, rnd: random.Random, topic: str, adv: str) -> None:
+        super().__init__(topic=topic, Topic=topic, adv=adv)
+        self.rnd = rnd
+
+    def __missing__(self, key: str) -> str:
+        rnd = self.rnd
+        if key in ("noun", "noun2"):
+            first = rnd.randrange(len(_NOUNS))
+            second = rnd.randrange(len(_NOUNS) - 1)
+            second += second >= first
+            self["noun"], self["noun2"] = _NOUNS[first], _NOUNS[second]
+        elif key in ("verb", "verb2", "verbs"):
+            first = rnd.randrange(len(_VERBS))
+            second = rnd.randrange(len(_VERBS) - 1)
+            second += second >= first
+            self["verb"], self["verbs"] = _VERBS[first]
+            self["verb2"] = _VERBS[second][0]
+        elif key == "nouns":
+            self[key] = _plural(_NOUNS[rnd.randrange(len(_NOUNS))])
+        elif key == "adj":
+            self[key] = _ADJECTIVES[rnd.randrange(len(_ADJECTIVES))]
+        else:
+            raise KeyError(key)
+        return self[key]
+
+
+def _frames(texts: tuple[str, ...]) -> tuple[_Frame, ...]:
+    return tuple(_Frame(t) for t in texts)
+
+
+_OPENER_FRAMES = _frames(_OPENERS)
+_SENTENCE_FRAMES = _frames(_SENTENCES)
+_CLOSER_FRAMES = _frames(_CLOSERS)
+
+
 class _Filler:
     __slots__ = ("rnd", "topics")
 
@@ -122,29 +174,35 @@ class _Filler:
         self.topics = topics
 
     def topic(self) -> str:
-        if self.topics:
-            return self.rnd.choice(self.topics)
-        return "the " + self.rnd.choice(_NOUNS)
-
-    def fill(self, frame: str) -> str:
         rnd = self.rnd
-        nouns = rnd.sample(_NOUNS, 2)
-        verbs = rnd.sample(_VERBS, 2)
-        values = {
-            "topic": self.topic(),
-            "noun": nouns[0],
-            "noun2": nouns[1],
-            "nouns": _plural(rnd.choice(_NOUNS)),
-            "adj": rnd.choice(_ADJECTIVES),
-            "verb": verbs[0][0],
-            "verb2": verbs[1][0],
-            "verbs": verbs[0][1],
-            "adv": rnd.choice(_ADVERBS),
-        }
-        values["Topic"] = values["topic"]
-        text = _SLOT_RE.sub(lambda m: values[m.group(1)], frame)
-        text = _ARTICLE_RE.sub(lambda m: m.group(1) + "n ", text)
-        return text[0].upper() + text[1:]
+        if self.topics:
+            return self.topics[rnd.randrange(len(self.topics))]
+        return "the " + _NOUNS[rnd.randrange(len(_NOUNS))]
+
+    def sentence(self, frames: tuple[_Frame, ...], room: int) -> tuple[str, int] | None:
+        """A filled frame of at most ``room`` words (``None`` if no frame fits)."""
+        rnd = self.rnd
+        if frames is _OPENER_FRAMES and len(self.topics) == 2:
+            topic = " and ".join(self.topics)  # openers never use the topic as a verb's subject
+        else:
+            topic = self.topic()
+        adv = _ADVERBS[rnd.randrange(len(_ADVERBS))]
+        t_words, a_words = topic.count(" ") + 1, adv.count(" ") + 1
+        frame = frames[rnd.randrange(len(frames))]
+        size = frame.size(t_words, a_words)
+        if size > room:
+            fitting = [f for f in _SENTENCE_FRAMES if f.size(t_words, a_words) <= room]
+            if not fitting:
+                return None
+            frame = fitting[rnd.randrange(len(fitting))]
+            size = frame.size(t_words, a_words)
+        text = frame.text.format_map(_Slots(rnd, topic, adv))
+        text = _ARTICLE_RE.sub(_an, text) if " a " in text or text.startswith("A ") else text
+        return text[0].upper() + text[1:], size
+
+
+def _an(match: re.Match[str]) -> str:
+    return match.group(1) + "n "
 
 
 def _truncate(sentence: str, words: int) -> str:
@@ -171,8 +229,6 @@ def generate_text(
     rnd = random.Random(derive_seed("text", rng_seed))
     words = content_words(prompt) if prompt else []
     topics = rnd.sample(words, min(2, len(words))) if words else []
-    if len(topics) == 2 and rnd.random() < 0.3:
-        topics.append(f"{topics[0]} and {topics[1]}")
     return prose(rnd, topics, min_words, max_words)
 
 
@@ -185,23 +241,25 @@ def prose(
 
     sentences: list[str] = []
     count = 0
-    frames: tuple[str, ...] = _OPENERS if opening else _SENTENCES
+    frames = _OPENER_FRAMES if opening else _SENTENCE_FRAMES
     while count < target:
-        sentence = filler.fill(rnd.choice(frames))
-        size = len(sentence.split())
-        for _ in range(6):
-            if count + size <= max_words:
-                break
-            sentence = filler.fill(rnd.choice(_SENTENCES))
-            size = len(sentence.split())
-        if count + size > max_words:
-            room = max_words - count
-            short = [s for s in _SHORT if len(s.split()) <= room]
-            sentence = rnd.choice(short) if short else _truncate(sentence, room)
-            size = len(sentence.split())
+        room = max_words - count
+        made = filler.sentence(frames, room)
+        if made is None:
+            short = [s for s in _SHORT if s.count(" ") < room]
+            if short:
+                sentence = short[rnd.randrange(len(short))]
+            else:
+                longer = filler.sentence(_SENTENCE_FRAMES, max_words)
+                assert longer is not None
+                sentence = _truncate(longer[0], room)
+            size = sentence.count(" ") + 1
+        else:
+            sentence, size = made
         sentences.append(sentence)
         count += size
-        frames = _CLOSERS if opening and target - count <= 10 and rnd.random() < 0.3 else _SENTENCES
+        closing = opening and target - count <= 10 and rnd.random() < 0.3
+        frames = _CLOSER_FRAMES if closing else _SENTENCE_FRAMES
     if len(sentences) >= 5:
         cut = len(sentences) // 2
         return " ".join(sentences[:cut]) + "\n\n" + " ".join(sentences[cut:])
