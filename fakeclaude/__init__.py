@@ -50,7 +50,14 @@ from .client import (
     Omit,
     omit,
 )
-from .streaming import AsyncMessageStream, AsyncMessageStreamManager, AsyncStream, MessageStream, MessageStreamManager, Stream
+from .streaming import (
+    AsyncMessageStream,
+    AsyncMessageStreamManager,
+    AsyncStream,
+    MessageStream,
+    MessageStreamManager,
+    Stream,
+)
 
 if TYPE_CHECKING:
     from .server import FakeClaude

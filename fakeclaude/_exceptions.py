@@ -227,9 +227,10 @@ def decode_error_body(response: httpx2.Response) -> object | None:
     if not text:
         return None
     try:
-        return json.loads(text)
+        parsed: object = json.loads(text)
     except ValueError:
         return text
+    return parsed
 
 
 def make_status_error(response: httpx2.Response, body: object | None, *, message: str | None = None) -> APIStatusError:

@@ -252,8 +252,8 @@ class BaseClient(Generic[HttpT]):
     def with_options(
         self,
         *,
-        api_key: str | None | NotGiven = NOT_GIVEN,
-        auth_token: str | None | NotGiven = NOT_GIVEN,
+        api_key: str | NotGiven | None = NOT_GIVEN,
+        auth_token: str | NotGiven | None = NOT_GIVEN,
         base_url: str | httpx2.URL | NotGiven = NOT_GIVEN,
         api_version: str | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,

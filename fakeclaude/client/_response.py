@@ -25,7 +25,7 @@ RAW_MODE: contextvars.ContextVar[bool] = contextvars.ContextVar("fakeclaude_raw_
 class APIResponse(Generic[T]):
     """The HTTP answer of one call with its typed parse on demand."""
 
-    def __init__(self, *, raw: httpx2.Response, client: BaseClient, parser: Parser[T], retries_taken: int, stream: bool) -> None:
+    def __init__(self, *, raw: httpx2.Response, client: BaseClient[Any], parser: Parser[T], retries_taken: int, stream: bool) -> None:
         self.http_response = raw
         self.retries_taken = retries_taken
         self._client = client

@@ -5,7 +5,17 @@ from .engine import EngineConfig, MessagesEngine, RecordedRequest
 from .errors import ApiError
 from .fake import FAKE_API_KEY, FakeClaude
 from .ratelimit import RateLimits
-from .script import ErrorReply, ParsedRequest, Reply, Route, Script, redacted_thinking, text, thinking, tool_use
+from .script import (
+    ErrorReply,
+    ParsedRequest,
+    Reply,
+    Route,
+    Script,
+    redacted_thinking,
+    text,
+    thinking,
+    tool_use,
+)
 
 __all__ = [
     "FAKE_API_KEY",

@@ -20,10 +20,9 @@ from .ratelimit import RateLimits
 from .script import Handler, ParsedRequest, Reply, Route, Script
 
 if TYPE_CHECKING:
-    import httpx
 
     from ..client import Anthropic, AsyncAnthropic
-    from .transports import HttpxTransport, Httpx2Transport
+    from .transports import Httpx2Transport, HttpxTransport
 
 __all__ = ["FakeClaude"]
 

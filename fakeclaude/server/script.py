@@ -17,7 +17,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 __all__ = [
     "ErrorReply",
@@ -161,7 +161,7 @@ def content_text(content: object) -> str:
     return ""
 
 
-Outcome = Union[Reply, ErrorReply, str, Block, list[Any], BaseException, None]
+Outcome = Reply | ErrorReply | str | Block | list[Any] | BaseException | None
 Handler = Callable[[ParsedRequest], Outcome]
 
 

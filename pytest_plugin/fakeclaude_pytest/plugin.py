@@ -1,1 +1,70 @@
-"""The fakeclaude pytest plugin (registered through the ``pytest11`` entry point)."""
+"""The fakeclaude pytest plugin (registered through the ``pytest11`` entry point).
+
+Options live in their own group and carry a ``claude`` prefix, so the plugin coexists with
+pytest-recording (``--record-mode``, ``vcr`` marker and fixtures stay theirs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import pytest
+
+from .fixtures import (
+    _claude_cassette_marker,
+    claude_cassette,
+    claude_cassette_config,
+    fake_claude,
+    fake_claude_session,
+)
+from .session import CALL_FAILED
+from .store import RECORD_MODES
+
+__all__ = [
+    "_claude_cassette_marker",
+    "claude_cassette",
+    "claude_cassette_config",
+    "fake_claude",
+    "fake_claude_session",
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fakeclaude", "fakeclaude record/replay of Claude API traffic")
+    group.addoption(
+        "--claude-record-mode", action="store", default=None, choices=RECORD_MODES,
+        help="how claude_cassette tests use the network: none (default: replay only, a miss fails), once, "
+             "new_episodes, all, rewrite",
+    )
+    group.addoption(
+        "--claude-fail-unused", action="store_true", default=False,
+        help="fail tests whose cassettes hold interactions that were never played",
+    )
+    group.addoption(
+        "--claude-replay-pace", action="store", default=None, choices=("instant", "recorded"),
+        help="replay streams instantly (default) or at the recorded pace",
+    )
+    parser.addini("claude_cassette_dir", "folder of claude cassettes (default: cassettes/ beside each test module)",
+                  default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "claude_cassette(*names, record_mode=, match_on=, ignore=, allow_repeats=, pace=, scrubbers=, "
+        "scrub_headers=, cassette_dir=, fail_unused=): record Claude API traffic to a cassette and replay it",
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when == "call":
+        item.stash[CALL_FAILED] = report.failed
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from .fixtures import _Hub
+
+    _Hub.stop()

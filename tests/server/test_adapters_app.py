@@ -10,10 +10,11 @@ from collections.abc import Iterator
 import anthropic
 import httpx2
 import pytest
-from .test_adapters_support import ScriptedEngine
 
 from fakeclaude.server.runner import ServerThread
 from fakeclaude.server.transports import MAX_BODY_BYTES
+
+from .test_adapters_support import ScriptedEngine
 
 
 @pytest.fixture

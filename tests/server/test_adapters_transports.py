@@ -12,9 +12,10 @@ import anthropic
 import httpx
 import httpx2
 import pytest
-from .test_adapters_support import ScriptedEngine
 
 from fakeclaude.server.transports import MAX_BODY_BYTES, Httpx2Transport, HttpxTransport
+
+from .test_adapters_support import ScriptedEngine
 
 BASE = "http://fake.local"
 

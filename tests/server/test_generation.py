@@ -190,3 +190,29 @@ def test_redacted_thinking_data() -> None:
     data = redacted_thinking_data(4)
     assert data == redacted_thinking_data(4) != redacted_thinking_data(5)
     assert data.startswith("E") and len(base64.b64decode(data, validate=True)) >= 180
+
+
+# -- determinism across processes ----------------------------------------------------------------
+_PROBE = """
+import json
+import fakeclaude.server.generation as g
+seed = g.request_seed(3, {"model": "m", "messages": [{"role": "user", "content": "Weather in Oslo?"}]})
+tool = {"name": "w", "input_schema": {"type": "object", "required": ["location", "tags", "email"],
+        "properties": {"location": {"type": "string"}, "tags": {"type": "array", "uniqueItems": True,
+        "items": {"type": "string"}}, "email": {"type": "string", "format": "email"}}}}
+print(json.dumps([seed, g.generate_text(seed, prompt="Weather in Oslo?"), g.generate_tool_input(tool, seed),
+                  g.generate_thinking(seed), g.IdFactory(seed).new("msg"), g.redacted_thinking_data(seed)]))
+"""
+
+
+def test_outputs_do_not_depend_on_hash_randomisation_or_process() -> None:
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for hash_seed in ("1", "2", "random"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run([sys.executable, "-c", _PROBE], env=env, capture_output=True, text=True, check=True)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1

@@ -28,7 +28,6 @@ FORMATS = jsonschema.FormatChecker()  # the default checkers (email, uuid, date,
 
 
 # … plus strict checks for the formats whose checkers need optional packages
-@FORMATS.checks("date-time", raises=ValueError)
 def _date_time(value: object) -> bool:
     return not isinstance(value, str) or bool(
         re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", value)
@@ -36,7 +35,6 @@ def _date_time(value: object) -> bool:
     )
 
 
-@FORMATS.checks("time", raises=ValueError)
 def _time(value: object) -> bool:
     return not isinstance(value, str) or bool(
         re.fullmatch(r"\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", value)
@@ -44,7 +42,6 @@ def _time(value: object) -> bool:
     )
 
 
-@FORMATS.checks("uri")
 def _uri(value: object) -> bool:
     if not isinstance(value, str):
         return True
@@ -52,10 +49,15 @@ def _uri(value: object) -> bool:
     return bool(parts.scheme in ("http", "https") and parts.netloc and " " not in value)
 
 
-@FORMATS.checks("hostname")
 def _hostname(value: object) -> bool:
     label = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     return not isinstance(value, str) or bool(re.fullmatch(rf"{label}(?:\.{label})*", value))
+
+
+FORMATS.checks("date-time", raises=ValueError)(_date_time)
+FORMATS.checks("time", raises=ValueError)(_time)
+FORMATS.checks("uri")(_uri)
+FORMATS.checks("hostname")(_hostname)
 
 
 def assert_valid(schema: Any, value: Any) -> None:
@@ -227,7 +229,7 @@ def test_generated_values_validate(schema: dict[str, Any], seed: int) -> None:
 
 
 # -- hand-written tricky schemas ----------------------------------------------------------------
-TRICKY: list[dict[str, Any]] = [
+TRICKY: list[Any] = [
     {"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 2},
     {"type": "number", "exclusiveMinimum": 0, "maximum": 0.001},
     {"type": "number", "multipleOf": 0.1, "minimum": 0, "maximum": 1},
@@ -292,7 +294,13 @@ def test_tricky_schemas(schema: Any) -> None:
 
 
 def test_unsatisfiable_schema_raises_and_tool_input_falls_back() -> None:
-    for schema in ({"type": "integer", "minimum": 5, "maximum": 4}, {"not": {}}, {"enum": []}):
+    unsatisfiable: tuple[dict[str, Any], ...] = (
+        {"type": "integer", "minimum": 5, "maximum": 4},
+        {"not": {}},
+        {"enum": []},
+        {"oneOf": [{"type": "integer"}, {"type": "integer"}]},
+    )
+    for schema in unsatisfiable:
         with pytest.raises(SchemaGenerationError):
             generate_from_schema(schema, 1)
     assert generate_tool_input({"name": "t", "input_schema": {"type": "object", "properties": {

@@ -5,7 +5,7 @@ from typing import Any
 
 import pydantic
 import pytest
-from params_validators import validate_count_tokens, validate_create
+from .params_validators import validate_count_tokens, validate_create
 
 from fakeclaude.types.params import (
     InputSchema,

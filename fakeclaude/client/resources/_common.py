@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import cache
 from typing import Any, TypeVar
 
 import httpx2
@@ -67,7 +66,6 @@ def make_options(
     )
 
 
-@cache
 def json_parser(cls: type[M]) -> Callable[[httpx2.Response], M]:
     """A parser validating the whole answer body as ``cls`` in one pass."""
 

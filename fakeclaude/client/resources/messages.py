@@ -11,7 +11,11 @@ from typing_extensions import Unpack
 
 from ...streaming import AsyncMessageStreamManager, AsyncStream, MessageStreamManager, Stream
 from ...types import Message, MessageTokensCount, RawMessageStreamEvent, parse_stream_event
-from ...types.params import MessageCountTokensParams, MessageCreateParamsNonStreaming, MessageCreateParamsStreaming
+from ...types.params import (
+    MessageCountTokensParams,
+    MessageCreateParamsNonStreaming,
+    MessageCreateParamsStreaming,
+)
 from .._options import RequestOptions
 from .._response import to_raw, to_raw_async
 from ._common import RequestExtras, json_parser, make_options
@@ -50,6 +54,7 @@ def _async_stream_parser(response: httpx2.Response) -> AsyncStream[RawMessageStr
     return AsyncStream(response, parse=parse_stream_event)
 
 _message_parser: Callable[[httpx2.Response], Message] = json_parser(Message)
+_count_parser = json_parser(MessageTokensCount)
 
 class Messages:
     def __init__(self, client: Anthropic) -> None:
@@ -82,7 +87,7 @@ class Messages:
     def count_tokens(self, **params: Unpack[CountTokens]) -> MessageTokensCount:
         """The input tokens the request would use."""
         options = make_options("POST", "v1/messages/count_tokens", params, body_keys=True)
-        return self._client.request(options, json_parser(MessageTokensCount))
+        return self._client.request(options, _count_parser)
 
 class AsyncMessages:
     def __init__(self, client: AsyncAnthropic) -> None:
@@ -115,7 +120,7 @@ class AsyncMessages:
     async def count_tokens(self, **params: Unpack[CountTokens]) -> MessageTokensCount:
         """The input tokens the request would use."""
         options = make_options("POST", "v1/messages/count_tokens", params, body_keys=True)
-        return await self._client.request(options, json_parser(MessageTokensCount))
+        return await self._client.request(options, _count_parser)
 
 class MessagesWithRawResponse:
     def __init__(self, messages: Messages) -> None:

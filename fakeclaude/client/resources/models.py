@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 __all__ = ["AsyncModels", "AsyncModelsWithRawResponse", "Models", "ModelsWithRawResponse"]
 
 
+_model_parser = json_parser(ModelInfo)
+
+
 def _list_params(after_id: str | NotGiven, before_id: str | NotGiven, limit: int | NotGiven) -> dict[str, Any]:
     return {"after_id": after_id, "before_id": before_id, "limit": limit}
 
@@ -36,7 +39,7 @@ class Models:
         """One model by id or alias."""
         if not model_id:
             raise ValueError(f"Expected a non-empty value for `model_id` but received {model_id!r}")
-        return self._client.request(make_options("GET", f"v1/models/{model_id}", extras), json_parser(ModelInfo))
+        return self._client.request(make_options("GET", f"v1/models/{model_id}", extras), _model_parser)
 
     def list(
         self,
@@ -69,7 +72,7 @@ class AsyncModels:
         """One model by id or alias."""
         if not model_id:
             raise ValueError(f"Expected a non-empty value for `model_id` but received {model_id!r}")
-        return await self._client.request(make_options("GET", f"v1/models/{model_id}", extras), json_parser(ModelInfo))
+        return await self._client.request(make_options("GET", f"v1/models/{model_id}", extras), _model_parser)
 
     def list(
         self,

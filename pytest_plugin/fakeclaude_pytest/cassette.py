@@ -1,0 +1,187 @@
+"""The cassette format: vcrpy's YAML layout with readable bodies, and a serializer vcrpy can use.
+
+A cassette is vcrpy's ``{version: 1, interactions: [{request, response}]}`` plus a format version
+(``fakeclaude_format``). What differs is only how bodies are written:
+
+- a JSON body is stored as structured YAML: ``body: {json: {model: ..., messages: [...]}}``;
+- a server-sent-event stream is stored one event per entry with its arrival time in seconds::
+
+      body:
+        events:
+        - {event: message_start, at: 0.0, data: {type: message_start, message: {...}}}
+        - {event: content_block_delta, at: 0.0121, data: {...}}
+
+- anything else keeps vcrpy's ``body: {string: ...}``.
+
+Loading turns bodies back into vcrpy's in-memory shape (``string`` bytes; streams also keep their
+``events``), so this module is a vcrpy serializer: ``my_vcr.register_serializer("fakeclaude",
+fakeclaude_pytest.cassette)``. Plain vcrpy cassettes (YAML or JSON) load unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from fakeclaude.streaming._sse import SSEDecoder, encode_event
+
+from .matching import parse_json
+
+__all__ = ["FORMAT_VERSION", "deserialize", "encode_events", "events_from_sse", "serialize"]
+
+FORMAT_VERSION = 1
+
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc]
+    pass
+
+
+def _str(dumper: Any, value: str) -> Any:
+    style = "|" if "\n" in value and len(value) > 40 else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _is_json_type(headers: Any) -> bool:
+    return "json" in _content_type(headers)
+
+
+def _content_type(headers: Any) -> str:
+    if not isinstance(headers, dict):
+        return ""
+    for name, values in headers.items():
+        if name.lower() == "content-type":
+            value = values[0] if isinstance(values, list) and values else values
+            return str(value).lower()
+    return ""
+
+
+def _encoded(headers: Any) -> bool:
+    if not isinstance(headers, dict):
+        return False
+    return any(name.lower() == "content-encoding" for name in headers)
+
+
+def events_from_sse(raw: bytes) -> list[dict[str, Any]]:
+    """A whole event-stream body split into event entries (``at`` 0: the arrival times are unknown)."""
+    decoder = SSEDecoder()
+    events = decoder.feed(raw) + decoder.flush()
+    return [{"event": e.event, "data": e.data, "at": 0.0} for e in events if e.event is not None or e.data]
+
+
+def encode_events(events: list[dict[str, Any]]) -> list[bytes]:
+    """The wire bytes of each stored event."""
+    return [encode_event(e.get("event") or "message", e.get("data", "")) for e in events]
+
+
+# ----- writing ---------------------------------------------------------------------------------------
+def _text(value: Any) -> Any:
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return value  # yaml writes it as !!binary
+    return value
+
+
+def _request_out(request: dict[str, Any]) -> dict[str, Any]:
+    body = request.get("body")
+    parsed = parse_json(body) if body else NotImplemented
+    out = dict(request)
+    out["body"] = {"json": parsed} if parsed is not NotImplemented else _text(body)
+    return out
+
+
+def _response_out(response: dict[str, Any]) -> dict[str, Any]:
+    out = dict(response)
+    body = dict(response.get("body") or {})
+    headers = response.get("headers")
+    events = body.get("events")
+    if events is not None:
+        stored = []
+        for event in events:
+            data = event.get("data", "")
+            parsed = parse_json(data)
+            entry: dict[str, Any] = {"event": event.get("event"), "at": round(float(event.get("at", 0.0)), 4)}
+            entry["data"] = parsed if parsed is not NotImplemented else data
+            stored.append(entry)
+        out["body"] = {"events": stored}
+        return out
+    string = body.get("string")
+    if string and not _encoded(headers) and _is_json_type(headers):
+        parsed = parse_json(string)
+        if parsed is not NotImplemented:
+            out["body"] = {"json": parsed}
+            return out
+    out["body"] = {"string": _text(string)}
+    return out
+
+
+def serialize(cassette_dict: dict[str, Any]) -> str:
+    """vcrpy serializer protocol: its cassette dict (``version``, ``interactions``) as YAML text."""
+    interactions = [
+        {"request": _request_out(i["request"]), "response": _response_out(i["response"])}
+        for i in cassette_dict.get("interactions", [])
+    ]
+    data: dict[str, Any] = {"version": cassette_dict.get("version", 1), "fakeclaude_format": FORMAT_VERSION}
+    if cassette_dict.get("metadata"):
+        data["metadata"] = cassette_dict["metadata"]
+    data["interactions"] = interactions
+    text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
+    return text
+
+
+# ----- reading ---------------------------------------------------------------------------------------
+def _request_in(request: dict[str, Any]) -> dict[str, Any]:
+    body = request.get("body")
+    if isinstance(body, dict) and "json" in body and len(body) == 1:
+        request["body"] = _compact(body["json"])
+    elif isinstance(body, dict) and "string" in body and len(body) == 1:  # some tools nest it
+        request["body"] = body["string"]
+    return request
+
+
+def _response_in(response: dict[str, Any]) -> dict[str, Any]:
+    body = response.get("body")
+    if not isinstance(body, dict):
+        response["body"] = {"string": body if body is not None else b""}
+        return response
+    if "json" in body:
+        response["body"] = {"string": _compact(body["json"])}
+    elif "events" in body:
+        events = [
+            {
+                "event": e.get("event"),
+                "data": e["data"] if isinstance(e.get("data"), str) else _compact(e.get("data")),
+                "at": float(e.get("at", 0.0)),
+            }
+            for e in body["events"]
+        ]
+        response["body"] = {"string": b"".join(encode_events(events)), "events": events}
+    return response
+
+
+def deserialize(text: str) -> dict[str, Any]:
+    """vcrpy serializer protocol: cassette text (this format, vcrpy YAML or vcrpy JSON) as a dict."""
+    stripped = text.lstrip()
+    data: Any = json.loads(text) if stripped.startswith("{") else yaml.load(text, Loader=_Loader)
+    if not isinstance(data, dict) or "interactions" not in data:
+        raise ValueError("not a vcrpy-style cassette: no 'interactions'")
+    version = data.get("fakeclaude_format", 0)
+    if isinstance(version, int) and version > FORMAT_VERSION:
+        raise ValueError(f"cassette format {version} is newer than this fakeclaude reads ({FORMAT_VERSION}); upgrade it")
+    for interaction in data["interactions"]:
+        _request_in(interaction["request"])
+        _response_in(interaction["response"])
+    return data

@@ -1,0 +1,99 @@
+"""Request matching: method, path and the request's canonical JSON body by default.
+
+A request's *key* is computed once (``request_key``) and compared by equality, so a cassette finds
+its candidates with one dict lookup whatever its size. The canonical body is the JSON re-serialised
+with sorted keys and no whitespace, minus the ignored fields (dotted paths, ``metadata.user_id`` by
+default); a body that is not JSON is compared byte for byte.
+
+``json_body`` is the same comparison as a vcrpy matcher, for projects using vcrpy directly::
+
+    my_vcr.register_matcher("json_body", fakeclaude_pytest.matching.json_body)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+__all__ = [
+    "DEFAULT_IGNORE",
+    "DEFAULT_MATCH_ON",
+    "MATCHERS",
+    "canonical_body",
+    "json_body",
+    "parse_json",
+    "request_key",
+]
+
+DEFAULT_MATCH_ON: tuple[str, ...] = ("method", "path", "body")
+DEFAULT_IGNORE: frozenset[str] = frozenset({"metadata.user_id"})
+MATCHERS = frozenset({"method", "scheme", "host", "port", "path", "query", "body"})
+
+Key = tuple[Any, ...]
+
+
+def parse_json(body: bytes | str | None) -> Any:
+    """The body parsed as JSON, or ``NotImplemented`` when it is empty or not JSON."""
+    if not body:
+        return NotImplemented
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return NotImplemented
+
+
+def _drop(value: Any, path: list[str]) -> None:
+    if not isinstance(value, dict):
+        return
+    head, rest = path[0], path[1:]
+    if not rest:
+        value.pop(head, None)
+    elif head in value:
+        _drop(value[head], rest)
+
+
+def canonical_body(body: bytes | str | None, ignore: Collection[str] = DEFAULT_IGNORE) -> str | bytes:
+    """A form of ``body`` equal for equal JSON whatever its key order and whitespace."""
+    parsed = parse_json(body)
+    if parsed is NotImplemented:
+        if body is None:
+            return b""
+        return body.encode("utf-8") if isinstance(body, str) else bytes(body)
+    for field in ignore:
+        _drop(parsed, field.split("."))
+    return json.dumps(parsed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def request_key(
+    method: str, uri: str, body: bytes | str | None, match_on: Iterable[str] = DEFAULT_MATCH_ON,
+    ignore: Collection[str] = DEFAULT_IGNORE,
+) -> Key:
+    """The parts of a request that ``match_on`` compares, as one hashable tuple."""
+    parts: list[Any] = []
+    split = urlsplit(uri)
+    for name in match_on:
+        if name == "method":
+            parts.append(method.upper())
+        elif name == "path":
+            parts.append(split.path.rstrip("/") or "/")
+        elif name == "body":
+            parts.append(canonical_body(body, ignore))
+        elif name == "query":
+            parts.append(tuple(sorted(parse_qsl(split.query, keep_blank_values=True))))
+        elif name == "host":
+            parts.append(split.hostname)
+        elif name == "scheme":
+            parts.append(split.scheme)
+        elif name == "port":
+            parts.append(split.port)
+        else:
+            raise ValueError(f"unknown matcher {name!r}; choose from {sorted(MATCHERS)}")
+    return tuple(parts)
+
+
+def json_body(r1: Any, r2: Any) -> None:
+    """vcrpy matcher: the two requests' bodies are equal as JSON (or as bytes when not JSON)."""
+    if canonical_body(r1.body) != canonical_body(r2.body):
+        raise AssertionError("the JSON bodies differ")

@@ -1,0 +1,104 @@
+"""One test's cassette use: resolve its options, activate interception, save and check at the end."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import recorder
+from .matching import DEFAULT_IGNORE, DEFAULT_MATCH_ON
+from .scrub import Scrubber
+from .store import ClaudeCassette
+
+__all__ = ["CALL_FAILED", "CassetteSession"]
+
+CALL_FAILED = pytest.StashKey[bool]()
+_OPTIONS = frozenset({
+    "record_mode", "match_on", "ignore", "allow_repeats", "pace", "scrubbers", "scrub_headers", "cassette_dir",
+    "fail_unused", "before_record_request", "before_record_response",
+})
+
+
+def _file_name(name: str) -> str:
+    return re.sub(r"[^\w.\-]+", "_", name).strip("_") or "cassette"
+
+
+class CassetteSession:
+    def __init__(self, cassette: ClaudeCassette, recorder_: recorder.Recorder, fail_unused: bool) -> None:
+        self.cassette = cassette
+        self.recorder = recorder_
+        self.fail_unused = fail_unused
+
+    @property
+    def path(self) -> Path:
+        return Path(self.cassette.path)
+
+    @classmethod
+    def from_marker(cls, request: pytest.FixtureRequest, marker: pytest.Mark, defaults: dict[str, Any]) -> CassetteSession:
+        options = {**defaults, **marker.kwargs}
+        unknown = set(options) - _OPTIONS
+        if unknown:
+            raise pytest.UsageError(f"claude_cassette: unknown option(s) {sorted(unknown)}; known: {sorted(_OPTIONS)}")
+        pyconfig = request.config
+        cli_mode = pyconfig.getoption("claude_record_mode")
+        mode = marker.kwargs.get("record_mode") or cli_mode or defaults.get("record_mode") or "none"
+        directory = cls._directory(request, options.get("cassette_dir"))
+        names = [str(n) for n in marker.args] or [cls._test_name(request)]
+        paths = [directory / (n if n.endswith((".yaml", ".yml", ".json")) else _file_name(n) + ".yaml") for n in names]
+        scrubber = Scrubber(options.get("scrubbers", ()), options.get("scrub_headers", ()))
+        cassette = ClaudeCassette(
+            paths[0], record_mode=mode, match_on=options.get("match_on") or DEFAULT_MATCH_ON,
+            ignore=options.get("ignore", DEFAULT_IGNORE), scrubber=scrubber,
+            allow_playback_repeats=bool(options.get("allow_repeats", False)),
+            before_record_request=options.get("before_record_request"),
+            before_record_response=options.get("before_record_response"),
+        )
+        for extra in paths[1:]:
+            cassette.add_read_only(extra)
+        pace = options.get("pace") or pyconfig.getoption("claude_replay_pace") or "instant"
+        hint = f'pytest "{request.node.nodeid}" --claude-record-mode=' + ("rewrite" if cassette.existed else "once")
+        fail_unused = bool(options.get("fail_unused", pyconfig.getoption("claude_fail_unused")))
+        return cls(cassette, recorder.Recorder(cassette, pace=pace, rerecord_hint=hint), fail_unused)
+
+    @staticmethod
+    def _test_name(request: pytest.FixtureRequest) -> str:
+        name: str = request.node.name
+        cls_ = getattr(request.node, "cls", None)
+        return f"{cls_.__name__}.{name}" if cls_ is not None else name
+
+    @staticmethod
+    def _directory(request: pytest.FixtureRequest, override: Any) -> Path:
+        module = Path(str(request.node.path))
+        if override:
+            base = Path(override)
+            return base if base.is_absolute() else request.config.rootpath / base
+        ini = request.config.getini("claude_cassette_dir")
+        if ini:
+            base = Path(str(ini))
+            base = base if base.is_absolute() else request.config.rootpath / base
+            return base / module.stem
+        return module.parent / "cassettes" / module.stem
+
+    def start(self) -> None:
+        recorder.activate(self.recorder)
+
+    def stop(self, item: pytest.Item) -> None:
+        recorder.deactivate()
+        self.cassette.save()
+        if item.stash.get(CALL_FAILED, True):
+            return
+        if self.recorder.misses:
+            pytest.fail("a cassette miss was caught by the code under test:\n" + self.recorder.misses[0], pytrace=False)
+        if self.fail_unused and self.cassette.replays:
+            unplayed = self.cassette.unplayed()
+            if unplayed:
+                listing = "\n".join(
+                    f"  #{i}: {self.cassette.data[i][0].method} {self.cassette.data[i][0].uri}" for i in unplayed
+                )
+                pytest.fail(
+                    f"fakeclaude: {len(unplayed)} recorded interaction(s) in {self.cassette.path} were never "
+                    f"played (--claude-fail-unused):\n{listing}", pytrace=False,
+                )
