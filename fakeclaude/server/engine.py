@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from .answer import compose_message
 from .batches import BatchStore
-from .caching import PromptCache, breakpoints
+from .caching import PromptCache, breakpoints, lookback_points
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
 from .errors import ApiError
@@ -108,11 +108,11 @@ class MessagesEngine:
         self._lock = threading.Lock()
         self.options = ValidationOptions(mode=config.validation, accept_retired_models=config.accept_retired_models)
         self.cache = PromptCache(self.clock)
-        self.limiter = RateLimiter(self.clock, config.rate_limits or RateLimits())
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
                                   processing_seconds=config.batch_processing_seconds)
         self.requests: deque[RecordedRequest] = deque(maxlen=config.max_recorded_requests)
         self.organization_id = config.organization_id or str(uuid.UUID(int=request_seed(config.seed, {"org": 1}) % (1 << 128)))
+        self.limiter = RateLimiter(self.clock, config.rate_limits or RateLimits(), organization_id=self.organization_id)
         keys = None if config.api_keys is None else frozenset(config.api_keys)
         self._valid_key: Callable[[str], bool] | None = None if keys is None else keys.__contains__
 
@@ -188,14 +188,14 @@ class MessagesEngine:
     def _messages(self, call: _Call) -> Reply:
         body, spec = validate_create(self._json_body(call), version=call.version, options=self.options, betas=call.betas)
         input_tokens = count_request_tokens(body, spec)
-        self.limiter.check(call.key, input_tokens)
+        self.limiter.check(call.key, input_tokens, model=spec.id)
         parsed = ParsedRequest(body, call.request.headers, call.request.path)
         outcome = self.script.next_outcome(parsed)
         if isinstance(outcome, ErrorReply):
             raise _scripted_error(outcome)
         composed = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, rng_seed=request_seed(self.config.seed, body),
-            usage_in=self._input_usage(body, spec, input_tokens),
+            usage_in=self._input_usage(body, spec, input_tokens, call.key),
         )
         message = composed.message
         self.limiter.record(call.key, input_tokens, int(message["usage"]["output_tokens"]))
@@ -215,8 +215,13 @@ class MessagesEngine:
         out.delay = ttft + (message["usage"]["output_tokens"] / tps if tps else 0.0)
         return out
 
-    def _input_usage(self, body: Mapping[str, Any], spec: ModelSpec, total: int) -> dict[str, Any]:
-        parts = self.cache.apply(breakpoints(body, spec), total, spec.min_cacheable_tokens)
+    def _input_usage(self, body: Mapping[str, Any], spec: ModelSpec, total: int, scope: str = "") -> dict[str, Any]:
+        points = breakpoints(body, spec)
+        if not points:
+            return {"input_tokens": total, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
+                    "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0}}
+        parts = self.cache.apply(points, total, spec.min_cacheable_tokens, lookback=lookback_points(body, spec),
+                                 scope=scope)
         return {
             "input_tokens": parts[0],
             "cache_creation_input_tokens": parts[1],

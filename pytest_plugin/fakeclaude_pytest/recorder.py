@@ -290,7 +290,7 @@ def _httpx_patches(mod: Any) -> list[tuple[Any, str, Callable[[Any], Any]]]:
 # ----- aiohttp ------------------------------------------------------------------------------------
 class _NoFlowControl:
     _reading_paused = False
-    connected = False
+    connected = True
 
     def pause_reading(self) -> None:
         pass

@@ -6,7 +6,7 @@ serializer/persister protocols, ``deserialize``/``serialize``). This subclass ad
 - lookup by a precomputed key (``matching.request_key``), one dict access per request; identical
   requests replay in recorded order (the first one not yet played);
 - the ``rewrite`` mode (start empty, replace the file) next to vcrpy's none/once/new_episodes/all;
-- saving that never loses data: under an exclusive lock on ``<cassette>.lock`` the file is read
+- saving that never loses data: under an exclusive lock on the cassette's folder the file is read
   again, merged with what this run recorded (so parallel xdist workers sharing a cassette never
   clobber each other, and ``new_episodes`` keeps every older interaction), scrubbed once more as
   text, written to a temporary file in the same folder, flushed and renamed over the cassette.
@@ -41,12 +41,12 @@ RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(f"{path}.lock", "a+") as lock:
-        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+    fd = os.open(path.parent, os.O_RDONLY)  # the folder itself: no lock files left behind
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 class CassettePersister:

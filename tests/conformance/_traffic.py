@@ -126,15 +126,24 @@ def load_exchanges() -> tuple[Exchange, ...]:
     return tuple(out)
 
 
-def transport_for(exchange: Exchange) -> httpx2.MockTransport:
-    """A transport answering every request with the recorded answer of ``exchange``."""
-    content = exchange.content()
+def response_for(exchange: Exchange) -> httpx2.Response:
+    """The recorded answer of ``exchange`` as an ``httpx2.Response``."""
+    return httpx2.Response(exchange.status, headers=exchange.headers, content=exchange.content())
 
-    def handle(request: httpx2.Request) -> httpx2.Response:
+
+class Replayer:
+    """One ``httpx2.MockTransport`` answering with the recorded answer of the exchange set in ``current``."""
+
+    def __init__(self) -> None:
+        self.current: Exchange | None = None
+        self.requests: list[httpx2.Request] = []
+        self.transport = httpx2.MockTransport(self._handle)
+
+    def _handle(self, request: httpx2.Request) -> httpx2.Response:
+        assert self.current is not None, "no exchange to replay"
         request.read()
-        return httpx2.Response(exchange.status, headers=exchange.headers, content=content)
-
-    return httpx2.MockTransport(handle)
+        self.requests.append(request)
+        return response_for(self.current)
 
 
 def split_body(body: Mapping[str, Any], accepted: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]]:

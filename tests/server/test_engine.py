@@ -208,3 +208,64 @@ def test_requests_are_recorded(fake: FakeClaude) -> None:
     create(fake)
     last = fake.requests[-1]
     assert last.path == "/v1/messages" and last.body["model"] == MODEL and last.status == 200
+
+
+def test_prompt_cache_writes_then_reads_within_ttl() -> None:
+    fake = FakeClaude(seed=2, clock=FakeClock())
+    system = [{"type": "text", "text": "You are a careful assistant. " * 400, "cache_control": {"type": "ephemeral"}}]
+    first = create(fake, system=system)["usage"]
+    assert first["cache_creation_input_tokens"] > 1024 and first["cache_read_input_tokens"] == 0
+    assert first["cache_creation"]["ephemeral_5m_input_tokens"] == first["cache_creation_input_tokens"]
+    second = create(fake, system=system, messages=[{"role": "user", "content": "And now?"}])["usage"]
+    assert second["cache_read_input_tokens"] == first["cache_creation_input_tokens"]
+    assert second["cache_creation_input_tokens"] == 0
+    fake.advance(301)
+    third = create(fake, system=system)["usage"]
+    assert third["cache_read_input_tokens"] == 0 and third["cache_creation_input_tokens"] > 0
+
+
+def test_rate_limits_answer_429_with_retry_after_and_headers() -> None:
+    from fakeclaude.server import RateLimits
+
+    fake = FakeClaude(seed=2, clock=FakeClock(), rate_limits=RateLimits(requests_per_minute=2))
+    params = {"model": MODEL, "max_tokens": 8, "messages": [{"role": "user", "content": "x"}]}
+    ok = call(fake, "POST", "/v1/messages", params)
+    assert ok.headers["anthropic-ratelimit-requests-limit"] == "2"
+    assert ok.headers["anthropic-ratelimit-requests-remaining"] == "1"
+    call(fake, "POST", "/v1/messages", params)
+    limited = call(fake, "POST", "/v1/messages", params)
+    assert limited.status == 429 and int(limited.headers["retry-after"]) >= 1
+    assert json.loads(limited.body)["error"]["type"] == "rate_limit_error"
+    fake.advance(60)
+    assert call(fake, "POST", "/v1/messages", params).status == 200
+
+
+def test_batches_lifecycle_through_the_engine(fake: FakeClaude) -> None:
+    requests = [
+        {"custom_id": "a", "params": {"model": MODEL, "max_tokens": 8, "messages": [{"role": "user", "content": "x"}]}},
+        {"custom_id": "b", "params": {"model": "claude-nope", "max_tokens": 8, "messages": [{"role": "user", "content": "x"}]}},
+    ]
+    assert call(fake, "POST", "/v1/messages/batches", {"requests": requests}).status == 404
+    requests.pop()
+    fake.error(500)
+    requests.append({"custom_id": "b", "params": {"model": MODEL, "max_tokens": 8, "messages": [{"role": "user", "content": "y"}]}})
+    batch = body_of(call(fake, "POST", "/v1/messages/batches", {"requests": requests}))
+    assert batch["processing_status"] == "in_progress" and batch["request_counts"]["processing"] == 2
+    ended = body_of(call(fake, "GET", f"/v1/messages/batches/{batch['id']}"))
+    assert ended["processing_status"] == "ended" and ended["results_url"].endswith(f"/{batch['id']}/results")
+    results = call(fake, "GET", f"/v1/messages/batches/{batch['id']}/results")
+    assert results.headers["content-type"] == "application/x-jsonl"
+    lines = [json.loads(line) for line in results.body.decode().splitlines()]
+    kinds = {line["custom_id"]: line["result"]["type"] for line in lines}
+    assert sorted(kinds.values()) == ["errored", "succeeded"]
+    succeeded = next(line for line in lines if line["result"]["type"] == "succeeded")
+    assert succeeded["result"]["message"]["usage"]["service_tier"] == "batch"
+    assert body_of(call(fake, "DELETE", f"/v1/messages/batches/{batch['id']}"))["type"] == "message_batch_deleted"
+    assert call(fake, "GET", f"/v1/messages/batches/{batch['id']}").status == 404
+
+
+def test_models_list_and_retrieve(fake: FakeClaude) -> None:
+    page = body_of(call(fake, "GET", "/v1/models", query={"limit": "3"}))
+    assert len(page["data"]) == 3 and page["has_more"] is True and page["first_id"] == page["data"][0]["id"]
+    model = body_of(call(fake, "GET", "/v1/models/claude-sonnet-4-5"))
+    assert model["id"] == "claude-sonnet-4-5-20250929" and model["type"] == "model"

@@ -351,7 +351,7 @@ BUILTIN_SHAPES: list[tuple[dict[str, Any], set[str]]] = [
 ]
 
 
-@pytest.mark.parametrize(("tool", "keys"), BUILTIN_SHAPES, ids=lambda x: str(x)[:30])
+@pytest.mark.parametrize(("tool", "keys"), BUILTIN_SHAPES, ids=[t["type"] for t, _ in BUILTIN_SHAPES])
 def test_builtin_tool_inputs(tool: dict[str, Any], keys: set[str]) -> None:
     for seed in range(30):
         value = generate_tool_input(tool, seed)
