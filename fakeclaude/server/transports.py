@@ -205,7 +205,7 @@ class _EngineTransport:
         headers = list(reply.headers.items())
         if reply.stream is None:
             return self.response_class(reply.status, headers=headers, content=reply.body)
-        return self.response_class(reply.status, headers=headers, stream=self.stream_class(list(reply.stream), read_timeout))
+        return self.response_class(reply.status, headers=headers, stream=self.stream_class(reply.stream, read_timeout))
 
     def _sync(self, request: httpx2.Request | httpx.Request) -> Any:
         request.read()

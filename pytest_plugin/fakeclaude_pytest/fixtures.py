@@ -11,25 +11,31 @@ import hashlib
 import os
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from fakeclaude.server import FAKE_API_KEY, FakeClaude
-from fakeclaude.server.http import HttpRequest, Reply
+if TYPE_CHECKING:
+    from fakeclaude.server import FakeClaude
+    from fakeclaude.server.http import HttpRequest, Reply
 
-from .session import CassetteSession
+    from .session import CassetteSession
 
-__all__ = ["ServedFakeClaude", "claude_cassette", "claude_cassette_config", "fake_claude", "fake_claude_session"]
+__all__ = ["claude_cassette", "claude_cassette_config", "fake_claude", "fake_claude_session"]
 
 _ENV = ("ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY")
 
 
-class ServedFakeClaude(FakeClaude):
-    """A ``FakeClaude`` reachable at ``base_url`` (also exported as ``ANTHROPIC_BASE_URL``)."""
+FAKE_API_KEY = "sk-ant-fake-key"
 
-    base_url: str = ""
-    api_key: str = FAKE_API_KEY
+
+def _new_fake(seed: int, base_url: str) -> FakeClaude:
+    """A ``FakeClaude`` (imported lazily: pytest starts fast when no test uses it) with ``base_url``."""
+    from fakeclaude.server import FakeClaude
+
+    fake = FakeClaude(seed=seed)
+    fake.base_url = base_url  # type: ignore[attr-defined]
+    return fake
 
 
 class _Switch:
@@ -86,12 +92,15 @@ def _restore_env(saved: list[tuple[str, str | None]]) -> None:
 
 
 @pytest.fixture
-def fake_claude(request: pytest.FixtureRequest) -> Iterator[ServedFakeClaude]:
-    """A fresh fake for this test, seeded from its id, served on loopback, with the env pointing at it."""
-    fake = ServedFakeClaude(seed=seed_for(request.node.nodeid))
-    fake.base_url = _Hub.url()
+def fake_claude(request: pytest.FixtureRequest) -> Iterator[FakeClaude]:
+    """A fresh fake for this test, seeded from its id, served on loopback, with the env pointing at it.
+
+    ``fake_claude.base_url`` is its URL; ``ANTHROPIC_BASE_URL`` / ``ANTHROPIC_API_KEY`` are set meanwhile.
+    """
+    url = _Hub.url()
+    fake = _new_fake(seed_for(request.node.nodeid), url)
     _Hub.switch.current = fake.engine
-    saved = _set_env(fake.base_url)
+    saved = _set_env(url)
     try:
         yield fake
     finally:
@@ -100,11 +109,11 @@ def fake_claude(request: pytest.FixtureRequest) -> Iterator[ServedFakeClaude]:
 
 
 @pytest.fixture(scope="session")
-def fake_claude_session() -> Iterator[ServedFakeClaude]:
+def fake_claude_session() -> Iterator[FakeClaude]:
     """One fake for the whole session (seed 0), on its own loopback server; call ``reset()`` as needed."""
-    fake = ServedFakeClaude(seed=0)
+    fake = _new_fake(0, "")
     with fake.serve() as url:
-        fake.base_url = url
+        fake.base_url = url  # type: ignore[attr-defined]
         saved = _set_env(url)
         try:
             yield fake
@@ -135,6 +144,8 @@ def _claude_cassette_marker(request: pytest.FixtureRequest) -> Iterator[None]:
     if marker is None:
         yield
         return
+    from .session import CassetteSession
+
     config = request.getfixturevalue("claude_cassette_config")
     session = CassetteSession.from_marker(request, marker, config)
     request.node._fakeclaude_cassette = session

@@ -17,8 +17,9 @@ from .fixtures import (
     fake_claude,
     fake_claude_session,
 )
-from .session import CALL_FAILED
-from .store import RECORD_MODES
+
+RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
+CALL_FAILED = pytest.StashKey[bool]()
 
 __all__ = [
     "_claude_cassette_marker",

@@ -10,12 +10,12 @@ import pytest
 
 from . import recorder
 from .matching import DEFAULT_IGNORE, DEFAULT_MATCH_ON
+from .plugin import CALL_FAILED
 from .scrub import Scrubber
 from .store import ClaudeCassette
 
 __all__ = ["CALL_FAILED", "CassetteSession"]
 
-CALL_FAILED = pytest.StashKey[bool]()
 _OPTIONS = frozenset({
     "record_mode", "match_on", "ignore", "allow_repeats", "pace", "scrubbers", "scrub_headers", "cassette_dir",
     "fail_unused", "before_record_request", "before_record_response",

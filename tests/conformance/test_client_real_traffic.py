@@ -29,13 +29,13 @@ from ._traffic import (
     INTERACTIONS,
     SKIP_REASON,
     Exchange,
+    Replayer,
     accumulate_recorded,
     load_exchanges,
     recorded_event_types,
     recorded_text,
     split_body,
     summarize_recorded_message,
-    Replayer,
     summarize_result,
     to_plain,
 )
@@ -68,7 +68,9 @@ OURS_CREATE = frozenset(CreateStreaming.__annotations__) - _EXTRAS
 OURS_COUNT = frozenset(CountTokens.__annotations__) - _EXTRAS
 SDK_CREATE = _signature_keys(anthropic.resources.messages.Messages.create)
 SDK_STREAM = _signature_keys(anthropic.resources.messages.Messages.stream, drop=frozenset({"output_format"}))
-SDK_COUNT = _signature_keys(anthropic.resources.messages.Messages.count_tokens, drop=frozenset({"output_format"}))
+SDK_COUNT = _signature_keys(
+    anthropic.resources.messages.Messages.count_tokens, drop=frozenset({"output_format"})
+)
 
 
 @dataclass
@@ -102,7 +104,9 @@ def _sdk(http: httpx2.Client) -> anthropic.Anthropic:
 
 
 def _sides() -> tuple[Side, Side]:
-    ours = Side("fakeclaude", _ours, OURS_CREATE, OURS_CREATE - {"stream"}, OURS_COUNT, fakeclaude.APIStatusError)
+    ours = Side(
+        "fakeclaude", _ours, OURS_CREATE, OURS_CREATE - {"stream"}, OURS_COUNT, fakeclaude.APIStatusError
+    )
     sdk = Side("anthropic", _sdk, SDK_CREATE, SDK_STREAM, SDK_COUNT, anthropic.APIStatusError)
     return ours, sdk
 
@@ -118,7 +122,9 @@ class Outcome:
         return not self.problems
 
 
-def _call(side: Side, method: Callable[..., Any], exchange: Exchange, keys: frozenset[str], **forced: Any) -> Any:
+def _call(
+    side: Side, method: Callable[..., Any], exchange: Exchange, keys: frozenset[str], **forced: Any
+) -> Any:
     body = {k: v for k, v in exchange.body.items() if k != "stream"}
     kwargs, extra = split_body(body, keys)
     kwargs.update(forced)
@@ -188,7 +194,11 @@ def _replay_calls(side: Side, exchange: Exchange, messages: Any, out: Outcome) -
         if exchange.is_error:
             _check_error(side, exchange, count, "count_tokens", out)
         else:
-            _guarded("count_tokens", out, lambda: _compare("count_tokens", to_plain(count()), exchange.resp_json, out))
+            _guarded(
+                "count_tokens",
+                out,
+                lambda: _compare("count_tokens", to_plain(count()), exchange.resp_json, out),
+            )
         return
     if not exchange.is_stream:
         create = lambda: _call(side, messages.create, exchange, side.create_keys)  # noqa: E731
@@ -214,7 +224,9 @@ def _check_raw_stream(stream: Any, events: list[dict[str, Any]], out: Outcome) -
         got = list(stream)
     _compare("create(stream=True) events", [e.type for e in got], recorded_event_types(events), out)
     texts = "".join(
-        e.delta.text for e in got if e.type == "content_block_delta" and getattr(e.delta, "type", "") == "text_delta"
+        e.delta.text
+        for e in got
+        if e.type == "content_block_delta" and getattr(e.delta, "type", "") == "text_delta"
     )
     _compare("create(stream=True) text", texts, recorded_text(events), out)
 

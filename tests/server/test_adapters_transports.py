@@ -98,6 +98,7 @@ async def test_async_stream_arrives_lazily_with_its_delays(async_client: Any, en
     started = time.monotonic()
     arrivals = []
     async with async_client.stream("GET", "/stream", params={"n": "3", "delay": "0.1"}) as response:
+        assert engine.streams_opened == 0  # nothing generated before the body is read
         async for data in response.aiter_raw():
             arrivals.append((time.monotonic() - started, data))
     assert [data for _, data in arrivals] == [b"chunk-0\n", b"chunk-1\n", b"chunk-2\n"]

@@ -299,6 +299,18 @@ def test_unsatisfiable_schema_raises_and_tool_input_falls_back() -> None:
         {"not": {}},
         {"enum": []},
         {"oneOf": [{"type": "integer"}, {"type": "integer"}]},
+        # endless recursion through either branch: must fail fast, not retry exponentially
+        {
+            "$defs": {
+                "A": {
+                    "anyOf": [
+                        {"type": "object", "properties": {"a": {"$ref": "#/$defs/A"}}, "required": ["a"]},
+                        {"type": "object", "properties": {"b": {"$ref": "#/$defs/A"}}, "required": ["b"]},
+                    ]
+                }
+            },
+            "$ref": "#/$defs/A",
+        },
     )
     for schema in unsatisfiable:
         with pytest.raises(SchemaGenerationError):

@@ -41,12 +41,17 @@ __all__ = ["SchemaGenerationError", "generate_from_schema"]
 _SOFT_DEPTH = 6  # deeper than this, generate minimal values (no optional properties, short arrays)
 _HARD_DEPTH = 48
 _NODE_BUDGET = 400  # past this many generated values, also go minimal
+_WORK_BUDGET = 20_000  # past this many, give up (bounds the cost of hopeless recursive schemas)
 _ATTEMPTS = 8
 _TYPE_ORDER = ("string", "integer", "number", "boolean", "object", "array", "null")
 
 
 class SchemaGenerationError(ValueError):
     """The schema (or a part the generator had to satisfy) admits no value."""
+
+
+class _Exhausted(SchemaGenerationError):
+    """The work budget ran out (a schema whose recursion never bottoms out): no more retries."""
 
 
 class _Gen:
@@ -57,8 +62,8 @@ class _Gen:
 
     # -- entry per subschema ---------------------------------------------------------------
     def value(self, schema: Any, name: str | None, depth: int) -> Any:
-        if depth > _HARD_DEPTH:
-            raise SchemaGenerationError("schema recursion has no finite instance")
+        if depth > _HARD_DEPTH or self.nodes > _WORK_BUDGET:
+            raise _Exhausted("schema recursion has no finite instance (or needs too large a value)")
         self.nodes += 1
         flat = flatten(schema, self.root)
         if not flat.get("_fc_choices") and not flat.get("_fc_nots"):
@@ -68,6 +73,8 @@ class _Gen:
             try:
                 chosen, forbidden = self.choose(flat, depth, attempt)
                 candidate = self.flat_value(chosen, name, depth)
+            except _Exhausted:
+                raise
             except SchemaGenerationError as exc:
                 failure = exc
                 continue
@@ -258,8 +265,8 @@ class _Gen:
                 schema = items
             try:
                 value = self.value(schema, child, depth + 1)
-            except SchemaGenerationError:
-                if len(out) >= low and position >= len(prefix):
+            except SchemaGenerationError as exc:
+                if len(out) >= low and position >= len(prefix) and not isinstance(exc, _Exhausted):
                     break
                 raise
             key = json_key(value)
@@ -310,8 +317,8 @@ class _Gen:
         for key in keys:
             try:
                 out[key] = self.value(self.key_schema(key, props, patterns, extra), key, depth + 1)
-            except SchemaGenerationError:
-                if key in needed or len(keys) <= low:
+            except SchemaGenerationError as exc:
+                if key in needed or len(keys) <= low or isinstance(exc, _Exhausted):
                     raise
                 # an optional property whose schema admits no value is simply left out
         wants_extra = (isinstance(extra, Mapping) and extra != {} and not props) or bool(patterns and not props)

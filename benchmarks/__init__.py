@@ -1,0 +1,43 @@
+"""Side-by-side benchmarks; ``python -m benchmarks`` runs every module here that defines ``main()``.
+
+Shared helpers for them: :func:`interleaved` (alternating batches, median per call) and :func:`table`.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Sequence
+
+__all__ = ["interleaved", "table"]
+
+
+def interleaved(
+    contenders: Sequence[Callable[[int], None]], *, batch: int, rounds: int, warmup: int
+) -> list[float]:
+    """Median seconds per call of each contender, timed in alternating batches.
+
+    Each contender is ``run(n)``, performing ``n`` calls. After ``warmup`` calls each, every round times one
+    batch of each contender, the order reversed on every other round so neither always goes first.
+    """
+    for run in contenders:
+        run(warmup)
+    samples: list[list[float]] = [[] for _ in contenders]
+    order = list(range(len(contenders)))
+    for round_ in range(rounds):
+        for i in order if round_ % 2 == 0 else reversed(order):
+            start = time.perf_counter()
+            contenders[i](batch)
+            samples[i].append((time.perf_counter() - start) / batch)
+    return [statistics.median(s) for s in samples]
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """Columns padded to their widest cell; the first column left-aligned, the others right-aligned."""
+    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
