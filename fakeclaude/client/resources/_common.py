@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 import pydantic
 from typing_extensions import TypedDict
 
 from .._options import NOT_GIVEN, NotGiven, Omit, RequestOptions, Timeout
+from .._pagination import AsyncPage, SyncPage, page_parser
 
-__all__ = ["RequestExtras", "json_parser", "make_options", "strip_not_given"]
+if TYPE_CHECKING:
+    from .._async import AsyncAnthropic
+    from .._sync import Anthropic
+
+__all__ = ["RequestExtras", "async_list", "json_parser", "list_params", "make_options", "strip_not_given", "sync_list"]
 
 M = TypeVar("M", bound=pydantic.BaseModel)
+T = TypeVar("T")
 
 
 class RequestExtras(TypedDict, total=False):
@@ -73,3 +79,26 @@ def json_parser(cls: type[M]) -> Callable[[httpx2.Response], M]:
         return cls.model_validate_json(response.content)
 
     return parse
+
+
+def list_params(after_id: Any, before_id: Any, limit: Any) -> dict[str, Any]:
+    return {"after_id": after_id, "before_id": before_id, "limit": limit}
+
+
+def sync_list(client: Anthropic, path: str, item: Callable[[Any], T], params: dict[str, Any],
+              extras: RequestExtras) -> SyncPage[T]:
+    """One page of a list endpoint; the page fetches the next ones the same way."""
+    options = make_options("GET", path, extras, params=params)
+    page_kwargs = page_parser(item, options.params)
+    return client.request(
+        options, lambda r: SyncPage(fetch=lambda p: sync_list(client, path, item, p, extras), **page_kwargs(r))
+    )
+
+
+async def async_list(client: AsyncAnthropic, path: str, item: Callable[[Any], T], params: dict[str, Any],
+                     extras: RequestExtras) -> AsyncPage[T]:
+    options = make_options("GET", path, extras, params=params)
+    page_kwargs = page_parser(item, options.params)
+    return await client.request(
+        options, lambda r: AsyncPage(fetch=lambda p: async_list(client, path, item, p, extras), **page_kwargs(r))
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx2
 from typing_extensions import Unpack
@@ -14,9 +14,9 @@ from ...streaming import aiter_jsonl, iter_jsonl
 from ...types import DeletedMessageBatch, MessageBatch, MessageBatchIndividualResponse
 from ...types.params import Request
 from .._options import NOT_GIVEN, NotGiven, RequestOptions
-from .._pagination import AsyncPage, AsyncPaginator, SyncPage, page_parser
+from .._pagination import AsyncPage, AsyncPaginator, SyncPage
 from .._response import to_raw, to_raw_async
-from ._common import RequestExtras, json_parser, make_options
+from ._common import RequestExtras, async_list, json_parser, list_params, make_options, sync_list
 
 if TYPE_CHECKING:
     from .._async import AsyncAnthropic
@@ -33,10 +33,6 @@ def _batch_path(batch_id: str, suffix: str = "") -> str:
     if not batch_id:
         raise ValueError(f"Expected a non-empty value for `message_batch_id` but received {batch_id!r}")
     return f"{_PATH}/{batch_id}{suffix}"
-
-
-def _list_params(after_id: str | NotGiven, before_id: str | NotGiven, limit: int | NotGiven) -> dict[str, Any]:
-    return {"after_id": after_id, "before_id": before_id, "limit": limit}
 
 
 def _results_options(batch: MessageBatch, extras: RequestExtras) -> RequestOptions:
@@ -82,12 +78,7 @@ class Batches:
         **extras: Unpack[RequestExtras],
     ) -> SyncPage[MessageBatch]:
         """Batches, most recent first; iterating the page walks every page."""
-        return self._page(_list_params(after_id, before_id, limit), extras)
-
-    def _page(self, params: dict[str, Any], extras: RequestExtras) -> SyncPage[MessageBatch]:
-        options = make_options("GET", _PATH, extras, params=params)
-        kwargs = page_parser(MessageBatch.model_validate, options.params)
-        return self._client.request(options, lambda r: SyncPage(fetch=lambda p: self._page(p, extras), **kwargs(r)))
+        return sync_list(self._client, _PATH, MessageBatch.model_validate, list_params(after_id, before_id, limit), extras)
 
     def cancel(self, message_batch_id: str, **extras: Unpack[RequestExtras]) -> MessageBatch:
         return self._client.request(make_options("POST", _batch_path(message_batch_id, "/cancel"), extras), _batch)
@@ -125,8 +116,8 @@ class AsyncBatches:
         limit: int | NotGiven = NOT_GIVEN,
         **extras: Unpack[RequestExtras],
     ) -> AsyncPaginator[MessageBatch]:
-        params = _list_params(after_id, before_id, limit)
-        return AsyncPaginator(lambda: self._page(params, extras))
+        params = list_params(after_id, before_id, limit)
+        return AsyncPaginator(lambda: async_list(self._client, _PATH, MessageBatch.model_validate, params, extras))
 
     async def _list_first(
         self,
@@ -136,14 +127,8 @@ class AsyncBatches:
         limit: int | NotGiven = NOT_GIVEN,
         **extras: Unpack[RequestExtras],
     ) -> AsyncPage[MessageBatch]:
-        return await self._page(_list_params(after_id, before_id, limit), extras)
+        return await async_list(self._client, _PATH, MessageBatch.model_validate, list_params(after_id, before_id, limit), extras)
 
-    async def _page(self, params: dict[str, Any], extras: RequestExtras) -> AsyncPage[MessageBatch]:
-        options = make_options("GET", _PATH, extras, params=params)
-        kwargs = page_parser(MessageBatch.model_validate, options.params)
-        return await self._client.request(
-            options, lambda r: AsyncPage(fetch=lambda p: self._page(p, extras), **kwargs(r))
-        )
 
     async def cancel(self, message_batch_id: str, **extras: Unpack[RequestExtras]) -> MessageBatch:
         return await self._client.request(make_options("POST", _batch_path(message_batch_id, "/cancel"), extras), _batch)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from typing_extensions import Unpack
 
 from ...types import ModelInfo
 from .._options import NOT_GIVEN, NotGiven
-from .._pagination import AsyncPage, AsyncPaginator, SyncPage, page_parser
+from .._pagination import AsyncPage, AsyncPaginator, SyncPage
 from .._response import to_raw, to_raw_async
-from ._common import RequestExtras, json_parser, make_options
+from ._common import RequestExtras, async_list, json_parser, list_params, make_options, sync_list
 
 if TYPE_CHECKING:
     from .._async import AsyncAnthropic
@@ -21,10 +21,6 @@ __all__ = ["AsyncModels", "AsyncModelsWithRawResponse", "Models", "ModelsWithRaw
 
 
 _model_parser = json_parser(ModelInfo)
-
-
-def _list_params(after_id: str | NotGiven, before_id: str | NotGiven, limit: int | NotGiven) -> dict[str, Any]:
-    return {"after_id": after_id, "before_id": before_id, "limit": limit}
 
 
 class Models:
@@ -50,14 +46,7 @@ class Models:
         **extras: Unpack[RequestExtras],
     ) -> SyncPage[ModelInfo]:
         """The models, newest first; iterating the page walks every page."""
-        return self._page(_list_params(after_id, before_id, limit), extras)
-
-    def _page(self, params: dict[str, Any], extras: RequestExtras) -> SyncPage[ModelInfo]:
-        options = make_options("GET", "v1/models", extras, params=params)
-        kwargs = page_parser(ModelInfo.model_validate, options.params)
-        return self._client.request(
-            options, lambda r: SyncPage(fetch=lambda p: self._page(p, extras), **kwargs(r))
-        )
+        return sync_list(self._client, "v1/models", ModelInfo.model_validate, list_params(after_id, before_id, limit), extras)
 
 
 class AsyncModels:
@@ -83,8 +72,8 @@ class AsyncModels:
         **extras: Unpack[RequestExtras],
     ) -> AsyncPaginator[ModelInfo]:
         """``await`` it for the first page, or ``async for`` over every model."""
-        params = _list_params(after_id, before_id, limit)
-        return AsyncPaginator(lambda: self._page(params, extras))
+        params = list_params(after_id, before_id, limit)
+        return AsyncPaginator(lambda: async_list(self._client, "v1/models", ModelInfo.model_validate, params, extras))
 
     async def _list_first(
         self,
@@ -94,14 +83,8 @@ class AsyncModels:
         limit: int | NotGiven = NOT_GIVEN,
         **extras: Unpack[RequestExtras],
     ) -> AsyncPage[ModelInfo]:
-        return await self._page(_list_params(after_id, before_id, limit), extras)
+        return await async_list(self._client, "v1/models", ModelInfo.model_validate, list_params(after_id, before_id, limit), extras)
 
-    async def _page(self, params: dict[str, Any], extras: RequestExtras) -> AsyncPage[ModelInfo]:
-        options = make_options("GET", "v1/models", extras, params=params)
-        kwargs = page_parser(ModelInfo.model_validate, options.params)
-        return await self._client.request(
-            options, lambda r: AsyncPage(fetch=lambda p: self._page(p, extras), **kwargs(r))
-        )
 
 
 class ModelsWithRawResponse:

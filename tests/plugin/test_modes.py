@@ -1,0 +1,133 @@
+"""Record modes, repeats, scrubbing and foreign cassettes, driven through the plugin's own API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from fakeclaude_pytest import recorder
+from fakeclaude_pytest.store import ClaudeCassette
+
+from .conftest import SECRET, Live
+
+REAL = Path(__file__).resolve().parents[3] / "shared" / "real-traffic" / "cassettes"
+
+
+def body(prompt: str) -> dict[str, object]:
+    return {"model": "claude-sonnet-4-5", "max_tokens": 30, "messages": [{"role": "user", "content": prompt}]}
+
+
+def call(url: str, prompt: str) -> str:
+    r = httpx2.post(url + "/v1/messages", json=body(prompt),
+                    headers={"x-api-key": SECRET, "anthropic-version": "2023-06-01"})
+    return str(r.json()["id"])
+
+
+class Use:
+    def __init__(self, path: Path, mode: str, **kw: object) -> None:
+        self.cassette = ClaudeCassette(path, record_mode=mode, **kw)  # type: ignore[arg-type]
+
+    def __enter__(self) -> ClaudeCassette:
+        recorder.activate(recorder.Recorder(self.cassette))
+        return self.cassette
+
+    def __exit__(self, *exc: object) -> None:
+        recorder.deactivate()
+        self.cassette.save()
+
+
+@pytest.fixture
+def target(live: Live) -> Iterator[str]:
+    yield live.url
+
+
+def ids(path: Path) -> list[str]:
+    from fakeclaude_pytest.cassette import deserialize
+
+    return [json.loads(i["response"]["body"]["string"])["id"] for i in deserialize(path.read_text())["interactions"]]
+
+
+def test_every_record_mode(tmp_path: Path, target: str) -> None:
+    path = tmp_path / "c.yaml"
+    with Use(path, "none"), pytest.raises(pytest.fail.Exception, match="does not exist"):
+        call(target, "a")
+    assert not path.exists()
+    with Use(path, "once"):
+        first = call(target, "a")
+    assert ids(path) == [first]
+    with Use(path, "once"):
+        assert call(target, "a") == first  # replayed
+        with pytest.raises(pytest.fail.Exception):
+            call(target, "b")  # once: an existing cassette never grows
+    with Use(path, "new_episodes"):
+        assert call(target, "a") == first
+        second = call(target, "b")
+    assert ids(path) == [first, second]  # nothing lost
+    with Use(path, "all"):
+        third = call(target, "a")  # never replays: re-recorded, replaces the old "a"
+    assert third != first and ids(path) == [second, third]
+    with Use(path, "rewrite"):
+        fourth = call(target, "c")
+    assert ids(path) == [fourth]
+    with Use(path, "none"):
+        assert call(target, "c") == fourth
+    assert SECRET not in path.read_text()
+
+
+def test_identical_requests_replay_in_recorded_order_and_json_key_order_is_ignored(tmp_path: Path, target: str) -> None:
+    path = tmp_path / "loop.yaml"
+    with Use(path, "once"):
+        recorded = [call(target, "same") for _ in range(3)]
+    assert len(set(recorded)) == 3
+    with Use(path, "none"):
+        raw = json.dumps(dict(reversed(list(body("same").items()))), indent=4).encode()
+        replayed = [httpx2.post(target + "/v1/messages", content=raw).json()["id"] for _ in range(3)]
+        assert replayed == recorded
+        with pytest.raises(pytest.fail.Exception, match="all already played"):
+            call(target, "same")
+    with Use(path, "none", allow_playback_repeats=True):
+        assert [call(target, "same") for _ in range(5)][-1] == recorded[-1]
+
+
+def test_secrets_and_custom_scrubbers(tmp_path: Path, target: str) -> None:
+    from fakeclaude_pytest.scrub import Scrubber
+
+    path = tmp_path / "s.yaml"
+    with Use(path, "once", scrubber=Scrubber([lambda s: s.replace("Alice", "<NAME>")], ["x-internal"])):
+        httpx2.post(target + f"/v1/messages?key={SECRET}", json=body(f"I am Alice, my key is {SECRET}"),
+                    headers={"authorization": f"Bearer {SECRET}", "x-internal": "hidden",
+                             "anthropic-organization-id": "org-1", "cookie": "a=b", "anthropic-version": "2023-06-01"})
+    text = path.read_text()
+    for secret in (SECRET, "api03", "Alice", "hidden", "org-1", "a=b"):
+        assert secret not in text
+    assert "<NAME>" in text and "<REDACTED>" in text
+
+
+def _foreign() -> list[Path]:
+    if not REAL.is_dir():
+        return []
+    return sorted(p for p in REAL.rglob("*.yaml"))
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real-traffic is absent (outside the project workspace)")
+@pytest.mark.parametrize("path", _foreign(), ids=lambda p: p.name)
+def test_cassettes_recorded_by_vcrpy_tools_replay(path: Path) -> None:
+    cassette = ClaudeCassette(path, record_mode="none")
+    assert len(cassette) > 0
+    recorder.activate(recorder.Recorder(cassette))
+    try:
+        with httpx2.Client() as client:
+            for request, response in list(cassette.data):
+                sent = client.build_request(request.method, request.uri, content=request.body or b"")
+                with client.send(sent, stream=True) as got:
+                    chunks = list(got.iter_raw())
+                    assert got.status_code == response["status"]["code"]
+                    if "text/event-stream" in got.headers.get("content-type", ""):
+                        assert len(chunks) > 3 and all(c.startswith(b"event: ") for c in chunks)  # event by event
+    finally:
+        recorder.deactivate()
+    assert cassette.all_played
