@@ -10,6 +10,7 @@ from typing import Any
 
 import pydantic
 import pytest
+
 from .params_validators import validate_create
 
 TRAFFIC = Path(__file__).resolve().parents[2].parent / "shared" / "real-traffic" / "interactions.jsonl.gz"

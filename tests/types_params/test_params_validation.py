@@ -5,7 +5,6 @@ from typing import Any
 
 import pydantic
 import pytest
-from .params_validators import validate_count_tokens, validate_create
 
 from fakeclaude.types.params import (
     InputSchema,
@@ -13,6 +12,8 @@ from fakeclaude.types.params import (
     MessageCreateParamsStreaming,
     Request,
 )
+
+from .params_validators import validate_count_tokens, validate_create
 
 MODEL = "claude-sonnet-4-20250514"
 B64 = "aGVsbG8="
