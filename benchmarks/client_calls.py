@@ -32,12 +32,14 @@ PARAMS: dict[str, Any] = {
     "max_tokens": 1024,
     "messages": [{"role": "user", "content": "Write a haiku about benchmarks."}],
 }
-MESSAGE = {
+MESSAGE: dict[str, Any] = {
     "model": "claude-sonnet-4-5-20250929",
     "id": "msg_011CbenchMarkCannedMessage01",
     "type": "message",
     "role": "assistant",
-    "content": [{"type": "text", "text": "Numbers on a page, / the slower twin waits its turn, / medians agree."}],
+    "content": [
+        {"type": "text", "text": "Numbers on a page, / the slower twin waits its turn, / medians agree."}
+    ],
     "stop_reason": "end_turn",
     "stop_sequence": None,
     "usage": {
@@ -61,16 +63,29 @@ def canned_stream(deltas: int = DELTAS) -> bytes:
     start = {**MESSAGE, "content": [], "stop_reason": None, "usage": {**MESSAGE["usage"], "output_tokens": 1}}
     frames = [
         _sse("message_start", {"type": "message_start", "message": start}),
-        _sse("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        _sse(
+            "content_block_start",
+            {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+        ),
         _sse("ping", {"type": "ping"}),
     ]
     frames += [
-        _sse("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": f"word{i} "}})
+        _sse(
+            "content_block_delta",
+            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": f"word{i} "}},
+        )
         for i in range(deltas)
     ]
     frames += [
         _sse("content_block_stop", {"type": "content_block_stop", "index": 0}),
-        _sse("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": deltas}}),
+        _sse(
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                "usage": {"output_tokens": deltas},
+            },
+        ),
         _sse("message_stop", {"type": "message_stop"}),
     ]
     return "".join(frames).encode()
@@ -82,8 +97,12 @@ STREAM_BYTES = canned_stream()
 
 def _answer(request: httpx2.Request) -> httpx2.Response:
     if json.loads(request.content).get("stream"):
-        return httpx2.Response(200, headers={**HEADERS, "content-type": "text/event-stream; charset=utf-8"}, content=STREAM_BYTES)
-    return httpx2.Response(200, headers={**HEADERS, "content-type": "application/json"}, content=MESSAGE_BYTES)
+        return httpx2.Response(
+            200, headers={**HEADERS, "content-type": "text/event-stream; charset=utf-8"}, content=STREAM_BYTES
+        )
+    return httpx2.Response(
+        200, headers={**HEADERS, "content-type": "application/json"}, content=MESSAGE_BYTES
+    )
 
 
 TRANSPORT = httpx2.MockTransport(_answer)
@@ -96,8 +115,12 @@ def sync_clients() -> tuple[Any, Any]:
 
 
 def async_clients() -> tuple[Any, Any]:
-    ours = fakeclaude.AsyncAnthropic(api_key="sk-ant-bench", http_client=httpx2.AsyncClient(transport=TRANSPORT))
-    sdk = anthropic.AsyncAnthropic(api_key="sk-ant-bench", http_client=httpx2.AsyncClient(transport=TRANSPORT))
+    ours = fakeclaude.AsyncAnthropic(
+        api_key="sk-ant-bench", http_client=httpx2.AsyncClient(transport=TRANSPORT)
+    )
+    sdk = anthropic.AsyncAnthropic(
+        api_key="sk-ant-bench", http_client=httpx2.AsyncClient(transport=TRANSPORT)
+    )
     return ours, sdk
 
 
@@ -148,7 +171,10 @@ def measure() -> list[tuple[str, float, float]]:
     rounds = max(3, int(15 * scale))
     ours, sdk = sync_clients()
     results: list[tuple[str, float, float]] = []
-    for label, make, batch in (("create (non-streaming)", creating, 200), ("stream() + get_final_message()", streaming, 100)):
+    for label, make, batch in (
+        ("create (non-streaming)", creating, 200),
+        ("stream() + get_final_message()", streaming, 100),
+    ):
         b = max(10, int(batch * scale))
         mine, theirs = interleaved([make(ours), make(sdk)], batch=b, rounds=rounds, warmup=b)
         results.append((label, mine, theirs))
@@ -167,10 +193,20 @@ def measure() -> list[tuple[str, float, float]]:
 
 def main() -> int:
     warnings.simplefilter("ignore", DeprecationWarning)
-    print(f"fakeclaude {fakeclaude.__version__} vs anthropic {anthropic.__version__}; Python {sys.version.split()[0]}")
-    print(f"canned answers: a Message JSON ({len(MESSAGE_BYTES)} B), an SSE stream of {DELTAS} text deltas ({len(STREAM_BYTES)} B)")
+    print(
+        f"fakeclaude {fakeclaude.__version__} vs anthropic {anthropic.__version__}; Python {sys.version.split()[0]}"
+    )
+    print(
+        f"canned answers: a Message JSON ({len(MESSAGE_BYTES)} B), an SSE stream of {DELTAS} text deltas ({len(STREAM_BYTES)} B)"
+    )
     rows = [
-        (label, f"{mine * 1e6:.1f}", f"{theirs * 1e6:.1f}", f"{mine / theirs:.2f}", "yes" if mine <= theirs else "NO")
+        (
+            label,
+            f"{mine * 1e6:.1f}",
+            f"{theirs * 1e6:.1f}",
+            f"{mine / theirs:.2f}",
+            "yes" if mine <= theirs else "NO",
+        )
         for label, mine, theirs in measure()
     ]
     print(table(["per call", "fakeclaude µs", "anthropic µs", "ratio", "<= 1.0"], rows))

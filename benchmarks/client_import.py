@@ -53,7 +53,9 @@ def measure(env: dict[str, str], extra: list[str], runs: int = RUNS) -> tuple[fl
 
 def main() -> int:
     flag = os.environ.get("PYTHONDONTWRITEBYTECODE")
-    print(f"{sys.executable} (Python {sys.version.split()[0]}); PYTHONDONTWRITEBYTECODE={flag!r} in this environment")
+    print(
+        f"{sys.executable} (Python {sys.version.split()[0]}); PYTHONDONTWRITEBYTECODE={flag!r} in this environment"
+    )
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-pycache-") as cache:
         warm_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -65,7 +67,16 @@ def main() -> int:
             bare, times = measure(env, extra)
             ours, sdk = times["fakeclaude"], times["anthropic"]
             ratio = ours / sdk if sdk else float("nan")
-            rows.append((label, f"{bare * 1e3:.0f}", f"{ours * 1e3:.0f}", f"{sdk * 1e3:.0f}", f"{ratio:.2f}", "yes" if ratio <= 0.33 else "NO"))
+            rows.append(
+                (
+                    label,
+                    f"{bare * 1e3:.0f}",
+                    f"{ours * 1e3:.0f}",
+                    f"{sdk * 1e3:.0f}",
+                    f"{ratio:.2f}",
+                    "yes" if ratio <= 0.33 else "NO",
+                )
+            )
     print(table(["condition", "bare python ms", "fakeclaude ms", "anthropic ms", "ratio", "<= 0.33"], rows))
     return 0
 

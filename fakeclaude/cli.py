@@ -56,7 +56,15 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 # Each subcommand registers itself here; `replay` (serve cassettes) comes with its own issue.
-_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (_add_serve,)
+def _add_replay(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from fakeclaude.replay_server import add_replay_command
+
+    add_replay_command(commands)
+
+
+_SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
+    _add_serve, _add_replay,
+)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -27,7 +27,7 @@ __all__ = ["Composed", "compose_message", "output_tokens_of", "plan_content"]
 
 Block = dict[str, Any]
 
-_SERVER_TOOL_PREFIXES = ("web_search", "web_fetch", "code_execution", "tool_search_tool", "mcp_toolset")
+_SERVER_TOOL_PREFIXES = ("web_search", "web_fetch", "code_execution", "tool_search_tool", "mcp_toolset", "advisor")
 _TOOL_USE_OVERHEAD = 40  # the framing of a tool call, in output tokens
 _REDACTED_TOKENS = 64
 

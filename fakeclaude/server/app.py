@@ -9,6 +9,7 @@ gets 413 without being read to the end; an engine failure gets an API-shaped 500
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from aiohttp import web
@@ -24,6 +25,8 @@ ENGINE_KEY: web.AppKey[Engine] = web.AppKey("fakeclaude_engine")
 
 #: Set by aiohttp from the body it writes; an engine's value would contradict it.
 _HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
+#: Chunks due at the same moment are gathered into writes of about this size.
+_WRITE_SIZE = 64 * 1024
 
 
 def make_app(engine: Engine) -> web.Application:
@@ -80,23 +83,34 @@ def _cut(request: web.Request, response: web.StreamResponse) -> None:
 
 
 async def _stream(request: web.Request, reply: Reply) -> web.StreamResponse:
+    """Write the chunks, each after its delay; chunks due at the same moment go out in one write."""
     assert reply.stream is not None
     response = web.StreamResponse(status=reply.status, headers=_headers(reply))
     chunks = iter(reply.stream)
+    due = bytearray()  # written just before the next wait, the cut or the end, or once large
     try:
         await response.prepare(request)
         for chunk in chunks:
+            if (chunk.delay > 0 or chunk.drop) and due:
+                await response.write(bytes(due))
+                due.clear()
             if chunk.delay > 0:
                 await asyncio.sleep(chunk.delay)
             if chunk.drop:
                 _cut(request, response)
                 return response
-            await response.write(chunk.data)
-        await response.write_eof()
+            due += chunk.data
+            if len(due) >= _WRITE_SIZE:
+                await response.write(bytes(due))
+                due.clear()
+        await response.write_eof(bytes(due))
     except ConnectionError:  # the client went away (aiohttp's ClientConnectionResetError included)
         _cut(request, response)
     except Exception:
         logger.exception("fakeclaude: the engine failed mid-stream on %s %s", request.method, request.path)
+        if due:
+            with contextlib.suppress(ConnectionError):
+                await response.write(bytes(due))  # what was due before the failure still arrives
         _cut(request, response)
     finally:
         close = getattr(chunks, "close", None)

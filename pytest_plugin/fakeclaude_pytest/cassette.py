@@ -144,6 +144,8 @@ def serialize(cassette_dict: dict[str, Any]) -> str:
 
 # ----- reading ---------------------------------------------------------------------------------------
 def _request_in(request: dict[str, Any]) -> dict[str, Any]:
+    if "parsed_body" in request:  # pydantic-ai's serializer
+        request["body"] = {"json": request.pop("parsed_body")}
     body = request.get("body")
     if isinstance(body, dict) and "json" in body and len(body) == 1:
         request["body"] = _compact(body["json"])
@@ -153,12 +155,15 @@ def _request_in(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def _response_in(response: dict[str, Any]) -> dict[str, Any]:
+    if "parsed_body" in response:  # pydantic-ai's serializer
+        response["body"] = {"json": response.pop("parsed_body")}
     body = response.get("body")
     if not isinstance(body, dict):
         response["body"] = {"string": body if body is not None else b""}
         return response
     if "json" in body:
-        response["body"] = {"string": _compact(body["json"])}
+        parsed = body["json"]
+        response["body"] = {"string": parsed if isinstance(parsed, str) else _compact(parsed)}
     elif "events" in body:
         events = [
             {

@@ -93,6 +93,8 @@ def _prepare(response: dict[str, Any]) -> Prepared:
     if "status_code" in response:  # vcrpy's old httpx format
         response = {"status": {"code": response["status_code"], "message": ""},
                     "headers": response.get("headers", {}), "body": {"string": response.get("content", b"")}}
+    if any(name.lower() == "content-encoding" for name in response.get("headers") or {}):
+        response = decode_response(response)  # compressed by the server when another tool recorded it
     status = response.get("status") or {}
     headers = response.get("headers") or {}
     body = response.get("body") or {}

@@ -74,7 +74,7 @@ class CassetteSession:
         module = Path(str(request.node.path))
         if override:
             base = Path(override)
-            return base if base.is_absolute() else request.config.rootpath / base
+            return (base if base.is_absolute() else request.config.rootpath / base) / module.stem
         ini = request.config.getini("claude_cassette_dir")
         if ini:
             base = Path(str(ini))

@@ -162,7 +162,10 @@ class ClaudeCassette(Cassette):  # type: ignore[misc]
         indices = self._index.get(key)
         if not indices:
             return None
-        counts = self.play_counts
+        counts, loaded = self.play_counts, self._loaded_count
+        indices = [i for i in indices if i < loaded]  # what this run records is never replayed to it
+        if not indices:
+            return None
         for index in indices:
             if not counts[index]:
                 counts[index] = 1

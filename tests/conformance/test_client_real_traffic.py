@@ -189,8 +189,19 @@ def replay(side: Side, exchange: Exchange) -> Outcome:
 
 
 def _replay_calls(side: Side, exchange: Exchange, messages: Any, out: Outcome) -> None:
+    def count() -> Any:
+        return _call(side, messages.count_tokens, exchange, side.count_keys)
+
+    def create() -> Any:
+        return _call(side, messages.create, exchange, side.create_keys)
+
+    def raw() -> Any:
+        return _call(side, messages.create, exchange, side.create_keys, stream=True)
+
+    def helper() -> Any:
+        return _call(side, messages.stream, exchange, side.stream_keys)
+
     if exchange.is_count_tokens:
-        count = lambda: _call(side, messages.count_tokens, exchange, side.count_keys)  # noqa: E731
         if exchange.is_error:
             _check_error(side, exchange, count, "count_tokens", out)
         else:
@@ -201,15 +212,12 @@ def _replay_calls(side: Side, exchange: Exchange, messages: Any, out: Outcome) -
             )
         return
     if not exchange.is_stream:
-        create = lambda: _call(side, messages.create, exchange, side.create_keys)  # noqa: E731
         if exchange.is_error:
             _check_error(side, exchange, create, "create", out)
         else:
             want = summarize_recorded_message(exchange.resp_json)
             _guarded("create", out, lambda: _compare("create", summarize_result(create()), want, out))
         return
-    raw = lambda: _call(side, messages.create, exchange, side.create_keys, stream=True)  # noqa: E731
-    helper = lambda: _call(side, messages.stream, exchange, side.stream_keys)  # noqa: E731
     if exchange.is_error or exchange.resp_sse is None:
         _check_error(side, exchange, lambda: list(raw()), "create(stream=True)", out)
         _check_error(side, exchange, lambda: helper().__enter__(), "stream()", out)

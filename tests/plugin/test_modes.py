@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
@@ -24,7 +23,7 @@ def body(prompt: str) -> dict[str, object]:
 def call(url: str, prompt: str) -> str:
     r = httpx2.post(url + "/v1/messages", json=body(prompt),
                     headers={"x-api-key": SECRET, "anthropic-version": "2023-06-01"})
-    return str(r.json()["id"])
+    return str(r.json()["content"][0]["text"])
 
 
 class Use:
@@ -41,18 +40,20 @@ class Use:
 
 
 @pytest.fixture
-def target(live: Live) -> Iterator[str]:
-    yield live.url
+def target(live: Live) -> str:
+    return live.url
 
 
 def ids(path: Path) -> list[str]:
     from fakeclaude_pytest.cassette import deserialize
 
-    return [json.loads(i["response"]["body"]["string"])["id"] for i in deserialize(path.read_text())["interactions"]]
+    return [json.loads(i["response"]["body"]["string"])["content"][0]["text"] for i in deserialize(path.read_text())["interactions"]]
 
 
-def test_every_record_mode(tmp_path: Path, target: str) -> None:
-    path = tmp_path / "c.yaml"
+def test_every_record_mode(tmp_path: Path, live: Live) -> None:
+    path, target = tmp_path / "c.yaml", live.url
+    for text in ("first", "second", "third", "fourth"):
+        live.fake.reply(text)
     with Use(path, "none"), pytest.raises(pytest.fail.Exception, match="does not exist"):
         call(target, "a")
     assert not path.exists()
@@ -78,14 +79,17 @@ def test_every_record_mode(tmp_path: Path, target: str) -> None:
     assert SECRET not in path.read_text()
 
 
-def test_identical_requests_replay_in_recorded_order_and_json_key_order_is_ignored(tmp_path: Path, target: str) -> None:
-    path = tmp_path / "loop.yaml"
+def test_identical_requests_replay_in_recorded_order_and_json_key_order_is_ignored(tmp_path: Path, live: Live) -> None:
+    path, target = tmp_path / "loop.yaml", live.url
+    for text in ("one", "two", "three"):
+        live.fake.reply(text)
     with Use(path, "once"):
         recorded = [call(target, "same") for _ in range(3)]
     assert len(set(recorded)) == 3
+    live.stop()
     with Use(path, "none"):
         raw = json.dumps(dict(reversed(list(body("same").items()))), indent=4).encode()
-        replayed = [httpx2.post(target + "/v1/messages", content=raw).json()["id"] for _ in range(3)]
+        replayed = [httpx2.post(target + "/v1/messages", content=raw).json()["content"][0]["text"] for _ in range(3)]
         assert replayed == recorded
         with pytest.raises(pytest.fail.Exception, match="all already played"):
             call(target, "same")
@@ -123,11 +127,12 @@ def test_cassettes_recorded_by_vcrpy_tools_replay(path: Path) -> None:
         with httpx2.Client() as client:
             for request, response in list(cassette.data):
                 sent = client.build_request(request.method, request.uri, content=request.body or b"")
-                with client.send(sent, stream=True) as got:
-                    chunks = list(got.iter_raw())
-                    assert got.status_code == response["status"]["code"]
-                    if "text/event-stream" in got.headers.get("content-type", ""):
-                        assert len(chunks) > 3 and all(c.startswith(b"event: ") for c in chunks)  # event by event
+                got = client.send(sent, stream=True)
+                chunks = list(got.iter_raw())
+                got.close()
+                assert got.status_code == response["status"]["code"]
+                if "text/event-stream" in got.headers.get("content-type", ""):
+                    assert len(chunks) > 3 and all(c.startswith(b"event: ") for c in chunks)  # event by event
     finally:
         recorder.deactivate()
     assert cassette.all_played

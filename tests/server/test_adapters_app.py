@@ -98,6 +98,11 @@ def test_streamed_chunks_arrive_as_they_are_written(http: httpx2.Client, engine:
     assert engine.streams_closed == 1
 
 
+def test_a_long_stream_without_delays_arrives_whole(http: httpx2.Client) -> None:
+    expected = b"".join(b"chunk-%d\n" % i for i in range(20_000))  # well beyond one write's worth
+    assert http.get("/stream", params={"n": "20000"}).content == expected
+
+
 def test_a_plain_list_stream_is_written_too(http: httpx2.Client) -> None:
     assert http.get("/list-stream").content == b"ab"
 
