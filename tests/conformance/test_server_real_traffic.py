@@ -61,6 +61,7 @@ BAD_KEY = "sk-ant-conformance-bad"
 ALWAYS_KEYS = {"id", "type", "role", "model", "content", "stop_reason", "stop_sequence", "usage"}
 NEWEST_KEYS = ALWAYS_KEYS | {"stop_details"}
 CONDITIONAL_KEYS = {"container", "context_management"}  # present only when the request asks for them
+ERA_KEYS = {"stop_details"}
 NEWEST_USAGE = {
     "input_tokens": int,
     "cache_creation_input_tokens": int,
@@ -164,9 +165,9 @@ def _content_reasons(body: Mapping[str, Any], message: Mapping[str, Any], real: 
     kinds = [b.get("type") for b in blocks]
     choice = body.get("tool_choice") or {}
     tools = _client_tools(body)
-    if choice.get("type") == "tool" and choice.get("name") in tools:
-        if not any(b.get("type") == "tool_use" and b.get("name") == choice["name"] for b in blocks):
-            reasons.append("content: tool_choice tool without a tool_use of that tool")
+    forced = choice.get("type") == "tool" and choice.get("name") in tools
+    if forced and not any(b.get("type") == "tool_use" and b.get("name") == choice["name"] for b in blocks):
+        reasons.append("content: tool_choice tool without a tool_use of that tool")
     if choice.get("type") == "any" and tools and "tool_use" not in kinds:
         reasons.append("content: tool_choice any without a tool_use")
     if choice.get("type") == "none" and "tool_use" in kinds:
@@ -192,16 +193,23 @@ def _content_reasons(body: Mapping[str, Any], message: Mapping[str, Any], real: 
     return reasons
 
 
-def _message_reasons(body: Mapping[str, Any], message: Mapping[str, Any], real: Mapping[str, Any] | None) -> list[str]:
+def _message_reasons(body: Mapping[str, Any], message: Mapping[str, Any], real: Mapping[str, Any] | None,
+                     notes: Counter[str]) -> list[str]:
     reasons = []
     keys = set(message)
     if missing := ALWAYS_KEYS - keys:
         reasons.append(f"keys: missing {sorted(missing)}")
     if extra := keys - NEWEST_KEYS - CONDITIONAL_KEYS:
         reasons.append(f"keys: not sent by the real API {sorted(extra)}")
+    if message.get("stop_details") is not None and not isinstance(message["stop_details"], dict):
+        reasons.append("keys: stop_details neither null nor an object")
     if real is not None:
         real_keys = set(real) - CONDITIONAL_KEYS
-        if lost := real_keys - keys:
+        if (ERA_KEYS & real_keys) - keys:
+            # Known and reported: the 2026 API always sends stop_details (null unless a refusal explains
+            # itself); the fake keeps the 2025 key set (tests/server/test_engine.py pins it).
+            notes["fake omits stop_details:null, which this (2026-era) real answer carries"] += 1
+        if lost := real_keys - keys - ERA_KEYS:
             reasons.append(f"keys: real has {sorted(lost)}, fake lacks them")
     if message.get("type") != "message" or message.get("role") != "assistant":
         reasons.append("keys: type/role")
@@ -294,7 +302,7 @@ def _stream_reasons(body: Mapping[str, Any], raw: bytes, real_events: list[dict[
 def _judge(row: Mapping[str, Any], tally: Tally) -> None:
     status = _status(row)
     path = _endpoint(row["url"])[0]  # type: ignore[index]
-    kind = ("count_tokens" if path.endswith("count_tokens") else "stream" if row.get("resp_sse") else "message")
+    kind = "count_tokens" if path.endswith("count_tokens") else "stream" if row.get("resp_sse") else "message"
     if status is None or status in EXCLUDED_STATUSES:
         tally.excluded[f"{status}: {EXCLUDED_STATUSES.get(status or 0, 'no answer recorded')}"] += 1
         return
@@ -306,30 +314,9 @@ def _judge(row: Mapping[str, Any], tally: Tally) -> None:
     else:
         response = _send(row, key=GOOD_KEY, keys=None)
     where = f"{row['repo']} {row['path']}#{row.get('idx', 0)}"
-    real = row.get("resp_json")
-    reasons: list[str] = []
-    if response.status_code != status:
-        got = response.json().get("error", {}) if response.status_code != 200 else {}
-        reasons.append(f"verdict: real {status}, fake {response.status_code} {got.get('message', '')[:150]}")
-    elif status != 200:
-        error, real_error = response.json()["error"], (real or {}).get("error", {})
-        if error["type"] != real_error.get("type"):
-            reasons.append(f"verdict: error.type real {real_error.get('type')}, fake {error['type']}")
-        if error["message"] != real_error.get("message"):
-            tally.notes["error message text differs (same status and type)"] += 1
-    elif path.endswith("count_tokens"):
-        payload = response.json()
-        if set(payload) != {"input_tokens"} or not isinstance(payload["input_tokens"], int):
-            reasons.append(f"count_tokens: body {payload}")
-    elif row["req_body"].get("stream"):
-        if not response.headers["content-type"].startswith("text/event-stream"):
-            reasons.append("stream: not an event stream")
-        else:
-            stream_reasons, message = _stream_reasons(row["req_body"], response.content, row.get("resp_sse") or [])
-            real_message = _real_stream_message(row.get("resp_sse") or [])
-            reasons += stream_reasons + _message_reasons(row["req_body"], message, real_message)
-    else:
-        reasons += _message_reasons(row["req_body"], response.json(), real)
+    reasons = _verdict_reasons(row, status, response, tally.notes)
+    if not reasons and status == 200:
+        reasons = _shape_reasons(row, response, tally.notes)
     if reasons:
         for reason in dict.fromkeys(reasons):
             tally.misses[reason].append(where)
@@ -338,12 +325,57 @@ def _judge(row: Mapping[str, Any], tally: Tally) -> None:
         tally.agree_by_kind[kind] += 1
 
 
+def _verdict_reasons(row: Mapping[str, Any], status: int, response: httpx2.Response, notes: Counter[str]) -> list[str]:
+    if response.status_code != status:
+        got = response.json().get("error", {}) if response.status_code != 200 else {}
+        return [f"verdict: real {status}, fake {response.status_code} {got.get('message', '')[:150]}"]
+    if status == 200:
+        return []
+    error, real_error = response.json()["error"], (row.get("resp_json") or {}).get("error", {})
+    if error["message"] != real_error.get("message"):
+        notes["error message text differs (same status and type)"] += 1
+    if error["type"] != real_error.get("type"):
+        return [f"verdict: error.type real {real_error.get('type')}, fake {error['type']}"]
+    return []
+
+
+def _shape_reasons(row: Mapping[str, Any], response: httpx2.Response, notes: Counter[str]) -> list[str]:
+    body = row["req_body"]
+    if row["url"].split("?")[0].endswith("count_tokens"):
+        payload = response.json()
+        if set(payload) != {"input_tokens"} or not isinstance(payload["input_tokens"], int):
+            return [f"count_tokens: body {payload}"]
+        return []
+    _note_exercised(body, notes)
+    if not body.get("stream"):
+        return _message_reasons(body, response.json(), row.get("resp_json"), notes)
+    if not response.headers["content-type"].startswith("text/event-stream"):
+        return ["stream: not an event stream"]
+    stream_reasons, message = _stream_reasons(body, response.content, row.get("resp_sse") or [])
+    real_message = _real_stream_message(row.get("resp_sse") or [])
+    return stream_reasons + _message_reasons(body, message, real_message, notes)
+
+
+def _note_exercised(body: Mapping[str, Any], notes: Counter[str]) -> None:
+    """Count the rows each request-dependent content check applied to (a check that never applies proves nothing)."""
+    choice = (body.get("tool_choice") or {}).get("type")
+    if choice in ("tool", "any") and _client_tools(body):
+        notes[f"checked: forced tool_choice {choice}"] += 1
+    if _client_tools(body):
+        notes["checked: client tools offered"] += 1
+    if _thinking_on(body):
+        notes["checked: thinking enabled"] += 1
+    if body.get("stream"):
+        notes["checked: stream grammar"] += 1
+
+
 def _real_stream_message(events: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The real stream's message_start message (with its delta's fields), for key and model comparison."""
     start = next((e["data"].get("message") for e in events if e.get("event") == "message_start"), None)
     if not isinstance(start, dict):
         return None
-    delta = next((e["data"].get("delta") for e in events if e.get("event") == "message_delta"), {}) or {}
+    deltas = [e["data"].get("delta") for e in events if e.get("event") == "message_delta"]
+    delta: dict[str, Any] = deltas[0] if deltas and isinstance(deltas[0], dict) else {}
     return {**start, **delta}
 
 
