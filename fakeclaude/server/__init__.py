@@ -1,4 +1,10 @@
-"""The fake Messages API: a pure engine (``MessagesEngine``) and ``FakeClaude``, its ways in."""
+"""The fake Messages API: a pure engine (``MessagesEngine``) and ``FakeClaude``, its ways in.
+
+The adapters (``make_app``, ``ServerThread``, ``Httpx2Transport``, ``HttpxTransport``) are imported on
+first use, so that the engine never pulls in aiohttp or httpx.
+"""
+
+from typing import Any
 
 from .clock import FakeClock, SystemClock
 from .engine import EngineConfig, MessagesEngine, RecordedRequest
@@ -17,13 +23,32 @@ from .script import (
     tool_use,
 )
 
+_ADAPTERS = {
+    "Httpx2Transport": "transports",
+    "HttpxTransport": "transports",
+    "ServerThread": "runner",
+    "make_app": "app",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ADAPTERS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'fakeclaude.server' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
 __all__ = [
-    "FAKE_API_KEY",
     "ApiError",
     "EngineConfig",
     "ErrorReply",
+    "FAKE_API_KEY",
     "FakeClaude",
     "FakeClock",
+    "Httpx2Transport",
+    "HttpxTransport",
     "MessagesEngine",
     "ParsedRequest",
     "RateLimits",
@@ -31,7 +56,9 @@ __all__ = [
     "Reply",
     "Route",
     "Script",
+    "ServerThread",
     "SystemClock",
+    "make_app",
     "redacted_thinking",
     "text",
     "thinking",

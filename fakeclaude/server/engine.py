@@ -111,7 +111,8 @@ class MessagesEngine:
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
                                   processing_seconds=config.batch_processing_seconds)
         self.requests: deque[RecordedRequest] = deque(maxlen=config.max_recorded_requests)
-        self.organization_id = config.organization_id or str(uuid.UUID(int=request_seed(config.seed, {"org": 1}) % (1 << 128)))
+        high, low = request_seed(config.seed, {"org": 1}), request_seed(config.seed, {"org": 2})
+        self.organization_id = config.organization_id or str(uuid.UUID(int=(high << 64) | low, version=4))
         self.limiter = RateLimiter(self.clock, config.rate_limits or RateLimits(), organization_id=self.organization_id)
         keys = None if config.api_keys is None else frozenset(config.api_keys)
         self._valid_key: Callable[[str], bool] | None = None if keys is None else keys.__contains__

@@ -1,0 +1,435 @@
+"""Every answer of the fake server validates against the official SDK's own response models, strictly.
+
+Strictly means: ``model_validate_json(raw, strict=True)`` on the raw bytes the fake sent (no coercion:
+an int must be an int, a literal one of the SDK's literals), and no field the SDK does not know (the
+SDK's models allow extras; a key the SDK has never heard of is a typo or an invented field, so each
+parsed model's ``model_extra`` must be empty, recursively). Requests go through
+``fake.httpx2_transport()`` on an ``httpx2.Client``: the path the official SDK takes.
+
+Covered: Message (plain, multi-turn, system, tools auto/any/tool/none, tool results, thinking enabled
+and adaptive, prefill, stop sequences, the ``max_tokens`` cut, images, PDFs, text documents, scripted
+replies with every block kind), each streamed too (every event a ``RawMessageStreamEvent``),
+``MessageTokensCount``, the batch lifecycle (``MessageBatch``, ``MessageBatchIndividualResponse`` lines,
+``DeletedMessageBatch``), ``ModelInfo`` (list and retrieve) and error bodies (``ErrorResponse``).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+import zlib
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+import anthropic.types as sdk
+import httpx2
+import pydantic
+import pytest
+from anthropic.types.messages import DeletedMessageBatch, MessageBatch, MessageBatchIndividualResponse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fakeclaude.server import FakeClaude, FakeClock, Reply, redacted_thinking, text, thinking, tool_use
+
+HEADERS = {"x-api-key": "sk-ant-contract", "anthropic-version": "2023-06-01", "content-type": "application/json"}
+EVENT = pydantic.TypeAdapter(sdk.RawMessageStreamEvent)
+M = TypeVar("M", bound=pydantic.BaseModel)
+SDK_ERROR_TYPES = {"invalid_request_error", "authentication_error", "billing_error", "permission_error",
+                   "not_found_error", "rate_limit_error", "timeout_error", "api_error", "overloaded_error"}
+
+
+# ----- strict validation ---------------------------------------------------------------------------------
+def no_extras(value: Any, where: str = "$") -> None:
+    """Fail on any field the SDK's models do not declare, anywhere in ``value``."""
+    if isinstance(value, pydantic.BaseModel):
+        assert not value.model_extra, f"{where} ({type(value).__name__}): fields unknown to the SDK {value.model_extra}"
+        for name in type(value).model_fields:
+            no_extras(getattr(value, name), f"{where}.{name}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            no_extras(item, f"{where}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            no_extras(item, f"{where}.{key}")
+
+
+def strict(model: type[M], raw: bytes | str) -> M:
+    parsed = model.model_validate_json(raw, strict=True)
+    no_extras(parsed)
+    return parsed
+
+
+def strict_event(raw: str) -> Any:
+    parsed = EVENT.validate_json(raw, strict=True)
+    no_extras(parsed)
+    return parsed
+
+
+def sse_data(raw: bytes) -> Iterator[tuple[str, str]]:
+    for frame in raw.decode().split("\n\n"):
+        if frame.strip():
+            name, data = frame.split("\n")
+            assert name.startswith("event: ") and data.startswith("data: "), frame
+            yield name[len("event: "):], data[len("data: "):]
+
+
+# ----- wiring --------------------------------------------------------------------------------------------
+def wire(fake: FakeClaude) -> httpx2.Client:
+    return httpx2.Client(transport=fake.httpx2_transport(), base_url="http://fakeclaude.local", headers=HEADERS)
+
+
+def create(fake: FakeClaude, body: dict[str, Any]) -> httpx2.Response:
+    with wire(fake) as client:
+        response = client.post("/v1/messages", content=json.dumps(body).encode())
+        response.read()
+    return response
+
+
+def check_message(response: httpx2.Response) -> sdk.Message:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    return strict(sdk.Message, response.content)
+
+
+def check_stream(response: httpx2.Response) -> list[Any]:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = []
+    for name, data in sse_data(response.content):
+        if name == "ping":  # not a RawMessageStreamEvent: the SDK skips it; the real API sends it with a space
+            assert data == '{"type": "ping"}'
+            continue
+        event = strict_event(data)
+        assert event.type == name
+        events.append(event)
+    assert events[0].type == "message_start" and events[-1].type == "message_stop"
+    return events
+
+
+def check_both(body: dict[str, Any], *, script: Any = None, model: str | None = None) -> sdk.Message:
+    """The answer to ``body``, plain and streamed (each from a fresh fake, scripted alike), validated."""
+    messages = []
+    for stream in (False, True):
+        fake = FakeClaude(seed=3, clock=FakeClock())
+        if script is not None:
+            fake.reply(script)
+        response = create(fake, {**body, "stream": stream})
+        if stream:
+            check_stream(response)
+        else:
+            messages.append(check_message(response))
+    if model is not None:
+        assert messages[0].model == model
+    return messages[0]
+
+
+# ----- fixtures for media ----------------------------------------------------------------------------------
+def tiny_png() -> str:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+    raw += chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+    return base64.b64encode(raw).decode()
+
+
+def tiny_pdf() -> str:
+    raw = b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
+    raw += b"3 0 obj <</Type /Page /Parent 2 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+    return base64.b64encode(raw).decode()
+
+
+SONNET = "claude-sonnet-4-5"
+ADAPTIVE = "claude-opus-4-6"
+USER = {"role": "user", "content": "What is the weather in Paris today?"}
+WEATHER = {
+    "name": "get_weather",
+    "description": "Current weather for a city.",
+    "input_schema": {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "unit": {"type": "string", "enum": ["c", "f"]},
+                       "days": {"type": "integer", "minimum": 1, "maximum": 7}},
+        "required": ["city"],
+    },
+}
+SEARCH = {
+    "name": "search_docs",
+    "description": "Search the docs.",
+    "input_schema": {"type": "object", "properties": {"query": {"type": "string"},
+                                                      "filters": {"type": "array", "items": {"type": "string"}}},
+                     "required": ["query"]},
+}
+TOOL_TURN = [
+    USER,
+    {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_01A09q90qw90lq917835lq9", "name": "get_weather",
+                                       "input": {"city": "Paris"}}]},
+    {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_01A09q90qw90lq917835lq9",
+                                  "content": "18 C, sunny"}]},
+]
+
+
+def base(**extra: Any) -> dict[str, Any]:
+    return {"model": SONNET, "max_tokens": 1024, "messages": [USER], **extra}
+
+
+REQUESTS: dict[str, dict[str, Any]] = {
+    "plain": base(),
+    "dated model id": base(model="claude-sonnet-4-5-20250929"),
+    "newest model": base(model="claude-opus-5"),
+    "retired model": base(model="claude-3-haiku-20240307"),
+    "multi-turn": base(messages=[USER, {"role": "assistant", "content": "Sunny."}, {"role": "user", "content": "And tomorrow?"}]),
+    "system string": base(system="You are terse."),
+    "system blocks with cache_control": base(system=[{"type": "text", "text": "You are terse. " * 400,
+                                                      "cache_control": {"type": "ephemeral"}}]),
+    "content blocks": base(messages=[{"role": "user", "content": [{"type": "text", "text": "One."}, {"type": "text", "text": "Two."}]}]),
+    "tools auto": base(tools=[WEATHER, SEARCH]),
+    "tools auto, one call": base(tools=[WEATHER, SEARCH], tool_choice={"type": "auto", "disable_parallel_tool_use": True}),
+    "tools any": base(tools=[WEATHER, SEARCH], tool_choice={"type": "any"}),
+    "tools tool": base(tools=[WEATHER, SEARCH], tool_choice={"type": "tool", "name": "search_docs"}),
+    "tools none": base(tools=[WEATHER], tool_choice={"type": "none"}),
+    "tool result turn": base(tools=[WEATHER], messages=TOOL_TURN),
+    "thinking enabled": base(max_tokens=4096, thinking={"type": "enabled", "budget_tokens": 1024}),
+    "thinking with tools": base(max_tokens=4096, thinking={"type": "enabled", "budget_tokens": 2048}, tools=[WEATHER]),
+    "thinking adaptive": base(model=ADAPTIVE, thinking={"type": "adaptive"}),
+    "thinking omitted": base(model=ADAPTIVE, thinking={"type": "adaptive", "display": "omitted"}),
+    "effort": base(model=ADAPTIVE, output_config={"effort": "low"}),
+    "prefill": base(messages=[USER, {"role": "assistant", "content": "The weather is"}]),
+    "stop sequences": base(stop_sequences=["e", "a"]),
+    "max_tokens cut": base(max_tokens=3),
+    "max_tokens 1 with thinking": base(max_tokens=1025, thinking={"type": "enabled", "budget_tokens": 1024}),
+    "sampling": base(temperature=0.2, top_k=5, metadata={"user_id": "u-1"}),
+    "image base64": base(messages=[{"role": "user", "content": [
+        {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": tiny_png()}},
+        {"type": "text", "text": "Describe it."}]}]),
+    "image url": base(messages=[{"role": "user", "content": [
+        {"type": "image", "source": {"type": "url", "url": "https://example.com/cat.png"}},
+        {"type": "text", "text": "Describe it."}]}]),
+    "pdf": base(messages=[{"role": "user", "content": [
+        {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": tiny_pdf()}},
+        {"type": "text", "text": "Summarise."}]}]),
+    "text document with citations": base(messages=[{"role": "user", "content": [
+        {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "The sky is blue."},
+         "citations": {"enabled": True}, "title": "Sky"},
+        {"type": "text", "text": "What colour is the sky?"}]}]),
+    "unicode": base(messages=[{"role": "user", "content": "¿Qué tiempo hace? 天気 🌦️ \u0000 \ud7ff"}]),
+}
+
+
+@pytest.mark.parametrize("name", list(REQUESTS))
+def test_generated_answers_validate_against_the_sdk(name: str) -> None:
+    message = check_both(REQUESTS[name])
+    assert message.content or message.stop_reason == "max_tokens"
+
+
+CITATION = {"type": "char_location", "cited_text": "The sky is blue.", "document_index": 0,
+            "document_title": "Sky", "start_char_index": 0, "end_char_index": 16, "file_id": None}
+SCRIPTS: dict[str, Any] = {
+    "text": "Paris is sunny.",
+    "text with citations": text("The sky is blue.", citations=[CITATION]),
+    "tool_use with input": [text("Let me check."), tool_use("get_weather", {"city": "Paris", "unit": "c"})],
+    "tool_use generated input": tool_use("get_weather"),
+    "thinking": [thinking("Let me think about Paris."), text("Sunny.")],
+    "thinking with signature": [thinking("Hmm.", signature="EqQBCkYIBxgCKkD"), text("Sunny.")],
+    "redacted_thinking": [redacted_thinking(), text("Sunny.")],
+    "server tool": Reply([
+        text("Searching."),
+        {"type": "server_tool_use", "id": "srvtoolu_01WYG3ziw53XMcoyKL4XcZmE", "name": "web_search",
+         "input": {"query": "paris weather"}},
+        {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_01WYG3ziw53XMcoyKL4XcZmE",
+         "content": [{"type": "web_search_result", "url": "https://example.com", "title": "Weather",
+                      "encrypted_content": "abc", "page_age": None}]},
+        text("It is sunny."),
+    ], usage={"server_tool_use": {"web_search_requests": 1, "web_fetch_requests": 0}}),
+    "pause_turn": Reply([text("Working.")], stop_reason="pause_turn"),
+    "refusal": Reply([], stop_reason="refusal",
+                     stop_details={"type": "refusal", "category": "cyber", "explanation": "No."}),
+    "stop sequence in scripted text": Reply(["one two STOP three"]),
+    "long text": " ".join(f"word{i}" for i in range(300)),
+}
+
+
+@pytest.mark.parametrize("name", list(SCRIPTS))
+def test_scripted_answers_validate_against_the_sdk(name: str) -> None:
+    tools = [WEATHER] if name.startswith("tool_use") else []
+    body = base(stop_sequences=["STOP"]) if "stop sequence" in name else base()
+    if name.startswith("thinking"):
+        body.update(max_tokens=4096, thinking={"type": "enabled", "budget_tokens": 1024})
+    if tools:
+        body["tools"] = tools
+    message = check_both(body, script=SCRIPTS[name])
+    if name == "refusal":
+        assert message.stop_reason == "refusal" and message.stop_details is not None
+    if "stop sequence" in name:
+        assert (message.stop_reason, message.stop_sequence) == ("stop_sequence", "STOP")
+
+
+# ----- Hypothesis: generated valid requests ------------------------------------------------------------------
+WORDS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40).filter(str.strip)
+SCHEMA_TYPES = st.sampled_from([{"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"},
+                                {"type": "array", "items": {"type": "string"}},
+                                {"type": "string", "enum": ["a", "b"]},
+                                {"type": "object", "properties": {"x": {"type": "integer"}}}])
+
+
+@st.composite
+def tool_defs(draw: st.DrawFn) -> list[dict[str, Any]]:
+    names = draw(st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True), min_size=1, max_size=3, unique=True))
+    tools = []
+    for name in names:
+        props = draw(st.dictionaries(st.from_regex(r"[a-z]{1,8}", fullmatch=True), SCHEMA_TYPES, max_size=4))
+        required = draw(st.lists(st.sampled_from(sorted(props)), unique=True)) if props else []
+        tools.append({"name": name, "description": "d", "input_schema": {"type": "object", "properties": props,
+                                                                          "required": required}})
+    return tools
+
+
+@st.composite
+def create_bodies(draw: st.DrawFn) -> dict[str, Any]:
+    turns = draw(st.integers(1, 3))
+    messages: list[dict[str, Any]] = []
+    for i in range(turns):
+        messages.append({"role": "user", "content": draw(WORDS)})
+        if i < turns - 1:
+            messages.append({"role": "assistant", "content": draw(WORDS)})
+    body: dict[str, Any] = {"model": draw(st.sampled_from([SONNET, "claude-haiku-4-5", "claude-sonnet-4-0", ADAPTIVE])),
+                            "max_tokens": draw(st.integers(1, 2048)), "messages": messages}
+    if draw(st.booleans()):
+        body["system"] = draw(WORDS)
+    think = body["model"] != "claude-haiku-4-5" and draw(st.booleans())
+    if think:
+        body["max_tokens"] = draw(st.integers(1025, 4096))
+        body["thinking"] = {"type": "enabled", "budget_tokens": 1024}
+    if draw(st.booleans()):
+        body["tools"] = draw(tool_defs())
+        kinds = ["auto", "none"] if think else ["auto", "any", "tool", "none"]
+        kind = draw(st.sampled_from(kinds))
+        choice: dict[str, Any] = {"type": kind}
+        if kind == "tool":
+            choice["name"] = draw(st.sampled_from([t["name"] for t in body["tools"]]))
+        body["tool_choice"] = choice
+    if draw(st.booleans()):
+        body["stop_sequences"] = draw(st.lists(st.text("aeiost ", min_size=1, max_size=3).filter(str.strip), max_size=3))
+    return body
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=create_bodies(), seed=st.integers(0, 2**32))
+def test_any_valid_request_gets_answers_the_sdk_accepts(body: dict[str, Any], seed: int) -> None:
+    for stream in (False, True):
+        fake = FakeClaude(seed=seed, clock=FakeClock())
+        response = create(fake, {**body, "stream": stream})
+        if stream:
+            check_stream(response)
+        else:
+            message = check_message(response)
+            assert message.usage.output_tokens <= body["max_tokens"]
+
+
+# ----- count_tokens, batches, models, errors -------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["plain", "tools auto", "thinking enabled", "pdf", "image base64", "system string"])
+def test_count_tokens_validates(name: str) -> None:
+    body = dict(REQUESTS[name])
+    body.pop("max_tokens")
+    with wire(FakeClaude(seed=1, clock=FakeClock())) as client:
+        response = client.post("/v1/messages/count_tokens", json=body)
+    assert response.status_code == 200, response.text
+    assert strict(sdk.MessageTokensCount, response.content).input_tokens > 0
+
+
+def test_batch_lifecycle_validates() -> None:
+    clock = FakeClock()
+    fake = FakeClaude(seed=2, clock=clock, batch_processing_seconds=60)
+    fake.on(last_user_text="please fail").error(529)
+    requests = [{"custom_id": f"r{i}", "params": REQUESTS[name]}
+                for i, name in enumerate(["plain", "tools any", "thinking enabled", "prefill"])]
+    requests.append({"custom_id": "bad", "params": base(messages=[{"role": "user", "content": "please fail"}])})
+    with wire(fake) as client:
+        created = strict(MessageBatch, client.post("/v1/messages/batches", json={"requests": requests}).content)
+        assert created.processing_status == "in_progress" and created.request_counts.processing == 5
+        canceled_batch = strict(MessageBatch, client.post("/v1/messages/batches",
+                                                          json={"requests": requests[:2]}).content)
+        canceling = strict(MessageBatch, client.post(f"/v1/messages/batches/{canceled_batch.id}/cancel").content)
+        assert canceling.processing_status == "canceling" and canceling.cancel_initiated_at is not None
+        clock.advance(61)
+        ended = strict(MessageBatch, client.get(f"/v1/messages/batches/{created.id}").content)
+        assert ended.processing_status == "ended" and ended.results_url
+        listing = client.get("/v1/messages/batches", params={"limit": 10}).json()
+        assert {b["id"] for b in listing["data"]} == {created.id, canceled_batch.id}
+        for entry in listing["data"]:
+            strict(MessageBatch, json.dumps(entry))
+        results = client.get(f"/v1/messages/batches/{created.id}/results")
+        assert results.headers["content-type"] == "application/x-jsonl"
+        lines = [strict(MessageBatchIndividualResponse, line) for line in results.text.splitlines() if line]
+        kinds = {line.custom_id: line.result.type for line in lines}
+        assert kinds == {"r0": "succeeded", "r1": "succeeded", "r2": "succeeded", "r3": "succeeded", "bad": "errored"}
+        for line in lines:
+            if line.result.type == "succeeded":
+                assert line.result.message.usage.service_tier == "batch"
+        canceled_lines = client.get(f"/v1/messages/batches/{canceled_batch.id}/results").text.splitlines()
+        for raw in canceled_lines:
+            strict(MessageBatchIndividualResponse, raw)
+        deleted = strict(DeletedMessageBatch, client.delete(f"/v1/messages/batches/{created.id}").content)
+        assert deleted.id == created.id
+        assert client.get(f"/v1/messages/batches/{created.id}").status_code == 404
+
+
+def test_models_validate() -> None:
+    with wire(FakeClaude(seed=1)) as client:
+        seen: list[str] = []
+        after: str | None = None
+        while True:
+            page = client.get("/v1/models", params={"limit": 7, **({"after_id": after} if after else {})})
+            assert page.status_code == 200, page.text
+            payload = page.json()
+            assert set(payload) == {"data", "has_more", "first_id", "last_id"}
+            for entry in payload["data"]:
+                strict(sdk.ModelInfo, json.dumps(entry))
+                seen.append(entry["id"])
+            if not payload["has_more"]:
+                break
+            after = payload["last_id"]
+        assert len(seen) == len(set(seen)) > 10
+        for model_id in [*seen, "claude-sonnet-4-5", "claude-3-5-haiku-latest"]:
+            response = client.get(f"/v1/models/{model_id}")
+            assert response.status_code == 200, response.text
+            strict(sdk.ModelInfo, response.content)
+
+
+def _error_cases() -> Iterator[tuple[str, Any]]:
+    yield "bad json", ("POST", "/v1/messages", b"{", {})
+    yield "empty body", ("POST", "/v1/messages", b"", {})
+    yield "missing field", ("POST", "/v1/messages", json.dumps({"model": SONNET}).encode(), {})
+    yield "unknown model", ("POST", "/v1/messages", json.dumps(base(model="claude-nope")).encode(), {})
+    yield "no key", ("POST", "/v1/messages", json.dumps(base()).encode(), {"x-api-key": ""})
+    yield "bad version", ("POST", "/v1/messages", json.dumps(base()).encode(), {"anthropic-version": "1999-01-01"})
+    yield "unknown path", ("GET", "/v1/nothing", b"", {})
+    yield "wrong method", ("GET", "/v1/messages", b"", {})
+    yield "unknown batch", ("GET", "/v1/messages/batches/msgbatch_nope", b"", {})
+    yield "unknown model info", ("GET", "/v1/models/claude-nope", b"", {})
+    yield "stream validation error", ("POST", "/v1/messages", json.dumps(base(max_tokens=0, stream=True)).encode(), {})
+
+
+@pytest.mark.parametrize(("name", "case"), list(_error_cases()))
+def test_error_bodies_validate(name: str, case: tuple[str, str, bytes, dict[str, str]]) -> None:
+    method, path, content, headers = case
+    with wire(FakeClaude(seed=1)) as client:
+        response = client.request(method, path, content=content, headers=headers)
+    assert 400 <= response.status_code < 500, response.text
+    assert response.headers["content-type"] == "application/json"
+    error = strict(sdk.ErrorResponse, response.content)
+    assert error.request_id == response.headers["request-id"]
+
+
+@pytest.mark.parametrize("status", [400, 401, 402, 403, 404, 408, 413, 429, 500, 503, 504, 529])
+def test_scripted_error_bodies_validate(status: int) -> None:
+    fake = FakeClaude(seed=1)
+    fake.error(status)
+    response = create(fake, base())
+    assert response.status_code == status
+    payload = response.json()
+    assert set(payload) == {"type", "error", "request_id"} and set(payload["error"]) == {"type", "message"}
+    if payload["error"]["type"] in SDK_ERROR_TYPES:
+        strict(sdk.ErrorResponse, response.content)
+    else:  # request_too_large (413) is the API's documented type; SDK 2.13's ErrorResponse union lacks it
+        assert (status, payload["error"]["type"]) == (413, "request_too_large")
