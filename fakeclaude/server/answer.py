@@ -149,8 +149,11 @@ def _cut_at_stop_sequence(blocks: list[Block], stops: Sequence[str]) -> tuple[li
     return blocks, None
 
 
-def _cut_at_max_tokens(blocks: list[Block], budget: int, spec: ModelSpec) -> tuple[list[Block], bool]:
-    """Keep whole blocks while they fit; cut the text (or thinking) of the first that does not."""
+def _cut_at_max_tokens(blocks: list[Block], budget: int, spec: ModelSpec) -> tuple[list[Block], bool, int]:
+    """Keep whole blocks while they fit; cut the text (or thinking) of the first that does not.
+
+    Also returns the output tokens of the kept blocks when nothing was cut (counted once, here).
+    """
     out: list[Block] = []
     remaining = budget
     for block in blocks:
@@ -168,8 +171,8 @@ def _cut_at_max_tokens(blocks: list[Block], budget: int, spec: ModelSpec) -> tup
                 if key == "thinking":
                     cut = {**cut, "signature": block.get("signature", "")}
                 out.append(cut)
-        return out, True
-    return out, False
+        return out, True, budget
+    return out, False, budget - remaining
 
 
 def compose_message(
@@ -195,10 +198,7 @@ def compose_message(
     stop_sequence = reply.stop_sequence if reply is not None else None
 
     blocks, matched = _cut_at_stop_sequence(blocks, list(body.get("stop_sequences") or []))
-    blocks, truncated = _cut_at_max_tokens(blocks, max_tokens, spec)
-    output_tokens = output_tokens_of(blocks, spec)
-    if truncated:
-        output_tokens = max_tokens
+    blocks, truncated, output_tokens = _cut_at_max_tokens(blocks, max_tokens, spec)  # max_tokens when cut
     if stop_reason is None:
         if truncated:
             stop_reason = "max_tokens"

@@ -115,10 +115,13 @@ def breakpoints(
     body: Mapping[str, Any], spec: ModelSpec, count_tokens_fn: PrefixCounter = prefix_token_counts
 ) -> list[Breakpoint]:
     """The request's cache breakpoints, in prefix order, for :meth:`PromptCache.apply`."""
+    marks = count_tokens_fn(body, spec)
+    if not marks:  # nothing marked: skip hashing the prefix
+        return []
     by_path = {b.path: b for b in _blocks(body, spec)}
     auto = _ttl(body) or "5m"
     out: list[Breakpoint] = []
-    for path, tokens in count_tokens_fn(body, spec):
+    for path, tokens in marks:
         block = by_path.get(path)
         if block is not None:
             out.append((block.hash, tokens, block.ttl or auto))

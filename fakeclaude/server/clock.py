@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from datetime import UTC, datetime
@@ -61,6 +62,7 @@ class FakeClock:
         return f"FakeClock({self._now!r})"
 
 
+@functools.lru_cache(maxsize=256)  # pure; the rate-limit headers format the same instants on every answer
 def rfc3339(t: float, micro: bool = False) -> str:
     """``t`` in UTC as the API writes it.
 

@@ -28,7 +28,7 @@ from .http import HttpRequest, Reply
 from .models_api import list_models_page, retrieve_model
 from .ratelimit import RateLimiter, RateLimits
 from .script import ErrorReply, ParsedRequest, Script
-from .tokens import count_request_tokens
+from .tokens import count_request_tokens, request_memo
 from .validation import (
     ValidationOptions,
     authenticate,
@@ -123,7 +123,8 @@ class MessagesEngine:
             request_id = self._ids.new("req")
         call = _Call(request, request_id)
         try:
-            reply = self._route(call)
+            with request_memo():  # validation, usage and cache breakpoints count the body's tokens once
+                reply = self._route(call)
         except ApiError as error:
             reply = self._error_reply(error, request_id)
         except Exception:  # a bug in the fake must still answer in the API's shape
@@ -183,6 +184,8 @@ class MessagesEngine:
             call.body = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError(400, f"There was an error parsing the body of your request as JSON: {exc}") from None
+        except RecursionError:  # nested deeper than the parser's stack allows
+            raise ApiError(400, "There was an error parsing the body of your request as JSON: nesting too deep") from None
         return call.body
 
     # ----- /v1/messages -----------------------------------------------------------------------------

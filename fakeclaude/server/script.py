@@ -181,6 +181,8 @@ def to_reply(outcome: Outcome) -> Reply | ErrorReply | None:
 
 
 def _as_outcome(content: tuple[Any, ...], kwargs: dict[str, Any]) -> Outcome:
+    if len(content) == 1 and isinstance(content[0], list):  # reply([text(..), tool_use(..)]) as reply(text(..), ...)
+        content = tuple(content[0])
     if len(content) == 1 and isinstance(content[0], Reply | ErrorReply) and not kwargs:
         return content[0]
     return Reply(list(content), **kwargs)

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -36,6 +38,7 @@ __all__ = [
     "image_dimensions",
     "image_tokens",
     "pdf_page_count",
+    "request_memo",
     "prefix_token_counts",
     "split_into_tokens",
 ]
@@ -93,8 +96,37 @@ def _until(segments: list[tuple[str, int, bool]], path: str) -> Iterator[tuple[s
             return
 
 
+_memo = threading.local()
+
+
+@contextlib.contextmanager
+def request_memo() -> Iterator[None]:
+    """Within the block, each body's segments are counted once (validation, usage and cache breakpoints
+    all count the same request); the body must not change meanwhile. Outside it nothing is cached."""
+    previous = getattr(_memo, "slots", None)
+    _memo.slots = {}
+    try:
+        yield
+    finally:
+        _memo.slots = previous
+
+
 def _segments(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str, int, bool]]:
     """The request as ``(path, tokens, has cache_control)`` pieces whose tokens sum to its cost."""
+    slots: dict[int, tuple[Mapping[str, Any], ModelSpec, list[tuple[str, int, bool]]]] | None = getattr(
+        _memo, "slots", None
+    )
+    if slots is None:
+        return _count_segments(body, spec)
+    hit = slots.get(id(body))
+    if hit is not None and hit[0] is body and hit[1] is spec:
+        return hit[2]
+    segs = _count_segments(body, spec)
+    slots[id(body)] = (body, spec, segs)  # holds the body: its id cannot be reused within the block
+    return segs
+
+
+def _count_segments(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str, int, bool]]:
     fam = family_of(spec)
     segs: list[tuple[str, int, bool]] = [("", fam.base, False)]
     tools = body.get("tools")

@@ -100,7 +100,7 @@ def _to_http_request(request: httpx2.Request | httpx.Request) -> HttpRequest:
     return HttpRequest(
         method=request.method.upper(),
         path=request.url.path,
-        query=dict(request.url.params.multi_items()),
+        query=dict(request.url.params.multi_items()) if request.url.query else {},  # skip parsing an empty query
         headers=joined_headers(request.headers.multi_items()),
         body=request.content,
     )

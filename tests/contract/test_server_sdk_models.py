@@ -197,6 +197,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "prefill": base(messages=[USER, {"role": "assistant", "content": "The weather is"}]),
     "stop sequences": base(stop_sequences=["e", "a"]),
     "max_tokens cut": base(max_tokens=3),
+    "max_tokens 0 (cache pre-warm)": base(max_tokens=0),
     "max_tokens 1 with thinking": base(max_tokens=1025, thinking={"type": "enabled", "budget_tokens": 1024}),
     "sampling": base(temperature=0.2, top_k=5, metadata={"user_id": "u-1"}),
     "image base64": base(messages=[{"role": "user", "content": [
@@ -265,7 +266,7 @@ def test_scripted_answers_validate_against_the_sdk(name: str) -> None:
 
 
 # ----- Hypothesis: generated valid requests ------------------------------------------------------------------
-WORDS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40).filter(str.strip)
+WORDS = st.text(st.characters(codec="utf-8"), min_size=1, max_size=40).filter(str.strip)
 SCHEMA_TYPES = st.sampled_from([{"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"},
                                 {"type": "array", "items": {"type": "string"}},
                                 {"type": "string", "enum": ["a", "b"]},
@@ -407,7 +408,10 @@ def _error_cases() -> Iterator[tuple[str, Any]]:
     yield "wrong method", ("GET", "/v1/messages", b"", {})
     yield "unknown batch", ("GET", "/v1/messages/batches/msgbatch_nope", b"", {})
     yield "unknown model info", ("GET", "/v1/models/claude-nope", b"", {})
-    yield "stream validation error", ("POST", "/v1/messages", json.dumps(base(max_tokens=0, stream=True)).encode(), {})
+    yield "stream validation error", ("POST", "/v1/messages", json.dumps(base(model="claude-nope", stream=True)).encode(), {})
+    yield "bad tool_choice", ("POST", "/v1/messages", json.dumps(base(tool_choice={"type": "any"})).encode(), {})
+    yield "count_tokens bad", ("POST", "/v1/messages/count_tokens", json.dumps({"model": SONNET}).encode(), {})
+    yield "batch bad", ("POST", "/v1/messages/batches", json.dumps({"requests": [{"custom_id": "a"}]}).encode(), {})
 
 
 @pytest.mark.parametrize(("name", "case"), list(_error_cases()))

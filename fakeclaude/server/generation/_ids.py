@@ -9,8 +9,9 @@ containers start ``011C`` (+ 20 base58); tool uses, server tool uses, batches an
 from __future__ import annotations
 
 import threading
+from typing import Any
 
-from ._rng import base58, digest
+from ._rng import _part, base58, digest, hasher
 
 __all__ = ["ID_HEADS", "IdFactory"]
 
@@ -55,20 +56,28 @@ class IdFactory:
     True
     """
 
-    __slots__ = ("_counters", "_lock", "seed")
+    __slots__ = ("_counters", "_heads", "_lock", "seed")
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self._counters: dict[str, int] = {}
+        self._heads: dict[str, tuple[str, Any]] = {}  # prefix -> (name, hash state after its fixed parts)
         self._lock = threading.Lock()
 
     def new(self, prefix: str) -> str:
         """The next id for ``prefix`` (``"msg"`` or ``"msg_"``) in this factory's sequence."""
-        name = _normalise(prefix)
         with self._lock:
+            head = self._heads.get(prefix)
+            if head is None:
+                name = _normalise(prefix)
+                head = self._heads[prefix] = (name, hasher(("id.new", self.seed, name), 24))
+            name, state = head
             n = self._counters.get(name, 0)
             self._counters[name] = n + 1
-        return _make(name, ("id.new", self.seed, name, n))
+        h = state.copy()  # the same digest as _make(name, ("id.new", seed, name, n)), without rehashing the head
+        h.update(_part(n))
+        mark = ID_HEADS.get(name, "01")
+        return f"{name}_{mark}{base58(h.digest(), _BODY_LENGTH - len(mark))}"
 
     def derived(self, prefix: str, key: int | str | bytes) -> str:
         """The id for ``prefix`` that belongs to ``key``: same inputs, same id; never a ``new()`` id."""

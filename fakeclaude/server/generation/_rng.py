@@ -37,11 +37,16 @@ def _part(value: int | str | bytes) -> bytes:
     return tag + len(raw).to_bytes(4, "big") + raw
 
 
-def _digest(parts: Sequence[int | str | bytes], size: int) -> bytes:
+def hasher(parts: Sequence[int | str | bytes], size: int) -> Any:
+    """The blake2b state after ``parts``: ``hasher(a, n).copy()`` + ``update(_part(b))`` digests ``a + [b]``."""
     h = hashlib.blake2b(digest_size=size, person=b"fakeclaude-gen")
     for part in parts:
         h.update(_part(part))
-    return h.digest()
+    return h
+
+
+def _digest(parts: Sequence[int | str | bytes], size: int) -> bytes:
+    return bytes(hasher(parts, size).digest())
 
 
 def derive_seed(*parts: int | str | bytes) -> int:
@@ -84,13 +89,19 @@ def request_seed(seed: int, body: Mapping[str, Any]) -> int:
     return derive_seed("request", seed, canonical_json(kept)) & _MASK64
 
 
+# Two base58 digits at a time, low digit first (ids are minted on every request: keep this cheap).
+_PAIRS = [BASE58_ALPHABET[r % 58] + BASE58_ALPHABET[r // 58] for r in range(58 * 58)]
+
+
 def base58(data: bytes, length: int) -> str:
     """Exactly ``length`` base58 characters taken from ``data`` (big-endian number, low digits)."""
     n = int.from_bytes(data, "big")
     out = []
-    for _ in range(length):
-        n, r = divmod(n, 58)
-        out.append(BASE58_ALPHABET[r])
+    for _ in range(length // 2):
+        n, r = divmod(n, 3364)
+        out.append(_PAIRS[r])
+    if length % 2:
+        out.append(BASE58_ALPHABET[n % 58])
     return "".join(out)
 
 
