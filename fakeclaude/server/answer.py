@@ -225,7 +225,6 @@ def compose_message(
         "stop_reason": stop_reason,
         "stop_sequence": stop_sequence,
     }
-    if reply is not None and reply.stop_details is not None:
-        message["stop_details"] = dict(reply.stop_details)
+    message["stop_details"] = dict(reply.stop_details) if reply is not None and reply.stop_details else None
     message["usage"] = usage
     return Composed(message=message, reply=reply)

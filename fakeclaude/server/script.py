@@ -32,6 +32,8 @@ __all__ = [
 ]
 
 Block = dict[str, Any]
+MAX_KEPT_CALLS = 1000
+"""A route keeps its last matched requests for assertions (``calls``); ``call_count`` counts them all."""
 
 
 def text(value: str, *, citations: Sequence[Mapping[str, Any]] | None = None) -> Block:
@@ -197,15 +199,16 @@ class Route:
         self._repeat: Outcome | None = None
         self._repeat_set = False
         self.side_effect: Handler | Iterable[Outcome] | BaseException | None = None
-        self.calls: list[ParsedRequest] = []
+        self.calls: deque[ParsedRequest] = deque(maxlen=MAX_KEPT_CALLS)
+        self._call_count = 0
 
     @property
     def call_count(self) -> int:
-        return len(self.calls)
+        return self._call_count
 
     @property
     def called(self) -> bool:
-        return bool(self.calls)
+        return self._call_count > 0
 
     def reply(self, *content: Block | str | Reply, **kwargs: Any) -> Route:
         """Answer the next matching request with this (queued; the last one keeps answering)."""
@@ -227,6 +230,7 @@ class Route:
     def take(self, request: ParsedRequest) -> tuple[bool, Outcome]:
         """(answered, outcome) for a matching request."""
         self.calls.append(request)
+        self._call_count += 1
         if self._queue:
             outcome = self._queue.popleft()
             if not self._queue and not self._repeat_set and self.side_effect is None:

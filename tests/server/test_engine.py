@@ -45,7 +45,8 @@ def accumulate(raw: bytes) -> dict[str, Any]:
 
 def test_text_answer_has_the_real_shape(fake: FakeClaude) -> None:
     message = create(fake)
-    assert list(message) == ["model", "id", "type", "role", "content", "stop_reason", "stop_sequence", "usage"]
+    assert list(message) == ["model", "id", "type", "role", "content", "stop_reason", "stop_sequence", "stop_details", "usage"]
+    assert message["stop_details"] is None
     assert message["model"] == MODEL and message["id"].startswith("msg_") and len(message["id"]) == 28
     assert message["content"][0]["type"] == "text" and message["content"][0]["text"]
     assert message["stop_reason"] == "end_turn"
