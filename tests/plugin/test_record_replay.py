@@ -150,7 +150,8 @@ def test_a_different_prompt_fails_at_once_with_a_diff(
     pytester.runpytest_inprocess("--claude-record-mode=once").assert_outcomes(passed=1)
     live.stop()
     monkeypatch.setenv("PROMPT", "What is the capital of Spain?")
-    result = pytester.runpytest_inprocess()
+    # -rN: no short summary (under CI=true pytest repeats the whole message there)
+    result = pytester.runpytest_inprocess("-rN")
     result.assert_outcomes(failed=1)
     out = result.stdout.str()
     assert "no recorded interaction matches this request" in out

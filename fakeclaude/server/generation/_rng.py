@@ -89,20 +89,16 @@ def request_seed(seed: int, body: Mapping[str, Any]) -> int:
     return derive_seed("request", seed, canonical_json(kept)) & _MASK64
 
 
-# Two base58 digits at a time, low digit first (ids are minted on every request: keep this cheap).
-_PAIRS = [BASE58_ALPHABET[r % 58] + BASE58_ALPHABET[r // 58] for r in range(58 * 58)]
+# One base58 character per digest byte (ids are minted on every request: keep this cheap; the slight
+# bias of ``byte % 58`` does not matter for ids nobody may parse).
+_BYTE_TO_BASE58 = bytes(ord(BASE58_ALPHABET[b % 58]) for b in range(256))
 
 
 def base58(data: bytes, length: int) -> str:
-    """Exactly ``length`` base58 characters taken from ``data`` (big-endian number, low digits)."""
-    n = int.from_bytes(data, "big")
-    out = []
-    for _ in range(length // 2):
-        n, r = divmod(n, 3364)
-        out.append(_PAIRS[r])
-    if length % 2:
-        out.append(BASE58_ALPHABET[n % 58])
-    return "".join(out)
+    """Exactly ``length`` base58 characters drawn from ``data`` (which must hold at least ``length`` bytes)."""
+    if len(data) < length:
+        raise ValueError(f"base58 needs {length} bytes of data, got {len(data)}")
+    return data[:length].translate(_BYTE_TO_BASE58).decode("ascii")
 
 
 def digest(parts: Sequence[int | str | bytes], size: int = 32) -> bytes:
