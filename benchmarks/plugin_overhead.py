@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.plugin_overhead
 
 Each variant is a module of N empty tests using one fixture or marker (no request is made); the
-overhead is (variant session time - plain session time) / N, best of 3 runs.
+overhead is (variant session time - plain session time) / N, best of 5 runs.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-N = 400
+N = 1500
 VARIANTS = {
     "plain": "def test_x(n):\n    pass\n",
     "fake_claude": "def test_x(n, fake_claude):\n    pass\n",
@@ -28,7 +28,7 @@ VARIANTS = {
 def session_time(folder: Path, body: str) -> float:
     (folder / "test_bench.py").write_text(f"import pytest\n\n@pytest.mark.parametrize('n', range({N}))\n{body}")
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
                         "-p", "no:xdist", str(folder)], check=True, capture_output=True, cwd=folder)
