@@ -15,7 +15,7 @@ import logging
 from aiohttp import web
 
 from .http import Engine, HttpRequest, Reply
-from .transports import body_limit, handle_safely, joined_headers, too_large_reply
+from .transports import COALESCE_BYTES, body_limit, handle_safely, joined_headers, too_large_reply
 
 __all__ = ["ENGINE_KEY", "make_app"]
 
@@ -25,8 +25,6 @@ ENGINE_KEY: web.AppKey[Engine] = web.AppKey("fakeclaude_engine")
 
 #: Set by aiohttp from the body it writes; an engine's value would contradict it.
 _HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
-#: Chunks due at the same moment are gathered into writes of about this size.
-_WRITE_SIZE = 64 * 1024
 
 
 def make_app(engine: Engine) -> web.Application:
@@ -100,7 +98,7 @@ async def _stream(request: web.Request, reply: Reply) -> web.StreamResponse:
                 _cut(request, response)
                 return response
             due += chunk.data
-            if len(due) >= _WRITE_SIZE:
+            if len(due) >= COALESCE_BYTES:
                 await response.write(bytes(due))
                 due.clear()
         await response.write_eof(bytes(due))

@@ -81,8 +81,11 @@ class RecordedRequest:
         return self.body
 
 
+_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
 def _json_reply(status: int, payload: Any, headers: Mapping[str, str]) -> Reply:
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    body = _compact(payload).encode()
     return Reply(status, {**_JSON, **headers}, body)
 
 

@@ -36,6 +36,8 @@ logger = logging.getLogger("fakeclaude.server")
 MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_BATCH_BODY_BYTES = 256 * 1024 * 1024
 
+#: Chunks due at the same moment are handed over together, up to about this many bytes (as the app writes).
+COALESCE_BYTES = 64 * 1024
 _DROP_MESSAGE = "peer closed connection without sending complete message body (incomplete chunked read)"
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _error_count = itertools.count()
@@ -147,22 +149,54 @@ class _ChunkStream:
         return chunk.data
 
     def __iter__(self) -> Iterator[bytes]:
+        due = bytearray()  # chunks due at the same moment are handed over together, as over a socket
         try:
-            while (chunk := self._next()) is not None:
+            while True:
+                try:
+                    chunk = self._next()
+                except Exception:
+                    if due:
+                        yield bytes(due)  # what arrived before the failure still arrives
+                    raise
+                if chunk is None:
+                    break
+                if (chunk.delay > 0 or chunk.drop) and due:
+                    yield bytes(due)
+                    due.clear()
                 if chunk.delay > 0:
                     time.sleep(_pause(chunk.delay, self._read_timeout))
-                if data := self._data(chunk):
-                    yield data
+                due += self._data(chunk)
+                if len(due) >= COALESCE_BYTES:
+                    yield bytes(due)
+                    due.clear()
+            if due:
+                yield bytes(due)
         finally:
             self.close()
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        due = bytearray()
         try:
-            while (chunk := self._next()) is not None:
+            while True:
+                try:
+                    chunk = self._next()
+                except Exception:
+                    if due:
+                        yield bytes(due)
+                    raise
+                if chunk is None:
+                    break
+                if (chunk.delay > 0 or chunk.drop) and due:
+                    yield bytes(due)
+                    due.clear()
                 if chunk.delay > 0:
                     await anyio.sleep(_pause(chunk.delay, self._read_timeout))
-                if data := self._data(chunk):
-                    yield data
+                due += self._data(chunk)
+                if len(due) >= COALESCE_BYTES:
+                    yield bytes(due)
+                    due.clear()
+            if due:
+                yield bytes(due)
         finally:
             self.close()
 

@@ -32,6 +32,7 @@ from ._lines import LineSplitter
 __all__ = ["SSEDecoder", "ServerSentEvent", "encode_event"]
 
 _PING_DATA = '{"type": "ping"}'
+_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode  # one encoder, no per-call setup
 # Either one whole event as real streams frame it (an ``event`` line, one ``data`` line, a blank line:
 # groups 1 and 2), or any single line with its ending (group 3). Lines alone always match, so
 # ``findall`` covers the text without gaps.
@@ -76,7 +77,7 @@ def encode_event(
         text = _PING_DATA
         pad = 0  # the real API never pads pings
     else:
-        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        text = _compact(data)
     if pad and text.endswith("}"):
         text = text[:-1] + " " * pad + "}"
     head = f"event: {event}\n"

@@ -69,11 +69,12 @@ def _json_default(value: object) -> object:
     raise TypeError(f"request body value of type {type(value).__name__} is not JSON serialisable")
 
 
+_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default).encode
+
+
 def canonical_json(value: Any) -> str:
     """Canonical JSON: sorted keys, no whitespace, UTF-8 kept as is."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
-    )
+    return _canonical(value)
 
 
 def request_seed(seed: int, body: Mapping[str, Any]) -> int:
