@@ -114,7 +114,10 @@ def _response_out(response: dict[str, Any]) -> dict[str, Any]:
             data = event.get("data", "")
             parsed = parse_json(data)
             entry: dict[str, Any] = {"event": event.get("event"), "at": round(float(event.get("at", 0.0)), 4)}
-            entry["data"] = parsed if parsed is not NotImplemented else data
+            # structured for reading and diffing, unless that would not give back the exact bytes
+            # (the real API's padded JSON, its literal ``{"type": "ping"}``): then the text as it came
+            exact = parsed is not NotImplemented and isinstance(data, str) and _compact(parsed) == data
+            entry["data"] = parsed if exact else data
             stored.append(entry)
         out["body"] = {"events": stored}
         return out

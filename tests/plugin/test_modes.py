@@ -136,3 +136,36 @@ def test_cassettes_recorded_by_vcrpy_tools_replay(path: Path) -> None:
     finally:
         recorder.deactivate()
     assert cassette.all_played
+
+
+def test_streams_replay_instantly_or_at_the_recorded_pace(tmp_path: Path, live: Live) -> None:
+    """Recording keeps each event's time; ``pace="recorded"`` replays with those gaps, the default does not."""
+    import time
+
+    from fakeclaude.server import Reply
+
+    path = tmp_path / "paced.yaml"
+    live.fake.reply(Reply(["one two three four five six seven eight"], ttft=0.5))
+    request = {**body("pace"), "stream": True}
+    headers = {"x-api-key": SECRET, "anthropic-version": "2023-06-01"}
+
+    def stream_once(pace: str) -> tuple[float, list[bytes]]:
+        cassette = ClaudeCassette(path, record_mode="once")
+        recorder.activate(recorder.Recorder(cassette, pace=pace))
+        try:
+            start = time.perf_counter()
+            with httpx2.stream("POST", live.url + "/v1/messages", json=request, headers=headers) as response:
+                chunks = list(response.iter_raw())
+            return time.perf_counter() - start, chunks
+        finally:
+            recorder.deactivate()
+            cassette.save()
+
+    recorded_time, recorded = stream_once("instant")
+    assert recorded_time >= 0.5
+    live.stop()
+    instant_time, instant = stream_once("instant")
+    paced_time, paced = stream_once("recorded")
+    assert b"".join(instant) == b"".join(paced) == b"".join(recorded)
+    assert len(instant) > 5, "replayed event by event, not as one blob"
+    assert instant_time < 0.3 <= paced_time
