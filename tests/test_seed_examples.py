@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,38 +16,12 @@ import pytest
 import fakeclaude
 from fakeclaude.server import FakeClaude
 
+from .cli_support import fakeclaude_command
 from .seed_support import SEED_EXAMPLES, seed_examples, tiny_jpeg, tiny_pdf
 
 pytestmark = pytest.mark.skipif(not SEED_EXAMPLES.exists(), reason="../shared/seed-examples.md is absent")
 
 KEY = "sk-ant-seed-examples"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def cli_server() -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fakeclaude", "serve", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-            time.sleep(0.05)
-        else:
-            raise RuntimeError("fakeclaude serve did not start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def run_examples(module_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
@@ -102,7 +72,7 @@ def test_seed_examples_run_unchanged(
         elif way == "serve":
             monkeypatch.setenv("ANTHROPIC_BASE_URL", stack.enter_context(fake.serve()))
         else:
-            monkeypatch.setenv("ANTHROPIC_BASE_URL", stack.enter_context(cli_server()))
+            monkeypatch.setenv("ANTHROPIC_BASE_URL", stack.enter_context(fakeclaude_command("serve")))
         outputs = run_examples(module_name, tmp_path, capsys)
     assert outputs[0].strip(), "the first example prints the answer"
     assert outputs[5].startswith("Input tokens: ")
