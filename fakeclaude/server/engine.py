@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Collection, Mapping
@@ -108,7 +107,6 @@ class MessagesEngine:
         self.clock: Clock = clock or SystemClock()
         self.script = script or Script()
         self._ids = IdFactory(config.seed)
-        self._lock = threading.Lock()
         self.options = ValidationOptions(mode=config.validation, accept_retired_models=config.accept_retired_models)
         self.cache = PromptCache(self.clock)
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
@@ -122,8 +120,7 @@ class MessagesEngine:
 
     # ----- entry point ----------------------------------------------------------------------------
     def handle(self, request: HttpRequest) -> Reply:
-        with self._lock:
-            request_id = self._ids.new("req")
+        request_id = self._ids.new("req")  # IdFactory is thread-safe
         call = _Call(request, request_id)
         try:
             with request_memo():  # validation, usage and cache breakpoints count the body's tokens once

@@ -56,7 +56,6 @@ class FakeClaude:
             batch_processing_seconds=batch_processing_seconds, max_recorded_requests=max_recorded_requests,
         )
         self.engine = MessagesEngine(self.config, clock=self.clock, script=self.script)
-        self._server: Any = None
 
     # ----- ways in ---------------------------------------------------------------------------------
     def httpx2_transport(self) -> Httpx2Transport:
