@@ -202,8 +202,7 @@ class MessagesEngine:
             usage_in=self._input_usage(body, spec, input_tokens, call.key),
         )
         message = composed.message
-        self.limiter.record(call.key, input_tokens, int(message["usage"]["output_tokens"]))
-        headers = self.limiter.headers(call.key)
+        headers = self.limiter.settle(call.key, input_tokens, int(message["usage"]["output_tokens"]))
         reply = composed.reply
         ttft = reply.ttft if reply is not None and reply.ttft is not None else self.config.ttft
         tps = reply.tokens_per_second if reply is not None and reply.tokens_per_second else self.config.tokens_per_second

@@ -75,6 +75,7 @@ class RateLimiter:
             self.limits.output_tokens_per_minute,
         )
         self._enforced = tuple(v is not None for v in given)
+        self._any_enforced = any(self._enforced)
         self._caps = tuple(
             float(v if v is not None else d) for v, d in zip(given, DEFAULT_HEADER_LIMITS, strict=True)
         )
@@ -85,6 +86,8 @@ class RateLimiter:
 
     def check(self, key: str, input_tokens: int, *, model: str | None = None) -> None:
         """Raise the 429 if ``key`` cannot send a request of ``input_tokens`` now; spends nothing."""
+        if not self._any_enforced:
+            return
         with self._lock:
             levels = self._levels(key)
             needs = (1.0, float(input_tokens), 1.0)
@@ -103,14 +106,13 @@ class RateLimiter:
     def record(self, key: str, input_tokens: int, output_tokens: int) -> None:
         """Spend one request, ``input_tokens`` and ``output_tokens`` of ``key``'s buckets."""
         with self._lock:
-            levels = self._levels(key)
-            spent = (1.0, float(input_tokens), float(output_tokens))
-            self._keys[key] = _Buckets(
-                [lv - s for lv, s in zip(levels, spent, strict=True)], self._clock.now()
-            )
-            self._keys.move_to_end(key)
-            while len(self._keys) > self._max:
-                self._keys.popitem(last=False)
+            self._spend(key, input_tokens, output_tokens)
+
+    def settle(self, key: str, input_tokens: int, output_tokens: int) -> dict[str, str]:
+        """``record`` then ``headers``, in one step (what every answered request does)."""
+        with self._lock:
+            self._spend(key, input_tokens, output_tokens)
+            return self._headers(key)
 
     def headers(self, key: str) -> dict[str, str]:
         """The ``anthropic-ratelimit-*`` headers for ``key`` now (all twelve, values as strings)."""
@@ -118,6 +120,14 @@ class RateLimiter:
             return self._headers(key)
 
     # -- internals ---------------------------------------------------------------------------------
+
+    def _spend(self, key: str, input_tokens: int, output_tokens: int) -> None:
+        levels = self._levels(key)
+        spent = (1.0, float(input_tokens), float(output_tokens))
+        self._keys[key] = _Buckets([lv - s for lv, s in zip(levels, spent, strict=True)], self._clock.now())
+        self._keys.move_to_end(key)
+        while len(self._keys) > self._max:
+            self._keys.popitem(last=False)
 
     def _levels(self, key: str) -> list[float]:
         state = self._keys.get(key)
