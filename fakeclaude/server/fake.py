@@ -56,6 +56,8 @@ class FakeClaude:
             batch_processing_seconds=batch_processing_seconds, max_recorded_requests=max_recorded_requests,
         )
         self.engine = MessagesEngine(self.config, clock=self.clock, script=self.script)
+        self.base_url: str | None = None
+        """Where the fake is served while ``serve()`` runs (or where a fixture serves it)."""
 
     # ----- ways in ---------------------------------------------------------------------------------
     def httpx2_transport(self) -> Httpx2Transport:
@@ -94,10 +96,12 @@ class FakeClaude:
 
         server = ServerThread(self.engine, host=host, port=port)
         server.start()
+        self.base_url = server.base_url
         try:
             yield server.base_url
         finally:
             server.stop()
+            self.base_url = None
 
     # ----- scripting ---------------------------------------------------------------------------------
     def reply(self, *content: dict[str, Any] | str | Reply, **kwargs: Any) -> None:

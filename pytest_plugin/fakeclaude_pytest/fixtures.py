@@ -34,7 +34,7 @@ def _new_fake(seed: int, base_url: str) -> FakeClaude:
     from fakeclaude.server import FakeClaude
 
     fake = FakeClaude(seed=seed)
-    fake.base_url = base_url  # type: ignore[attr-defined]
+    fake.base_url = base_url or None
     return fake
 
 
@@ -113,7 +113,6 @@ def fake_claude_session() -> Iterator[FakeClaude]:
     """One fake for the whole session (seed 0), on its own loopback server; call ``reset()`` as needed."""
     fake = _new_fake(0, "")
     with fake.serve() as url:
-        fake.base_url = url  # type: ignore[attr-defined]
         saved = _set_env(url)
         try:
             yield fake
