@@ -10,9 +10,13 @@ On English prose this gives ~3.7-4 characters per token, as Claude's tokenizers 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
-__all__ = ["pattern"]
+__all__ = ["count_pieces", "pattern"]
+
+#: Texts up to this long have their count remembered: system prompts, tool definitions, earlier turns
+#: and scripted replies come back request after request (an agent loop resends the whole conversation).
+_REMEMBERED_CHARS = 8192
 
 
 @cache
@@ -27,3 +31,15 @@ def pattern(chunk: int) -> re.Pattern[str]:
         r"| ?[!-/:-@\[-`{-~]{1,2}"
         r"|[\s\S]"
     )
+
+
+@lru_cache(maxsize=2048)
+def _remembered_count(text: str, chunk: int) -> int:
+    return len(pattern(chunk).findall(text))
+
+
+def count_pieces(text: str, chunk: int) -> int:
+    """How many pieces ``pattern(chunk)`` cuts ``text`` into (its estimated tokens)."""
+    if len(text) > _REMEMBERED_CHARS:
+        return len(pattern(chunk).findall(text))
+    return _remembered_count(text, chunk)

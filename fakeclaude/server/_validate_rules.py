@@ -23,7 +23,6 @@ from fakeclaude.server._validate_media import check_media
 from fakeclaude.server._validate_messages import check_messages, merged_turns
 from fakeclaude.server._validate_tools import check_tool_rules
 from fakeclaude.server.catalog import ModelSpec
-from fakeclaude.server.tokens import count_request_tokens
 
 __all__ = ["check_rules"]
 
@@ -52,7 +51,8 @@ def _supported(caps: Any, *keys: str) -> bool:
     return bool(node.get("supported", True)) if hasattr(node, "get") else True
 
 
-def check_rules(ctx: Ctx, body: dict[str, Any], spec: ModelSpec, walk: Walk, endpoint: str) -> None:
+def check_rules(ctx: Ctx, body: dict[str, Any], spec: ModelSpec, walk: Walk, input_tokens: int) -> None:
+    """The semantic rules, in the API's order; ``input_tokens`` is the prompt's count (for the context window)."""
     max_tokens = body.get("max_tokens")
     if max_tokens is not None:
         max_tokens = int(max_tokens)
@@ -80,7 +80,7 @@ def check_rules(ctx: Ctx, body: dict[str, Any], spec: ModelSpec, walk: Walk, end
             "",
             f"A maximum of {_MAX_BREAKPOINTS} blocks with cache_control may be provided. Found {walk.breakpoints}.",
         )
-    _check_context(ctx, body, spec, max_tokens)
+    _check_context(ctx, input_tokens, spec, max_tokens)
 
 
 def _check_thinking(ctx: Ctx, body: dict[str, Any], spec: ModelSpec, max_tokens: int | None) -> str | None:
@@ -138,9 +138,8 @@ def _check_effort(ctx: Ctx, body: dict[str, Any], spec: ModelSpec) -> None:
         )
 
 
-def _check_context(ctx: Ctx, body: dict[str, Any], spec: ModelSpec, max_tokens: int | None) -> None:
+def _check_context(ctx: Ctx, n: int, spec: ModelSpec, max_tokens: int | None) -> None:
     window = spec.context_window
-    n = count_request_tokens(body, spec)
     if n > window:
         fail(ctx, "", f"prompt is too long: {n} tokens > {window} maximum")
     if (

@@ -19,6 +19,7 @@ from .generation import (
     generate_thinking,
     generate_tool_input,
     redacted_thinking_data,
+    request_seed,
 )
 from .script import ParsedRequest, Reply, content_text
 from .tokens import count_text_tokens, split_into_tokens
@@ -86,28 +87,42 @@ def plan_content(request: ParsedRequest, spec: ModelSpec, rng_seed: int) -> list
     return blocks
 
 
-def _complete_blocks(blocks: list[Block], request: ParsedRequest, ids: IdFactory, rng_seed: int) -> list[Block]:
+class _RequestSeed:
+    """``request_seed(seed, body)``, computed on first use: a scripted text reply never needs it."""
+
+    __slots__ = ("_body", "_seed", "_value")
+
+    def __init__(self, seed: int, body: Mapping[str, Any]) -> None:
+        self._seed, self._body, self._value = seed, body, -1
+
+    def __call__(self, index: int = -1) -> int:
+        """The request's seed; with ``index``, the seed of the answer's block at that index."""
+        if self._value < 0:
+            self._value = request_seed(self._seed, self._body)
+        return self._value if index < 0 else self._value + 7919 * (index + 1)
+
+
+def _complete_blocks(blocks: list[Block], request: ParsedRequest, ids: IdFactory, seed: _RequestSeed) -> list[Block]:
     """Fill in what a plan leaves out: ids, generated tool inputs, thinking text and signatures."""
     tools = {str(t.get("name")): t for t in request.tools}
-    display = (request.body.get("thinking") or {}).get("display")
     out: list[Block] = []
     for index, block in enumerate(blocks):
         kind = block.get("type")
-        seed = rng_seed + 7919 * (index + 1)
         if kind == "tool_use":
             tool = tools.get(str(block.get("name")), {"name": block.get("name"), "input_schema": {"type": "object"}})
-            tool_input = block["input"] if "input" in block else generate_tool_input(tool, seed)
+            tool_input = block["input"] if "input" in block else generate_tool_input(tool, seed(index))
             done: Block = {"type": "tool_use", "id": block.get("id") or ids.new("toolu"), "name": block["name"], "input": tool_input}
             if "caller" in block:
                 done["caller"] = block["caller"]
             out.append(done)
         elif kind == "thinking":
-            generated_text, generated_signature = generate_thinking(seed, prompt=request.last_user_text)
+            generated_text, generated_signature = generate_thinking(seed(index), prompt=request.last_user_text)
             text = block.get("thinking", generated_text)
             signature = block.get("signature") or generated_signature
+            display = (request.body.get("thinking") or {}).get("display")
             out.append({"type": "thinking", "thinking": "" if display == "omitted" else text, "signature": signature})
         elif kind == "redacted_thinking":
-            out.append({"type": "redacted_thinking", "data": block.get("data") or redacted_thinking_data(seed)})
+            out.append({"type": "redacted_thinking", "data": block.get("data") or redacted_thinking_data(seed(index))})
         elif kind == "text":
             done = {"type": "text", "text": str(block.get("text", ""))}
             if block.get("citations"):
@@ -181,14 +196,15 @@ def compose_message(
     spec: ModelSpec,
     reply: Reply | None,
     ids: IdFactory,
-    rng_seed: int,
+    seed: int,
     usage_in: Mapping[str, Any],
     service_tier: str = "standard",
 ) -> Composed:
-    """The Message JSON for a validated request, scripted (``reply``) or generated."""
+    """The Message JSON for a validated request, scripted (``reply``) or generated from ``seed`` and the body."""
     body = request.body
-    planned = reply.blocks() if reply is not None else plan_content(request, spec, rng_seed)
-    blocks = _complete_blocks(planned, request, ids, rng_seed)
+    request_seed = _RequestSeed(seed, body)
+    planned = reply.blocks() if reply is not None else plan_content(request, spec, request_seed())
+    blocks = _complete_blocks(planned, request, ids, request_seed)
     prefill = _prefill(body)
     if prefill is not None and reply is None and blocks and blocks[0].get("type") == "text":
         # a continuation never repeats the prefill and usually starts with a space

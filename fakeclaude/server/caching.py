@@ -28,19 +28,17 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from fakeclaude.server.catalog import ModelSpec
 from fakeclaude.server.clock import Clock
 from fakeclaude.server.tokens import prefix_token_counts
 
-__all__ = ["Breakpoint", "CacheUsage", "PrefixCounter", "PromptCache", "breakpoints", "lookback_points"]
+__all__ = ["Breakpoint", "CacheUsage", "PromptCache", "breakpoints", "lookback_points"]
 
 #: ``(prefix_hash, cumulative_prefix_tokens, ttl)`` with ttl ``"5m"`` or ``"1h"``.
 Breakpoint = tuple[str, int, str]
-#: ``prefix_token_counts``'s signature: ``(path, cumulative tokens)`` at each marked block.
-PrefixCounter = Callable[[Mapping[str, Any], ModelSpec], list[tuple[str, int]]]
 
 _TTL_SECONDS = {"5m": 300.0, "1h": 3600.0}
 _LOOKBACK = 20
@@ -112,10 +110,14 @@ def _blocks(body: Mapping[str, Any], spec: ModelSpec) -> list[_Block]:
 
 
 def breakpoints(
-    body: Mapping[str, Any], spec: ModelSpec, count_tokens_fn: PrefixCounter = prefix_token_counts
+    body: Mapping[str, Any], spec: ModelSpec, marks: Sequence[tuple[str, int]] | None = None
 ) -> list[Breakpoint]:
-    """The request's cache breakpoints, in prefix order, for :meth:`PromptCache.apply`."""
-    marks = count_tokens_fn(body, spec)
+    """The request's cache breakpoints, in prefix order, for :meth:`PromptCache.apply`.
+
+    ``marks`` is the body's ``prefix_token_counts`` when already known (``Validated.prompt.marks``).
+    """
+    if marks is None:
+        marks = prefix_token_counts(body, spec)
     if not marks:  # nothing marked: skip hashing the prefix
         return []
     by_path = {b.path: b for b in _blocks(body, spec)}
@@ -129,19 +131,23 @@ def breakpoints(
 
 
 def lookback_points(
-    body: Mapping[str, Any], spec: ModelSpec, count_tokens_fn: PrefixCounter = prefix_token_counts
+    body: Mapping[str, Any], spec: ModelSpec, marks: Sequence[tuple[str, int]] | None = None
 ) -> list[tuple[str, int]]:
     """``(prefix_hash, tokens)`` at the block boundaries up to 20 blocks before each breakpoint.
 
     Costs one more token-counting pass, over a shallow copy of ``body`` with every block marked.
     """
+    if marks is None:
+        marks = prefix_token_counts(body, spec)
+    if not marks:
+        return []
     blocks = _blocks(body, spec)
-    marks = {path for path, _ in count_tokens_fn(body, spec)}
-    index = [k for k, b in enumerate(blocks) if b.path in marks]
+    marked = {path for path, _ in marks}
+    index = [k for k, b in enumerate(blocks) if b.path in marked]
     wanted = sorted({k for m in index for k in range(max(0, m - _LOOKBACK), m)} - set(index))
     if not wanted:
         return []
-    counts = dict(count_tokens_fn(_all_marked(body), spec))
+    counts = dict(prefix_token_counts(_all_marked(body), spec))
     return [
         (blocks[k].hash, counts[_marked_path(blocks[k].path)])
         for k in wanted

@@ -27,7 +27,7 @@ from .http import HttpRequest, Reply
 from .models_api import list_models_page, retrieve_model
 from .ratelimit import RateLimiter, RateLimits
 from .script import ErrorReply, ParsedRequest, Script
-from .tokens import count_request_tokens, request_memo
+from .tokens import PromptTokens
 from .validation import (
     ValidationOptions,
     authenticate,
@@ -123,8 +123,7 @@ class MessagesEngine:
         request_id = self._ids.new("req")  # IdFactory is thread-safe
         call = _Call(request, request_id)
         try:
-            with request_memo():  # validation, usage and cache breakpoints count the body's tokens once
-                reply = self._route(call)
+            reply = self._route(call)
         except ApiError as error:
             reply = self._error_reply(error, request_id)
         except Exception:  # a bug in the fake must still answer in the API's shape
@@ -190,16 +189,17 @@ class MessagesEngine:
 
     # ----- /v1/messages -----------------------------------------------------------------------------
     def _messages(self, call: _Call) -> Reply:
-        body, spec = validate_create(self._json_body(call), version=call.version, options=self.options, betas=call.betas)
-        input_tokens = count_request_tokens(body, spec)
+        body, spec, prompt = validate_create(self._json_body(call), version=call.version, options=self.options,
+                                             betas=call.betas)
+        input_tokens = prompt.total
         self.limiter.check(call.key, input_tokens, model=spec.id)
         parsed = ParsedRequest(body, call.request.headers, call.request.path)
         outcome = self.script.next_outcome(parsed)
         if isinstance(outcome, ErrorReply):
             raise _scripted_error(outcome)
         composed = compose_message(
-            request=parsed, spec=spec, reply=outcome, ids=self._ids, rng_seed=request_seed(self.config.seed, body),
-            usage_in=self._input_usage(body, spec, input_tokens, call.key),
+            request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
+            usage_in=self._input_usage(body, spec, prompt, call.key),
         )
         message = composed.message
         headers = self.limiter.settle(call.key, input_tokens, int(message["usage"]["output_tokens"]))
@@ -218,13 +218,14 @@ class MessagesEngine:
         out.delay = ttft + (message["usage"]["output_tokens"] / tps if tps else 0.0)
         return out
 
-    def _input_usage(self, body: Mapping[str, Any], spec: ModelSpec, total: int, scope: str = "") -> dict[str, Any]:
-        points = breakpoints(body, spec)
+    def _input_usage(self, body: Mapping[str, Any], spec: ModelSpec, prompt: PromptTokens,
+                     scope: str = "") -> dict[str, Any]:
+        points = breakpoints(body, spec, prompt.marks)
         if not points:
-            return {"input_tokens": total, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
+            return {"input_tokens": prompt.total, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
                     "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0}}
-        parts = self.cache.apply(points, total, spec.min_cacheable_tokens, lookback=lookback_points(body, spec),
-                                 scope=scope)
+        parts = self.cache.apply(points, prompt.total, spec.min_cacheable_tokens,
+                                 lookback=lookback_points(body, spec, prompt.marks), scope=scope)
         return {
             "input_tokens": parts[0],
             "cache_creation_input_tokens": parts[1],
@@ -233,21 +234,20 @@ class MessagesEngine:
         }
 
     def _count_tokens(self, call: _Call) -> Reply:
-        body, spec = validate_count_tokens(self._json_body(call), version=call.version, options=self.options,
-                                           betas=call.betas)
-        return _json_reply(200, {"input_tokens": count_request_tokens(body, spec)}, {})
+        prompt = validate_count_tokens(self._json_body(call), version=call.version, options=self.options,
+                                       betas=call.betas).prompt
+        return _json_reply(200, {"input_tokens": prompt.total}, {})
 
     def _answer_batch_request(self, params: dict[str, Any]) -> dict[str, Any]:
         """One batch request's Message (batches run through the same path as create)."""
-        body, spec = validate_create(params, version="2023-06-01", options=self.options)
+        body, spec, prompt = validate_create(params, version="2023-06-01", options=self.options)
         parsed = ParsedRequest(body, {}, "/v1/messages/batches")
         outcome = self.script.next_outcome(parsed)
         if isinstance(outcome, ErrorReply):
             raise _scripted_error(outcome)
-        total = count_request_tokens(body, spec)
         return compose_message(
-            request=parsed, spec=spec, reply=outcome, ids=self._ids, rng_seed=request_seed(self.config.seed, body),
-            usage_in=self._input_usage(body, spec, total), service_tier="batch",
+            request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
+            usage_in=self._input_usage(body, spec, prompt), service_tier="batch",
         ).message
 
     # ----- batches and models -----------------------------------------------------------------------

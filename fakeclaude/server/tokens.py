@@ -21,15 +21,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import json
-import threading
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from fakeclaude.server._tokens_families import SERVER_TOOL_TOKENS, Family, family_of
 from fakeclaude.server._tokens_media import image_dimensions, image_tokens, pdf_page_count
-from fakeclaude.server._tokens_text import pattern
+from fakeclaude.server._tokens_text import count_pieces, pattern
 from fakeclaude.server.catalog import ModelSpec
 
 __all__ = [
@@ -37,8 +35,9 @@ __all__ = [
     "count_text_tokens",
     "image_dimensions",
     "image_tokens",
+    "measure_prompt",
     "pdf_page_count",
-    "request_memo",
+    "PromptTokens",
     "prefix_token_counts",
     "split_into_tokens",
 ]
@@ -51,7 +50,7 @@ _UNKNOWN_IMAGE = image_tokens(1092, 1092)  # an image whose size cannot be read 
 
 def count_text_tokens(text: str, spec: ModelSpec | None = None) -> int:
     """Tokens of plain or generated text; equals ``len(split_into_tokens(text, spec))``."""
-    return len(pattern(family_of(spec).chunk).findall(text))
+    return count_pieces(text, family_of(spec).chunk)
 
 
 def split_into_tokens(text: str, spec: ModelSpec | None = None) -> list[str]:
@@ -59,9 +58,34 @@ def split_into_tokens(text: str, spec: ModelSpec | None = None) -> list[str]:
     return [m.group() for m in pattern(family_of(spec).chunk).finditer(text)]
 
 
+class PromptTokens(NamedTuple):
+    """A request's input tokens, counted once: the total and the cumulative count at each cache breakpoint."""
+
+    total: int
+    marks: list[tuple[str, int]]  # ``(path, tokens up to and including the marked block)``, prefix order
+
+
+def measure_prompt(body: Mapping[str, Any], spec: ModelSpec) -> PromptTokens:
+    """Count ``body``'s input tokens for the model ``spec`` in one pass (see ``prefix_token_counts``)."""
+    segments = _count_segments(body, spec)
+    total = 0
+    marks: list[tuple[str, int]] = []
+    last_block, last_end = "", 0
+    for path, tokens, marked in segments:
+        total += tokens
+        if path.startswith("messages."):
+            last_block, last_end = path, total
+        if marked and (not marks or marks[-1][0] != path):
+            marks.append((path, total))
+    if last_block and isinstance(body.get("cache_control"), Mapping) and not any(p == last_block for p, _ in marks):
+        marks.append((last_block, last_end))
+        marks.sort(key=lambda item: item[1])
+    return PromptTokens(total, marks)
+
+
 def count_request_tokens(body: Mapping[str, Any], spec: ModelSpec) -> int:
     """Input tokens of a ``messages.create`` / ``count_tokens`` body for the model ``spec``."""
-    return sum(tokens for _, tokens, _ in _segments(body, spec))
+    return measure_prompt(body, spec).total
 
 
 def prefix_token_counts(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str, int]]:
@@ -72,58 +96,7 @@ def prefix_token_counts(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[
     so the last entry's count is at most ``count_request_tokens(body, spec)``. A top-level
     ``cache_control`` (automatic caching) adds a breakpoint on the last block of the last message.
     """
-    out: list[tuple[str, int]] = []
-    total = 0
-    last_block = ""
-    for path, tokens, marked in _segments(body, spec):
-        total += tokens
-        if path.startswith("messages."):
-            last_block = path
-        if marked and (not out or out[-1][0] != path):
-            out.append((path, total))
-    if isinstance(body.get("cache_control"), Mapping) and last_block:
-        cut = sum(t for p, t, _ in _until(_segments(body, spec), last_block))
-        if not any(p == last_block for p, _ in out):
-            out.append((last_block, cut))
-            out.sort(key=lambda item: item[1])
-    return out
-
-
-def _until(segments: list[tuple[str, int, bool]], path: str) -> Iterator[tuple[str, int, bool]]:
-    for seg in segments:
-        yield seg
-        if seg[0] == path:
-            return
-
-
-_memo = threading.local()
-
-
-@contextlib.contextmanager
-def request_memo() -> Iterator[None]:
-    """Within the block, each body's segments are counted once (validation, usage and cache breakpoints
-    all count the same request); the body must not change meanwhile. Outside it nothing is cached."""
-    previous = getattr(_memo, "slots", None)
-    _memo.slots = {}
-    try:
-        yield
-    finally:
-        _memo.slots = previous
-
-
-def _segments(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str, int, bool]]:
-    """The request as ``(path, tokens, has cache_control)`` pieces whose tokens sum to its cost."""
-    slots: dict[int, tuple[Mapping[str, Any], ModelSpec, list[tuple[str, int, bool]]]] | None = getattr(
-        _memo, "slots", None
-    )
-    if slots is None:
-        return _count_segments(body, spec)
-    hit = slots.get(id(body))
-    if hit is not None and hit[0] is body and hit[1] is spec:
-        return hit[2]
-    segs = _count_segments(body, spec)
-    slots[id(body)] = (body, spec, segs)  # holds the body: its id cannot be reused within the block
-    return segs
+    return measure_prompt(body, spec).marks
 
 
 def _count_segments(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str, int, bool]]:
@@ -198,7 +171,7 @@ def _marked(block: Mapping[str, Any]) -> bool:
 
 
 def _text(text: str, fam: Family) -> int:
-    return len(pattern(fam.chunk).findall(text))
+    return count_pieces(text, fam.chunk)
 
 
 def _json(value: Any) -> str:

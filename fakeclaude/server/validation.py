@@ -1,6 +1,7 @@
 """Request validation for the fake Messages API: pure functions that raise the real API's errors.
 
-Each function returns the (unchanged) body when it is acceptable and raises
+Each function returns the (unchanged) body when it is acceptable, with its resolved model and its input
+tokens counted once (:class:`Validated`), and raises
 :class:`~fakeclaude.server.errors.ApiError` with the API's status, type and message otherwise. Only the
 first error is reported, as the API does.
 
@@ -38,17 +39,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from functools import lru_cache
+from typing import Any, Literal, NamedTuple
 
 from fakeclaude.server._validate_base import MSG_SHAPE, Ctx, fail
 from fakeclaude.server._validate_body import check_body
 from fakeclaude.server._validate_rules import check_rules
 from fakeclaude.server.catalog import ModelSpec, resolve_model
 from fakeclaude.server.errors import ApiError
+from fakeclaude.server.tokens import PromptTokens, measure_prompt
 
 __all__ = [
     "API_VERSIONS",
     "BETA_SURFACE",
+    "Validated",
     "ValidationOptions",
     "authenticate",
     "check_version",
@@ -69,6 +73,14 @@ _MAX_BATCH_REQUESTS = 100_000
 class ValidationOptions:
     mode: Literal["strict", "lenient"] = "strict"
     accept_retired_models: bool = True
+
+
+class Validated(NamedTuple):
+    """An accepted ``create`` / ``count_tokens`` body, its model, and its input tokens (counted once)."""
+
+    body: dict[str, Any]
+    spec: ModelSpec
+    prompt: PromptTokens
 
 
 def authenticate(headers: Mapping[str, str], valid_keys: Callable[[str], bool] | None) -> str:
@@ -111,6 +123,7 @@ def parse_betas(headers: Mapping[str, str], *, beta_surface: bool = False) -> fr
     return frozenset(names)
 
 
+@lru_cache(maxsize=256)
 def _ctx(version: str, options: ValidationOptions, betas: frozenset[str], prefix: str = "") -> Ctx:
     return Ctx(version=version, strict=options.mode == "strict", betas=betas, prefix=prefix)
 
@@ -130,26 +143,27 @@ def _validate(
     options: ValidationOptions,
     betas: frozenset[str],
     prefix: str = "",
-) -> tuple[dict[str, Any], ModelSpec]:
+) -> Validated:
     ctx = _ctx(version, options, betas, prefix)
     walk = check_body(ctx, body, endpoint)
     assert isinstance(body, dict)
     spec = _model(ctx, body, options)
+    prompt = measure_prompt(body, spec)
     if ctx.strict:
-        check_rules(ctx, body, spec, walk, endpoint)
-    return body, spec
+        check_rules(ctx, body, spec, walk, prompt.total)
+    return Validated(body, spec, prompt)
 
 
 def validate_create(
     body: object, *, version: str, options: ValidationOptions, betas: frozenset[str] = frozenset()
-) -> tuple[dict[str, Any], ModelSpec]:
-    """``POST /v1/messages``: the body and its resolved model."""
+) -> Validated:
+    """``POST /v1/messages``: the body, its resolved model and its input tokens."""
     return _validate(body, "create", version, options, betas)
 
 
 def validate_count_tokens(
     body: object, *, version: str, options: ValidationOptions, betas: frozenset[str] = frozenset()
-) -> tuple[dict[str, Any], ModelSpec]:
+) -> Validated:
     """``POST /v1/messages/count_tokens``: create's shape minus ``max_tokens``, ``stream``,
     ``stop_sequences``, ``metadata``, ``service_tier`` (unknown fields there)."""
     return _validate(body, "count_tokens", version, options, betas)

@@ -209,8 +209,8 @@ def test_below_minimum_body_stays_uncached() -> None:
 
 
 @pytest.mark.parametrize("ttl", ["5m", "1h"])
-def test_default_prefix_counter_is_injectable(ttl: str) -> None:
+def test_known_marks_are_used_as_given(ttl: str) -> None:
     spec = _spec()
     b = body(1, mark_last=False, cache_control={"type": "ephemeral", "ttl": ttl})
-    points = breakpoints(b, spec, lambda _b, _s: [("messages.2.content.0", 42)])
+    points = breakpoints(b, spec, [("messages.2.content.0", 42)])
     assert [(n, t) for _, n, t in points] == [(42, ttl)]

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from fakeclaude.server.errors import ApiError
+from fakeclaude.server.tokens import count_request_tokens
 from fakeclaude.server.validation import (
     API_VERSIONS,
     BETA_SURFACE,
@@ -106,11 +107,13 @@ def test_parse_betas() -> None:
 # --- schema --------------------------------------------------------------------------------------
 
 
-def test_valid_body_returns_body_and_resolved_model() -> None:
+def test_valid_body_returns_body_resolved_model_and_tokens() -> None:
     b = body()
-    out, spec = validate_create(b, version=OLD, options=STRICT)
+    out, spec, prompt = validate_create(b, version=OLD, options=STRICT)
     assert out is b
     assert spec.id == "claude-sonnet-4-5-20250929"
+    assert prompt.total == count_request_tokens(b, spec) > 0
+    assert prompt.marks == []
 
 
 @pytest.mark.parametrize(
@@ -235,12 +238,13 @@ def test_max_tokens_cap() -> None:
 
 
 def test_context_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    import fakeclaude.server._validate_rules as rules
+    import fakeclaude.server.validation as validation
+    from fakeclaude.server.tokens import PromptTokens
 
-    monkeypatch.setattr(rules, "count_request_tokens", lambda b, s: s.context_window + 5)
+    monkeypatch.setattr(validation, "measure_prompt", lambda b, s: PromptTokens(s.context_window + 5, []))
     w = 1_000_000
     fails(body(), f"prompt is too long: {w + 5} tokens > {w} maximum")
-    monkeypatch.setattr(rules, "count_request_tokens", lambda b, s: s.context_window - 10)
+    monkeypatch.setattr(validation, "measure_prompt", lambda b, s: PromptTokens(s.context_window - 10, []))
     fails(
         body(max_tokens=64),
         f"input length and `max_tokens` exceed context limit: {w - 10} + 64 > {w}, "
