@@ -22,10 +22,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx2
+
+from ._json import loads
 
 __all__ = [
     "APIConnectionError",
@@ -227,7 +228,7 @@ def decode_error_body(response: httpx2.Response) -> object | None:
     if not text:
         return None
     try:
-        parsed: object = json.loads(text)
+        parsed: object = loads(text)
     except ValueError:
         return text
     return parsed

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
 
 import httpx2
+
+from .._json import loads
 
 if TYPE_CHECKING:
     from ._base import BaseClient, Parser
@@ -77,7 +78,7 @@ class APIResponse(Generic[T]):
         return self.http_response.text
 
     def json(self) -> Any:
-        return json.loads(self.read())
+        return loads(self.read())
 
     def close(self) -> None:
         self.http_response.close()
@@ -107,7 +108,7 @@ class AsyncAPIResponse(APIResponse[T]):
         return self.http_response.text
 
     async def json(self) -> Any:
-        return json.loads(await self.read())
+        return loads(await self.read())
 
     async def close(self) -> None:  # type: ignore[override]
         await self.http_response.aclose()

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from fakeclaude._json import dumps
 from fakeclaude.server.clock import Clock, rfc3339
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.models_api import page
@@ -134,7 +134,7 @@ class BatchStore:
                     f"Message batch '{batch_id}' has not finished processing yet. "
                     "Results are available once its processing_status is 'ended'.",
                 )
-            return b"".join(json.dumps(line, separators=(",", ":")).encode() + b"\n" for line in batch.lines)
+            return b"".join(dumps(line) + b"\n" for line in batch.lines)
 
     # -- internals ---------------------------------------------------------------------------------
 

@@ -6,7 +6,6 @@ Time comes from the injected clock and randomness from the seed, so a run replay
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import uuid
@@ -15,6 +14,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .._json import dumps, loads
 from .answer import compose_message
 from .batches import BatchStore
 from .caching import PromptCache, breakpoints, lookback_points
@@ -46,6 +46,7 @@ _JSON = {"content-type": "application/json"}
 _SSE = {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
 _BATCH = re.compile(r"^/v1/messages/batches/([^/]+)(/cancel|/results)?$")
 _MODEL = re.compile(r"^/v1/models/([^/]+)$")
+_TOO_DEEP = "There was an error parsing the body of your request as JSON: nesting too deep"
 
 
 @dataclass
@@ -80,12 +81,8 @@ class RecordedRequest:
         return self.body
 
 
-_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-
-
 def _json_reply(status: int, payload: Any, headers: Mapping[str, str]) -> Reply:
-    body = _compact(payload).encode()
-    return Reply(status, {**_JSON, **headers}, body)
+    return Reply(status, {**_JSON, **headers}, dumps(payload))
 
 
 @dataclass
@@ -126,6 +123,8 @@ class MessagesEngine:
             reply = self._route(call)
         except ApiError as error:
             reply = self._error_reply(error, request_id)
+        except RecursionError:  # a body nested deeper than Python's stack allows to walk (parsing allows 1024)
+            reply = self._error_reply(ApiError(400, _TOO_DEEP), request_id)
         except Exception:  # a bug in the fake must still answer in the API's shape
             log.exception("fakeclaude engine failed on %s %s", request.method, request.path)
             reply = self._error_reply(ApiError(500, "Internal server error"), request_id)
@@ -180,11 +179,11 @@ class MessagesEngine:
         if not raw.strip():
             raise ApiError(400, "There was an error parsing the body of your request: the body is empty")
         try:
-            call.body = json.loads(raw)
+            call.body = loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError(400, f"There was an error parsing the body of your request as JSON: {exc}") from None
         except RecursionError:  # nested deeper than the parser's stack allows
-            raise ApiError(400, "There was an error parsing the body of your request as JSON: nesting too deep") from None
+            raise ApiError(400, _TOO_DEEP) from None
         return call.body
 
     # ----- /v1/messages -----------------------------------------------------------------------------

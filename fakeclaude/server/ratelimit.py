@@ -26,7 +26,6 @@ __all__ = ["DEFAULT_HEADER_LIMITS", "RateLimiter", "RateLimits"]
 
 #: What the headers report for a limit that is not configured.
 DEFAULT_HEADER_LIMITS = (4000, 2_000_000, 400_000)
-_NAMES = ("requests", "input-tokens", "output-tokens")
 _DOCS = "https://docs.claude.com/en/api/rate-limits"
 _SALES = "https://www.anthropic.com/contact-sales"
 _REQUESTS_TEXT = (
@@ -79,6 +78,7 @@ class RateLimiter:
         self._caps = tuple(
             float(v if v is not None else d) for v, d in zip(given, DEFAULT_HEADER_LIMITS, strict=True)
         )
+        self._limit_texts = (*(str(int(cap)) for cap in self._caps), str(int(self._caps[1] + self._caps[2])))
         self._org = organization_id
         self._max = max_keys
         self._keys: OrderedDict[str, _Buckets] = OrderedDict()
@@ -89,7 +89,8 @@ class RateLimiter:
         if not self._any_enforced:
             return
         with self._lock:
-            levels = self._levels(key)
+            now = self._clock.now()
+            levels = self._levels(key, now)
             needs = (1.0, float(input_tokens), 1.0)
             waits: list[tuple[float, int]] = []
             for i, (level, need, cap) in enumerate(zip(levels, needs, self._caps, strict=True)):
@@ -99,61 +100,66 @@ class RateLimiter:
                 return
             first = min(i for _, i in waits)
             retry = max(1, math.ceil(max(w for w, _ in waits)))
-            headers = self._headers(key)
+            headers = self._headers(levels, now)
             headers.update({"retry-after": str(retry), "x-should-retry": "true"})
             raise ApiError(429, self._text(first, model), headers=headers)
 
     def record(self, key: str, input_tokens: int, output_tokens: int) -> None:
         """Spend one request, ``input_tokens`` and ``output_tokens`` of ``key``'s buckets."""
         with self._lock:
-            self._spend(key, input_tokens, output_tokens)
+            self._spend(key, input_tokens, output_tokens, self._clock.now())
 
     def settle(self, key: str, input_tokens: int, output_tokens: int) -> dict[str, str]:
         """``record`` then ``headers``, in one step (what every answered request does)."""
         with self._lock:
-            self._spend(key, input_tokens, output_tokens)
-            return self._headers(key)
+            now = self._clock.now()
+            levels = self._spend(key, input_tokens, output_tokens, now)
+            return self._headers(levels, now)
 
     def headers(self, key: str) -> dict[str, str]:
         """The ``anthropic-ratelimit-*`` headers for ``key`` now (all twelve, values as strings)."""
         with self._lock:
-            return self._headers(key)
+            now = self._clock.now()
+            return self._headers(self._levels(key, now), now)
 
     # -- internals ---------------------------------------------------------------------------------
 
-    def _spend(self, key: str, input_tokens: int, output_tokens: int) -> None:
-        levels = self._levels(key)
-        spent = (1.0, float(input_tokens), float(output_tokens))
-        self._keys[key] = _Buckets([lv - s for lv, s in zip(levels, spent, strict=True)], self._clock.now())
+    def _spend(self, key: str, input_tokens: int, output_tokens: int, now: float) -> list[float]:
+        r, i, o = self._levels(key, now)
+        levels = [r - 1.0, i - input_tokens, o - output_tokens]
+        self._keys[key] = _Buckets(levels, now)
         self._keys.move_to_end(key)
-        while len(self._keys) > self._max:
+        if len(self._keys) > self._max:
             self._keys.popitem(last=False)
+        return levels
 
-    def _levels(self, key: str) -> list[float]:
+    def _levels(self, key: str, now: float) -> list[float]:
         state = self._keys.get(key)
         if state is None:
             return list(self._caps)
-        elapsed = max(0.0, self._clock.now() - state.at)
+        elapsed = max(0.0, now - state.at)
         return [min(cap, lv + elapsed * cap / 60.0) for lv, cap in zip(state.levels, self._caps, strict=True)]
 
-    def _headers(self, key: str) -> dict[str, str]:
-        now = self._clock.now()
-        out: dict[str, str] = {}
-        resets: list[float] = []
-        remaining: list[int] = []
-        for name, level, cap in zip(_NAMES, self._levels(key), self._caps, strict=True):
-            wait = (cap - level) * 60.0 / cap
-            reset = math.ceil(now + wait) if wait > 1e-9 else now
-            left = max(0, math.floor(level)) if name == "requests" else _round_thousands(level, cap)
-            out[f"anthropic-ratelimit-{name}-limit"] = str(int(cap))
-            out[f"anthropic-ratelimit-{name}-remaining"] = str(left)
-            out[f"anthropic-ratelimit-{name}-reset"] = rfc3339(reset)
-            resets.append(reset)
-            remaining.append(left)
-        out["anthropic-ratelimit-tokens-limit"] = str(int(self._caps[1] + self._caps[2]))
-        out["anthropic-ratelimit-tokens-remaining"] = str(remaining[1] + remaining[2])
-        out["anthropic-ratelimit-tokens-reset"] = rfc3339(max(resets[1], resets[2]))
-        return out
+    def _headers(self, levels: list[float], now: float) -> dict[str, str]:
+        requests, input_level, output_level = levels
+        r_cap, i_cap, o_cap = self._caps
+        r_reset, i_reset, o_reset = _reset(now, requests, r_cap), _reset(now, input_level, i_cap), _reset(now, output_level, o_cap)
+        i_left, o_left = _round_thousands(input_level, i_cap), _round_thousands(output_level, o_cap)
+        r_limit, i_limit, o_limit, t_limit = self._limit_texts
+        return {
+            "anthropic-ratelimit-requests-limit": r_limit,
+            "anthropic-ratelimit-requests-remaining": str(max(0, math.floor(requests))),
+            "anthropic-ratelimit-requests-reset": rfc3339(r_reset),
+            "anthropic-ratelimit-input-tokens-limit": i_limit,
+            "anthropic-ratelimit-input-tokens-remaining": str(i_left),
+            "anthropic-ratelimit-input-tokens-reset": rfc3339(i_reset),
+            "anthropic-ratelimit-output-tokens-limit": o_limit,
+            "anthropic-ratelimit-output-tokens-remaining": str(o_left),
+            "anthropic-ratelimit-output-tokens-reset": rfc3339(o_reset),
+            "anthropic-ratelimit-tokens-limit": t_limit,
+            "anthropic-ratelimit-tokens-remaining": str(i_left + o_left),
+            "anthropic-ratelimit-tokens-reset": rfc3339(max(i_reset, o_reset)),
+        }
 
     def _text(self, index: int, model: str | None) -> str:
         if index == 0:
@@ -166,6 +172,12 @@ class RateLimiter:
             "headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try "
             f"again later. You may also contact sales at {_SALES} to discuss your options for a rate limit increase."
         )
+
+
+def _reset(now: float, level: float, cap: float) -> float:
+    """When the bucket is full again: now when it is full, else the next whole second after refilling."""
+    wait = (cap - level) * 60.0 / cap
+    return math.ceil(now + wait) if wait > 1e-9 else now
 
 
 def _round_thousands(level: float, cap: float) -> int:

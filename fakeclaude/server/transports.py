@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import logging
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
@@ -25,6 +24,7 @@ import anyio
 import httpx
 import httpx2
 
+from .._json import dumps
 from .errors import ApiError
 from .http import Engine, HttpRequest, Reply, StreamChunk
 
@@ -68,7 +68,7 @@ def error_reply(error: ApiError, *, request_id_in_body: bool = True) -> Reply:
         "x-should-retry": "true" if error.status >= 500 else "false",
         **error.headers,
     }
-    return Reply(error.status, headers, json.dumps(body, separators=(",", ":")).encode())
+    return Reply(error.status, headers, dumps(body))
 
 
 def too_large_reply() -> Reply:
@@ -103,7 +103,7 @@ def _to_http_request(request: httpx2.Request | httpx.Request) -> HttpRequest:
         method=request.method.upper(),
         path=request.url.path,
         query=dict(request.url.params.multi_items()) if request.url.query else {},  # skip parsing an empty query
-        headers=joined_headers(request.headers.multi_items()),
+        headers=dict(request.headers.items()),  # lower-case names, repeated headers joined with ", "
         body=request.content,
     )
 

@@ -22,17 +22,16 @@ that yields whole canonical events and leaves only unusual lines to the field-by
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from .._json import dumps, loads
 from ._lines import LineSplitter
 
 __all__ = ["SSEDecoder", "ServerSentEvent", "encode_event"]
 
 _PING_DATA = '{"type": "ping"}'
-_compact = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode  # one encoder, no per-call setup
 # Either one whole event as real streams frame it (an ``event`` line, one ``data`` line, a blank line:
 # groups 1 and 2), or any single line with its ending (group 3). Lines alone always match, so
 # ``findall`` covers the text without gaps.
@@ -50,7 +49,7 @@ class ServerSentEvent(NamedTuple):
 
     def json(self) -> Any:
         """The data parsed as JSON (any JSON whitespace, padding included, is accepted)."""
-        return json.loads(self.data)
+        return loads(self.data)
 
 
 def encode_event(
@@ -77,7 +76,7 @@ def encode_event(
         text = _PING_DATA
         pad = 0  # the real API never pads pings
     else:
-        text = _compact(data)
+        text = dumps(data).decode()
     if pad and text.endswith("}"):
         text = text[:-1] + " " * pad + "}"
     head = f"event: {event}\n"

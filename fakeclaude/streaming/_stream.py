@@ -10,7 +10,6 @@ when exhausted, on ``close()`` and on leaving a ``with`` block. The per-event de
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
@@ -19,6 +18,7 @@ import httpx2
 import pydantic
 
 from .._exceptions import APIResponseValidationError, make_status_error
+from .._json import loads
 from ._lines import LineSplitter
 from ._sse import ServerSentEvent, SSEDecoder
 
@@ -182,7 +182,7 @@ class JSONLDecoder:
 
 
 def _values(text: str) -> list[Any]:
-    return [json.loads(line) for line in text.split("\n") if line and not line.isspace()]
+    return [loads(line) for line in text.split("\n") if line and not line.isspace()]
 
 
 def _invalid_line(response: httpx2.Response, exc: ValueError) -> APIResponseValidationError:
