@@ -1,6 +1,7 @@
 """Side-by-side benchmarks; ``python -m benchmarks`` runs every module here that defines ``main()``.
 
-Shared helpers for them: :func:`interleaved` (alternating batches, median per call) and :func:`table`.
+Shared helpers for them: :func:`interleaved` (alternating batches, median per call), :func:`paired_ratio`
+(the median of per-round ratios, which a noisy machine disturbs least) and :func:`table`.
 """
 
 from __future__ import annotations
@@ -9,13 +10,27 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 
-__all__ = ["interleaved", "table"]
+__all__ = ["interleaved", "interleaved_samples", "paired_ratio", "table"]
 
 
 def interleaved(
     contenders: Sequence[Callable[[int], None]], *, batch: int, rounds: int, warmup: int
 ) -> list[float]:
-    """Median seconds per call of each contender, timed in alternating batches.
+    """Median seconds per call of each contender, timed in alternating batches (see ``interleaved_samples``)."""
+    samples = interleaved_samples(contenders, batch=batch, rounds=rounds, warmup=warmup)
+    return [statistics.median(s) for s in samples]
+
+
+def paired_ratio(ours: Sequence[float], theirs: Sequence[float]) -> float:
+    """The median over rounds of ``ours / theirs``: each round's two batches ran back to back, so a slow
+    spell of the machine (this VM's neighbours move timings by +-30 %) weighs on both sides of a ratio."""
+    return statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
+
+
+def interleaved_samples(
+    contenders: Sequence[Callable[[int], None]], *, batch: int, rounds: int, warmup: int
+) -> list[list[float]]:
+    """Seconds per call of each contender in each round, timed in alternating batches.
 
     Each contender is ``run(n)``, performing ``n`` calls. After ``warmup`` calls each, every round times one
     batch of each contender, the order reversed on every other round so neither always goes first.
@@ -29,7 +44,7 @@ def interleaved(
             start = time.perf_counter()
             contenders[i](batch)
             samples[i].append((time.perf_counter() - start) / batch)
-    return [statistics.median(s) for s in samples]
+    return samples
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -4,8 +4,9 @@ Both sides run ``anthropic.Anthropic`` (and ``AsyncAnthropic``) with the same re
 ``httpx2.MockTransport`` answering the very bytes the fake answered to that request (a Message JSON; for
 ``stream()``, the fake's SSE stream of about 40 text deltas), so the difference is the fake's own work:
 routing, auth, validation, token counting, composing and encoding the answer. Calls are timed in
-alternating batches after a warm-up (median per call). Goal: fake / baseline <= 1.25 (for context, respx
-adds ~1.5x and vcrpy ~1.54x over the same baseline).
+alternating batches after a warm-up; the ratio is the median of the per-round ratios (``paired_ratio``),
+the per-call times are medians. Goal: fake / baseline <= 1.25 (for context, respx adds ~1.5x and vcrpy
+~1.54x over the same baseline).
 
 Run: ``.venv/bin/python -m benchmarks server_transport`` (``BENCH_SCALE=0.2`` for a quick look).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import statistics
 import sys
 import warnings
 from collections.abc import Callable
@@ -25,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import anthropic
 import httpx2
 
-from benchmarks import interleaved, table
+from benchmarks import interleaved_samples, paired_ratio, table
 from fakeclaude.server import FakeClaude, Reply
 
 GOAL = 1.25
@@ -108,23 +110,24 @@ def scale() -> float:
     return float(os.environ.get("BENCH_SCALE", "1"))
 
 
-def measure() -> list[tuple[str, float, float]]:
-    """``(scenario, fake seconds per call, baseline seconds per call)``."""
+def measure() -> list[tuple[str, float, float, float]]:
+    """``(scenario, fake seconds per call, baseline seconds per call, paired ratio)``."""
     fake = scripted_fake()
     baseline = mock_transport(fake)
-    rounds = max(3, int(15 * scale()))
-    results = []
-    for label, make, batch in (("create", creating, 200), ("stream() + get_final_message()", streaming, 100)):
-        b = max(10, int(batch * scale()))
-        ours, theirs = interleaved([make(sdk(fake.httpx2_transport())), make(sdk(baseline))],
-                                   batch=b, rounds=rounds, warmup=b)
-        results.append((label, ours, theirs))
+    rounds = max(6, int(60 * scale()))
     loop = asyncio.new_event_loop()
+    scenarios: list[tuple[str, list[Callable[[int], None]], int]] = [
+        ("create", [creating(sdk(fake.httpx2_transport())), creating(sdk(baseline))], 40),
+        ("stream() + get_final_message()", [streaming(sdk(fake.httpx2_transport())), streaming(sdk(baseline))], 10),
+        ("async create", [creating_async(async_sdk(fake.httpx2_transport()), loop),
+                          creating_async(async_sdk(baseline), loop)], 40),
+    ]
+    results = []
     try:
-        b = max(10, int(200 * scale()))
-        ours, theirs = interleaved([creating_async(async_sdk(fake.httpx2_transport()), loop),
-                                    creating_async(async_sdk(baseline), loop)], batch=b, rounds=rounds, warmup=b)
-        results.append(("async create", ours, theirs))
+        for label, contenders, batch in scenarios:
+            b = max(5, int(batch * scale()))
+            ours, theirs = interleaved_samples(contenders, batch=b, rounds=rounds, warmup=5 * b)
+            results.append((label, statistics.median(ours), statistics.median(theirs), paired_ratio(ours, theirs)))
     finally:
         loop.close()
     return results
@@ -134,8 +137,8 @@ def main() -> int:
     warnings.simplefilter("ignore", DeprecationWarning)
     print(f"anthropic {anthropic.__version__} through fake.httpx2_transport() vs httpx2.MockTransport "
           f"serving the fake's own bytes; Python {sys.version.split()[0]}")
-    rows = [(label, f"{ours * 1e6:.0f}", f"{theirs * 1e6:.0f}", f"{ours / theirs:.2f}",
-             "yes" if ours / theirs <= GOAL else "NO") for label, ours, theirs in measure()]
+    rows = [(label, f"{ours * 1e6:.0f}", f"{theirs * 1e6:.0f}", f"{ratio:.2f}", "yes" if ratio <= GOAL else "NO")
+            for label, ours, theirs, ratio in measure()]
     print(table(["per call", "fake µs", "MockTransport µs", "ratio", f"<= {GOAL}"], rows))
     return 0
 

@@ -49,10 +49,8 @@ class RateLimits:
                 raise ValueError(f"rate limits must be >= 1 or None, not {value!r}")
 
 
-@dataclass
-class _Buckets:
-    levels: list[float]
-    at: float
+#: A key's three bucket levels (requests, input tokens, output tokens) and when they were last set.
+_Buckets = tuple[float, float, float, float]
 
 
 class RateLimiter:
@@ -124,23 +122,26 @@ class RateLimiter:
 
     # -- internals ---------------------------------------------------------------------------------
 
-    def _spend(self, key: str, input_tokens: int, output_tokens: int, now: float) -> list[float]:
+    def _spend(self, key: str, input_tokens: int, output_tokens: int, now: float) -> tuple[float, float, float]:
         r, i, o = self._levels(key, now)
-        levels = [r - 1.0, i - input_tokens, o - output_tokens]
-        self._keys[key] = _Buckets(levels, now)
-        self._keys.move_to_end(key)
-        if len(self._keys) > self._max:
-            self._keys.popitem(last=False)
+        levels = (r - 1.0, i - input_tokens, o - output_tokens)
+        keys = self._keys
+        keys[key] = (*levels, now)
+        keys.move_to_end(key)
+        if len(keys) > self._max:
+            keys.popitem(last=False)
         return levels
 
-    def _levels(self, key: str, now: float) -> list[float]:
+    def _levels(self, key: str, now: float) -> tuple[float, float, float]:
         state = self._keys.get(key)
+        r_cap, i_cap, o_cap = self._caps
         if state is None:
-            return list(self._caps)
-        elapsed = max(0.0, now - state.at)
-        return [min(cap, lv + elapsed * cap / 60.0) for lv, cap in zip(state.levels, self._caps, strict=True)]
+            return r_cap, i_cap, o_cap
+        r, i, o, at = state
+        minutes = max(0.0, now - at) / 60.0
+        return min(r_cap, r + minutes * r_cap), min(i_cap, i + minutes * i_cap), min(o_cap, o + minutes * o_cap)
 
-    def _headers(self, levels: list[float], now: float) -> dict[str, str]:
+    def _headers(self, levels: tuple[float, float, float], now: float) -> dict[str, str]:
         requests, input_level, output_level = levels
         r_cap, i_cap, o_cap = self._caps
         r_reset, i_reset, o_reset = _reset(now, requests, r_cap), _reset(now, input_level, i_cap), _reset(now, output_level, o_cap)

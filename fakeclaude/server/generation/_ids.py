@@ -61,7 +61,7 @@ class IdFactory:
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self._counters: dict[str, int] = {}
-        self._heads: dict[str, tuple[str, Any]] = {}  # prefix -> (name, hash state after its fixed parts)
+        self._heads: dict[str, tuple[str, str, int, Any]] = {}  # prefix -> (name, id start, body length, hash state)
         self._lock = threading.Lock()
 
     def new(self, prefix: str) -> str:
@@ -70,14 +70,15 @@ class IdFactory:
             head = self._heads.get(prefix)
             if head is None:
                 name = _normalise(prefix)
-                head = self._heads[prefix] = (name, hasher(("id.new", self.seed, name), 24))
-            name, state = head
+                mark = ID_HEADS.get(name, "01")
+                head = self._heads[prefix] = (name, f"{name}_{mark}", _BODY_LENGTH - len(mark),
+                                              hasher(("id.new", self.seed, name), 24))
+            name, start, length, state = head
             n = self._counters.get(name, 0)
             self._counters[name] = n + 1
         h = state.copy()  # the same digest as _make(name, ("id.new", seed, name, n)), without rehashing the head
         h.update(_part(n))
-        mark = ID_HEADS.get(name, "01")
-        return f"{name}_{mark}{base58(h.digest(), _BODY_LENGTH - len(mark))}"
+        return start + base58(h.digest(), length)
 
     def derived(self, prefix: str, key: int | str | bytes) -> str:
         """The id for ``prefix`` that belongs to ``key``: same inputs, same id; never a ``new()`` id."""
