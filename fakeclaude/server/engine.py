@@ -130,7 +130,8 @@ class MessagesEngine:
             reply = self._error_reply(ApiError(500, "Internal server error"), request_id)
         reply.headers.setdefault("request-id", request_id)
         reply.headers.setdefault("anthropic-organization-id", self.organization_id)
-        self.requests.append(RecordedRequest(request.method, request.path, dict(request.query), dict(request.headers),
+        # adapters hand over a request they no longer change: it is kept as it is, not copied
+        self.requests.append(RecordedRequest(request.method, request.path, request.query, request.headers,
                                              call.body, request_id, reply.status))
         return reply
 

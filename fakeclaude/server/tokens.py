@@ -103,7 +103,7 @@ def _count_segments(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str,
     fam = family_of(spec)
     segs: list[tuple[str, int, bool]] = [("", fam.base, False)]
     tools = body.get("tools")
-    if isinstance(tools, Sequence) and tools:
+    if tools and isinstance(tools, Sequence):
         choice = body.get("tool_choice")
         forced = isinstance(choice, Mapping) and choice.get("type") in _FORCED
         segs.append(("", fam.tool_any if forced else fam.tool_auto, False))
@@ -115,13 +115,13 @@ def _count_segments(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str,
     system = body.get("system")
     if isinstance(system, str) and system:
         segs.append(("system", fam.system + _text(system, fam), False))
-    elif isinstance(system, Sequence) and system:
+    elif system and isinstance(system, Sequence):
         segs.append(("", fam.system, False))
         for i, block in enumerate(system):
             if isinstance(block, Mapping):
                 segs.append((f"system.{i}", _text(str(block.get("text", "")), fam), _marked(block)))
     thinking = body.get("thinking")
-    if isinstance(thinking, Mapping) and thinking.get("type") in ("enabled", "adaptive"):
+    if thinking and isinstance(thinking, Mapping) and thinking.get("type") in ("enabled", "adaptive"):
         segs.append(("", fam.thinking, False))
     messages = body.get("messages")
     if isinstance(messages, Sequence):
@@ -167,7 +167,8 @@ def _role(message: Any) -> Any:
 
 
 def _marked(block: Mapping[str, Any]) -> bool:
-    return isinstance(block.get("cache_control"), Mapping)
+    control = block.get("cache_control")
+    return control is not None and isinstance(control, Mapping)
 
 
 def _text(text: str, fam: Family) -> int:

@@ -222,3 +222,22 @@ async def test_official_async_sdk_over_the_transport(engine: ScriptedEngine) -> 
     async with anthropic.AsyncAnthropic(base_url=BASE, api_key="x", max_retries=0, http_client=http) as client:
         seen = (await client.get("/v1/echo", cast_to=httpx2.Response)).json()
         assert seen["path"] == "/v1/echo"
+
+
+def test_request_headers_reach_the_engine_lower_cased_with_repeats_joined(package: tuple[ModuleType, Any]) -> None:
+    from fakeclaude.server import FakeClaude
+
+    module, _ = package
+    fake = FakeClaude(seed=0)
+    transport = fake.httpx2_transport() if module is httpx2 else fake.httpx_transport()
+    with module.Client(transport=transport, base_url=BASE) as client:
+        headers = [("X-Api-Key", "k"), ("Anthropic-Version", "2023-06-01"), ("X-Trace", "a"), ("x-trace", "b")]
+        response = client.post("/v1/messages/count_tokens", headers=headers,
+                               json={"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "hi"}]})
+    assert response.status_code == 200
+    seen = fake.requests[-1].headers
+    assert seen["x-api-key"] == "k" and seen.get("X-API-KEY") == "k" and seen.get("absent", "-") == "-"
+    assert seen["x-trace"] == "a, b" and "anthropic-version" in seen
+    as_dict = dict(seen)
+    assert as_dict["x-trace"] == "a, b" and all(name == name.lower() for name in as_dict)
+    assert len(seen) == len(as_dict) and seen == as_dict
