@@ -7,7 +7,7 @@ looks for hits). Each point is a prefix hash: sha256 over the model id and the c
 prefix in the API's order tools -> system -> messages, ``cache_control`` itself left out, with
 ``tool_choice`` and ``thinking`` mixed in before the first message (changing them invalidates the
 message part of the cache, as documented). Token counts come from
-``fakeclaude.server.tokens.prefix_token_counts``, one pass over the body per call.
+``fakeclaude.server.tokens.prefix_token_counts`` (the engine passes the ones validation measured).
 
 :meth:`PromptCache.apply` then splits the input (spec 8.5): the longest cached, unexpired prefix is
 read (its lifetime refreshed); tokens from there up to the last breakpoint at least

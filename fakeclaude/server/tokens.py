@@ -14,7 +14,9 @@ real recorded usage, see ``benchmarks/token_calibration.py``)::
                                           thinking is stripped, as the API does)
 
 ``prefix_token_counts`` cuts the same sum at every ``cache_control`` breakpoint, in the API's prefix
-order tools -> system -> messages, for the prompt-caching logic.
+order tools -> system -> messages, for the prompt-caching logic. ``measure_prompt`` gives both from one
+pass; validation calls it once per request and hands the result on (``Validated.prompt``) to usage and
+prompt caching. Counts of texts up to 8 KB are remembered (``_tokens_text.count_pieces``).
 """
 
 from __future__ import annotations
