@@ -1,9 +1,11 @@
 """JSON on the wire, for the client, the SSE codec and the fake server: compact UTF-8, fast.
 
-``orjson`` does the work; the standard library takes over wherever orjson refuses what ``json`` accepts
-(integers beyond 64 bits, ``NaN``, non-string keys, nesting beyond 1024 levels), so every caller gets the
-standard library's results and errors, only sooner. Floats are written in their shortest round-trip form
-(``1e-05`` becomes ``0.00001``): the same number.
+``jiter`` parses and ``orjson`` writes; the standard library takes over wherever they refuse what ``json``
+accepts (a byte-order mark, lone surrogates, integers beyond 64 bits when writing, non-string keys), so
+callers get the standard library's values and errors, only sooner. Two differences remain, both for what
+JSON itself cannot say exactly: floats are written in their shortest round-trip form (``1e-05`` becomes
+``0.00001``, the same number) and ``NaN`` or infinities are written as ``null`` (not as ``NaN``, which is
+not JSON).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import jiter
 import orjson
 
 __all__ = ["dumps", "loads"]
@@ -29,6 +32,6 @@ def dumps(value: Any) -> bytes:
 def loads(data: bytes | bytearray | str) -> Any:
     """``json.loads(data)``: the same values, and the same exceptions for what is not JSON."""
     try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
+        return jiter.from_json(data.encode() if isinstance(data, str) else bytes(data))
+    except ValueError:  # not JSON, or JSON jiter refuses: the standard library decides and explains
         return json.loads(data)
