@@ -1,11 +1,13 @@
-"""JSON on the wire, for the client, the SSE codec and the fake server: compact UTF-8, fast.
+"""JSON on the wire: compact UTF-8, fast. ``loads`` serves the client, the SSE codec and the fake server;
+``dumps`` writes what the fake builds (answers, stream events). The client writes its callers' request
+bodies with the standard library, so what they pass is refused or written exactly as ``json`` does it.
 
 ``jiter`` parses and ``orjson`` writes; the standard library takes over wherever they refuse what ``json``
 accepts (a byte-order mark, lone surrogates, integers beyond 64 bits when writing, non-string keys), so
-callers get the standard library's values and errors, only sooner. Two differences remain, both for what
-JSON itself cannot say exactly: floats are written in their shortest round-trip form (``1e-05`` becomes
-``0.00001``, the same number) and ``NaN`` or infinities are written as ``null`` (not as ``NaN``, which is
-not JSON).
+callers get the standard library's values and errors, only sooner. ``dumps`` differs in three ways:
+floats are written in their shortest round-trip form (``1e-05`` becomes ``0.00001``, the same number),
+``NaN`` and infinities are written as ``null`` (``NaN`` is not JSON), and dates, UUIDs, dataclasses and
+enums in a scripted answer are written (as orjson writes them) rather than refused.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ Nothing here performs I/O; ``Anthropic`` and ``AsyncAnthropic`` drive these piec
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 from collections.abc import Callable, Mapping
@@ -22,7 +23,6 @@ from .._exceptions import (
     decode_error_body,
     make_status_error,
 )
-from .._json import dumps
 from .._version import __version__
 from ._options import (
     API_VERSION_2023,
@@ -198,7 +198,8 @@ class BaseClient(Generic[HttpT]):
         if params:
             kwargs["params"] = {k: v for k, v in params.items() if v is not None and not isinstance(v, NotGiven)}
         if options.json is not None:
-            kwargs["content"] = dumps(options.json)
+            # the standard library, as the SDK: what a caller passes is refused or written exactly as json does
+            kwargs["content"] = json.dumps(options.json, separators=(",", ":"), ensure_ascii=False).encode()
         return kwargs
 
     def _max_retries(self, options: RequestOptions) -> int:

@@ -16,7 +16,7 @@ __all__ = ["count_pieces", "pattern"]
 
 #: Texts up to this long have their count remembered: system prompts, tool definitions, earlier turns
 #: and scripted replies come back request after request (an agent loop resends the whole conversation).
-_REMEMBERED_CHARS = 8192
+_REMEMBERED_CHARS = 4096
 
 
 @cache
@@ -33,7 +33,7 @@ def pattern(chunk: int) -> re.Pattern[str]:
     )
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=1024)  # at most ~4 MB of ASCII text held
 def _remembered_count(text: str, chunk: int) -> int:
     return len(pattern(chunk).findall(text))
 

@@ -12,7 +12,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
 from .answer import compose_message
@@ -46,6 +46,7 @@ _JSON = {"content-type": "application/json"}
 _SSE = {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
 _BATCH = re.compile(r"^/v1/messages/batches/([^/]+)(/cancel|/results)?$")
 _MODEL = re.compile(r"^/v1/models/([^/]+)$")
+_Checked = TypeVar("_Checked")
 _TOO_DEEP = "There was an error parsing the body of your request as JSON: nesting too deep"
 
 
@@ -123,15 +124,12 @@ class MessagesEngine:
             reply = self._route(call)
         except ApiError as error:
             reply = self._error_reply(error, request_id)
-        except RecursionError:  # a body nested deeper than Python's stack allows to walk (parsing allows 1024)
-            reply = self._error_reply(ApiError(400, _TOO_DEEP), request_id)
         except Exception:  # a bug in the fake must still answer in the API's shape
             log.exception("fakeclaude engine failed on %s %s", request.method, request.path)
             reply = self._error_reply(ApiError(500, "Internal server error"), request_id)
         reply.headers.setdefault("request-id", request_id)
         reply.headers.setdefault("anthropic-organization-id", self.organization_id)
-        # adapters hand over a request they no longer change: it is kept as it is, not copied
-        self.requests.append(RecordedRequest(request.method, request.path, request.query, request.headers,
+        self.requests.append(RecordedRequest(request.method, request.path, dict(request.query), dict(request.headers),
                                              call.body, request_id, reply.status))
         return reply
 
@@ -187,10 +185,18 @@ class MessagesEngine:
             raise ApiError(400, _TOO_DEEP) from None
         return call.body
 
+    def _validated(self, call: _Call, validate: Callable[..., _Checked]) -> _Checked:
+        """The JSON body as ``validate`` accepts it; a body nested too deep for Python's stack to walk gets
+        the 400 (the parser allows 1024 levels; counting and checking recurse once per level)."""
+        body = self._json_body(call)
+        try:
+            return validate(body, version=call.version, options=self.options, betas=call.betas)
+        except RecursionError:
+            raise ApiError(400, _TOO_DEEP) from None
+
     # ----- /v1/messages -----------------------------------------------------------------------------
     def _messages(self, call: _Call) -> Reply:
-        body, spec, prompt = validate_create(self._json_body(call), version=call.version, options=self.options,
-                                             betas=call.betas)
+        body, spec, prompt = self._validated(call, validate_create)
         input_tokens = prompt.total
         self.limiter.check(call.key, input_tokens, model=spec.id)
         parsed = ParsedRequest(body, call.request.headers, call.request.path)
@@ -234,8 +240,7 @@ class MessagesEngine:
         }
 
     def _count_tokens(self, call: _Call) -> Reply:
-        prompt = validate_count_tokens(self._json_body(call), version=call.version, options=self.options,
-                                       betas=call.betas).prompt
+        prompt = self._validated(call, validate_count_tokens).prompt
         return _json_reply(200, {"input_tokens": prompt.total}, {})
 
     def _answer_batch_request(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -252,8 +257,7 @@ class MessagesEngine:
 
     # ----- batches and models -----------------------------------------------------------------------
     def _batch_create(self, call: _Call) -> Reply:
-        requests = validate_batch_create(self._json_body(call), version=call.version, options=self.options,
-                                         betas=call.betas)
+        requests = self._validated(call, validate_batch_create)
         return _json_reply(200, self.batches.create(requests), {})
 
     def _batch_list(self, call: _Call) -> Reply:

@@ -1,8 +1,7 @@
 """The engine's view of HTTP: a parsed request in, a reply (whole or streamed) out. No sockets here.
 
 Adapters (the aiohttp application, the httpx2 / httpx transports) turn their own request objects into
-``HttpRequest`` (whose mappings they do not change afterwards: the engine keeps them as they are), call
-``Engine.handle`` and write the ``Reply`` back: its body at once, or its
+``HttpRequest``, call ``Engine.handle`` and write the ``Reply`` back: its body at once, or its
 ``stream`` chunk by chunk, waiting ``delay`` seconds before each chunk and cutting the connection at
 a chunk marked ``drop``.
 """

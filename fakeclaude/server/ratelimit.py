@@ -138,8 +138,9 @@ class RateLimiter:
         if state is None:
             return r_cap, i_cap, o_cap
         r, i, o, at = state
-        minutes = max(0.0, now - at) / 60.0
-        return min(r_cap, r + minutes * r_cap), min(i_cap, i + minutes * i_cap), min(o_cap, o + minutes * o_cap)
+        elapsed = max(0.0, now - at)
+        return (min(r_cap, r + elapsed * r_cap / 60.0), min(i_cap, i + elapsed * i_cap / 60.0),
+                min(o_cap, o + elapsed * o_cap / 60.0))
 
     def _headers(self, levels: tuple[float, float, float], now: float) -> dict[str, str]:
         requests, input_level, output_level = levels

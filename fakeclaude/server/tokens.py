@@ -16,7 +16,7 @@ real recorded usage, see ``benchmarks/token_calibration.py``)::
 ``prefix_token_counts`` cuts the same sum at every ``cache_control`` breakpoint, in the API's prefix
 order tools -> system -> messages, for the prompt-caching logic. ``measure_prompt`` gives both from one
 pass; validation calls it once per request and hands the result on (``Validated.prompt``) to usage and
-prompt caching. Counts of texts up to 8 KB are remembered (``_tokens_text.count_pieces``).
+prompt caching. Counts of texts up to 4,096 characters are remembered (``_tokens_text.count_pieces``).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class PromptTokens(NamedTuple):
     """A request's input tokens, counted once: the total and the cumulative count at each cache breakpoint."""
 
     total: int
-    marks: list[tuple[str, int]]  # ``(path, tokens up to and including the marked block)``, prefix order
+    marks: tuple[tuple[str, int], ...]  # ``(path, tokens up to and including the marked block)``, prefix order
 
 
 def measure_prompt(body: Mapping[str, Any], spec: ModelSpec) -> PromptTokens:
@@ -82,7 +82,7 @@ def measure_prompt(body: Mapping[str, Any], spec: ModelSpec) -> PromptTokens:
     if last_block and isinstance(body.get("cache_control"), Mapping) and not any(p == last_block for p, _ in marks):
         marks.append((last_block, last_end))
         marks.sort(key=lambda item: item[1])
-    return PromptTokens(total, marks)
+    return PromptTokens(total, tuple(marks))
 
 
 def count_request_tokens(body: Mapping[str, Any], spec: ModelSpec) -> int:
@@ -98,7 +98,7 @@ def prefix_token_counts(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[
     so the last entry's count is at most ``count_request_tokens(body, spec)``. A top-level
     ``cache_control`` (automatic caching) adds a breakpoint on the last block of the last message.
     """
-    return measure_prompt(body, spec).marks
+    return list(measure_prompt(body, spec).marks)
 
 
 def _count_segments(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str, int, bool]]:

@@ -98,49 +98,12 @@ def joined_headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
-class _RequestHeaders(Mapping[str, str]):
-    """An httpx / httpx2 request's headers as the engine reads them: any case, repeats joined with ``", "``.
-
-    The engine reads three or four of them; each is looked up when asked, and all are decoded only when the
-    whole mapping is wanted (iterating, ``fake.requests`` assertions).
-    """
-
-    __slots__ = ("_all", "_headers")
-
-    def __init__(self, headers: httpx2.Headers | httpx.Headers) -> None:
-        self._headers = headers
-        self._all: dict[str, str] | None = None
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._headers.get(key, default)
-
-    def __getitem__(self, key: str) -> str:
-        return self._headers[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._headers
-
-    def _decoded(self) -> dict[str, str]:
-        if self._all is None:
-            self._all = dict(self._headers.items())  # lower-case names
-        return self._all
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._decoded())
-
-    def __len__(self) -> int:
-        return len(self._decoded())
-
-    def __repr__(self) -> str:
-        return f"RequestHeaders({self._decoded()!r})"
-
-
 def _to_http_request(request: httpx2.Request | httpx.Request) -> HttpRequest:
     return HttpRequest(
         method=request.method.upper(),
         path=request.url.path,
         query=dict(request.url.params.multi_items()) if request.url.query else {},  # skip parsing an empty query
-        headers=_RequestHeaders(request.headers),
+        headers=dict(request.headers.items()),  # lower-case names, repeated headers joined with ", "
         body=request.content,
     )
 

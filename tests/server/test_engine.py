@@ -270,3 +270,25 @@ def test_models_list_and_retrieve(fake: FakeClaude) -> None:
     assert len(page["data"]) == 3 and page["has_more"] is True and page["first_id"] == page["data"][0]["id"]
     model = body_of(call(fake, "GET", "/v1/models/claude-sonnet-4-5"))
     assert model["id"] == "claude-sonnet-4-5-20250929" and model["type"] == "model"
+
+
+def test_a_bug_in_a_test_handler_is_a_logged_500_not_a_client_error(
+    fake: FakeClaude, caplog: pytest.LogCaptureFixture
+) -> None:
+    def runaway(request: Any) -> Any:
+        return runaway(request)  # a recursion bug in the test's own handler
+
+    fake.handler(runaway)
+    reply = call(fake, "POST", "/v1/messages", {"model": MODEL, "max_tokens": 5,
+                                                 "messages": [{"role": "user", "content": "hi"}]})
+    assert reply.status == 500 and body_of(reply)["error"]["type"] == "api_error"
+    assert any("engine failed" in record.getMessage() for record in caplog.records)
+
+
+def test_a_body_too_deep_to_walk_is_a_400(fake: FakeClaude) -> None:
+    deep = '{"a":' * 1000 + '"x"' + "}" * 1000  # within the parser's 1024 levels, beyond what a walk may recurse
+    raw = ('{"model":"' + MODEL + '","max_tokens":5,"messages":[{"role":"user","content":"hi"}],'
+           '"tools":[{"name":"t","input_schema":{"type":"object","properties":{"a":' + deep + "}}}]}")
+    reply = call(fake, "POST", "/v1/messages", raw.encode())
+    assert reply.status == 400
+    assert body_of(reply)["error"]["message"].endswith("nesting too deep")

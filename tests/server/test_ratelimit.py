@@ -126,3 +126,15 @@ def test_keys_are_bounded() -> None:
 def test_invalid_limits_rejected() -> None:
     with pytest.raises(ValueError):
         RateLimits(requests_per_minute=0)
+
+
+def test_refill_rounds_as_the_rate_per_second_says() -> None:
+    """Three requests a minute, spent at 0 s, 0 s and 3 s: 57 s later two of the three are back."""
+    clock = FakeClock()
+    limiter = RateLimiter(clock, RateLimits(requests_per_minute=3))
+    limiter.record("k", 0, 0)
+    limiter.record("k", 0, 0)
+    clock.advance(3)
+    limiter.record("k", 0, 0)
+    clock.advance(57)
+    assert limiter.settle("k", 0, 0)["anthropic-ratelimit-requests-remaining"] == "2"

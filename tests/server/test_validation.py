@@ -113,7 +113,7 @@ def test_valid_body_returns_body_resolved_model_and_tokens() -> None:
     assert out is b
     assert spec.id == "claude-sonnet-4-5-20250929"
     assert prompt.total == count_request_tokens(b, spec) > 0
-    assert prompt.marks == []
+    assert prompt.marks == ()
 
 
 @pytest.mark.parametrize(
@@ -241,10 +241,10 @@ def test_context_window(monkeypatch: pytest.MonkeyPatch) -> None:
     import fakeclaude.server.validation as validation
     from fakeclaude.server.tokens import PromptTokens
 
-    monkeypatch.setattr(validation, "measure_prompt", lambda b, s: PromptTokens(s.context_window + 5, []))
+    monkeypatch.setattr(validation, "measure_prompt", lambda b, s: PromptTokens(s.context_window + 5, ()))
     w = 1_000_000
     fails(body(), f"prompt is too long: {w + 5} tokens > {w} maximum")
-    monkeypatch.setattr(validation, "measure_prompt", lambda b, s: PromptTokens(s.context_window - 10, []))
+    monkeypatch.setattr(validation, "measure_prompt", lambda b, s: PromptTokens(s.context_window - 10, ()))
     fails(
         body(max_tokens=64),
         f"input length and `max_tokens` exceed context limit: {w - 10} + 64 > {w}, "
