@@ -13,6 +13,10 @@ Texts with no observed original (API-shaped, written here):
   and ``messages.<i>.content.<j>.text.citations: `citations` are not allowed on `text` blocks in `user`
   messages.``
 
+The thinking blocks of the last assistant turn are checked against the fake's own signatures (a tampered
+text or signature gives the recorded ``messages.<i>.content.<j>: Invalid `signature` in `thinking` block``);
+signatures the fake did not make (real recordings) are accepted unchecked.
+
 ``tool_use`` ids must be unique within one (merged) assistant turn; a recorded 200 reuses an id in a
 later turn. Whitespace-only text blocks are accepted (a recorded 200 echoes an assistant ``" "`` block).
 """
@@ -23,6 +27,7 @@ from typing import Any
 
 from fakeclaude.server._validate_base import Ctx, fail
 from fakeclaude.server.catalog import ModelSpec
+from fakeclaude.server.generation import THINKING_SECRET, is_fake_signature, verify_signature
 
 __all__ = ["check_messages", "merged_turns", "prefill_supported"]
 
@@ -97,6 +102,7 @@ def check_messages(ctx: Ctx, turns: list[Turn], spec: ModelSpec, thinking: str |
             fail(ctx, "", "final assistant content cannot end with trailing whitespace")
     if thinking in ("enabled", "adaptive"):
         _thinking_history(ctx, non_system)
+    _signatures(ctx, non_system)
 
 
 def _next_user(turns: list[Turn], k: int) -> list[dict[str, Any]] | None:
@@ -144,6 +150,22 @@ def _thinking_history(ctx: Ctx, turns: list[tuple[int, Turn]]) -> None:
                 fail(ctx, f"messages.{k}.content.0.type", (
                     f"Expected `thinking` or `redacted_thinking`, but found `{first}`. {_THINKING_HISTORY}"
                 ))  # fmt: skip
+        return
+
+
+def _signatures(ctx: Ctx, turns: list[tuple[int, Turn]]) -> None:
+    """The last assistant turn's thinking must come back as the fake signed it (real signatures pass)."""
+    for k, (role, blocks) in reversed(turns):
+        if role != "assistant":
+            continue
+        for j, b in enumerate(blocks):
+            if b["type"] != "thinking":
+                continue
+            signature = b.get("signature")
+            if isinstance(signature, str) and is_fake_signature(signature) and not verify_signature(
+                b["thinking"], signature, THINKING_SECRET
+            ):
+                fail(ctx, f"messages.{k}.content.{j}", "Invalid `signature` in `thinking` block")
         return
 
 

@@ -14,12 +14,15 @@ from typing import Any
 
 from .catalog import ModelSpec
 from .generation import (
+    THINKING_SECRET,
     IdFactory,
     generate_text,
     generate_thinking,
     generate_tool_input,
+    is_fake_signature,
     redacted_thinking_data,
     request_seed,
+    sign_thinking,
 )
 from .script import ParsedRequest, Reply, content_text
 from .tokens import count_text_tokens, split_into_tokens
@@ -116,9 +119,11 @@ def _complete_blocks(blocks: list[Block], request: ParsedRequest, ids: IdFactory
                 done["caller"] = block["caller"]
             out.append(done)
         elif kind == "thinking":
-            generated_text, generated_signature = generate_thinking(seed(index), prompt=request.last_user_text)
-            text = block.get("thinking", generated_text)
-            signature = block.get("signature") or generated_signature
+            if "thinking" in block:
+                text = str(block["thinking"])
+            else:
+                text = generate_thinking(seed(index), prompt=request.last_user_text)[0]
+            signature = block.get("signature") or sign_thinking(text, THINKING_SECRET)  # verifies when sent back
             display = (request.body.get("thinking") or {}).get("display")
             out.append({"type": "thinking", "thinking": "" if display == "omitted" else text, "signature": signature})
         elif kind == "redacted_thinking":
@@ -183,8 +188,11 @@ def _cut_at_max_tokens(blocks: list[Block], budget: int, spec: ModelSpec) -> tup
             allowed = remaining - (8 if key == "thinking" else 0)
             if allowed > 0:
                 cut = {**block, key: "".join(pieces[:allowed])}
-                if key == "thinking":
-                    cut = {**cut, "signature": block.get("signature", "")}
+                if key == "thinking":  # the cut text gets its own signature (a real one is kept as it is)
+                    signature = str(block.get("signature", ""))
+                    if is_fake_signature(signature):
+                        signature = sign_thinking(cut["thinking"], THINKING_SECRET)
+                    cut = {**cut, "signature": signature}
                 out.append(cut)
         return out, True, budget
     return out, False, budget - remaining

@@ -21,16 +21,25 @@ from ._ids import IdFactory
 from ._rng import request_seed
 from ._schema import SchemaGenerationError, generate_from_schema
 from ._text import generate_text
-from ._thinking import generate_thinking, redacted_thinking_data, sign_thinking, verify_signature
+from ._thinking import (
+    THINKING_SECRET,
+    generate_thinking,
+    is_fake_signature,
+    redacted_thinking_data,
+    sign_thinking,
+    verify_signature,
+)
 from ._tools import generate_tool_input
 
 __all__ = [
     "IdFactory",
     "SchemaGenerationError",
+    "THINKING_SECRET",
     "generate_from_schema",
     "generate_text",
     "generate_thinking",
     "generate_tool_input",
+    "is_fake_signature",
     "redacted_thinking_data",
     "request_seed",
     "sign_thinking",

@@ -1,15 +1,18 @@
 """Thinking blocks: text, verifiable signatures, redacted data.
 
 Real signatures are opaque base64 (a protobuf-like envelope of a few hundred bytes, starting
-``E…``). Here the envelope carries a keyed BLAKE2b MAC of the thinking text, so a server that knows
-the secret can check a block sent back in a later turn, and any edit to the text or the signature
-is detected. The secret defaults to the block's ``rng_seed``; an engine that must verify blocks
-across requests passes its own ``secret_seed`` (the same one it gives ``verify_signature``).
+``E…``). Here the envelope carries the thinking text's digest and a keyed BLAKE2b MAC of it, so a
+server that knows the secret can check a block sent back in a later turn: any edit to the text or the
+signature is detected, and an empty text (``display: "omitted"``) passes with a genuine signature.
+The secret defaults to the block's ``rng_seed``; the engine signs with :data:`THINKING_SECRET`, the
+one secret of every fake, and refuses echoed blocks whose fake signature does not verify
+(:func:`is_fake_signature` tells those from real API signatures, which are accepted unchecked).
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import random
@@ -17,7 +20,10 @@ import random
 from ._rng import derive_seed
 from ._text import content_words, prose
 
-__all__ = ["generate_thinking", "redacted_thinking_data", "sign_thinking", "verify_signature"]
+__all__ = [
+    "THINKING_SECRET", "generate_thinking", "is_fake_signature", "redacted_thinking_data", "sign_thinking",
+    "verify_signature",
+]
 
 _OPENINGS = (
     "The user is asking about {topic}.",
@@ -56,21 +62,74 @@ def _key(secret_seed: int) -> bytes:
     return derive_seed("thinking.key", secret_seed).to_bytes(8, "big") * 4
 
 
+#: The envelope's fixed head (``\x10``: this format); real signatures and older fakeclaude ones differ.
+_SIGNATURE_HEAD = b"\x08\x10\x18\x02"
+#: The secret a fake signs its thinking with: one for every fake, as the API has one key, so a block
+#: echoed to another fake (or after ``fakeclaude serve`` restarts with another seed) still verifies.
+THINKING_SECRET = derive_seed("fakeclaude.thinking.secret")
+
+
+def _text_digest(text: bytes) -> bytes:
+    return hashlib.blake2b(text, digest_size=32, person=b"fc-thinking-txt").digest()
+
+
+def _mac(digest: bytes, secret_seed: int) -> bytes:
+    return hashlib.blake2b(digest, key=_key(secret_seed), digest_size=32, person=b"fc-thinking").digest()
+
+
 def sign_thinking(thinking: str, secret_seed: int) -> str:
-    """The signature of ``thinking`` under ``secret_seed`` (deterministic base64)."""
+    """The signature of ``thinking`` under ``secret_seed`` (deterministic base64).
+
+    The envelope carries the text's digest and a keyed MAC of it, so a block sent back verifies with its
+    text, or with no text at all (``display: "omitted"`` blocks come back with empty ``thinking``).
+    """
     text = thinking.encode("utf-8", "surrogatepass")
-    mac = hashlib.blake2b(text, key=_key(secret_seed), digest_size=64, person=b"fc-thinking").digest()
-    pad_len = 96 + min(len(text) // 4, 480)
-    pad = hashlib.shake_256(mac + b"pad").digest(pad_len)
-    inner = b"\x08\x0f\x18\x02" + _field(5, mac) + _field(6, pad)
+    digest = _text_digest(text)
+    mac = _mac(digest, secret_seed)
+    pad = hashlib.shake_256(mac + b"pad").digest(96 + min(len(text) // 4, 480))
+    inner = _SIGNATURE_HEAD + _field(5, mac) + _field(7, digest) + _field(6, pad)
     return base64.b64encode(_field(2, inner)).decode("ascii")
 
 
+def _opened(signature: object) -> tuple[bytes, bytes] | None:
+    """``(mac, text digest)`` of a signature in this module's envelope, None for anything else."""
+    if not isinstance(signature, str) or not signature.startswith("E"):
+        return None
+    try:
+        raw = base64.b64decode(signature, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    size, start = 0, 1
+    for shift in (0, 7, 14):  # the envelope's length varint (at most three bytes here)
+        if start >= len(raw):
+            return None
+        size |= (raw[start] & 0x7F) << shift
+        start += 1
+        if not raw[start - 1] & 0x80:
+            break
+    inner = raw[start:]
+    if raw[0] != 0x12 or len(inner) != size or not inner.startswith(_SIGNATURE_HEAD):
+        return None
+    if inner[4:6] != b"\x2a\x20" or inner[38:40] != b"\x3a\x20" or len(inner) < 72:
+        return None
+    return inner[6:38], inner[40:72]
+
+
+def is_fake_signature(signature: object) -> bool:
+    """Whether ``signature`` is in the envelope a fake signs with (real API signatures are not)."""
+    return _opened(signature) is not None
+
+
 def verify_signature(thinking: str, signature: str, secret_seed: int) -> bool:
-    """Whether ``signature`` is the one ``sign_thinking(thinking, secret_seed)`` gives."""
-    if not isinstance(signature, str) or not isinstance(thinking, str):
+    """Whether ``signature`` was made by ``sign_thinking(thinking, secret_seed)``; an empty ``thinking`` (an
+    omitted display) only needs a signature made under ``secret_seed``."""
+    opened = _opened(signature)
+    if opened is None or not isinstance(thinking, str):
         return False
-    return hmac.compare_digest(sign_thinking(thinking, secret_seed).encode(), signature.encode("utf-8", "replace"))
+    mac, digest = opened
+    if not hmac.compare_digest(mac, _mac(digest, secret_seed)):
+        return False
+    return thinking == "" or hmac.compare_digest(digest, _text_digest(thinking.encode("utf-8", "surrogatepass")))
 
 
 def generate_thinking(
