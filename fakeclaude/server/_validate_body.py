@@ -36,6 +36,7 @@ _F_THINKING = {
     "adaptive": (frozenset({"type", "display"}), ()),
 }
 _EFFORTS = ("low", "medium", "high", "xhigh", "max")
+_F_MESSAGE = frozenset({"role", "content"})
 
 Check = Callable[[Walk, Any, str], None]
 
@@ -55,7 +56,7 @@ def _messages(w: Walk, v: Any, path: str) -> None:
         mp = f"{path}.{i}"
         if not isinstance(m, dict):
             fail(ctx, mp, MSG_SHAPE)
-        check_fields(ctx, m, mp, frozenset({"role", "content"}), ("role", "content"))
+        check_fields(ctx, m, mp, _F_MESSAGE, ("role", "content"))
         role = check_literal(ctx, m["role"], f"{mp}.role", roles)
         check_blocks(w, m["content"], f"{mp}.content", system_role=role == "system")
 
