@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fakeclaude.server import FakeClaude, FakeClock, text, thinking, tool_use
+from fakeclaude.server.generation import THINKING_SECRET, sign_thinking, verify_signature
 
 from .conftest import body_of, call
 
@@ -97,3 +100,16 @@ def test_thinking_cut_by_max_tokens_is_signed_as_cut(fake: FakeClaude) -> None:
     history = [QUESTION, {"role": "assistant", "content": [block]}]
     assert call(fake, "POST", "/v1/messages", {"model": MODEL, "max_tokens": 1100, "thinking": {**THINK, "budget_tokens": 1024},
                                                "messages": [*history, {"role": "user", "content": "go on"}]}).status == 200
+
+
+@given(data=st.data())
+@settings(max_examples=200, deadline=None)
+def test_any_changed_character_of_a_signature_is_caught(data: st.DataObject) -> None:
+    thinking_text = "Let me think about the weather in Paris."
+    signature = sign_thinking(thinking_text, THINKING_SECRET)
+    assert "=" not in signature  # no spare bits in the last character: every character change changes a byte
+    position = data.draw(st.integers(0, len(signature) - 1))
+    replacement = data.draw(st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"))
+    changed = signature[:position] + replacement + signature[position + 1:]
+    assert verify_signature(thinking_text, changed, THINKING_SECRET) == (changed == signature)
+    assert verify_signature("", changed, THINKING_SECRET) == (changed == signature)

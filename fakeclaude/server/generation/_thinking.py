@@ -91,28 +91,39 @@ def sign_thinking(thinking: str, secret_seed: int) -> str:
     return base64.b64encode(_field(2, inner)).decode("ascii")
 
 
-def _opened(signature: object) -> tuple[bytes, bytes] | None:
-    """``(mac, text digest)`` of a signature in this module's envelope, None for anything else."""
-    if not isinstance(signature, str) or not signature.startswith("E"):
-        return None
-    try:
-        raw = base64.b64decode(signature, validate=True)
-    except (binascii.Error, ValueError):
+def _length_delimited(raw: bytes, tag: int) -> bytes | None:
+    """The payload of ``raw`` when it is exactly one length-delimited field ``tag`` (varint length)."""
+    if not raw or raw[0] != tag:
         return None
     size, start = 0, 1
-    for shift in (0, 7, 14):  # the envelope's length varint (at most three bytes here)
+    for shift in (0, 7, 14):  # lengths here fit in three varint bytes
         if start >= len(raw):
             return None
         size |= (raw[start] & 0x7F) << shift
         start += 1
         if not raw[start - 1] & 0x80:
             break
-    inner = raw[start:]
-    if raw[0] != 0x12 or len(inner) != size or not inner.startswith(_SIGNATURE_HEAD):
+    payload = raw[start:]
+    return payload if len(payload) == size else None
+
+
+def _opened(signature: object) -> tuple[bytes, bytes, bytes] | None:
+    """``(mac, text digest, padding)`` of a signature in this module's envelope, None for anything else."""
+    if not isinstance(signature, str) or not signature.startswith("E"):
         return None
-    if inner[4:6] != b"\x2a\x20" or inner[38:40] != b"\x3a\x20" or len(inner) < 72:
+    try:
+        raw = base64.b64decode(signature, validate=True)
+    except (binascii.Error, ValueError):
         return None
-    return inner[6:38], inner[40:72]
+    inner = _length_delimited(raw, 0x12)
+    if inner is None or not inner.startswith(_SIGNATURE_HEAD):
+        return None
+    if inner[4:6] != b"\x2a\x20" or inner[38:40] != b"\x3a\x20":
+        return None
+    pad = _length_delimited(inner[72:], 0x32)
+    if pad is None:
+        return None
+    return inner[6:38], inner[40:72], pad
 
 
 def is_fake_signature(signature: object) -> bool:
@@ -126,8 +137,10 @@ def verify_signature(thinking: str, signature: str, secret_seed: int) -> bool:
     opened = _opened(signature)
     if opened is None or not isinstance(thinking, str):
         return False
-    mac, digest = opened
+    mac, digest, pad = opened
     if not hmac.compare_digest(mac, _mac(digest, secret_seed)):
+        return False
+    if pad != hashlib.shake_256(mac + b"pad").digest(len(pad)):
         return False
     return thinking == "" or hmac.compare_digest(digest, _text_digest(thinking.encode("utf-8", "surrogatepass")))
 
