@@ -91,17 +91,25 @@ class FakeClaude:
 
     @contextlib.contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-        """Serve on a loopback port in a background thread; yields the base URL."""
+        """Serve on a loopback port in a background thread; yields the base URL.
+
+        A scripted reply refused while serving (:class:`~fakeclaude.server.errors.ScriptedReplyError`) was
+        answered with a 500 naming it; it is raised again here when the block ends.
+        """
         from .runner import ServerThread
 
         server = ServerThread(self.engine, host=host, port=port)
         server.start()
         self.base_url = server.base_url
+        errors_before = len(self.engine.script_errors)
         try:
             yield server.base_url
         finally:
             server.stop()
             self.base_url = None
+        refused = list(self.engine.script_errors)[errors_before:]
+        if refused:  # answered as a 500 over the socket; the test still fails on it here
+            raise refused[0]
 
     # ----- scripting ---------------------------------------------------------------------------------
     def reply(self, *content: dict[str, Any] | str | Reply, **kwargs: Any) -> None:
