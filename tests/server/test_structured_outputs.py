@@ -272,7 +272,7 @@ def test_scripted_input_breaking_a_strict_tool_raises(fake: FakeClaude) -> None:
 
 def test_over_a_socket_the_mistake_is_a_named_500_and_serve_raises_it(fake: FakeClaude) -> None:
     fake.reply("not json")
-    with pytest.raises(ScriptedReplyError), fake.serve() as base_url:  # noqa: PT012
+    with pytest.raises(ScriptedReplyError), fake.serve() as base_url:
         client = anthropic.Anthropic(api_key="sk-test", base_url=base_url, max_retries=2)
         with pytest.raises(anthropic.InternalServerError, match="fakeclaude: the scripted reply") as raised:
             client.messages.parse(model=MODEL, max_tokens=1024, output_format=Person,

@@ -176,10 +176,11 @@ def test_a_cut_stream_and_a_refusal_are_not_kept(fake: FakeClaude) -> None:
     fake.reply(Reply(["partial answer"], drop_after=3))
     body = {"model": MODEL, "max_tokens": 64, "stream": True, "thread": {"type": "create"},
             "messages": [{"role": "user", "content": "hi"}]}
-    with httpx2.Client(transport=fake.httpx2_transport(), base_url="http://fake") as client:
-        with pytest.raises(httpx2.RemoteProtocolError), \
-                client.stream("POST", "/v1/messages", params={"beta": "true"}, headers=HEADERS, json=body) as cut:
-            cut.read()
+    client = httpx2.Client(transport=fake.httpx2_transport(), base_url="http://fake")
+    with pytest.raises(httpx2.RemoteProtocolError), \
+            client.stream("POST", "/v1/messages", params={"beta": "true"}, headers=HEADERS, json=body) as cut:
+        cut.read()
+    client.close()
     assert len(fake.engine.threads) == 0
     fake.reply(Reply(["I can't help with that."], stop_reason="refusal"))
     refused = create(fake)
