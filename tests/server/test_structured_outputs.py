@@ -143,6 +143,7 @@ def test_thinking_comes_first(fake: FakeClaude) -> None:
 
 def test_max_tokens_cuts_the_json(fake: FakeClaude) -> None:
     full = post(FakeClaude(seed=3), body(PERSON_SCHEMA)).json()["content"][0]["text"]
+    jsonschema.validate(json.loads(full), PERSON_SCHEMA)
     cut = post(fake, body(PERSON_SCHEMA, max_tokens=4)).json()
     assert cut["stop_reason"] == "max_tokens" and cut["usage"]["output_tokens"] <= 4
     prefix = cut["content"][0]["text"]
