@@ -252,8 +252,8 @@ def compose_message(
     if budget:  # recorded: a task budget makes the answer report its (single) sampling iteration
         usage["iterations"] = [{
             "type": "message",
-            **{k: usage_in[k] for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
-               if k in usage_in},
+            **{k: usage_in[k] for k in ("cache_creation", "cache_creation_input_tokens", "cache_read_input_tokens",
+                                        "input_tokens") if k in usage_in},
             "output_tokens": usage["output_tokens"],
         }]  # fmt: skip
     if reply is not None and reply.usage:

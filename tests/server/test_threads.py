@@ -217,3 +217,17 @@ def test_the_store_is_bounded() -> None:
     assert len(store) == 2
     with pytest.raises(Exception, match="No thread state"):
         store.begin({"thread": {"type": "continue", "previous_message_id": "msg_0"}, "messages": []})
+
+
+def test_sdk_thread_streamed_turns_over_a_socket(fake: FakeClaude) -> None:
+    with fake.serve() as base_url:
+        client = anthropic.Anthropic(api_key="sk-test", base_url=base_url, max_retries=0)
+        thread = client.beta.messages.thread(model=MODEL, max_tokens=256)
+        with thread.stream({"role": "user", "content": "First"}) as stream:
+            first = stream.get_final_message()
+        second = thread.send({"role": "user", "content": "Second"})
+        with thread.stream({"role": "user", "content": "Third"}) as stream:
+            third = "".join(stream.text_stream)
+    assert first.stop_reason == second.stop_reason == "end_turn" and third
+    assert [r.body["thread"].get("previous_message_id") for r in fake.requests] == [None, first.id, second.id]
+    assert [r.status for r in fake.requests] == [200, 200, 200], "each streamed turn was kept and continued"
