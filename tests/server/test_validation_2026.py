@@ -216,3 +216,18 @@ def test_tool_changes_inside_system_messages() -> None:
     change = {"role": "system", "content": [{"type": "tool_addition", "tool": {"type": "tool_reference", "name": "lookup"}},
                                             {"type": "tool_removal", "tool": {"type": "tool_reference", "name": "x"}}]}
     ok(post(body(USER, change, tools=[deferred]), beta=True))
+
+
+def test_sdk_system_turns_with_effort() -> None:
+    fake = FakeClaude()
+    client = anthropic.Anthropic(api_key="k", max_retries=0, http_client=httpx2.Client(transport=fake.httpx2_transport()))
+    message = client.beta.messages.create(
+        model=MODEL, max_tokens=256, betas=["mid-conversation-output-config-2026-07-01"],
+        output_config={"effort": "high"}, thinking={"type": "adaptive", "display": "summarized"},
+        messages=[{"role": "user", "content": "Plan the refactor."},
+                  {"role": "system", "content": "From now on, be terse.", "output_config": {"effort": "low"}}],
+    )
+    assert message.stop_reason in ("end_turn", "max_tokens") and message.content[0].type == "thinking"
+    sent = fake.requests[-1]
+    assert "mid-conversation-output-config-2026-07-01" in sent.headers["anthropic-beta"]
+    assert sent.body["messages"][1]["output_config"] == {"effort": "low"}
