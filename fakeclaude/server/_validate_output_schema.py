@@ -149,11 +149,11 @@ def _check_node(ctx: Ctx, where: str, node: Any, root: Mapping[str, Any], refs: 
         _check_node(ctx, where, child, root, refs, counts)
 
 
-def _schemas(body: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    found = output_schema(body)
+def _schemas(found: tuple[str, Mapping[str, Any]] | None,
+             strict: list[tuple[int, Mapping[str, Any]]]) -> Iterator[tuple[str, Mapping[str, Any]]]:
     if found is not None:
         yield found
-    for i, tool in strict_tools(body):
+    for i, tool in strict:
         schema = tool.get("input_schema")
         if isinstance(schema, Mapping):
             yield f"tools.{i}.custom", schema
@@ -171,8 +171,12 @@ def _citations_on(body: Mapping[str, Any]) -> bool:
 
 def check_output_schemas(ctx: Ctx, body: Mapping[str, Any]) -> None:
     """Refuse the first schema feature outside the grammar subset, then the whole-request limits."""
+    found = output_schema(body)
+    strict = strict_tools(body) if body.get("tools") else []
+    if found is None and not strict:
+        return
     counts = _Counts()
-    for where, schema in _schemas(body):
+    for where, schema in _schemas(found, strict):
         _check_node(ctx, where, schema, schema, (), counts)
     if counts.optional > MAX_OPTIONAL:
         fail(ctx, "", (
@@ -185,5 +189,5 @@ def check_output_schemas(ctx: Ctx, body: Mapping[str, Any]) -> None:
             "or anyOf), which would make grammar compilation inefficient. Reduce the number of parameters with "
             f"union types in your tool schemas (limit: {MAX_UNIONS} parameters with unions)."
         ))  # fmt: skip
-    if output_schema(body) is not None and _citations_on(body):
+    if found is not None and _citations_on(body):
         fail(ctx, "", "Citations are not supported together with structured outputs.")

@@ -48,6 +48,8 @@ def output_schema(body: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]] | No
     """``(path, schema)`` of the request's format (``output_config.format.schema`` or
     ``output_format.schema``), or None when the request asks for free text."""
     config = body.get("output_config")
+    if config is None and "output_format" not in body:
+        return None
     if isinstance(config, Mapping):
         fmt = config.get("format")
         if isinstance(fmt, Mapping) and isinstance(fmt.get("schema"), Mapping):
