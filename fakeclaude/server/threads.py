@@ -13,7 +13,8 @@ change. Rules (spec 2026 §2.2-2.3), each refused with ``error.details.error_cod
 - each reply id is continued at most once (400 ``thread_already_continued``), and not while another
   continue of it is being answered, a stream still being read included (400 ``thread_continue_in_flight``);
 - an unknown or expired id gets 404 ``thread_not_found``; so does a reply the server does not keep: a
-  refusal (``stop_reason: "refusal"``) and a stream that did not reach ``message_stop``;
+  refusal (``stop_reason: "refusal"``), a turn written by a fallback model (a ``usage.iterations`` entry
+  of type ``fallback_message``) and a stream that did not reach ``message_stop``;
 - ``system`` or ``tools`` sent on a continue must equal the thread's (400 ``thread_fingerprint_mismatch``,
   naming the field);
 - a reply that stopped with ``pause_turn`` is resumed by a continue with ``messages: []``; sending new
@@ -178,7 +179,10 @@ class ThreadStore:
                 self._continued[turn.previous_id] = None
                 while len(self._continued) > self._max:
                     self._continued.popitem(last=False)
-            if message.get("stop_reason") == "refusal":
+            iterations = (message.get("usage") or {}).get("iterations") or []
+            if message.get("stop_reason") == "refusal" or any(
+                isinstance(i, Mapping) and i.get("type") == "fallback_message" for i in iterations
+            ):
                 return
             reply = {"role": "assistant", "content": list(message.get("content") or [])}
             messages = (*turn.body.get("messages", ()), reply)

@@ -172,7 +172,7 @@ def test_continuing_a_stream_still_being_read_is_in_flight(fake: FakeClaude) -> 
     thread_error(continue_(fake, first["id"]), 400, "thread_already_continued")
 
 
-def test_a_cut_stream_and_a_refusal_are_not_kept(fake: FakeClaude) -> None:
+def test_a_cut_stream_a_refusal_and_a_fallback_turn_are_not_kept(fake: FakeClaude) -> None:
     fake.reply(Reply(["partial answer"], drop_after=3))
     body = {"model": MODEL, "max_tokens": 64, "stream": True, "thread": {"type": "create"},
             "messages": [{"role": "user", "content": "hi"}]}
@@ -185,6 +185,9 @@ def test_a_cut_stream_and_a_refusal_are_not_kept(fake: FakeClaude) -> None:
     fake.reply(Reply(["I can't help with that."], stop_reason="refusal"))
     refused = create(fake)
     thread_error(continue_(fake, refused["id"]), 404, "thread_not_found")
+    fake.reply(Reply(["From the fallback model."], usage={"iterations": [{"type": "fallback_message"}]}))
+    fallen_back = create(fake)
+    thread_error(continue_(fake, fallen_back["id"]), 404, "thread_not_found")
 
 
 def test_pause_turn_is_continued_with_no_messages(fake: FakeClaude) -> None:
