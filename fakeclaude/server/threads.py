@@ -6,8 +6,8 @@
 ``create`` is an ordinary request whose conversation (``system``, ``tools``, the messages and the reply
 as an ``assistant`` turn) is kept under the reply's ``id``. ``continue`` prepends the kept conversation
 to the new messages and takes ``system``/``tools`` from the thread; the expanded request is then
-validated and answered like any other, and its own reply is kept in turn. The response shape does not
-change. Rules (spec 2026 §2.2-2.3), each refused with ``error.details.error_code`` and
+validated and answered like any other (scripts and handlers see the whole conversation; ``fake.requests``
+records what was sent), and its own reply is kept in turn. The response shape does not change. Rules (spec 2026 §2.2-2.3), each refused with ``error.details.error_code`` and
 ``x-should-retry: false``:
 
 - each reply id is continued at most once (400 ``thread_already_continued``), and not while another
