@@ -58,7 +58,7 @@ class _Hub:
     def url(cls) -> str:
         with cls._lock:
             if cls.server is None:
-                from fakeclaude.server.runner import ServerThread
+                from fakeclaude.server.adapters.runner import ServerThread
 
                 cls.server = ServerThread(cls.switch).start()
             url: str = cls.server.base_url

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fakeclaude.server._validate_base import (
+from fakeclaude.server.validation._base import (
     Ctx,
     check_bool,
     check_fields,
@@ -24,7 +24,7 @@ from fakeclaude.server._validate_base import (
     fail,
     tag_of,
 )
-from fakeclaude.server._validate_blocks import Walk
+from fakeclaude.server.validation._blocks import Walk
 
 __all__ = ["check_tool_choice", "check_tool_rules", "check_tools"]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakeclaude.server._validate_base import (
+from fakeclaude.server.validation._base import (
     MSG_SHAPE,
     Ctx,
     check_bool,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fakeclaude.server._validate_base import (
+from fakeclaude.server.validation._base import (
     MSG_SHAPE,
     Ctx,
     check_bool,
@@ -19,8 +19,8 @@ from fakeclaude.server._validate_base import (
     fail,
     tag_of,
 )
-from fakeclaude.server._validate_blocks import Walk, check_blocks, check_system
-from fakeclaude.server._validate_tools import check_tool_choice, check_tools
+from fakeclaude.server.validation._blocks import Walk, check_blocks, check_system
+from fakeclaude.server.validation._tools import check_tool_choice, check_tools
 
 __all__ = ["check_body"]
 
