@@ -20,7 +20,7 @@ from .batches import BatchStore
 from .caching import PromptCache, breakpoints, lookback_points
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
-from .errors import ApiError
+from .errors import ApiError, should_retry
 from .events import message_events, stream_chunks
 from .generation import IdFactory, request_seed
 from .http import HttpRequest, Reply
@@ -134,7 +134,7 @@ class MessagesEngine:
         return reply
 
     def _error_reply(self, error: ApiError, request_id: str) -> Reply:
-        headers = {"x-should-retry": "true" if error.status in (408, 409, 429) or error.status >= 500 else "false"}
+        headers = {"x-should-retry": "true" if should_retry(error.status) else "false"}
         headers.update(error.headers)
         return _json_reply(error.status, error.body(request_id), headers)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ERROR_TYPE_BY_STATUS", "ApiError"]
+__all__ = ["ERROR_TYPE_BY_STATUS", "ApiError", "should_retry"]
 
 ERROR_TYPE_BY_STATUS: dict[int, str] = {
     400: "invalid_request_error",
@@ -23,6 +23,11 @@ ERROR_TYPE_BY_STATUS: dict[int, str] = {
     504: "timeout_error",
     529: "overloaded_error",
 }
+
+
+def should_retry(status: int) -> bool:
+    """The ``x-should-retry`` the fake sends with an error: true on 429 and 5xx, false on other 4xx (spec §9)."""
+    return status == 429 or status >= 500
 
 
 @dataclass

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable
 
 from fakeclaude._json import dumps
-from fakeclaude.server.errors import ApiError
+from fakeclaude.server.errors import ApiError, should_retry
 from fakeclaude.server.http import Engine, HttpRequest, Reply
 
 __all__ = [
@@ -58,7 +58,7 @@ def error_reply(error: ApiError, *, request_id_in_body: bool = True) -> Reply:
     headers = {
         "content-type": "application/json",
         "request-id": request_id,
-        "x-should-retry": "true" if error.status >= 500 else "false",
+        "x-should-retry": "true" if should_retry(error.status) else "false",
         **error.headers,
     }
     return Reply(error.status, headers, dumps(body))
