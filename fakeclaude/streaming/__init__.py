@@ -8,7 +8,7 @@
 """
 
 from ._accumulator import MessageAccumulator
-from ._events import (
+from ._helper_events import (
     CitationEvent,
     ContentBlockStopEvent,
     InputJsonEvent,

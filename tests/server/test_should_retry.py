@@ -11,7 +11,7 @@ import httpx2
 import pytest
 
 from fakeclaude.server import ApiError, FakeClaude, Httpx2Transport, ServerThread
-from fakeclaude.server.http import HttpRequest, Reply
+from fakeclaude.server.http import HttpReply, HttpRequest
 
 BODY = {"model": "claude-sonnet-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": "Hi"}]}
 HEADERS = {"x-api-key": "sk-ant-fake", "anthropic-version": "2023-06-01"}
@@ -35,7 +35,7 @@ class _Raising:
     def __init__(self, status: int) -> None:
         self.status = status
 
-    def handle(self, request: HttpRequest) -> Reply:
+    def handle(self, request: HttpRequest) -> HttpReply:
         raise ApiError(self.status, "escaped")
 
 

@@ -13,8 +13,8 @@ import logging
 from collections.abc import Iterable
 
 from fakeclaude._json import dumps
-from fakeclaude.server.errors import ApiError, should_retry
-from fakeclaude.server.http import Engine, HttpRequest, Reply
+from fakeclaude.server.errors import ApiError
+from fakeclaude.server.http import Engine, HttpReply, HttpRequest
 
 __all__ = [
     "MAX_BATCH_BODY_BYTES",
@@ -51,25 +51,24 @@ def _request_id() -> str:
     return "req_011C" + "".join(chars)
 
 
-def error_reply(error: ApiError, *, request_id_in_body: bool = True) -> Reply:
+def error_reply(error: ApiError, *, request_id_in_body: bool = True) -> HttpReply:
     """``error`` as an API-shaped JSON reply with a ``request-id`` header."""
     request_id = _request_id()
     body = error.body(request_id if request_id_in_body else None)
     headers = {
         "content-type": "application/json",
         "request-id": request_id,
-        "x-should-retry": "true" if should_retry(error.status) else "false",
-        **error.headers,
+        **error.reply_headers(),
     }
-    return Reply(error.status, headers, dumps(body))
+    return HttpReply(error.status, headers, dumps(body))
 
 
-def too_large_reply() -> Reply:
+def too_large_reply() -> HttpReply:
     """The 413 answered (as by the API's proxy, without ``request_id`` in the body) beyond the limit."""
     return error_reply(ApiError(413, "Request exceeds the maximum size"), request_id_in_body=False)
 
 
-def handle_safely(engine: Engine, request: HttpRequest) -> Reply:
+def handle_safely(engine: Engine, request: HttpRequest) -> HttpReply:
     """``engine.handle(request)``; an oversized body gets 413 and an engine failure a logged 500."""
     if len(request.body) > body_limit(request.path):
         return too_large_reply()

@@ -15,7 +15,7 @@ from aiohttp import web
 
 from fakeclaude.server.adapters._chunks import coalesced
 from fakeclaude.server.adapters._guard import body_limit, handle_safely, joined_headers, too_large_reply
-from fakeclaude.server.http import Engine, HttpRequest, Reply
+from fakeclaude.server.http import Engine, HttpReply, HttpRequest
 
 __all__ = ["ENGINE_KEY", "make_app"]
 
@@ -47,7 +47,7 @@ async def _read_body(request: web.Request, limit: int) -> bytes | None:
     return bytes(body)
 
 
-def _headers(reply: Reply) -> dict[str, str]:
+def _headers(reply: HttpReply) -> dict[str, str]:
     return {name: value for name, value in reply.headers.items() if name.lower() not in _HOP_BY_HOP}
 
 
@@ -80,7 +80,7 @@ def _cut(request: web.Request, response: web.StreamResponse) -> None:
         request.transport.close()
 
 
-async def _stream(request: web.Request, reply: Reply) -> web.StreamResponse:
+async def _stream(request: web.Request, reply: HttpReply) -> web.StreamResponse:
     """Write the chunks, each after its delay; chunks due at the same moment go out in one write."""
     assert reply.stream is not None
     response = web.StreamResponse(status=reply.status, headers=_headers(reply))

@@ -21,7 +21,7 @@ import httpx2
 
 from fakeclaude.server.adapters._chunks import Pause, coalesced
 from fakeclaude.server.adapters._guard import handle_safely
-from fakeclaude.server.http import Engine, HttpRequest, Reply, StreamChunk
+from fakeclaude.server.http import Engine, HttpReply, HttpRequest, StreamChunk
 
 __all__ = ["HttpxTransport", "Httpx2Transport"]
 
@@ -133,14 +133,14 @@ class _EngineTransport:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def _reply(self, request: httpx2.Request | httpx.Request) -> tuple[Reply, float | None]:
+    def _reply(self, request: httpx2.Request | httpx.Request) -> tuple[HttpReply, float | None]:
         return handle_safely(self.engine, _to_http_request(request)), _read_timeout(request)
 
-    def _check_first_byte(self, reply: Reply, read_timeout: float | None) -> None:
+    def _check_first_byte(self, reply: HttpReply, read_timeout: float | None) -> None:
         if _too_slow(reply.delay, read_timeout):
             raise self.stream_class.timeout_error("The read operation timed out")
 
-    def _response(self, reply: Reply, read_timeout: float | None) -> Any:
+    def _response(self, reply: HttpReply, read_timeout: float | None) -> Any:
         headers = list(reply.headers.items())
         if reply.stream is None:
             return self.response_class(reply.status, headers=headers, content=reply.body)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from fakeclaude.server.errors import ApiError
+from fakeclaude.server.wire import API_VERSION_2026
 
 __all__ = [
     "MSG_DICT",
@@ -58,7 +59,7 @@ class Ctx:
 
     @property
     def v2026(self) -> bool:
-        return self.version >= "2026-10-21"
+        return self.version >= API_VERSION_2026
 
 
 def fail(ctx: Ctx, path: str, message: str) -> NoReturn:
