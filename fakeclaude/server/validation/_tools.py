@@ -26,6 +26,8 @@ from fakeclaude.server.validation._base import (
     tag_of,
 )
 from fakeclaude.server.validation._blocks import Walk
+from fakeclaude.server.validation._wire_model import field_names, required_fields
+from fakeclaude.types.params import ToolParam
 
 __all__ = ["check_tool_choice", "check_tool_rules", "check_tools"]
 
@@ -37,12 +39,7 @@ _SERVER_KINDS = (
 )  # fmt: skip
 _SERVER_RE = re.compile(rf"(?:{'|'.join(_SERVER_KINDS)})_\d{{8}}\Z")
 _TOOL_TAGS = ("custom", *(f"{k}_YYYYMMDD" for k in _SERVER_KINDS), "mcp_toolset")
-_F_CUSTOM = frozenset(
-    {
-        "type", "name", "description", "input_schema", "cache_control", "strict", "defer_loading",
-        "eager_input_streaming", "input_examples", "allowed_callers",
-    }
-)  # fmt: skip
+_F_CUSTOM = field_names(ToolParam)
 _CHOICE_TAGS: dict[str, object] = dict.fromkeys(("auto", "any", "tool", "none"))
 _F_CHOICE = {
     "auto": frozenset({"type", "disable_parallel_tool_use"}),
@@ -61,7 +58,7 @@ def check_tools(w: Walk, v: object, path: str) -> None:
         kind = t.get("type")
         if kind is None or kind == "custom":
             cp = f"{tp}.custom"
-            check_fields(ctx, t, cp, _F_CUSTOM, ("name", "input_schema"))
+            check_fields(ctx, t, cp, _F_CUSTOM, required_fields(ToolParam))
             name = check_str(ctx, t["name"], f"{cp}.name")
             if ctx.strict and not _NAME_RE.match(name):
                 fail(ctx, f"{cp}.name", f"String should match pattern '{NAME_PATTERN}'")
