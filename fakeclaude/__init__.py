@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from . import types
+from ._version import __version__
 
 if TYPE_CHECKING:
     from ._exceptions import (
