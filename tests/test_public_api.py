@@ -3,14 +3,36 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
+from typing import Any
 
 import pytest
 
-PACKAGES = ["fakeclaude.server", "fakeclaude.client", "fakeclaude.streaming", "fakeclaude.types"]
+
+def _packages() -> list[str]:
+    """Every package of the distribution (each has an ``__init__`` with an explicit ``__all__``)."""
+    import fakeclaude
+    import fakeclaude_pytest
+
+    found = ["fakeclaude", "fakeclaude_pytest"]
+    for root in (fakeclaude, fakeclaude_pytest):
+        found += [m.name for m in pkgutil.walk_packages(root.__path__, f"{root.__name__}.") if m.ispkg]
+    return sorted(found)
+
+
+#: Packages written on other branches right now (empty here); strict, so adding ``__all__`` there fails until removed.
+_PENDING = {"fakeclaude.client.resources", "fakeclaude.strategies", "fakeclaude_pytest"}
+PACKAGES: list[Any] = [
+    pytest.param(name, marks=pytest.mark.xfail(raises=AttributeError, strict=True, reason="no __all__ yet"))
+    if name in _PENDING
+    else name
+    for name in _packages()
+]
 
 
 @pytest.mark.parametrize("name", PACKAGES)
 def test_all_is_sorted_and_importable(name: str) -> None:
+    """One test for every package: an explicit, sorted ``__all__`` whose every name imports."""
     module = importlib.import_module(name)
     exported = list(module.__all__)
     assert exported == sorted(exported, key=lambda n: (not n.isupper(), n)) or exported == sorted(exported)

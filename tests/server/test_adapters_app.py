@@ -14,7 +14,7 @@ import pytest
 from fakeclaude.server.adapters._guard import MAX_BODY_BYTES
 from fakeclaude.server.adapters.runner import ServerThread
 
-from .test_adapters_support import ScriptedEngine
+from .adapters_support import ScriptedEngine
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import pytest
 from fakeclaude.server.adapters._guard import MAX_BODY_BYTES
 from fakeclaude.server.adapters.transports import Httpx2Transport, HttpxTransport
 
-from .test_adapters_support import ScriptedEngine
+from .adapters_support import ScriptedEngine
 
 BASE = "http://fake.local"
 
