@@ -23,7 +23,7 @@ from .tool_policy import ToolPolicy
 if TYPE_CHECKING:
 
     from ..client import Anthropic, AsyncAnthropic
-    from .transports import Httpx2Transport, HttpxTransport
+    from .adapters.transports import Httpx2Transport, HttpxTransport
 
 __all__ = ["FakeClaude"]
 
@@ -70,13 +70,13 @@ class FakeClaude:
     # ----- ways in ---------------------------------------------------------------------------------
     def httpx2_transport(self) -> Httpx2Transport:
         """A transport for ``httpx2.Client`` and ``httpx2.AsyncClient`` alike (what the official SDK uses)."""
-        from .transports import Httpx2Transport
+        from .adapters.transports import Httpx2Transport
 
         return Httpx2Transport(self.engine)
 
     def httpx_transport(self) -> HttpxTransport:
         """The same for clients on the ``httpx`` package."""
-        from .transports import HttpxTransport
+        from .adapters.transports import HttpxTransport
 
         return HttpxTransport(self.engine)
 
@@ -104,7 +104,7 @@ class FakeClaude:
         A scripted reply refused while serving (:class:`~fakeclaude.server.errors.ScriptedReplyError`) was
         answered with a 500 naming it; it is raised again here when the block ends.
         """
-        from .runner import ServerThread
+        from .adapters.runner import ServerThread
 
         server = ServerThread(self.engine, host=host, port=port)
         server.start()

@@ -26,7 +26,7 @@ from typing import Any
 
 from .errors import ScriptedReplyError
 from .generation import SchemaGenerationError, generate_from_schema
-from .generation._check import matches
+from .schema import matches
 
 __all__ = [
     "FORMAT_BETA",

@@ -19,6 +19,8 @@ records what was sent), and its own reply is kept in turn. The response shape do
   naming the field);
 - a reply that stopped with ``pause_turn`` is resumed by a continue with ``messages: []``; sending new
   messages instead gets 400 ``messages.0: `server_tool_use` was not executed``;
+- the field's schema (``thread.continue.previous_message_id: Field required``...) is checked by
+  validation, with the rest of the body;
 - the request fields in :data:`UNSUPPORTED_WITH_THREADS` get 400 ``thread_unsupported_request`` with
   ``details.unsupported`` (the SDK's tool runner then continues unthreaded).
 
@@ -37,7 +39,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakeclaude.server._validate_base import Ctx, check_fields, check_str, tag_of
 from fakeclaude.server.clock import Clock
 from fakeclaude.server.errors import ApiError
 
@@ -48,7 +49,6 @@ __all__ = [
     "UNSUPPORTED_WITH_THREADS",
     "ThreadStore",
     "ThreadTurn",
-    "check_thread_field",
     "wants_thread",
 ]
 
@@ -58,9 +58,6 @@ MAX_THREAD_STATES = 10_000
 UNSUPPORTED_WITH_THREADS = ("context_management", "fallbacks")
 CREATE_ONLY_FIELDS = ("system", "tools")
 
-_TAGS: dict[str, object] = dict.fromkeys(("create", "continue"))
-_FIELDS = {"create": (frozenset({"type"}), ()), "continue": (frozenset({"type", "previous_message_id"}),
-                                                            ("previous_message_id",))}
 _NOT_FOUND = "No thread state was found for the requested `previous_message_id`."
 _ALREADY = (
     "The requested `previous_message_id` has already been continued. Each response `id` may be continued at "
@@ -69,15 +66,6 @@ _ALREADY = (
 _IN_FLIGHT = "Another request is already continuing the requested `previous_message_id`."
 _UNSUPPORTED = "This request cannot be used with `thread`."
 _NOT_EXECUTED = "messages.0: `server_tool_use` was not executed"
-
-
-def check_thread_field(ctx: Ctx, v: Any, path: str) -> None:
-    """The schema of ``thread``: ``{"type": "create"}`` or ``{"type": "continue", "previous_message_id"}``."""
-    tag = tag_of(ctx, v, path, _TAGS)
-    allowed, required = _FIELDS[tag]
-    check_fields(ctx, v, f"{path}.{tag}", allowed, required)
-    if tag == "continue":
-        check_str(ctx, v["previous_message_id"], f"{path}.{tag}.previous_message_id")
 
 
 def wants_thread(body: object, betas: frozenset[str]) -> bool:

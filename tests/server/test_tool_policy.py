@@ -133,7 +133,7 @@ def test_serve_accepts_the_tool_policy_flag(monkeypatch: pytest.MonkeyPatch) -> 
     def fake_serve_forever(engine: Any, host: str, port: int, **kwargs: Any) -> None:
         built.append(engine)
 
-    monkeypatch.setattr("fakeclaude.server.runner.serve_forever", fake_serve_forever)
+    monkeypatch.setattr("fakeclaude.server.adapters.runner.serve_forever", fake_serve_forever)
     assert main(["serve", "--port", "0", "--tool-policy", "every"]) == 0
     assert built[0].config.tool_policy == "every"
     with pytest.raises(SystemExit):

@@ -31,8 +31,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from fakeclaude.server._validate_base import Ctx, fail
 from fakeclaude.server.structured import output_schema, strict_tools
+from fakeclaude.server.validation._base import Ctx, fail
 
 __all__ = ["check_output_schemas"]
 

@@ -22,7 +22,7 @@ blocks with citations.
 Betas: the ``betas`` argument holds the request's ``anthropic-beta`` names (see :func:`parse_betas`,
 which also marks a ``?beta=true`` request that sent no header with :data:`BETA_SURFACE`). When it is
 non-empty, the beta-only fields (``mcp_servers``, ``context_management``, ``compaction``, ``fallbacks``...,
-listed in ``_validate_body``) and ``system``-role messages are accepted, as on the SDK's ``client.beta``
+listed in ``_body``) and ``system``-role messages are accepted, as on the SDK's ``client.beta``
 surface; which beta unlocks which field is not checked (recordings often drop the header), except for
 ``output_format`` (``structured-outputs-2025-11-13``) and ``thread`` (``message-threads-2026-08-12``),
 which need their own name. Specific names change rules:
@@ -44,12 +44,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
-from fakeclaude.server._validate_base import MSG_SHAPE, Ctx, fail
-from fakeclaude.server._validate_body import check_body
-from fakeclaude.server._validate_rules import check_rules
 from fakeclaude.server.catalog import ModelSpec, resolve_model
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.tokens import PromptTokens, measure_prompt
+from fakeclaude.server.validation._base import MSG_SHAPE, Ctx, fail
+from fakeclaude.server.validation._body import check_body
+from fakeclaude.server.validation._rules import check_rules
+from fakeclaude.server.wire import API_VERSIONS
 
 __all__ = [
     "API_VERSIONS",
@@ -64,7 +65,6 @@ __all__ = [
     "validate_create",
 ]
 
-API_VERSIONS = ("2023-06-01", "2026-10-21")
 BETA_SURFACE = "beta=true"
 """Put in ``betas`` for a ``?beta=true`` request that named no beta."""
 

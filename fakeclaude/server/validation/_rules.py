@@ -18,14 +18,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakeclaude.server._validate_base import Ctx, fail
-from fakeclaude.server._validate_blocks import Walk
-from fakeclaude.server._validate_media import check_media
-from fakeclaude.server._validate_messages import check_messages, merged_turns
-from fakeclaude.server._validate_output_schema import check_output_schemas
-from fakeclaude.server._validate_system_messages import check_system_messages, system_efforts
-from fakeclaude.server._validate_tools import check_tool_rules
 from fakeclaude.server.catalog import ModelSpec
+from fakeclaude.server.validation._base import Ctx, fail
+from fakeclaude.server.validation._blocks import Walk
+from fakeclaude.server.validation._media import check_media
+from fakeclaude.server.validation._messages import check_messages, merged_turns
+from fakeclaude.server.validation._output_schema import check_output_schemas
+from fakeclaude.server.validation._system_messages import check_system_messages, system_efforts
+from fakeclaude.server.validation._tools import check_tool_rules
 
 __all__ = ["check_rules"]
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from fakeclaude.server._validate_base import Ctx, fail
+from fakeclaude.server.validation._base import Ctx, fail
 
 __all__ = ["check_system_messages", "system_efforts"]
 

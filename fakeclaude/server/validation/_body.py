@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fakeclaude.server._validate_base import (
+from fakeclaude.server.structured import FORMAT_BETA
+from fakeclaude.server.threads import THREADS_BETA
+from fakeclaude.server.validation._base import (
     MSG_SHAPE,
     Ctx,
     check_bool,
@@ -31,10 +33,10 @@ from fakeclaude.server._validate_base import (
     fail,
     tag_of,
 )
-from fakeclaude.server._validate_blocks import Walk, check_blocks, check_system
-from fakeclaude.server._validate_tools import check_tool_choice, check_tools
-from fakeclaude.server.structured import FORMAT_BETA
-from fakeclaude.server.threads import THREADS_BETA, check_thread_field
+from fakeclaude.server.validation._blocks import Walk, check_blocks, check_system
+from fakeclaude.server.validation._tools import check_tool_choice, check_tools
+from fakeclaude.server.validation._wire_model import literal_values
+from fakeclaude.types.params import OutputEffort, ServiceTier, Speed
 
 __all__ = ["check_body"]
 
@@ -56,15 +58,22 @@ _F_THINKING = {
 }
 _DISPLAYS = ("summarized", "omitted")
 _DISPLAYS_BETA = ("summarized", "omitted", "updates")
-_EFFORTS = ("low", "medium", "high", "xhigh", "max")
+_EFFORTS = literal_values(OutputEffort)
 _F_MESSAGE = frozenset({"role", "content"})
 _F_SYSTEM_MESSAGE_BETA = frozenset({"role", "content", "output_config", "clear_at"})
 _F_MESSAGE_OUTPUT_CONFIG = frozenset({"effort"})
 _F_SKILL = frozenset({"type", "skill_id", "version"})
 _MAX_SKILLS = 8
 _F_TASK_BUDGET = frozenset({"type", "total", "remaining"})
+_SERVICE_TIERS = literal_values(ServiceTier)
+_SPEEDS = literal_values(Speed)
 
 _NAMED_BETAS = frozenset({FORMAT_BETA, THREADS_BETA})
+_THREAD_TAGS: dict[str, object] = dict.fromkeys(("create", "continue"))
+_F_THREAD = {
+    "create": (frozenset({"type"}), ()),
+    "continue": (frozenset({"type", "previous_message_id"}), ("previous_message_id",)),
+}
 
 Check = Callable[[Walk, Any, str], None]
 
@@ -162,7 +171,7 @@ def _thinking(w: Walk, v: Any, path: str) -> None:
 
 
 def _service_tier(w: Walk, v: Any, path: str) -> None:
-    check_literal(w.ctx, v, path, ("auto", "standard_only"))
+    check_literal(w.ctx, v, path, _SERVICE_TIERS)
 
 
 def _container(w: Walk, v: Any, path: str) -> None:
@@ -228,7 +237,13 @@ def _output_format(w: Walk, v: Any, path: str) -> None:
 
 
 def _thread(w: Walk, v: Any, path: str) -> None:
-    check_thread_field(w.ctx, v, path)
+    """``{"type": "create"}`` or ``{"type": "continue", "previous_message_id"}`` (the engine keeps the state)."""
+    ctx = w.ctx
+    tag = tag_of(ctx, v, path, _THREAD_TAGS)
+    allowed, required = _F_THREAD[tag]
+    check_fields(ctx, v, f"{path}.{tag}", allowed, required)
+    if tag == "continue":
+        check_str(ctx, v["previous_message_id"], f"{path}.{tag}.previous_message_id")
 
 
 def _any_str(w: Walk, v: Any, path: str) -> None:
@@ -236,7 +251,7 @@ def _any_str(w: Walk, v: Any, path: str) -> None:
 
 
 def _speed(w: Walk, v: Any, path: str) -> None:
-    check_literal(w.ctx, v, path, ("standard", "fast"))
+    check_literal(w.ctx, v, path, _SPEEDS)
 
 
 def _diagnostics(w: Walk, v: Any, path: str) -> None:
