@@ -36,6 +36,7 @@ from ._options import (
     RequestOptions,
     Timeout,
 )
+from ._response import RAW_MODE, RAW_RESPONSE_HEADER
 
 __all__ = ["BaseClient", "Parser"]
 
@@ -158,6 +159,9 @@ class BaseClient(Generic[HttpT]):
         read = timeout.read if isinstance(timeout, httpx2.Timeout) else timeout
         headers = dict(self._default_headers)
         headers["x-stainless-retry-count"] = str(retries_taken)
+        mode = RAW_MODE.get()
+        if mode is not None:
+            headers[RAW_RESPONSE_HEADER] = mode
         if read is not None:
             headers["x-stainless-timeout"] = str(int(read) if float(read).is_integer() else read)
         omitted: set[str] = set()

@@ -36,7 +36,7 @@ def _default(value: object) -> Any:
     if isinstance(value, Sequence | Set | MappingView | Iterator) and not isinstance(
         value, str | bytes | bytearray | memoryview
     ):
-        return list(value)
+        return list(value)  # type: ignore[arg-type]  # MappingView is iterable
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 

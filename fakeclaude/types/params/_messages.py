@@ -5,6 +5,7 @@ from typing import Literal, Required, TypeAlias
 
 from typing_extensions import TypedDict
 
+from ..content import ContentBlock
 from ._blocks import (
     DocumentBlockParam,
     ImageBlockParam,
@@ -55,8 +56,9 @@ ContentBlockParam: TypeAlias = (
 )
 """Any block a user or assistant turn may carry."""
 
-MessageContentParam: TypeAlias = str | Sequence[ContentBlockParam]
-"""A turn's content: a string (shorthand for one text block) or a list of blocks."""
+MessageContentParam: TypeAlias = str | Sequence[ContentBlockParam | ContentBlock]
+"""A turn's content: a string (shorthand for one text block) or a list of blocks; the blocks of a response
+(``message.content``) are accepted as they are, as in the official SDK."""
 
 
 class UserMessageParam(TypedDict, total=False):
