@@ -60,6 +60,8 @@ from .streaming import (
 )
 
 if TYPE_CHECKING:
+    from .client._structured import transform_schema
+    from .client.tools import beta_async_tool, beta_tool
     from .server import FakeClaude
 
 Client = Anthropic
@@ -67,11 +69,19 @@ AsyncClient = AsyncAnthropic
 
 
 def __getattr__(name: str) -> Any:
-    # The fake server is imported on first use, so that ``import fakeclaude`` stays light.
+    # The fake server and the tool helpers are imported on first use, so that ``import fakeclaude`` stays light.
     if name == "FakeClaude":
         from .server import FakeClaude
 
         return FakeClaude
+    if name in ("beta_tool", "beta_async_tool"):
+        from .client import tools
+
+        return getattr(tools, name)
+    if name == "transform_schema":
+        from .client._structured import transform_schema
+
+        return transform_schema
     raise AttributeError(f"module 'fakeclaude' has no attribute {name!r}")
 
 
@@ -121,6 +131,9 @@ __all__ = [
     "Stream",
     "UnprocessableEntityError",
     "__version__",
+    "beta_async_tool",
+    "beta_tool",
     "omit",
+    "transform_schema",
     "types",
 ]

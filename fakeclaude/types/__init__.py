@@ -215,6 +215,7 @@ from .params import (
     WebSearchToolResultBlockParamContentParam,
     WebSearchToolResultErrorCode,
 )
+from .parsed_message import ParsedMessage, ParsedTextBlock
 from .stream_events import (
     CitationsDelta,
     ContentBlockDeltaEvent,
@@ -354,6 +355,8 @@ __all__ = [
     "OutputTokensDetails",
     "OverloadedErrorObject",
     "Page",
+    "ParsedMessage",
+    "ParsedTextBlock",
     "PermissionErrorObject",
     "PingEvent",
     "PlainTextSourceParam",

@@ -1,0 +1,1 @@
+"""The official SDK's ``anthropic.lib`` module paths, so code importing them runs on fakeclaude unchanged."""
