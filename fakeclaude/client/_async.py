@@ -107,11 +107,13 @@ class AsyncAnthropic(BaseClient[httpx2.AsyncClient]):
         response, retries_taken = await self._send(options, unread=mode == "stream")
         if mode is not None:
             return AsyncAPIResponse(  # type: ignore[return-value]
-                raw=response, client=self, parser=parser, retries_taken=retries_taken, stream=options.stream
+                raw=response, client=self, parser=parser, retries_taken=retries_taken, stream=options.stream,
+                post_parser=options.post_parser,
             )
         if options.stream:
             return parser(response)
-        return self._parse(response, parser)
+        result = self._parse(response, parser)
+        return result if options.post_parser is None else options.post_parser(result)  # type: ignore[no-any-return]
 
 
 class AsyncAnthropicWithRawResponse:

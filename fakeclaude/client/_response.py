@@ -49,8 +49,18 @@ RAW_RESPONSE_HEADER = "X-Stainless-Raw-Response"
 class APIResponse(Generic[T]):
     """The HTTP answer of one call with its typed parse on demand."""
 
-    def __init__(self, *, raw: httpx2.Response, client: BaseClient[Any], parser: Parser[T], retries_taken: int, stream: bool) -> None:
+    def __init__(
+        self,
+        *,
+        raw: httpx2.Response,
+        client: BaseClient[Any],
+        parser: Parser[T],
+        retries_taken: int,
+        stream: bool,
+        post_parser: Callable[[Any], Any] | None = None,
+    ) -> None:
         self.http_response = raw
+        self._post_parser = post_parser
         self.retries_taken = retries_taken
         self._client = client
         self._parser = parser
@@ -106,6 +116,8 @@ class APIResponse(Generic[T]):
             else:
                 self.http_response.read()
                 self._parsed = self._client._parse(self.http_response, self._parser)
+            if self._post_parser is not None:
+                self._parsed = self._post_parser(self._parsed)
             self._is_parsed = True
         return self._parsed  # type: ignore[return-value]
 
@@ -148,6 +160,8 @@ class AsyncAPIResponse(APIResponse[T]):
             else:
                 await self.http_response.aread()
                 self._parsed = self._client._parse(self.http_response, self._parser)
+            if self._post_parser is not None:
+                self._parsed = self._post_parser(self._parsed)
             self._is_parsed = True
         return self._parsed  # type: ignore[return-value]
 

@@ -8,7 +8,7 @@ of the answer; the beta namespace adds ``betas`` / ``?beta=true`` and accepts ru
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx2
 import pydantic
@@ -101,11 +101,9 @@ def parse_request(
     name = helper or ("beta.messages.parse" if beta else "messages.parse")
     options = make_options("POST", "v1/messages", kwargs, body_keys=True, headers={HELPER_HEADER: name}, beta=beta)
     client.check_create_body(options.json, stream=False, timeout=options.timeout)
-
-    def parser(response: httpx2.Response) -> ParsedMessage[Any]:
-        return to_parsed_message(message_parser(response), output_format)
-
-    return options, parser
+    options.post_parser = lambda message: to_parsed_message(message, output_format)
+    # the post-parser makes the Message a ParsedMessage
+    return options, cast("Callable[[httpx2.Response], ParsedMessage[Any]]", message_parser)
 
 
 def count_tokens_options(client: BaseClient[Any], params: Mapping[str, Any], *, beta: bool = False) -> RequestOptions:
