@@ -90,7 +90,7 @@ class _RunnerState(Generic[ItemT]):
     """The loop's state and decisions, shared by the four runners (no I/O here)."""
 
     def __init__(
-        self, *, params: Mapping[str, Any], tools: Iterable[Any], max_iterations: int | None, stream: bool
+        self, *, params: Mapping[str, Any], tools: Iterable[Any], max_iterations: int | None
     ) -> None:
         params = dict(params)
         thread = params.pop("thread", None)
@@ -103,7 +103,6 @@ class _RunnerState(Generic[ItemT]):
         params["tools"] = to_tool_params(tools)
         params["messages"] = list(params["messages"])
         self._params = params
-        self._stream = stream
         self._max_iterations = max_iterations
         self._iteration_count = 0
         self._last_message: ParsedMessage[Any] | None = None

@@ -157,7 +157,7 @@ class BetaMessages:
 
         kwargs, tools, max_iterations, stream = _runner_kwargs(dict(params))
         runner = BetaStreamingToolRunner if stream else BetaToolRunner
-        return runner(self._client, params=kwargs, tools=tools, max_iterations=max_iterations, stream=stream)
+        return runner(self._client, params=kwargs, tools=tools, max_iterations=max_iterations)
 
 
 class AsyncBetaMessages:
@@ -213,7 +213,7 @@ class AsyncBetaMessages:
 
         kwargs, tools, max_iterations, stream = _runner_kwargs(dict(params))
         runner = BetaAsyncStreamingToolRunner if stream else BetaAsyncToolRunner
-        return runner(self._client, params=kwargs, tools=tools, max_iterations=max_iterations, stream=stream)
+        return runner(self._client, params=kwargs, tools=tools, max_iterations=max_iterations)
 
 
 class BetaMessagesWithRawResponse:
