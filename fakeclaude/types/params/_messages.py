@@ -5,7 +5,6 @@ from typing import Literal, Required, TypeAlias
 
 from typing_extensions import TypedDict
 
-from ..content import ContentBlock
 from ._blocks import (
     DocumentBlockParam,
     ImageBlockParam,
@@ -56,9 +55,8 @@ ContentBlockParam: TypeAlias = (
 )
 """Any block a user or assistant turn may carry."""
 
-MessageContentParam: TypeAlias = str | Sequence[ContentBlockParam | ContentBlock]
-"""A turn's content: a string (shorthand for one text block) or a list of blocks; the blocks of a response
-(``message.content``) are accepted as they are, as in the official SDK."""
+MessageContentParam: TypeAlias = str | Sequence[ContentBlockParam]
+"""A turn's content: a string (shorthand for one text block) or a list of blocks."""
 
 
 class UserMessageParam(TypedDict, total=False):
