@@ -113,7 +113,7 @@ class AsyncAnthropic(BaseClient[httpx2.AsyncClient]):
         if options.stream:
             return parser(response)
         result = self._parse(response, parser)
-        return result if options.post_parser is None else options.post_parser(result)  # type: ignore[no-any-return]
+        return result if options.post_parser is None else options.post_parser(result)
 
 
 class AsyncAnthropicWithRawResponse:

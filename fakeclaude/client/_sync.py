@@ -110,7 +110,7 @@ class Anthropic(BaseClient[httpx2.Client]):
         if options.stream:
             return parser(response)
         result = self._parse(response, parser)
-        return result if options.post_parser is None else options.post_parser(result)  # type: ignore[no-any-return]
+        return result if options.post_parser is None else options.post_parser(result)
 
 
 class AnthropicWithRawResponse:

@@ -15,7 +15,7 @@ from ...types.params import (
     MessageCreateParamsNonStreaming,
     MessageCreateParamsStreaming,
 )
-from ...types.parsed_message import ParsedMessage
+from ...types.parsed_message import ParsedMessage, ResponseFormatT
 from .._response import to_raw, to_raw_async, to_streamed, to_streamed_async
 from ._common import RequestExtras
 from ._message_calls import (
@@ -111,9 +111,11 @@ class Messages:
         options, output_format = stream_request(self._client, params)
         return MessageStreamManager(lambda: self._client.request(options, stream_parser), output_format=output_format)
 
-    def parse(self, **params: Unpack[StreamParams]) -> ParsedMessage[Any]:
+    def parse(
+        self, *, output_format: type[ResponseFormatT] | None = None, **params: Unpack[CreateNonStreaming]
+    ) -> ParsedMessage[ResponseFormatT]:
         """``create`` with ``output_format=T``: asks for JSON matching ``T`` and parses it (``parsed_output``)."""
-        options, parser = parse_request(self._client, params)
+        options, parser = parse_request(self._client, {**params, "output_format": output_format})
         return self._client.request(options, parser)
 
     def count_tokens(self, **params: Unpack[CountTokens]) -> MessageTokensCount:
@@ -157,9 +159,11 @@ class AsyncMessages:
             lambda: self._client.request(options, async_stream_parser), output_format=output_format
         )
 
-    async def parse(self, **params: Unpack[StreamParams]) -> ParsedMessage[Any]:
+    async def parse(
+        self, *, output_format: type[ResponseFormatT] | None = None, **params: Unpack[CreateNonStreaming]
+    ) -> ParsedMessage[ResponseFormatT]:
         """``create`` with ``output_format=T``: asks for JSON matching ``T`` and parses it (``parsed_output``)."""
-        options, parser = parse_request(self._client, params)
+        options, parser = parse_request(self._client, {**params, "output_format": output_format})
         return await self._client.request(options, parser)
 
     async def count_tokens(self, **params: Unpack[CountTokens]) -> MessageTokensCount:

@@ -17,7 +17,7 @@ from typing_extensions import Unpack
 from ....streaming import AsyncMessageStreamManager, AsyncStream, MessageStreamManager, Stream
 from ....types import Message, MessageTokensCount, RawMessageStreamEvent
 from ....types.params import MessageCountTokensParams, MessageCreateParamsBase
-from ....types.parsed_message import ParsedMessage
+from ....types.parsed_message import ParsedMessage, ResponseFormatT
 from ..._response import to_raw, to_raw_async, to_streamed, to_streamed_async
 from .._common import BetaRequestExtras
 from .._message_calls import (
@@ -142,9 +142,11 @@ class BetaMessages:
         options, output_format = stream_request(self._client, params, beta=True)
         return MessageStreamManager(lambda: self._client.request(options, stream_parser), output_format=output_format)
 
-    def parse(self, **params: Unpack[BetaParseParams]) -> ParsedMessage[Any]:
+    def parse(
+        self, *, output_format: type[ResponseFormatT] | None = None, **params: Unpack[BetaCreateNonStreaming]
+    ) -> ParsedMessage[ResponseFormatT]:
         """``create`` with ``output_format=T``, its text parsed as ``T`` (``parsed_output``)."""
-        options, parser = parse_request(self._client, params, beta=True)
+        options, parser = parse_request(self._client, {**params, "output_format": output_format}, beta=True)
         return self._client.request(options, parser)
 
     def count_tokens(self, **params: Unpack[BetaCountTokens]) -> MessageTokensCount:
@@ -196,9 +198,11 @@ class AsyncBetaMessages:
             lambda: self._client.request(options, async_stream_parser), output_format=output_format
         )
 
-    async def parse(self, **params: Unpack[BetaParseParams]) -> ParsedMessage[Any]:
+    async def parse(
+        self, *, output_format: type[ResponseFormatT] | None = None, **params: Unpack[BetaCreateNonStreaming]
+    ) -> ParsedMessage[ResponseFormatT]:
         """``create`` with ``output_format=T``, its text parsed as ``T`` (``parsed_output``)."""
-        options, parser = parse_request(self._client, params, beta=True)
+        options, parser = parse_request(self._client, {**params, "output_format": output_format}, beta=True)
         return await self._client.request(options, parser)
 
     async def count_tokens(self, **params: Unpack[BetaCountTokens]) -> MessageTokensCount:
