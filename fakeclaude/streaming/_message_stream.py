@@ -21,7 +21,6 @@ import httpx2
 
 from ..types.content import TextBlock, ThinkingBlock
 from ..types.message import Message
-from ..types.parsed_message import ParsedMessage, parse_text_block, to_parsed_message
 from ..types.stream_events import (
     CitationsDelta,
     InputJSONDelta,
@@ -76,6 +75,8 @@ def derive_events(
     if isinstance(event, RawContentBlockStopEvent):
         block = message.content[event.index]
         if output_format is not None and isinstance(block, TextBlock):
+            from ..types.parsed_message import parse_text_block
+
             message.content[event.index] = parse_text_block(block, output_format)
         return [
             ContentBlockStopEvent(
@@ -112,8 +113,10 @@ def _delta_events(
 
 def _final(message: Message, output_format: Any) -> Message:
     """The final message: with an ``output_format``, a ``ParsedMessage`` (its text blocks parsed at their stop)."""
-    if output_format is None or isinstance(message, ParsedMessage):
+    if output_format is None:
         return message
+    from ..types.parsed_message import to_parsed_message
+
     return to_parsed_message(message, output_format)
 
 
