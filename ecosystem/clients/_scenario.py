@@ -56,9 +56,19 @@ def expect(condition: object, reason: str) -> None:
         raise Failed(reason)
 
 
-def _error_line(exc: BaseException) -> str:
+def _describe(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
-    return f"{type(exc).__module__}.{type(exc).__qualname__}: {text}" if text else type(exc).__qualname__
+    name = f"{type(exc).__module__}.{type(exc).__qualname__}".removeprefix("builtins.")
+    return f"{name}: {text}" if text else name
+
+
+def _error_line(exc: BaseException) -> str:
+    """The exception in one line, with the innermost cause it wraps (where the real reason usually is)."""
+    root = exc
+    while (inner := root.__cause__ or root.__context__) is not None and inner is not root:
+        root = inner
+    line = _describe(exc)
+    return line if root is exc else f"{line} (caused by {_describe(root)})"
 
 
 def _report(status: str, reason: str = "") -> None:
