@@ -63,7 +63,7 @@ _QUIET = {
 }
 
 
-def scenario_environment(base_url: str, home: Path, *, model: str = DEFAULT_MODEL,
+def scenario_environment(base_url: str, home: Path, *, model: str = DEFAULT_MODEL, timeout: float = DEFAULT_TIMEOUT,
                          host: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment of one scenario process: the host's, less what could leak, plus the fake's."""
     environment = {
@@ -82,6 +82,7 @@ def scenario_environment(base_url: str, home: Path, *, model: str = DEFAULT_MODE
         "ANTHROPIC_API_KEY": _API_KEY,
         "ECOSYSTEM_MODEL": model,
         "ECOSYSTEM_WORKDIR": str(home),
+        "ECOSYSTEM_TIMEOUT": f"{timeout:g}",
         "NO_PROXY": "127.0.0.1,localhost",
     })
     return environment
@@ -137,7 +138,7 @@ def run_scenario(client: Client, scenario: Scenario, *, base_url: str, timeout: 
     with tempfile.TemporaryDirectory(prefix=f"fakeclaude-eco-{client.key}-") as scratch:
         home = Path(scratch)
         command = client.command(scenario.name, python=python)
-        finished = _run(command, cwd=home, env=scenario_environment(base_url, home, model=model),
+        finished = _run(command, cwd=home, env=scenario_environment(base_url, home, model=model, timeout=timeout),
                         timeout=timeout)
     outcome = _judge(finished, timeout)
     if log is not None:
