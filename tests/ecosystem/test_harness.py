@@ -8,6 +8,7 @@ the fail, crash and timeout paths. The table writer is checked on a hand-made re
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import textwrap
 import time
@@ -71,9 +72,10 @@ PROBE = textwrap.dedent('''
 
     @scenario("stream")
     def stream():
-        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         open({pid_file!r}, "w").write(str(child.pid))
-        time.sleep(600)
+        time.sleep(120)
 
     @scenario("tool_loop")
     def tool_loop():
@@ -115,6 +117,7 @@ def test_a_scenario_that_overruns_is_killed_with_everything_it_started(probe: Cl
         if not _alive(child):
             return
         time.sleep(0.05)
+    os.kill(child, signal.SIGKILL)
     pytest.fail(f"the scenario's child process {child} outlived the timeout")
 
 
