@@ -21,7 +21,7 @@ __all__ = ["RESULT_PREFIX", "Outcome", "Status", "one_line", "parse_result_line"
 RESULT_PREFIX = "ECOSYSTEM-RESULT "
 
 #: The longest reason kept; the table's readers want the gist, the full text is in the script's output.
-_REASON_LIMIT = 240
+_REASON_LIMIT = 400
 
 
 class Status(enum.StrEnum):

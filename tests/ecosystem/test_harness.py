@@ -148,7 +148,7 @@ def test_result_lines() -> None:
                              'ECOSYSTEM-RESULT {"status": "pass"}\n') == Outcome(Status.PASS)
     broken = parse_result_line('ECOSYSTEM-RESULT {"status": "great"}')
     assert broken is not None and broken.status is Status.FAIL and "unreadable result line" in broken.reason
-    assert len(Outcome(Status.FAIL, "x" * 1000).reason) == 240
+    assert len(Outcome(Status.FAIL, "x" * 1000).reason) == 400
 
 
 def _report() -> Report:
