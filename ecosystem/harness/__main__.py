@@ -29,7 +29,7 @@ def _fakeclaude_version() -> str:
     from importlib.metadata import version
 
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=_REPOSITORY, capture_output=True,
+        commit = subprocess.run(["git", "describe", "--always", "--dirty", "--abbrev=7"], cwd=_REPOSITORY, capture_output=True,
                                 text=True, timeout=30).stdout.strip()
     except OSError:
         commit = ""

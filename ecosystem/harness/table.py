@@ -24,8 +24,11 @@ _CELL = {
     Status.NEEDS_REAL_MODEL: "real model",
 }
 
-_LEGEND = ("pass: works against the fake · **fail**: does not (reason below) · n/a: the client lacks the "
-           "feature · real model: only a model that understands the prompt could pass it (reason below)")
+
+
+def _legend(where: str) -> str:
+    return (f"pass: works against the fake · **fail**: does not (reason {where}) · n/a: the client lacks the "
+            f"feature · real model: only a model that understands the prompt could pass it (reason {where})")
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def render_results(report: Report) -> str:
         f"Run on {report.date} against fakeclaude {report.fakeclaude} with `{report.command}`. "
         f"Cells: {_summary_line(report)}.",
         "",
-        _LEGEND + ".",
+        _legend("below") + ".",
         "",
         *_grid(report, linked=True),
         "",
@@ -115,8 +118,8 @@ def render_summary(report: Report) -> str:
     return "\n".join([
         *_grid(report, linked=False),
         "",
-        f"{_LEGEND}. Run on {report.date} ({_summary_line(report)}); each fail's reason and the versions "
-        "tested are in [ecosystem/RESULTS.md](ecosystem/RESULTS.md).",
+        f"{_legend('in RESULTS.md')}. Run on {report.date} ({_summary_line(report)}); every reason and the "
+        "versions tested are in [ecosystem/RESULTS.md](ecosystem/RESULTS.md).",
     ])
 
 
