@@ -50,6 +50,7 @@ $(ECO)/.venvs/%/.installed-stamp: $(ECO)/requirements/%.txt
 	touch $@
 
 $(ECO_NODE_STAMP): $(ECO)/package.json $(ECO)/package-lock.json
+	command -v npm >/dev/null || { apt-get update && apt-get install -y --no-install-recommends nodejs npm; }
 	cd $(ECO) && npm ci --no-audit --no-fund
 	touch $@
 

@@ -1,9 +1,10 @@
 """Running scenarios: each in its own process, throwaway HOME and working directory, with a timeout.
 
-A scenario process sees only the fake: ``ANTHROPIC_BASE_URL`` (and the names other clients read) point
-at the ``fakeclaude serve`` of its client, the key is the fake's, HOME and every config/cache folder are
-a fresh temporary directory, and the telemetry / update switches the clients document are off. Its
-whole process group is killed when the timeout runs out, so nothing it started outlives it.
+A scenario process sees only the fake: ``ANTHROPIC_BASE_URL`` points at the ``fakeclaude serve`` of its
+client, the key is a fake one, the host's other API keys, proxies and client settings are dropped, HOME
+and every config/cache folder are a fresh temporary directory (also the working directory), and the
+telemetry / update switches the clients document are off. Its whole process group is killed when it
+ends or its timeout runs out, so nothing it started outlives it.
 """
 
 from __future__ import annotations
