@@ -52,8 +52,8 @@ _ECHO_RESULTS = (
 BLOCK_TAGS: dict[str, object] = dict.fromkeys(
     (
         "text", "image", "document", "search_result", "tool_use", "tool_result", "thinking",
-        "redacted_thinking", "server_tool_use", "mcp_tool_use", *_ECHO_RESULTS, "container_upload",
-        "compaction", "mcp_tool_listing", "fallback",
+        "redacted_thinking", "server_tool_use", *_ECHO_RESULTS[:6], "container_upload",
+        "mcp_tool_use", *_ECHO_RESULTS[6:], "compaction", "mcp_tool_listing", "fallback",
     )
 )  # fmt: skip
 _TOOL_RESULT_TAGS: dict[str, object] = dict.fromkeys(

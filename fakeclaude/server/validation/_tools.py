@@ -34,8 +34,8 @@ __all__ = ["check_tool_choice", "check_tool_rules", "check_tools"]
 NAME_PATTERN = "^[a-zA-Z0-9_-]{1,128}$"
 _NAME_RE = re.compile(r"[a-zA-Z0-9_-]{1,128}\Z")
 _SERVER_KINDS = (
-    "bash", "text_editor", "computer", "web_search", "web_fetch", "code_execution", "memory",
-    "tool_search_tool_regex", "tool_search_tool_bm25", "advisor",
+    "bash", "text_editor", "web_search", "web_fetch", "code_execution", "memory",
+    "tool_search_tool_regex", "tool_search_tool_bm25", "computer", "advisor",
 )  # fmt: skip
 _SERVER_RE = re.compile(rf"(?:{'|'.join(_SERVER_KINDS)})_\d{{8}}\Z")
 _TOOL_TAGS = ("custom", *(f"{k}_YYYYMMDD" for k in _SERVER_KINDS), "mcp_toolset")
