@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from fakeclaude.server.validation._base import Ctx, check_fields, check_str, tag_of
+from fakeclaude.server.validation._wire_model import shapes, tags
+from fakeclaude.types.params import BetaMessageThreadParam
 
 __all__ = ["THREADS_BETA", "check_thread_field"]
 
 THREADS_BETA = "message-threads-2026-08-12"
 
-_TAGS: dict[str, object] = dict.fromkeys(("create", "continue"))
-_FIELDS = {"create": (frozenset({"type"}), ()), "continue": (frozenset({"type", "previous_message_id"}),
-                                                            ("previous_message_id",))}
+_TAGS = tags(BetaMessageThreadParam)
+_FIELDS = shapes(BetaMessageThreadParam)
 
 
 def check_thread_field(ctx: Ctx, v: Any, path: str) -> None:
