@@ -113,8 +113,8 @@ class _BetaOnlyParams(TypedDict, total=False):
     mcp_servers: Sequence[dict[str, object]]
     context_management: dict[str, object] | None
     compaction: dict[str, object] | None
-    fallbacks: object
-    fallback_credit_token: object
+    fallbacks: Literal["default"] | Sequence[dict[str, object]] | None
+    fallback_credit_token: str | dict[str, object] | None
     billing_policy: dict[str, object] | None
     output_format: BetaJSONOutputFormatParam | None
 
