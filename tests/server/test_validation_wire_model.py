@@ -10,8 +10,9 @@ in order; every value of a Literal is accepted and any other string refused.
 
 Both sides read the same TypedDicts, so a second test holds the wire model itself to the official SDK's
 TypedDicts (``anthropic.types`` and ``anthropic.types.beta``): ours declare at least their fields and
-values, so narrowing a TypedDict fails there, and narrowing the validator fails here. Where the two
-disagree the difference is listed in ``KNOWN_DISAGREEMENTS`` (so a new one, or one fixed, fails here).
+values, so narrowing a TypedDict fails there, and narrowing the validator fails here. There is no
+known disagreement left: ``ImageBlockParam.transformations`` and ``toolset_name`` on ``tool_use`` /
+``tool_result`` (the official SDK's GA TypedDicts send them; spec §2.1) are accepted.
 """
 
 from __future__ import annotations
@@ -72,6 +73,10 @@ SAMPLES: dict[str, Any] = {
     "prefix_mismatch_behavior": "error",
     "disable_parallel_tool_use": True,
     "data": "AAAA",
+    "transformations": {"oversized_image": "downsize"},
+    "toolset_name": "files",
+    "caller": {"type": "direct"},
+    "is_error": False,
     "url": "https://example.com/a",
     "file_id": "file_011CabcDEF",
     "tool_name": "get_weather",
@@ -195,6 +200,13 @@ CASES: dict[str, Case] = {
        for tag, name in [("text", "TextBlockParam"), ("search_result", "SearchResultBlockParam"),
                          ("thinking", "ThinkingBlockParam"), ("redacted_thinking", "RedactedThinkingBlockParam"),
                          ("container_upload", "ContainerUploadBlockParam")]},
+    "block.image": Case(P.ImageBlockParam, "messages.0.content.0.image", in_block, tag="image",
+                        over={"source": {"type": "url", "url": "https://example.com/a.png"}}),
+    "block.tool_use": Case(P.ToolUseBlockParam, "messages.1.content.0.tool_use",
+                           lambda b: after_user({"role": "assistant", "content": [b]}), tag="tool_use",
+                           over={"id": "toolu_1", "input": {}}),
+    "block.tool_result": Case(P.ToolResultBlockParam, "messages.0.content.0.tool_result", in_block,
+                              tag="tool_result", over={"tool_use_id": "toolu_1"}),
     "block.document": Case(P.DocumentBlockParam, "messages.0.content.0.document", in_block, tag="document",
                            over={"source": {"type": "text", "media_type": "text/plain", "data": "Hi"}}),
     "block.tool_reference": Case(
@@ -251,12 +263,6 @@ CASES: dict[str, Case] = {
 }  # fmt: skip
 #: Fields a version refuses although the TypedDict (which serves both versions) declares them.
 VERSION_RULES = {"body.create.2026": {"temperature", "top_k", "top_p"}}
-#: TypedDict fields the validator refuses today (the TypedDict follows newer SDKs; see the report of issue 9).
-KNOWN_DISAGREEMENTS = {
-    "ImageBlockParam": {"transformations"},
-    "ToolUseBlockParam": {"toolset_name"},
-    "ToolResultBlockParam": {"toolset_name"},
-}
 
 
 def _usable(case: Case, names: list[str]) -> list[str]:
@@ -404,6 +410,10 @@ VALUE_LISTS: dict[str, tuple[Any, Callable[[str], dict[str, Any]], frozenset[str
     "messages.0.content.0.document.source.base64.media_type": (
         typing.get_type_hints(P.Base64PDFSourceParam)["media_type"],
         lambda v: document_source({"type": "base64", "media_type": v, "data": "AAAA"}), frozenset()),
+    "messages.0.content.0.image.transformations.oversized_image": (
+        typing.get_type_hints(P.ImageTransformationsParam)["oversized_image"],
+        lambda v: in_block({"type": "image", "source": {"type": "url", "url": "https://example.com/a.png"},
+                            "transformations": {"oversized_image": v}}), frozenset()),
     "messages.0.content.0.document.source.text.media_type": (
         typing.get_type_hints(P.PlainTextSourceParam)["media_type"],
         lambda v: document_source({"type": "text", "media_type": v, "data": "Hi"}), frozenset()),
@@ -422,20 +432,6 @@ def test_value_lists(path: str, data: st.DataObject) -> None:
     with pytest.raises(ApiError) as info:
         validate_create(make(other), version=OLD, options=SCHEMA_ONLY, betas=betas)
     assert info.value.message == f"{path.split(' ')[0]}: {_literal_text(values)}"
-
-
-@pytest.mark.parametrize("name", sorted(KNOWN_DISAGREEMENTS))
-def test_known_disagreements_are_exactly_these(name: str) -> None:
-    from fakeclaude.server.validation import _blocks
-
-    typed_dict = getattr(params, name)
-    validator = {
-        "ImageBlockParam": _blocks._F_IMAGE,
-        "ToolUseBlockParam": _blocks._F_TOOL_USE,
-        "ToolResultBlockParam": _blocks._F_TOOL_RESULT,
-    }[name]
-    assert field_names(typed_dict) - validator == KNOWN_DISAGREEMENTS[name]
-    assert validator <= field_names(typed_dict)
 
 
 def test_every_body_field_has_a_check() -> None:
@@ -457,6 +453,7 @@ SDK_TWINS: dict[str, str] = {
     "ContainerUploadBlockParam": "ContainerUploadBlockParam",
     "ToolReferenceBlockParam": "ToolReferenceBlockParam",
     "ImageBlockParam": "ImageBlockParam",
+    "ImageTransformationsParam": "ImageTransformationsParam",
     "ToolUseBlockParam": "ToolUseBlockParam",
     "ToolResultBlockParam": "ToolResultBlockParam",
     "Base64ImageSourceParam": "Base64ImageSourceParam",
@@ -541,3 +538,25 @@ def test_typed_dicts_are_not_narrower_than_the_sdk(ours: str) -> None:
 def test_value_aliases_are_not_narrower_than_the_sdk(ours: Any, theirs: str) -> None:
     typed_dict, _, name = theirs.rpartition(".")
     assert set(field_values(_sdk(typed_dict), name)) <= set(literal_values(ours))
+
+
+def test_the_sdk_sends_back_image_transformations_and_toolset_names() -> None:
+    """The official SDK's GA types carry ``transformations`` and ``toolset_name``: the fake answers them with 200."""
+    import anthropic
+    import httpx2
+
+    from fakeclaude.server import FakeClaude
+
+    fake = FakeClaude()
+    with anthropic.Anthropic(api_key="k", max_retries=0,
+                             http_client=httpx2.Client(transport=fake.httpx2_transport())) as client:
+        message = client.messages.create(model="claude-sonnet-4-6", max_tokens=64, messages=[
+            {"role": "user", "content": [{"type": "image", "source": {"type": "url", "url": "https://example.com/a.png"},
+                                          "transformations": {"oversized_image": "error"}}, {"type": "text", "text": "Hi"}]},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1", "name": "read", "input": {},
+                                               "toolset_name": "files"}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "ok",
+                                          "toolset_name": "files"}]},
+        ], tools=[{"name": "read", "input_schema": {"type": "object"}}])  # fmt: skip
+    assert message.type == "message"
+    assert fake.requests[-1].body["messages"][0]["content"][0]["transformations"] == {"oversized_image": "error"}

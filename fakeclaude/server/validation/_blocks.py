@@ -1,7 +1,9 @@
 """Schema of request content blocks (``messages[].content``, ``system``, ``tool_result.content``).
 
-Strictly checked (unknown fields refused): ``text``, ``image``, ``document``, ``search_result``,
-``tool_use``, ``tool_result``, ``thinking``, ``redacted_thinking``. Blocks that clients echo back from
+Strictly checked (unknown fields refused), with the field sets of their TypedDicts in
+``fakeclaude.types.params``: ``text``, ``image`` (``transformations`` included), ``document``,
+``search_result``, ``tool_use`` and ``tool_result`` (``toolset_name`` included: the SDK sends both back),
+``thinking``, ``redacted_thinking``, ``container_upload``, ``tool_reference``. Blocks that clients echo back from
 server-tool responses (``server_tool_use``, ``mcp_tool_use``, every ``*_tool_result``,
 ``container_upload``, ``compaction``, ``mcp_tool_listing``, ``fallback``, ``tool_reference``,
 ``tool_addition``/``tool_removal`` in ``system`` messages) are checked for their ids only: their shapes change within a version, and the API accepts the response objects as sent.
@@ -44,8 +46,10 @@ from fakeclaude.types.params import (
     ContentBlockSourceContentParam,
     DocumentBlockParam,
     DocumentSourceParam,
+    ImageBlockParam,
     ImageMediaType,
     ImageSourceParam,
+    ImageTransformationsParam,
     RedactedThinkingBlockParam,
     SearchResultBlockParam,
     ServerToolUseBlockParam,
@@ -53,8 +57,10 @@ from fakeclaude.types.params import (
     TextEditorCodeExecutionToolResultBlockParam,
     ThinkingBlockParam,
     ToolReferenceBlockParam,
+    ToolResultBlockParam,
     ToolResultContentParam,
     ToolSearchToolResultBlockParam,
+    ToolUseBlockParam,
     WebFetchToolResultBlockParam,
     WebSearchToolResultBlockParam,
 )
@@ -84,11 +90,13 @@ _SYSTEM_TAGS = tags(TextBlockParam)
 _SYSTEM_ROLE_TAGS: dict[str, object] = dict.fromkeys((*tags(TextBlockParam), *_BETA_SYSTEM_BLOCKS))
 
 _F_TEXT = field_names(TextBlockParam)
-_F_IMAGE = frozenset({"type", "source", "cache_control"})
+_F_IMAGE = field_names(ImageBlockParam)
 _F_DOCUMENT = field_names(DocumentBlockParam)
 _F_SEARCH = field_names(SearchResultBlockParam)
-_F_TOOL_USE = frozenset({"type", "id", "name", "input", "cache_control", "caller"})
-_F_TOOL_RESULT = frozenset({"type", "tool_use_id", "content", "is_error", "cache_control"})
+_F_TOOL_USE = field_names(ToolUseBlockParam)
+_F_TOOL_RESULT = field_names(ToolResultBlockParam)
+_F_TRANSFORMATIONS = field_names(ImageTransformationsParam)
+_OVERSIZED_IMAGE = field_values(ImageTransformationsParam, "oversized_image")
 _F_THINKING = field_names(ThinkingBlockParam)
 _F_REDACTED = field_names(RedactedThinkingBlockParam)
 _F_CONTAINER_UPLOAD = field_names(ContainerUploadBlockParam)
@@ -155,7 +163,8 @@ def _block(w: Walk, b: object, path: str, tags: dict[str, object]) -> None:
             for k, c in enumerate(check_list(ctx, cit, f"{tp}.citations")):
                 tag_of(ctx, c, f"{tp}.citations.{k}")
     elif tag == "image":
-        check_fields(ctx, b, tp, _F_IMAGE, ("source",))
+        check_fields(ctx, b, tp, _F_IMAGE, required_fields(ImageBlockParam))
+        _transformations(ctx, b.get("transformations"), f"{tp}.transformations")
         _source(w, b["source"], f"{tp}.source", _IMAGE_SOURCES, "image")
     elif tag == "document":
         check_fields(ctx, b, tp, _F_DOCUMENT, required_fields(DocumentBlockParam))
@@ -172,14 +181,16 @@ def _block(w: Walk, b: object, path: str, tags: dict[str, object]) -> None:
             _block(w, c, f"{tp}.content.{k}", _SYSTEM_TAGS)
         _citations_cfg(ctx, b.get("citations"), f"{tp}.citations")
     elif tag == "tool_use":
-        check_fields(ctx, b, tp, _F_TOOL_USE, ("id", "name", "input"))
+        check_fields(ctx, b, tp, _F_TOOL_USE, required_fields(ToolUseBlockParam))
         check_str(ctx, b["id"], f"{tp}.id")
         check_str(ctx, b["name"], f"{tp}.name")
         if not isinstance(b["input"], dict):
             fail(ctx, f"{tp}.input", "Input should be a valid dictionary")
+        _toolset_name(ctx, b, tp)
     elif tag == "tool_result":
-        check_fields(ctx, b, tp, _F_TOOL_RESULT, ("tool_use_id",))
+        check_fields(ctx, b, tp, _F_TOOL_RESULT, required_fields(ToolResultBlockParam))
         check_str(ctx, b["tool_use_id"], f"{tp}.tool_use_id")
+        _toolset_name(ctx, b, tp)
         if b.get("is_error") is not None:
             check_bool(ctx, b["is_error"], f"{tp}.is_error")
         c = b.get("content")
@@ -210,6 +221,22 @@ def _block(w: Walk, b: object, path: str, tags: dict[str, object]) -> None:
         check_fields(ctx, b, tp, None, ("tool",))
     # compaction, mcp_tool_listing, fallback and anything else in the tag list: shape left to the API's later versions.
     w.cache(b, tp)
+
+
+def _transformations(ctx: Ctx, v: object, path: str) -> None:
+    """An image's ``transformations``: ``{"oversized_image"?: "downsize" | "error"}`` or null."""
+    if v is None:
+        return
+    check_fields(ctx, v, path, _F_TRANSFORMATIONS)
+    assert isinstance(v, dict)
+    if v.get("oversized_image") is not None:
+        check_literal(ctx, v["oversized_image"], f"{path}.oversized_image", _OVERSIZED_IMAGE)
+
+
+def _toolset_name(ctx: Ctx, b: dict[str, Any], path: str) -> None:
+    """A toolset member's ``toolset_name`` (echoed from the response): a string or null."""
+    if b.get("toolset_name") is not None:
+        check_str(ctx, b["toolset_name"], f"{path}.toolset_name")
 
 
 def _citations_cfg(ctx: Ctx, v: object, path: str) -> None:
