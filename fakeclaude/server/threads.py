@@ -19,6 +19,8 @@ records what was sent), and its own reply is kept in turn. The response shape do
   naming the field);
 - a reply that stopped with ``pause_turn`` is resumed by a continue with ``messages: []``; sending new
   messages instead gets 400 ``messages.0: `server_tool_use` was not executed``;
+- the field's schema (``thread.continue.previous_message_id: Field required``...) is checked by
+  validation, with the rest of the body;
 - the request fields in :data:`UNSUPPORTED_WITH_THREADS` get 400 ``thread_unsupported_request`` with
   ``details.unsupported`` (the SDK's tool runner then continues unthreaded).
 
@@ -39,7 +41,6 @@ from typing import Any
 
 from fakeclaude.server.clock import Clock
 from fakeclaude.server.errors import ApiError
-from fakeclaude.server.validation._threads import THREADS_BETA
 
 __all__ = [
     "MAX_THREAD_STATES",
@@ -51,6 +52,7 @@ __all__ = [
     "wants_thread",
 ]
 
+THREADS_BETA = "message-threads-2026-08-12"
 THREAD_TTL_SECONDS = 30 * 24 * 3600.0
 MAX_THREAD_STATES = 10_000
 UNSUPPORTED_WITH_THREADS = ("context_management", "fallbacks")

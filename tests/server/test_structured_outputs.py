@@ -14,7 +14,10 @@ import pydantic
 import pytest
 
 from fakeclaude.server import FakeClaude, FakeClock, Reply, tool_use
+from fakeclaude.server.catalog import resolve_model
 from fakeclaude.server.errors import ScriptedReplyError
+from fakeclaude.server.tokens import count_request_tokens
+from tests.real_traffic import INTERACTIONS, absent_reason, interactions
 
 MODEL = "claude-sonnet-4-6"
 HEADERS = {"x-api-key": "sk-test", "anthropic-version": "2023-06-01", "content-type": "application/json"}
@@ -280,3 +283,34 @@ def test_over_a_socket_the_mistake_is_a_named_500_and_serve_raises_it(fake: Fake
                                   messages=[{"role": "user", "content": "Invent a person."}])
         assert raised.value.response.headers["x-should-retry"] == "false"
     assert len(fake.requests) == 1, "the 500 is not retried"
+
+
+# ----- input tokens -----------------------------------------------------------------------------------------
+def _recorded_input(row: dict[str, Any]) -> int | None:
+    usage = (row.get("resp_json") or {}).get("usage")
+    for event in row.get("resp_sse") or []:
+        if usage is None and event.get("event") == "message_start":
+            usage = event["data"]["message"]["usage"]
+    if not usage:
+        return None
+    return int(usage["input_tokens"] + usage.get("cache_read_input_tokens", 0) + usage.get("cache_creation_input_tokens", 0))
+
+
+@pytest.mark.skipif(not INTERACTIONS.exists(), reason=absent_reason())
+def test_input_tokens_count_the_format_instructions_as_recorded() -> None:
+    """The API injects format instructions (135 input tokens for a 20-token turn with a tiny schema)."""
+    errors = []
+    for row in interactions():
+        body = row.get("req_body")
+        if row["method"] != "POST" or not isinstance(body, dict) or "count_tokens" in row["url"]:
+            continue
+        fmt = (body.get("output_config") or {}).get("format") or body.get("output_format")
+        status = row.get("status")
+        ok = (status.get("code") if isinstance(status, dict) else status) == 200
+        recorded = _recorded_input(row) if fmt and ok else None
+        spec = resolve_model(str(body.get("model")))
+        if recorded and spec is not None:
+            errors.append(abs(count_request_tokens(body, spec) - recorded) / recorded)
+    assert len(errors) >= 60
+    errors.sort()
+    assert errors[len(errors) // 2] < 0.06 and errors[-1] < 0.2, errors

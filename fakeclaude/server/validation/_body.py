@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fakeclaude.server.structured import FORMAT_BETA
+from fakeclaude.server.threads import THREADS_BETA
 from fakeclaude.server.validation._base import (
     MSG_SHAPE,
     Ctx,
@@ -33,7 +34,6 @@ from fakeclaude.server.validation._base import (
     tag_of,
 )
 from fakeclaude.server.validation._blocks import Walk, check_blocks, check_system
-from fakeclaude.server.validation._threads import THREADS_BETA, check_thread_field
 from fakeclaude.server.validation._tools import check_tool_choice, check_tools
 from fakeclaude.server.validation._wire_model import (
     field_names,
@@ -49,6 +49,7 @@ from fakeclaude.types.params import (
     BetaJSONOutputFormatParam,
     BetaMessageCountTokensParams,
     BetaMessageCreateParamsBase,
+    BetaMessageThreadParam,
     BetaSystemMessageOutputConfigParam,
     BetaSystemMessageParam,
     BetaThinkingBlockBindingParam,
@@ -128,6 +129,8 @@ _SERVICE_TIERS = literal_values(ServiceTier)
 _SPEEDS = literal_values(Speed)
 
 _NAMED_BETAS = frozenset({FORMAT_BETA, THREADS_BETA})
+_THREAD_TAGS = tags(BetaMessageThreadParam)
+_F_THREAD = shapes(BetaMessageThreadParam)
 
 Check = Callable[[Walk, Any, str], None]
 
@@ -289,7 +292,13 @@ def _output_format(w: Walk, v: Any, path: str) -> None:
 
 
 def _thread(w: Walk, v: Any, path: str) -> None:
-    check_thread_field(w.ctx, v, path)
+    """``{"type": "create"}`` or ``{"type": "continue", "previous_message_id"}`` (the engine keeps the state)."""
+    ctx = w.ctx
+    tag = tag_of(ctx, v, path, _THREAD_TAGS)
+    allowed, required = _F_THREAD[tag]
+    check_fields(ctx, v, f"{path}.{tag}", allowed, required)
+    if tag == "continue":
+        check_str(ctx, v["previous_message_id"], f"{path}.{tag}.previous_message_id")
 
 
 def _any_str(w: Walk, v: Any, path: str) -> None:

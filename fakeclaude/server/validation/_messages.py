@@ -56,7 +56,7 @@ def merged_turns(ctx: Ctx, messages: list[dict[str, Any]]) -> list[Turn]:
     for i, m in enumerate(messages):
         role, content = m["role"], m.get("content", [])
         blocks = [{"type": "text", "text": content}] if isinstance(content, str) and content else content
-        if role == "system":  # its own turn; its emptiness rules are _validate_system_messages'
+        if role == "system":  # its own turn; its emptiness rules are in _system_messages
             turns.append((role, list(blocks) if blocks else []))
             continue
         if turns and turns[-1][0] == role:
