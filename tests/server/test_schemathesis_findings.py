@@ -1,0 +1,36 @@
+"""Regressions for what the Schemathesis run against the mirror (tests/contract/test_schemathesis.py) found,
+each reproduced here directly on the served fake."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx2
+import pytest
+
+from fakeclaude.server import FakeClaude
+
+HEADERS = {"x-api-key": "sk-test", "anthropic-version": "2023-06-01"}
+
+
+@pytest.fixture(scope="module")
+def http() -> Iterator[httpx2.Client]:
+    with FakeClaude(seed=0).serve() as base_url, httpx2.Client(base_url=base_url, headers=HEADERS, timeout=10) as client:
+        yield client
+
+
+@pytest.mark.parametrize("path", [
+    "/v1/messages/batches/msgbatch_x%0A",  # a newline in a batch id
+    "/v1/messages/batches/msgbatch_%0Ax/results",
+    "/v1/models/claude%0Ax",  # and in a model id
+    "/v1/models/claude%0Dx",  # a carriage return
+    "/%0A",
+])
+def test_a_path_with_a_line_break_gets_the_apis_404(http: httpx2.Client, path: str) -> None:
+    """aiohttp's catch-all route did not match a decoded line break, so its own text/plain 404 answered."""
+    response = http.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["request-id"].startswith("req_")
+    body = response.json()
+    assert body["type"] == "error" and body["error"]["type"] == "not_found_error"
