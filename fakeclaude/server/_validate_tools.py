@@ -35,6 +35,7 @@ _SERVER_KINDS = (
     "tool_search_tool_regex", "tool_search_tool_bm25", "advisor",
 )  # fmt: skip
 _SERVER_RE = re.compile(rf"(?:{'|'.join(_SERVER_KINDS)})_\d{{8}}\Z")
+_SERVER_ALIASES = frozenset({"tool_search_tool_regex", "tool_search_tool_bm25"})  # undated (messages-api-2026 §6.1)
 _TOOL_TAGS = ("custom", *(f"{k}_YYYYMMDD" for k in _SERVER_KINDS), "mcp_toolset")
 _F_CUSTOM = frozenset(
     {
@@ -81,7 +82,7 @@ def check_tools(w: Walk, v: object, path: str) -> None:
                 if t.get(flag) is not None:
                     check_bool(ctx, t[flag], f"{cp}.{flag}")
             w.cache(t, cp)
-        elif isinstance(kind, str) and (_SERVER_RE.match(kind) or kind == "mcp_toolset"):
+        elif isinstance(kind, str) and (_SERVER_RE.match(kind) or kind in _SERVER_ALIASES or kind == "mcp_toolset"):
             if kind != "mcp_toolset":
                 check_fields(ctx, t, f"{tp}.{kind}", None, ("name",))
                 check_str(ctx, t["name"], f"{tp}.{kind}.name")

@@ -34,3 +34,17 @@ def test_a_path_with_a_line_break_gets_the_apis_404(http: httpx2.Client, path: s
     assert response.headers["request-id"].startswith("req_")
     body = response.json()
     assert body["type"] == "error" and body["error"]["type"] == "not_found_error"
+
+
+@pytest.mark.parametrize("kind", ["tool_search_tool_bm25", "tool_search_tool_regex"])
+@pytest.mark.parametrize("path", ["/v1/messages", "/v1/messages/count_tokens"])
+def test_the_undated_tool_search_types_are_accepted(http: httpx2.Client, kind: str, path: str) -> None:
+    """The tool search tools' undated ``type`` aliases (messages-api-2026.md §6.1; in the mirror's enum too)
+    got the tagged-union 400 meant for unknown types."""
+    body = {"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "Find a tool"}],
+            "tools": [{"type": kind, "name": kind}]}
+    if path == "/v1/messages":
+        body["max_tokens"] = 64
+    response = http.post(path, json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["type" if path == "/v1/messages" else "input_tokens"]
