@@ -26,8 +26,12 @@ from fakeclaude.server.validation._base import (
     tag_of,
 )
 from fakeclaude.server.validation._blocks import Walk
-from fakeclaude.server.validation._wire_model import field_names, required_fields
-from fakeclaude.types.params import ToolParam
+from fakeclaude.server.validation._wire_model import field_names, field_values, required_fields
+from fakeclaude.types.params import (
+    ToolParam,
+    ToolSearchToolBm25_20251119Param,
+    ToolSearchToolRegex20251119Param,
+)
 
 __all__ = ["check_tool_choice", "check_tool_rules", "check_tools"]
 
@@ -38,7 +42,11 @@ _SERVER_KINDS = (
     "tool_search_tool_regex", "tool_search_tool_bm25", "advisor",
 )  # fmt: skip
 _SERVER_RE = re.compile(rf"(?:{'|'.join(_SERVER_KINDS)})_\d{{8}}\Z")
-_SERVER_ALIASES = frozenset({"tool_search_tool_regex", "tool_search_tool_bm25"})  # undated (messages-api-2026 §6.1)
+#: Undated ``type`` aliases the API takes too (``tool_search_tool_bm25``; messages-api-2026 §6.1).
+_SERVER_ALIASES = frozenset(
+    kind for tool in (ToolSearchToolBm25_20251119Param, ToolSearchToolRegex20251119Param)
+    for kind in field_values(tool, "type") if not _SERVER_RE.match(kind)
+)  # fmt: skip
 _TOOL_TAGS = ("custom", *(f"{k}_YYYYMMDD" for k in _SERVER_KINDS), "mcp_toolset")
 _F_CUSTOM = field_names(ToolParam)
 _CHOICE_TAGS: dict[str, object] = dict.fromkeys(("auto", "any", "tool", "none"))
