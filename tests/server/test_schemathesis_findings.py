@@ -48,3 +48,38 @@ def test_the_undated_tool_search_types_are_accepted(http: httpx2.Client, kind: s
     response = http.post(path, json=body)
     assert response.status_code == 200, response.text
     assert response.json()["type" if path == "/v1/messages" else "input_tokens"]
+
+
+CITATION = {"type": "web_search_result_location", "cited_text": "Paris is the capital.", "url": "https://example.com",
+            "title": "Capitals", "encrypted_index": "Eo8BCioIAhgB"}
+
+
+def _cited(citation: dict[str, object]) -> dict[str, object]:
+    text = {"type": "text", "text": "Paris is the capital.", "citations": [citation]}
+    return {"model": "claude-sonnet-4-5", "max_tokens": 32,
+            "messages": [{"role": "user", "content": "Capital?"}, {"role": "assistant", "content": [text]},
+                         {"role": "user", "content": "Thanks"}]}
+
+
+def test_a_citation_with_its_fields_is_accepted(http: httpx2.Client) -> None:
+    response = http.post("/v1/messages", json=_cited(CITATION))
+    assert response.status_code == 200, response.text
+
+
+def test_a_citation_missing_a_required_field_is_refused(http: httpx2.Client) -> None:
+    """A citation was checked for its ``type`` only, so one without ``url`` got a 200."""
+    citation = {k: v for k, v in CITATION.items() if k != "url"}
+    response = http.post("/v1/messages", json=_cited(citation))
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "type": "invalid_request_error",
+        "message": "messages.1.content.0.text.citations.0.web_search_result_location.url: Field required",
+    }
+
+
+def test_a_citation_of_an_unknown_type_is_refused(http: httpx2.Client) -> None:
+    response = http.post("/v1/messages", json=_cited({**CITATION, "type": "footnote"}))
+    assert response.status_code == 400
+    assert response.json()["error"]["message"].startswith(
+        "messages.1.content.0.text.citations.0: Input tag 'footnote' found using 'type' does not match any of the "
+        "expected tags: 'char_location', ")

@@ -12,6 +12,7 @@ by the semantic pass, after the whole body passed the schema.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,17 +28,28 @@ from fakeclaude.server.validation._base import (
     fail,
     tag_of,
 )
-from fakeclaude.server.validation._wire_model import field_names, literal_values, required_fields
+from fakeclaude.server.validation._wire_model import (
+    field_names,
+    field_values,
+    literal_values,
+    required_fields,
+)
 from fakeclaude.types.params import (
     DocumentBlockParam,
     ImageMediaType,
     RedactedThinkingBlockParam,
     SearchResultBlockParam,
     TextBlockParam,
+    TextCitationParam,
     ThinkingBlockParam,
 )
 
 __all__ = ["BLOCK_TAGS", "Walk", "check_blocks", "check_system"]
+
+#: The citations an input text block may carry, by ``type``, each with its required fields (a tagged union).
+_CITATIONS: dict[str, tuple[str, ...]] = {
+    field_values(kind, "type")[0]: required_fields(kind) for kind in typing.get_args(TextCitationParam)
+}
 
 _ECHO_RESULTS = (
     "web_search_tool_result",
@@ -132,7 +144,8 @@ def _block(w: Walk, b: object, path: str, tags: dict[str, object]) -> None:
         cit = b.get("citations")
         if cit is not None:
             for k, c in enumerate(check_list(ctx, cit, f"{tp}.citations")):
-                tag_of(ctx, c, f"{tp}.citations.{k}")
+                kind = tag_of(ctx, c, f"{tp}.citations.{k}", _CITATIONS)
+                check_fields(ctx, c, f"{tp}.citations.{k}.{kind}", None, _CITATIONS[kind])
     elif tag == "image":
         check_fields(ctx, b, tp, _F_IMAGE, ("source",))
         _source(w, b["source"], f"{tp}.source", _IMAGE_SOURCES, "image")
