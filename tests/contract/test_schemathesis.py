@@ -47,7 +47,7 @@ API_VERSIONS = ("2023-06-01", "2026-10-21")  # the two live versions (spec/messa
 OPERATIONS: dict[str, int] = {
     "POST /v1/messages": 30,
     "POST /v1/messages/count_tokens": 20,
-    "POST /v1/messages/batches": 12,
+    "POST /v1/messages/batches": 20,
     "GET /v1/messages/batches": 25,
     "GET /v1/messages/batches/{message_batch_id}": 25,
     "DELETE /v1/messages/batches/{message_batch_id}": 25,
@@ -280,6 +280,29 @@ def batch_ids(fake: FakeClaude, base_url: str, session: requests.Session) -> lis
     return [ended[0], create(1), ended[1], create(2)]
 
 
+BATCH_CREATE = "POST /v1/messages/batches"
+
+
+def _batchable(body: dict[str, Any]) -> dict[str, Any]:
+    """A schema-valid batch steered past the cross-field rules the mirror cannot state.
+
+    Until a batch reports an invalid request as ``errored`` instead of refusing the batch (issue #11),
+    one ``stream``, an empty ``messages`` or a ``max_tokens`` over the model's cap in any of its requests
+    refuses all of it, so random schema-valid batches would almost never reach a 200.
+    """
+    requests_ = []
+    for item in body.get("requests") or []:
+        if isinstance(item, dict) and isinstance(item.get("params"), dict):
+            params = {k: v for k, v in item["params"].items() if k != "stream"}
+            if isinstance(params.get("max_tokens"), int):
+                params["max_tokens"] = max(1, min(params["max_tokens"], 1024))
+            if not params.get("messages"):
+                params["messages"] = [{"role": "user", "content": "Hello"}]
+            item = {**item, "params": params}
+        requests_.append(item)
+    return {**body, "requests": requests_}
+
+
 # ----- the runs -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("label", "mode"), RUNS, ids=[f"{label} [{mode.value}]" for label, mode in RUNS])
 def test_operation_conforms(label: str, mode: GenerationMode, base_url: str, session: requests.Session,
@@ -305,6 +328,8 @@ def test_operation_conforms(label: str, mode: GenerationMode, base_url: str, ses
             case.path_parameters = {**(case.path_parameters or {}), name: known_id}
         if label == STREAMED and isinstance(case.body, dict):
             case.body = {**case.body, "stream": True}
+        if positive and label == BATCH_CREATE and isinstance(case.body, dict):
+            case.body = _batchable(case.body)
         response = case.call(base_url=base_url, session=session, timeout=30)
         statuses[response.status_code] += 1
         streams += is_stream(response)
