@@ -3,8 +3,8 @@
 Strictly checked (unknown fields refused): ``text``, ``image``, ``document``, ``search_result``,
 ``tool_use``, ``tool_result``, ``thinking``, ``redacted_thinking``. Blocks that clients echo back from
 server-tool responses (``server_tool_use``, ``mcp_tool_use``, every ``*_tool_result``,
-``container_upload``, ``compaction``, ``tool_reference``, ``tool_addition``) are checked for their ids
-only: their shapes change within a version, and the API accepts the response objects as sent.
+``container_upload``, ``compaction``, ``mcp_tool_listing``, ``fallback``, ``tool_reference``,
+``tool_addition``/``tool_removal`` in ``system`` messages) are checked for their ids only: their shapes change within a version, and the API accepts the response objects as sent.
 
 Checks of the bytes of images and PDFs are not done here: they are queued on the :class:`Walk` and run
 by the semantic pass, after the whole body passed the schema.
@@ -53,7 +53,7 @@ BLOCK_TAGS: dict[str, object] = dict.fromkeys(
     (
         "text", "image", "document", "search_result", "tool_use", "tool_result", "thinking",
         "redacted_thinking", "server_tool_use", "mcp_tool_use", *_ECHO_RESULTS, "container_upload",
-        "compaction",
+        "compaction", "mcp_tool_listing", "fallback",
     )
 )  # fmt: skip
 _TOOL_RESULT_TAGS: dict[str, object] = dict.fromkeys(
@@ -61,7 +61,7 @@ _TOOL_RESULT_TAGS: dict[str, object] = dict.fromkeys(
 )
 _SOURCE_CONTENT_TAGS: dict[str, object] = dict.fromkeys(("text", "image"))
 _SYSTEM_TAGS: dict[str, object] = dict.fromkeys(("text",))
-_SYSTEM_ROLE_TAGS: dict[str, object] = dict.fromkeys(("text", "tool_addition"))
+_SYSTEM_ROLE_TAGS: dict[str, object] = dict.fromkeys(("text", "tool_addition", "tool_removal"))
 
 _F_TEXT = field_names(TextBlockParam)
 _F_IMAGE = frozenset({"type", "source", "cache_control"})
@@ -185,9 +185,9 @@ def _block(w: Walk, b: object, path: str, tags: dict[str, object]) -> None:
     elif tag == "tool_reference":
         check_fields(ctx, b, tp, frozenset({"type", "tool_name", "cache_control"}), ("tool_name",))
         check_str(ctx, b["tool_name"], f"{tp}.tool_name")
-    elif tag == "tool_addition":
+    elif tag in ("tool_addition", "tool_removal"):
         check_fields(ctx, b, tp, None, ("tool",))
-    # compaction and anything else in the tag list: shape left to the API's later versions.
+    # compaction, mcp_tool_listing, fallback and anything else in the tag list: shape left to the API's later versions.
     w.cache(b, tp)
 
 

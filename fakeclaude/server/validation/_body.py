@@ -1,10 +1,24 @@
-"""Schema of the top-level request body of ``/v1/messages`` and ``/v1/messages/count_tokens``."""
+"""Schema of the top-level request body of ``/v1/messages`` and ``/v1/messages/count_tokens``.
+
+Beta surface (``?beta=true`` or any ``anthropic-beta``; which beta unlocks which field is not checked,
+as recordings often drop the header): ``mcp_servers``, ``context_management``, ``compaction``,
+``fallbacks``, ``fallback_credit_token``, ``billing_policy``; ``thinking`` ``between_tools``,
+``block_binding`` and ``display: "updates"``; ``role: "system"`` messages with optional ``content``,
+``output_config: {"effort"}`` and ``clear_at``. Two fields need their own beta name, as the SDK always
+sends it: ``output_format`` (``structured-outputs-2025-11-13``) and ``thread``
+(``message-threads-2026-08-12``); without it they are unknown fields. ``role: "system"`` messages
+(content required, text blocks only) are also accepted on API 2026-10-21 (SDK 2.x ``MessageParam``).
+``container`` takes the object form with ``skills-2025-10-02`` or on API 2026-10-21 (skills are GA
+there); otherwise ``container: Input should be a valid string`` (recorded).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from fakeclaude.server.structured import FORMAT_BETA
+from fakeclaude.server.threads import THREADS_BETA
 from fakeclaude.server.validation._base import (
     MSG_SHAPE,
     Ctx,
@@ -28,19 +42,38 @@ __all__ = ["check_body"]
 
 _SAMPLING = frozenset({"temperature", "top_p", "top_k"})
 _COUNT_ONLY_MISSING = frozenset({"max_tokens", "stream", "stop_sequences", "metadata", "service_tier"})
-_BETA_ONLY = frozenset({"mcp_servers", "context_management", "output_format"})
+_BETA_ONLY = frozenset({
+    "mcp_servers", "context_management", "compaction", "fallbacks", "fallback_credit_token", "billing_policy",
+})  # fmt: skip
+_NAMED_BETA_ONLY = {"output_format": FORMAT_BETA, "thread": THREADS_BETA}
 _ROLES = ("user", "assistant")
 _ROLES_SYSTEM = ("user", "assistant", "system")
 _THINKING_TAGS: dict[str, object] = dict.fromkeys(("enabled", "disabled", "adaptive"))
+_THINKING_TAGS_BETA: dict[str, object] = dict.fromkeys(("enabled", "disabled", "adaptive", "between_tools"))
 _F_THINKING = {
     "enabled": (frozenset({"type", "budget_tokens", "display"}), ("budget_tokens",)),
     "disabled": (frozenset({"type"}), ()),
     "adaptive": (frozenset({"type", "display"}), ()),
+    "between_tools": (frozenset({"type"}), ()),
 }
+_DISPLAYS = ("summarized", "omitted")
+_DISPLAYS_BETA = ("summarized", "omitted", "updates")
 _EFFORTS = literal_values(OutputEffort)
 _F_MESSAGE = frozenset({"role", "content"})
+_F_SYSTEM_MESSAGE_BETA = frozenset({"role", "content", "output_config", "clear_at"})
+_F_MESSAGE_OUTPUT_CONFIG = frozenset({"effort"})
+_F_SKILL = frozenset({"type", "skill_id", "version"})
+_MAX_SKILLS = 8
+_F_TASK_BUDGET = frozenset({"type", "total", "remaining"})
 _SERVICE_TIERS = literal_values(ServiceTier)
 _SPEEDS = literal_values(Speed)
+
+_NAMED_BETAS = frozenset({FORMAT_BETA, THREADS_BETA})
+_THREAD_TAGS: dict[str, object] = dict.fromkeys(("create", "continue"))
+_F_THREAD = {
+    "create": (frozenset({"type"}), ()),
+    "continue": (frozenset({"type", "previous_message_id"}), ("previous_message_id",)),
+}
 
 Check = Callable[[Walk, Any, str], None]
 
@@ -55,14 +88,31 @@ def _max_tokens(w: Walk, v: Any, path: str) -> None:
 
 def _messages(w: Walk, v: Any, path: str) -> None:
     ctx = w.ctx
-    roles = _ROLES_SYSTEM if ctx.beta or ctx.v2026 else _ROLES
     for i, m in enumerate(check_list(ctx, v, path)):
         mp = f"{path}.{i}"
         if not isinstance(m, dict):
             fail(ctx, mp, MSG_SHAPE)
+        if m.get("role") == "system" and ctx.beta:
+            _beta_system_message(w, m, mp)
+            continue
         check_fields(ctx, m, mp, _F_MESSAGE, ("role", "content"))
-        role = check_literal(ctx, m["role"], f"{mp}.role", roles)
+        role = check_literal(ctx, m["role"], f"{mp}.role", _ROLES_SYSTEM if ctx.v2026 else _ROLES)
         check_blocks(w, m["content"], f"{mp}.content", system_role=role == "system")
+
+
+def _beta_system_message(w: Walk, m: dict[str, Any], mp: str) -> None:
+    """The beta system message: ``content`` optional, per-message ``output_config`` (effort) and ``clear_at``."""
+    ctx = w.ctx
+    check_fields(ctx, m, mp, _F_SYSTEM_MESSAGE_BETA, ("role",))
+    if "content" in m:
+        check_blocks(w, m["content"], f"{mp}.content", system_role=True)
+    config = m.get("output_config")
+    if config is not None:
+        check_fields(ctx, config, f"{mp}.output_config", _F_MESSAGE_OUTPUT_CONFIG)
+        if config.get("effort") is not None:
+            check_literal(ctx, config["effort"], f"{mp}.output_config.effort", _EFFORTS)
+    if m.get("clear_at") is not None:
+        check_literal(ctx, m["clear_at"], f"{mp}.clear_at", ("next_user_message", "never"))
 
 
 def _system(w: Walk, v: Any, path: str) -> None:
@@ -102,14 +152,22 @@ def _tool_choice(w: Walk, v: Any, path: str) -> None:
 
 def _thinking(w: Walk, v: Any, path: str) -> None:
     ctx = w.ctx
-    tag = tag_of(ctx, v, path, _THINKING_TAGS)
+    tag = tag_of(ctx, v, path, _THINKING_TAGS_BETA if ctx.beta else _THINKING_TAGS)
     tp = f"{path}.{tag}"
     allowed, required = _F_THINKING[tag]
+    if ctx.beta and tag in ("enabled", "adaptive"):
+        allowed = allowed | {"block_binding"}
     check_fields(ctx, v, tp, allowed, required)
     if tag == "enabled":
         check_int(ctx, v["budget_tokens"], f"{tp}.budget_tokens", ge=1024)
     if v.get("display") is not None:
-        check_literal(ctx, v["display"], f"{tp}.display", ("summarized", "omitted"))
+        check_literal(ctx, v["display"], f"{tp}.display", _DISPLAYS_BETA if ctx.beta else _DISPLAYS)
+    binding = v.get("block_binding")
+    if binding is not None:
+        check_fields(ctx, binding, f"{tp}.block_binding", frozenset({"prefix_mismatch_behavior"}))
+        if binding.get("prefix_mismatch_behavior") is not None:
+            check_literal(ctx, binding["prefix_mismatch_behavior"], f"{tp}.block_binding.prefix_mismatch_behavior",
+                          ("error", "drop_block"))
 
 
 def _service_tier(w: Walk, v: Any, path: str) -> None:
@@ -117,16 +175,27 @@ def _service_tier(w: Walk, v: Any, path: str) -> None:
 
 
 def _container(w: Walk, v: Any, path: str) -> None:
+    """A container id, or (skills beta, or API 2026-10-21 where skills are GA) ``{"id"?, "skills"?}``."""
+    ctx = w.ctx
     if v is None or isinstance(v, str):
         return
-    if isinstance(v, dict) and "skills-2025-10-02" in w.ctx.betas:
-        check_fields(w.ctx, v, path, frozenset({"id", "skills"}))
-        if v.get("id") is not None:
-            check_str(w.ctx, v["id"], f"{path}.id")
-        if v.get("skills") is not None:
-            check_list(w.ctx, v["skills"], f"{path}.skills")
+    if not (isinstance(v, dict) and ("skills-2025-10-02" in ctx.betas or ctx.v2026)):
+        fail(ctx, path, "Input should be a valid string")
+    check_fields(ctx, v, path, frozenset({"id", "skills"}))
+    if v.get("id") is not None:
+        check_str(ctx, v["id"], f"{path}.id")
+    if v.get("skills") is None:
         return
-    fail(w.ctx, path, "Input should be a valid string")
+    skills = check_list(ctx, v["skills"], f"{path}.skills")
+    if ctx.strict and len(skills) > _MAX_SKILLS:
+        fail(ctx, f"{path}.skills", f"List should have at most {_MAX_SKILLS} items after validation, not {len(skills)}")
+    for k, skill in enumerate(skills):
+        sp = f"{path}.skills.{k}"
+        check_fields(ctx, skill, sp, _F_SKILL, ("skill_id", "type"))
+        check_literal(ctx, skill["type"], f"{sp}.type", ("anthropic", "custom"))
+        check_str(ctx, skill["skill_id"], f"{sp}.skill_id")
+        if skill.get("version") is not None:
+            check_str(ctx, skill["version"], f"{sp}.version")
 
 
 def _cache_control(w: Walk, v: Any, path: str) -> None:
@@ -147,10 +216,34 @@ def _output_config(w: Walk, v: Any, path: str) -> None:
             check_literal(ctx, fmt["type"], f"{fp}.type", ("json_schema",))
         if not isinstance(fmt["schema"], dict):
             fail(ctx, f"{fp}.schema", "Input should be a valid dictionary")
-    if v.get("task_budget") is not None and not isinstance(v["task_budget"], dict):
-        fail(
-            ctx, f"{path}.task_budget", "Input should be a valid dictionary or object to extract fields from"
-        )
+    budget = v.get("task_budget")
+    if budget is not None:
+        bp = f"{path}.task_budget"
+        check_fields(ctx, budget, bp, _F_TASK_BUDGET, ("total", "type"))
+        check_literal(ctx, budget["type"], f"{bp}.type", ("tokens",))
+        check_int(ctx, budget["total"], f"{bp}.total", ge=1)
+        if budget.get("remaining") is not None:
+            check_int(ctx, budget["remaining"], f"{bp}.remaining", ge=0)
+
+
+def _output_format(w: Walk, v: Any, path: str) -> None:
+    """The legacy top-level format (beta ``structured-outputs-2025-11-13``): ``{"type": "json_schema", "schema"}``."""
+    ctx = w.ctx
+    check_fields(ctx, v, path, frozenset({"type", "schema"}), ("schema",))
+    if "type" in v:
+        check_literal(ctx, v["type"], f"{path}.type", ("json_schema",))
+    if not isinstance(v["schema"], dict):
+        fail(ctx, f"{path}.schema", "Input should be a valid dictionary")
+
+
+def _thread(w: Walk, v: Any, path: str) -> None:
+    """``{"type": "create"}`` or ``{"type": "continue", "previous_message_id"}`` (the engine keeps the state)."""
+    ctx = w.ctx
+    tag = tag_of(ctx, v, path, _THREAD_TAGS)
+    allowed, required = _F_THREAD[tag]
+    check_fields(ctx, v, f"{path}.{tag}", allowed, required)
+    if tag == "continue":
+        check_str(ctx, v["previous_message_id"], f"{path}.{tag}.previous_message_id")
 
 
 def _any_str(w: Walk, v: Any, path: str) -> None:
@@ -169,6 +262,10 @@ def _diagnostics(w: Walk, v: Any, path: str) -> None:
 
 def _beta_list(w: Walk, v: Any, path: str) -> None:
     check_list(w.ctx, v, path)
+
+
+def _beta_any(w: Walk, v: Any, path: str) -> None:
+    """A beta field whose shape the fake does not model (``fallbacks``: ``"default"`` or a list, ...)."""
 
 
 def _beta_object(w: Walk, v: Any, path: str) -> None:
@@ -199,30 +296,39 @@ _FIELDS: dict[str, Check] = {
     "diagnostics": _diagnostics,
     "mcp_servers": _beta_list,
     "context_management": _beta_object,
-    "output_format": _beta_object,
+    "compaction": _beta_object,
+    "fallbacks": _beta_any,
+    "fallback_credit_token": _beta_any,
+    "billing_policy": _beta_object,
+    "output_format": _output_format,
+    "thread": _thread,
 }
-_NULLABLE = frozenset({"system", "metadata", "container", "cache_control", "output_config", "inference_geo"})
+_NULLABLE = frozenset({
+    "system", "metadata", "container", "cache_control", "output_config", "inference_geo", "thread",
+    "output_format", "compaction", "fallbacks", "fallback_credit_token", "billing_policy",
+})  # fmt: skip
 
 
 def _allowed(endpoint: str, ctx: Ctx) -> frozenset[str]:
     names = frozenset(_FIELDS)
     if endpoint == "count_tokens":
-        names -= _COUNT_ONLY_MISSING
+        names -= _COUNT_ONLY_MISSING | {"thread"}
     if ctx.v2026:
         names -= _SAMPLING
     if not ctx.beta:
         names -= _BETA_ONLY
+    names -= {name for name, beta in _NAMED_BETA_ONLY.items() if beta not in ctx.betas}
     return names
 
 
-_ALLOWED: dict[tuple[str, bool, bool], frozenset[str]] = {}
+_ALLOWED: dict[tuple[str, bool, bool, frozenset[str]], frozenset[str]] = {}
 
 
 def check_body(ctx: Ctx, body: object, endpoint: str) -> Walk:
     """The schema pass; returns what the semantic pass needs (cache breakpoints, media to inspect)."""
     if not isinstance(body, dict):
         fail(ctx, "", "Input should be a valid dictionary or object to extract fields from")
-    key = (endpoint, ctx.v2026, ctx.beta)
+    key = (endpoint, ctx.v2026, ctx.beta, ctx.betas & _NAMED_BETAS)
     allowed = _ALLOWED.get(key)
     if allowed is None:
         allowed = _ALLOWED[key] = _allowed(endpoint, ctx)

@@ -21,9 +21,11 @@ blocks with citations.
 
 Betas: the ``betas`` argument holds the request's ``anthropic-beta`` names (see :func:`parse_betas`,
 which also marks a ``?beta=true`` request that sent no header with :data:`BETA_SURFACE`). When it is
-non-empty, the beta-only fields (``mcp_servers``, ``context_management``, ``output_format``) and
-``system``-role messages are accepted, as on the SDK's ``client.beta`` surface; which beta unlocks which
-field is not checked (recordings often drop the header). Specific names change rules:
+non-empty, the beta-only fields (``mcp_servers``, ``context_management``, ``compaction``, ``fallbacks``...,
+listed in ``_body``) and ``system``-role messages are accepted, as on the SDK's ``client.beta``
+surface; which beta unlocks which field is not checked (recordings often drop the header), except for
+``output_format`` (``structured-outputs-2025-11-13``) and ``thread`` (``message-threads-2026-08-12``),
+which need their own name. Specific names change rules:
 ``interleaved-thinking-2025-05-14`` lets ``thinking.budget_tokens`` exceed ``max_tokens``,
 ``output-128k-2025-02-19`` raises Claude 3.7 Sonnet's cap to 128000,
 ``model-context-window-exceeded-2025-08-26`` drops the input + ``max_tokens`` check, and
