@@ -32,21 +32,22 @@ from ..resources._message_calls import HELPER_HEADER, to_tool_params
 from ._wire import (
     CREATE_ONLY_FIELDS,
     REPLAY_ERROR_CODES,
+    REQUEST_OPTIONS,
     THREAD_HELPER,
     THREADS_BETA,
+    TURN_FIELDS,
     UNSUPPORTED_ERROR_CODE,
     UnsupportedRequestBehavior,
     as_sent,
+    check_keywords,
     error_details,
     join_header_values,
     same_messages,
     without_cache_control,
 )
 
-__all__ = ["REQUEST_OPTIONS", "ThreadState"]
+__all__ = ["ThreadState"]
 
-REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
-"""Per-request options a thread keeps beside its fields (a turn's own replace them for that turn)."""
 _STREAM_HEADERS = {"X-Stainless-Helper-Method": "stream", "X-Stainless-Stream-Helper": "beta.messages"}
 
 Mode = Literal["off", "unthreaded", "new", "continue"]
@@ -94,6 +95,8 @@ class ThreadState:
         self._staged: list[Any] = []
         self._last_reply: Message | None = None
         self._position = _Position("new" if threading else "off")
+        self._helpers: tuple[str, ...] = (THREAD_HELPER,) if threading else ()
+        """Fixed when the thread is made: a thread that stops threading still says it is one."""
         self._turn: _Turn | None = None
         self._fields: dict[str, Any] = {}
         self._tools: list[Any] | None = None
@@ -166,12 +169,12 @@ class ThreadState:
     def update(self, fields: Mapping[str, Any]) -> None:
         """Change the fields (``tools`` included) and request options of all later turns."""
         for key, value in fields.items():
+            if key not in TURN_FIELDS:
+                raise TypeError(f"update() got an unexpected keyword argument {key!r}")
             if key in REQUEST_OPTIONS:
                 self.options[key] = value
             elif key == "tools":
                 self._tools = list(value) if value is not None else None
-            elif key in ("messages", "thread", "stream", "output_format"):
-                raise TypeError(f"update() got an unexpected keyword argument {key!r}")
             else:
                 self._fields[key] = value
 
@@ -247,6 +250,7 @@ class ThreadState:
         self, overrides: Mapping[str, Any], *, stream: bool, helpers: Sequence[str] = ()
     ) -> dict[str, Any]:
         """The keyword arguments of this turn's ``beta.messages.create`` call (``stream`` included)."""
+        check_keywords(overrides, TURN_FIELDS)
         fields = self._turn_fields(overrides)
         arguments: dict[str, Any] = dict(fields)
         mode = self._position.mode
@@ -365,7 +369,7 @@ class ThreadState:
             beta_key = next((k for k in headers if k.lower() == "anthropic-beta"), None)
             if beta_key is not None and isinstance(headers[beta_key], str):
                 headers[beta_key] = join_header_values(headers[beta_key], THREADS_BETA)
-            helpers = (*helpers, THREAD_HELPER)
+        helpers = (*helpers, *self._helpers)
         helper_key = next((k for k in headers if k.lower() == HELPER_HEADER), HELPER_HEADER)
         joined = join_header_values(*helpers, headers.get(helper_key) if isinstance(headers.get(helper_key), str) else None)
         if joined:

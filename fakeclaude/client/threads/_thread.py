@@ -24,7 +24,7 @@ from ...types.parsed_message import ParsedMessage, to_parsed_message
 from ..resources._message_calls import create_options, message_parser
 from ._state import ThreadState
 from ._streams import AsyncThreadStreamManager, ThreadStreamManager
-from ._wire import UnsupportedRequestBehavior
+from ._wire import THREAD_FIELDS, UnsupportedRequestBehavior, check_keywords
 
 if TYPE_CHECKING:
     from ...streaming import AsyncStream, Stream
@@ -69,6 +69,7 @@ class _ThreadBase(Generic[ClientT]):
     ) -> None:
         """Start a thread with ``beta.messages.create``'s fields (``model``, ``max_tokens``, ``messages``, ``system``,
         ``tools``, ``output_format``, ``betas``...). Sends nothing."""
+        check_keywords(params, THREAD_FIELDS)
         self._client = client
         self._state = thread_state(params, unsupported_request_behavior=unsupported_request_behavior)
 

@@ -8,7 +8,7 @@ from by replaying the whole history, and the one that makes it stop threading.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, Literal
 
 from .._body import encode_body
@@ -16,11 +16,14 @@ from .._body import encode_body
 __all__ = [
     "CREATE_ONLY_FIELDS",
     "REPLAY_ERROR_CODES",
+    "THREAD_FIELDS",
+    "TURN_FIELDS",
     "THREADS_BETA",
     "THREAD_HELPER",
     "UNSUPPORTED_ERROR_CODE",
     "UnsupportedRequestBehavior",
     "as_sent",
+    "check_keywords",
     "error_details",
     "join_header_values",
     "same_messages",
@@ -37,6 +40,18 @@ REPLAY_ERROR_CODES: Final = frozenset({"thread_not_found", "thread_already_conti
 """Rejections a turn recovers from by sending the whole history again under a new ``create``."""
 UNSUPPORTED_ERROR_CODE: Final = "thread_unsupported_request"
 
+REQUEST_OPTIONS: Final = ("extra_headers", "extra_query", "extra_body", "timeout")
+TURN_FIELDS: Final = frozenset({
+    "betas", "billing_policy", "cache_control", "compaction", "container", "context_management", "diagnostics",
+    "fallback_credit_token", "fallbacks", "inference_geo", "max_tokens", "mcp_servers", "metadata", "model",
+    "service_tier", "speed", "stop_sequences", "system", "thinking", "tool_choice", "tools", "user_profile_id",
+    "workspace_id", *REQUEST_OPTIONS,
+})
+"""What ``send`` / ``parse`` / ``stream`` / ``update`` take, as in SDK 2.x (no sampling parameters: the thread
+API is of the 2026 surface, which removed them)."""
+THREAD_FIELDS: Final = TURN_FIELDS | {"messages", "output_config", "output_format"}
+"""What ``thread()`` takes besides ``unsupported_request_behavior``."""
+
 UnsupportedRequestBehavior = Literal["error", "continue_unthreaded"]
 """What a thread does when the server cannot thread a request: ``"error"`` raises the API's error;
 ``"continue_unthreaded"`` sends that turn and every later one with the whole history and no ``thread``."""
@@ -48,6 +63,13 @@ _BLOCK_KEYS: Final = ("content", "source", "tool", "definition", "tool_reference
 def as_sent(value: object) -> Any:
     """``value`` as the request body carries it: response models dumped, tuples as lists (for comparing)."""
     return json.loads(encode_body(value))
+
+
+def check_keywords(keywords: Iterable[str], allowed: frozenset[str]) -> None:
+    """The ``TypeError`` of a signature that spells its keywords out, for the first keyword not in ``allowed``."""
+    unexpected = sorted(set(keywords) - allowed)
+    if unexpected:
+        raise TypeError(f"Got an unexpected keyword argument '{unexpected[0]}'")
 
 
 def same_messages(a: Sequence[object], b: Sequence[object]) -> bool:
