@@ -416,3 +416,26 @@ def test_a_threads_tool_runner_and_a_turn_after_it() -> None:
     assert kinds(sent) == ["create", "continue", "continue"]
     assert sent[2][0]["messages"] == [user("Thanks")] and sent[2][1]["x-stainless-helper"] == "message-thread"
     assert sent[1][1]["x-stainless-helper"] == "BetaToolRunner, message-thread"
+
+
+def test_one_turn_at_a_time_and_the_callers_beta_header_gains_the_threads_beta_once() -> None:
+    errors: dict[str, str] = {}
+
+    def scenario(module: ModuleType, client: Any, fake: FakeClaude) -> None:
+        thread = client.beta.messages.thread(
+            model=MODEL, max_tokens=64, extra_headers={"anthropic-beta": "own-beta, " + THREADS_BETA}
+        )
+        with thread.stream(user("Hi")) as stream:
+            with pytest.raises(module.AnthropicError) as caught:
+                thread.send(user("Meanwhile"))
+            errors[module.__name__] = str(caught.value)
+            stream.until_done()
+        thread.send(user("After"))
+        with pytest.raises(TypeError, match="unexpected keyword argument 'top_k'"):
+            client.beta.messages.thread(model=MODEL, max_tokens=64, top_k=3)
+
+    sent = on_both(scenario)
+    assert errors["fakeclaude"] == errors["anthropic"] == (
+        "Another `send()`, `parse()` or `stream()` is already in progress on this thread")
+    assert kinds(sent) == ["create", "continue"] and sent[1][0]["messages"] == [user("After")]
+    assert [h["anthropic-beta"] for _, h in sent] == [f"own-beta, {THREADS_BETA}"] * 2
