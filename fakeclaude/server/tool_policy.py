@@ -4,7 +4,9 @@
 the last user turn plausibly asks for it, and then one call, unless the turn asks for parallel calls;
 otherwise the answer is text. After a ``tool_result`` the answer is text, so agent loops end. A forced
 ``tool_choice`` still forces: ``tool`` calls the named tool, ``any`` the most relevant tool (the first
-offered when none relates). ``disable_parallel_tool_use`` always means one call. So an agent asked "say
+offered when none relates). ``disable_parallel_tool_use`` always means one call. Tools offered with
+``defer_loading: true`` are not in the model's prompt until a tool search or ``tool_addition`` loads
+them, so they are never called unless ``tool_choice`` names them (or ``any`` leaves nothing else). So an agent asked "say
 hi" with ten tools gets text, never a shell command.
 
 ``"every"``: the earlier behaviour (pydantic-ai's TestModel): every offered client tool is called once,
@@ -100,6 +102,9 @@ def choose_tools(
         return []
     if kind == "tool":
         return [t for t in tools if t.get("name") == choice.get("name")][:1]
+    tools = [t for t in tools if not t.get("defer_loading")] or ([] if kind == "auto" else list(tools))
+    if not tools:
+        return []
     if policy == "every":
         if kind == "auto" and answered:
             return []

@@ -234,3 +234,14 @@ def test_sdk_thread_streamed_turns_over_a_socket(fake: FakeClaude) -> None:
     assert first.stop_reason == second.stop_reason == "end_turn" and third
     assert [r.body["thread"].get("previous_message_id") for r in fake.requests] == [None, first.id, second.id]
     assert [r.status for r in fake.requests] == [200, 200, 200], "each streamed turn was kept and continued"
+
+
+def test_sdk_recovers_from_an_expired_thread_by_replaying_it(fake: FakeClaude) -> None:
+    thread = sdk(fake).beta.messages.thread(model=MODEL, max_tokens=256)
+    thread.send({"role": "user", "content": "First"})
+    fake.advance(THREAD_TTL_SECONDS + 1)
+    reply = thread.send({"role": "user", "content": "Second"})
+    assert reply.stop_reason == "end_turn"
+    assert [(r.status, r.body["thread"]["type"]) for r in fake.requests] == [
+        (200, "create"), (404, "continue"), (200, "create")]
+    assert len(fake.requests[-1].body["messages"]) == 3, "the SDK replayed the whole history"

@@ -115,6 +115,12 @@ def test_an_agent_loop_terminates(fake: FakeClaude) -> None:
     assert reply.stop_reason == "end_turn" and len(messages) == 3
 
 
+def test_deferred_tools_are_not_called_unless_forced(fake: FakeClaude) -> None:
+    deferred = {**WEATHER, "defer_loading": True}
+    assert calls(ask(fake, "What's the weather in Paris?", [deferred, TIME])) == []
+    assert calls(ask(fake, "say hi", [deferred], tool_choice={"type": "tool", "name": "get_weather"})) == ["get_weather"]
+
+
 def test_every_policy_keeps_the_old_behaviour() -> None:
     fake = FakeClaude(seed=4, tool_policy="every")
     assert sorted(calls(ask(fake, "say hi", [WEATHER, TIME]))) == ["get_time", "get_weather"]
