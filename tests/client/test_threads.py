@@ -151,7 +151,8 @@ def test_the_tool_runner_threads_to_a_final_answer(stream: bool) -> None:
         assert headers["anthropic-beta"] == THREADS_BETA
 
 
-async def test_the_async_tool_runner_threads_by_default() -> None:
+@pytest.mark.parametrize("stream", [False, True], ids=["replies", "streams"])
+async def test_the_async_tool_runner_threads_by_default(stream: bool) -> None:
     seen: dict[str, Wire] = {}
     for name, module in MODULES.items():
         fake = FakeClaude(seed=4)
@@ -165,8 +166,11 @@ async def test_the_async_tool_runner_threads_by_default() -> None:
 
         async with async_client(module, fake) as client:
             runner = client.beta.messages.tool_runner(
-                model=MODEL, max_tokens=300, tools=[lookup_order], messages=[user("Where is order 42?")]
+                model=MODEL, max_tokens=300, tools=[lookup_order], messages=[user("Where is order 42?")], stream=stream
             )
+            async for item in runner:
+                if stream:
+                    await item.get_final_message()
             final = await runner.until_done()
         assert final.stop_reason == "end_turn"
         seen[name] = wire(fake)
@@ -439,3 +443,18 @@ def test_one_turn_at_a_time_and_the_callers_beta_header_gains_the_threads_beta_o
         "Another `send()`, `parse()` or `stream()` is already in progress on this thread")
     assert kinds(sent) == ["create", "continue"] and sent[1][0]["messages"] == [user("After")]
     assert [h["anthropic-beta"] for _, h in sent] == [f"own-beta, {THREADS_BETA}"] * 2
+
+
+def test_a_thread_lost_again_right_after_its_replay_continues_unthreaded() -> None:
+    def scenario(module: ModuleType, client: Any, fake: FakeClaude) -> None:
+        thread = client.beta.messages.thread(model=MODEL, max_tokens=64, unsupported_request_behavior="continue_unthreaded")
+        thread.send(user("One"))
+        fake.reply(thread_error("thread_not_found"))
+        thread.send(user("Two"))  # replayed under create
+        fake.reply(thread_error("thread_not_found"))
+        thread.send(user("Three"))  # lost again at once: the server cannot keep it
+        thread.send(user("Four"))
+
+    sent = on_both(scenario)
+    assert kinds(sent) == ["create", "continue", "create", "continue", None, None]
+    assert [len(body["messages"]) for body, _ in sent] == [1, 1, 3, 1, 5, 7]
