@@ -458,3 +458,21 @@ def test_a_thread_lost_again_right_after_its_replay_continues_unthreaded() -> No
     sent = on_both(scenario)
     assert kinds(sent) == ["create", "continue", "create", "continue", None, None]
     assert [len(body["messages"]) for body, _ in sent] == [1, 1, 3, 1, 5, 7]
+
+
+def test_a_threaded_runner_takes_the_applications_own_tool_result() -> None:
+    def scenario(module: ModuleType, client: Any, fake: FakeClaude) -> None:
+        fake.reply(tool_use("get_weather", {"city": "Paris"}))
+        fake.reply("Rainy then.")
+        runner = client.beta.messages.tool_runner(
+            model=MODEL, max_tokens=300, messages=[user("Weather?")], tools=[_weather_tool(module, [])]
+        )
+        for message in runner:
+            if message.stop_reason == "tool_use":
+                own = {"role": "user", "content": [
+                    {"type": "tool_result", "tool_use_id": message.content[0].id, "content": "Rain"}]}
+                runner.append_messages(message, own)
+
+    sent = on_both(scenario)
+    assert kinds(sent) == ["create", "continue"], "the history given back extends the thread"
+    assert sent[1][0]["messages"][0]["content"][0]["content"] == "Rain" and len(sent[1][0]["messages"]) == 1
