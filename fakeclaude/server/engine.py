@@ -219,8 +219,7 @@ class MessagesEngine:
             self.threads.release(turn)
             raise
 
-    def _answer(self, call: _Call, validated: tuple[Any, ModelSpec, PromptTokens],
-                turn: ThreadTurn | None) -> HttpReply:
+    def _answer(self, call: _Call, validated: tuple[Any, ModelSpec, PromptTokens], turn: ThreadTurn | None) -> HttpReply:
         body, spec, prompt = validated
         input_tokens = prompt.total
         self.limiter.check(call.key, input_tokens, model=spec.id)

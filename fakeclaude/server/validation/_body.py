@@ -35,45 +35,102 @@ from fakeclaude.server.validation._base import (
 )
 from fakeclaude.server.validation._blocks import Walk, check_blocks, check_system
 from fakeclaude.server.validation._tools import check_tool_choice, check_tools
-from fakeclaude.server.validation._wire_model import literal_values
-from fakeclaude.types.params import OutputEffort, ServiceTier, Speed
+from fakeclaude.server.validation._wire_model import (
+    field_names,
+    field_values,
+    literal_values,
+    members,
+    required_fields,
+    shapes,
+    tags,
+)
+from fakeclaude.types.params import (
+    AssistantMessageParam,
+    BetaJSONOutputFormatParam,
+    BetaMessageCountTokensParams,
+    BetaMessageCreateParamsBase,
+    BetaMessageThreadParam,
+    BetaSystemMessageOutputConfigParam,
+    BetaSystemMessageParam,
+    BetaThinkingBlockBindingParam,
+    BetaThinkingConfigEnabledParam,
+    BetaThinkingConfigParam,
+    BetaThinkingPrefixMismatchBehavior,
+    BetaTokenTaskBudgetParam,
+    ContainerParams,
+    DiagnosticsParam,
+    JSONOutputFormatParam,
+    MessageCountTokensParams,
+    MessageCreateParamsNonStreaming,
+    MessageParam,
+    MetadataParam,
+    OutputConfigParam,
+    OutputEffort,
+    ServiceTier,
+    SkillParams,
+    Speed,
+    ThinkingConfigParam,
+    ThinkingDisplay,
+    UserMessageParam,
+)
 
 __all__ = ["check_body"]
 
-_SAMPLING = frozenset({"temperature", "top_p", "top_k"})
-_COUNT_ONLY_MISSING = frozenset({"max_tokens", "stream", "stop_sequences", "metadata", "service_tier"})
-_BETA_ONLY = frozenset({
-    "mcp_servers", "context_management", "compaction", "fallbacks", "fallback_credit_token", "billing_policy",
-})  # fmt: skip
-_NAMED_BETA_ONLY = {"output_format": FORMAT_BETA, "thread": THREADS_BETA}
-_ROLES = ("user", "assistant")
-_ROLES_SYSTEM = ("user", "assistant", "system")
-_THINKING_TAGS: dict[str, object] = dict.fromkeys(("enabled", "disabled", "adaptive"))
-_THINKING_TAGS_BETA: dict[str, object] = dict.fromkeys(("enabled", "disabled", "adaptive", "between_tools"))
-_F_THINKING = {
-    "enabled": (frozenset({"type", "budget_tokens", "display"}), ("budget_tokens",)),
-    "disabled": (frozenset({"type"}), ()),
-    "adaptive": (frozenset({"type", "display"}), ()),
-    "between_tools": (frozenset({"type"}), ()),
+_SAMPLING = frozenset({"temperature", "top_p", "top_k"})  # a version rule: API 2026-10-21 refuses them
+#: The body's fields per endpoint and surface (GA, beta), from the request TypedDicts.
+_GA_FIELDS = {
+    "create": field_names(MessageCreateParamsNonStreaming),
+    "count_tokens": field_names(MessageCountTokensParams),
 }
-_DISPLAYS = ("summarized", "omitted")
-_DISPLAYS_BETA = ("summarized", "omitted", "updates")
+_BETA_FIELDS = {
+    "create": field_names(BetaMessageCreateParamsBase) | _GA_FIELDS["create"],
+    "count_tokens": field_names(BetaMessageCountTokensParams),
+}
+_REQUIRED = {
+    "create": required_fields(MessageCreateParamsNonStreaming),
+    "count_tokens": required_fields(MessageCountTokensParams),
+}
+_NAMED_BETA_ONLY = {"output_format": FORMAT_BETA, "thread": THREADS_BETA}
+_ROLES = tuple(tags(UserMessageParam | AssistantMessageParam, "role"))
+_ROLES_SYSTEM = tuple(tags(MessageParam, "role"))
+_THINKING_TAGS = tags(ThinkingConfigParam)
+_THINKING_TAGS_BETA = tags(BetaThinkingConfigParam)
+_F_THINKING = shapes(ThinkingConfigParam)
+_F_THINKING_BETA = shapes(BetaThinkingConfigParam)
+_DISPLAYS = literal_values(ThinkingDisplay)
+_DISPLAYS_BETA = field_values(BetaThinkingConfigEnabledParam, "display")
+_MISMATCH_BEHAVIORS = literal_values(BetaThinkingPrefixMismatchBehavior)
+_F_BLOCK_BINDING = field_names(BetaThinkingBlockBindingParam)
 _EFFORTS = literal_values(OutputEffort)
-_F_MESSAGE = frozenset({"role", "content"})
-_F_SYSTEM_MESSAGE_BETA = frozenset({"role", "content", "output_config", "clear_at"})
-_F_MESSAGE_OUTPUT_CONFIG = frozenset({"effort"})
-_F_SKILL = frozenset({"type", "skill_id", "version"})
+_F_MESSAGE = frozenset().union(*(field_names(m) for m in members(MessageParam)))
+_R_MESSAGE = required_fields(UserMessageParam)
+_F_SYSTEM_MESSAGE_BETA = field_names(BetaSystemMessageParam)
+_R_SYSTEM_MESSAGE_BETA = required_fields(BetaSystemMessageParam)
+_CLEAR_AT = field_values(BetaSystemMessageParam, "clear_at")
+_F_MESSAGE_OUTPUT_CONFIG = field_names(BetaSystemMessageOutputConfigParam)
+_F_METADATA = field_names(MetadataParam)
+_F_CONTAINER = field_names(ContainerParams)
+_F_SKILL = field_names(SkillParams)
+_R_SKILL = required_fields(SkillParams, tag="")
+_SKILL_TYPES = field_values(SkillParams, "type")
 _MAX_SKILLS = 8
-_F_TASK_BUDGET = frozenset({"type", "total", "remaining"})
+_F_OUTPUT_CONFIG = field_names(OutputConfigParam)
+_F_FORMAT = field_names(JSONOutputFormatParam)
+_R_FORMAT = required_fields(JSONOutputFormatParam)
+_FORMAT_TYPES = field_values(JSONOutputFormatParam, "type")
+_F_LEGACY_FORMAT = field_names(BetaJSONOutputFormatParam)
+_R_LEGACY_FORMAT = required_fields(BetaJSONOutputFormatParam)
+_LEGACY_FORMAT_TYPES = field_values(BetaJSONOutputFormatParam, "type")
+_F_TASK_BUDGET = field_names(BetaTokenTaskBudgetParam)
+_R_TASK_BUDGET = required_fields(BetaTokenTaskBudgetParam, tag="")
+_TASK_BUDGET_TYPES = field_values(BetaTokenTaskBudgetParam, "type")
+_F_DIAGNOSTICS = field_names(DiagnosticsParam)
 _SERVICE_TIERS = literal_values(ServiceTier)
 _SPEEDS = literal_values(Speed)
 
 _NAMED_BETAS = frozenset({FORMAT_BETA, THREADS_BETA})
-_THREAD_TAGS: dict[str, object] = dict.fromkeys(("create", "continue"))
-_F_THREAD = {
-    "create": (frozenset({"type"}), ()),
-    "continue": (frozenset({"type", "previous_message_id"}), ("previous_message_id",)),
-}
+_THREAD_TAGS = tags(BetaMessageThreadParam)
+_F_THREAD = shapes(BetaMessageThreadParam)
 
 Check = Callable[[Walk, Any, str], None]
 
@@ -95,7 +152,7 @@ def _messages(w: Walk, v: Any, path: str) -> None:
         if m.get("role") == "system" and ctx.beta:
             _beta_system_message(w, m, mp)
             continue
-        check_fields(ctx, m, mp, _F_MESSAGE, ("role", "content"))
+        check_fields(ctx, m, mp, _F_MESSAGE, _R_MESSAGE)
         role = check_literal(ctx, m["role"], f"{mp}.role", _ROLES_SYSTEM if ctx.v2026 else _ROLES)
         check_blocks(w, m["content"], f"{mp}.content", system_role=role == "system")
 
@@ -103,7 +160,7 @@ def _messages(w: Walk, v: Any, path: str) -> None:
 def _beta_system_message(w: Walk, m: dict[str, Any], mp: str) -> None:
     """The beta system message: ``content`` optional, per-message ``output_config`` (effort) and ``clear_at``."""
     ctx = w.ctx
-    check_fields(ctx, m, mp, _F_SYSTEM_MESSAGE_BETA, ("role",))
+    check_fields(ctx, m, mp, _F_SYSTEM_MESSAGE_BETA, _R_SYSTEM_MESSAGE_BETA)
     if "content" in m:
         check_blocks(w, m["content"], f"{mp}.content", system_role=True)
     config = m.get("output_config")
@@ -112,7 +169,7 @@ def _beta_system_message(w: Walk, m: dict[str, Any], mp: str) -> None:
         if config.get("effort") is not None:
             check_literal(ctx, config["effort"], f"{mp}.output_config.effort", _EFFORTS)
     if m.get("clear_at") is not None:
-        check_literal(ctx, m["clear_at"], f"{mp}.clear_at", ("next_user_message", "never"))
+        check_literal(ctx, m["clear_at"], f"{mp}.clear_at", _CLEAR_AT)
 
 
 def _system(w: Walk, v: Any, path: str) -> None:
@@ -137,7 +194,7 @@ def _top_k(w: Walk, v: Any, path: str) -> None:
 
 
 def _metadata(w: Walk, v: Any, path: str) -> None:
-    check_fields(w.ctx, v, path, frozenset({"user_id"}))
+    check_fields(w.ctx, v, path, _F_METADATA)
     if v.get("user_id") is not None:
         check_str(w.ctx, v["user_id"], f"{path}.user_id")
 
@@ -154,9 +211,7 @@ def _thinking(w: Walk, v: Any, path: str) -> None:
     ctx = w.ctx
     tag = tag_of(ctx, v, path, _THINKING_TAGS_BETA if ctx.beta else _THINKING_TAGS)
     tp = f"{path}.{tag}"
-    allowed, required = _F_THINKING[tag]
-    if ctx.beta and tag in ("enabled", "adaptive"):
-        allowed = allowed | {"block_binding"}
+    allowed, required = (_F_THINKING_BETA if ctx.beta else _F_THINKING)[tag]
     check_fields(ctx, v, tp, allowed, required)
     if tag == "enabled":
         check_int(ctx, v["budget_tokens"], f"{tp}.budget_tokens", ge=1024)
@@ -164,10 +219,10 @@ def _thinking(w: Walk, v: Any, path: str) -> None:
         check_literal(ctx, v["display"], f"{tp}.display", _DISPLAYS_BETA if ctx.beta else _DISPLAYS)
     binding = v.get("block_binding")
     if binding is not None:
-        check_fields(ctx, binding, f"{tp}.block_binding", frozenset({"prefix_mismatch_behavior"}))
+        check_fields(ctx, binding, f"{tp}.block_binding", _F_BLOCK_BINDING)
         if binding.get("prefix_mismatch_behavior") is not None:
             check_literal(ctx, binding["prefix_mismatch_behavior"], f"{tp}.block_binding.prefix_mismatch_behavior",
-                          ("error", "drop_block"))
+                          _MISMATCH_BEHAVIORS)
 
 
 def _service_tier(w: Walk, v: Any, path: str) -> None:
@@ -181,7 +236,7 @@ def _container(w: Walk, v: Any, path: str) -> None:
         return
     if not (isinstance(v, dict) and ("skills-2025-10-02" in ctx.betas or ctx.v2026)):
         fail(ctx, path, "Input should be a valid string")
-    check_fields(ctx, v, path, frozenset({"id", "skills"}))
+    check_fields(ctx, v, path, _F_CONTAINER)
     if v.get("id") is not None:
         check_str(ctx, v["id"], f"{path}.id")
     if v.get("skills") is None:
@@ -191,8 +246,8 @@ def _container(w: Walk, v: Any, path: str) -> None:
         fail(ctx, f"{path}.skills", f"List should have at most {_MAX_SKILLS} items after validation, not {len(skills)}")
     for k, skill in enumerate(skills):
         sp = f"{path}.skills.{k}"
-        check_fields(ctx, skill, sp, _F_SKILL, ("skill_id", "type"))
-        check_literal(ctx, skill["type"], f"{sp}.type", ("anthropic", "custom"))
+        check_fields(ctx, skill, sp, _F_SKILL, _R_SKILL)
+        check_literal(ctx, skill["type"], f"{sp}.type", _SKILL_TYPES)
         check_str(ctx, skill["skill_id"], f"{sp}.skill_id")
         if skill.get("version") is not None:
             check_str(ctx, skill["version"], f"{sp}.version")
@@ -205,22 +260,22 @@ def _cache_control(w: Walk, v: Any, path: str) -> None:
 
 def _output_config(w: Walk, v: Any, path: str) -> None:
     ctx = w.ctx
-    check_fields(ctx, v, path, frozenset({"effort", "format", "task_budget"}))
+    check_fields(ctx, v, path, _F_OUTPUT_CONFIG)
     if v.get("effort") is not None:
         check_literal(ctx, v["effort"], f"{path}.effort", _EFFORTS)
     fmt = v.get("format")
     if fmt is not None:
         fp = f"{path}.format"
-        check_fields(ctx, fmt, fp, frozenset({"type", "schema"}), ("schema",))
+        check_fields(ctx, fmt, fp, _F_FORMAT, _R_FORMAT)
         if "type" in fmt:
-            check_literal(ctx, fmt["type"], f"{fp}.type", ("json_schema",))
+            check_literal(ctx, fmt["type"], f"{fp}.type", _FORMAT_TYPES)
         if not isinstance(fmt["schema"], dict):
             fail(ctx, f"{fp}.schema", "Input should be a valid dictionary")
     budget = v.get("task_budget")
     if budget is not None:
         bp = f"{path}.task_budget"
-        check_fields(ctx, budget, bp, _F_TASK_BUDGET, ("total", "type"))
-        check_literal(ctx, budget["type"], f"{bp}.type", ("tokens",))
+        check_fields(ctx, budget, bp, _F_TASK_BUDGET, _R_TASK_BUDGET)
+        check_literal(ctx, budget["type"], f"{bp}.type", _TASK_BUDGET_TYPES)
         check_int(ctx, budget["total"], f"{bp}.total", ge=1)
         if budget.get("remaining") is not None:
             check_int(ctx, budget["remaining"], f"{bp}.remaining", ge=0)
@@ -229,9 +284,9 @@ def _output_config(w: Walk, v: Any, path: str) -> None:
 def _output_format(w: Walk, v: Any, path: str) -> None:
     """The legacy top-level format (beta ``structured-outputs-2025-11-13``): ``{"type": "json_schema", "schema"}``."""
     ctx = w.ctx
-    check_fields(ctx, v, path, frozenset({"type", "schema"}), ("schema",))
+    check_fields(ctx, v, path, _F_LEGACY_FORMAT, _R_LEGACY_FORMAT)
     if "type" in v:
-        check_literal(ctx, v["type"], f"{path}.type", ("json_schema",))
+        check_literal(ctx, v["type"], f"{path}.type", _LEGACY_FORMAT_TYPES)
     if not isinstance(v["schema"], dict):
         fail(ctx, f"{path}.schema", "Input should be a valid dictionary")
 
@@ -255,7 +310,7 @@ def _speed(w: Walk, v: Any, path: str) -> None:
 
 
 def _diagnostics(w: Walk, v: Any, path: str) -> None:
-    check_fields(w.ctx, v, path, frozenset({"previous_message_id"}))
+    check_fields(w.ctx, v, path, _F_DIAGNOSTICS)
     if v.get("previous_message_id") is not None:
         check_str(w.ctx, v["previous_message_id"], f"{path}.previous_message_id")
 
@@ -310,13 +365,9 @@ _NULLABLE = frozenset({
 
 
 def _allowed(endpoint: str, ctx: Ctx) -> frozenset[str]:
-    names = frozenset(_FIELDS)
-    if endpoint == "count_tokens":
-        names -= _COUNT_ONLY_MISSING | {"thread"}
+    names = (_BETA_FIELDS if ctx.beta else _GA_FIELDS)[endpoint]
     if ctx.v2026:
         names -= _SAMPLING
-    if not ctx.beta:
-        names -= _BETA_ONLY
     names -= {name for name, beta in _NAMED_BETA_ONLY.items() if beta not in ctx.betas}
     return names
 
@@ -332,7 +383,7 @@ def check_body(ctx: Ctx, body: object, endpoint: str) -> Walk:
     allowed = _ALLOWED.get(key)
     if allowed is None:
         allowed = _ALLOWED[key] = _allowed(endpoint, ctx)
-    required = ("model", "messages") if endpoint == "count_tokens" else ("model", "messages", "max_tokens")
+    required = _REQUIRED[endpoint]
     for name in required:
         if name not in body:
             fail(ctx, name, "Field required")

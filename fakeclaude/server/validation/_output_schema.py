@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from fakeclaude.server.schema import SchemaRefError, resolve_ref
 from fakeclaude.server.structured import output_schema, strict_tools
 from fakeclaude.server.validation._base import Ctx, fail
 
@@ -86,15 +87,13 @@ def _children(node: Mapping[str, Any]) -> Iterator[Any]:
 
 
 def _resolve(root: Mapping[str, Any], ref: str) -> Any:
+    """The local subschema ``ref`` names (the schema package's pointer rules), None for the root or none."""
     if not ref.startswith("#/"):
         return None
-    node: Any = root
-    for token in ref[2:].split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        if not isinstance(node, Mapping) or token not in node:
-            return None
-        node = node[token]
-    return node
+    try:
+        return resolve_ref(root, ref)
+    except SchemaRefError:
+        return None
 
 
 def _property_text(names: list[str]) -> str:
