@@ -40,7 +40,7 @@ def make_app(engine: Engine) -> web.Application:
     """An aiohttp application answering every method and path with ``engine``."""
     app = web.Application(client_max_size=0)  # the handler enforces the per-path limits itself
     app[ENGINE_KEY] = engine
-    app.router.add_route("*", "/{tail:.*}", _handle)
+    app.router.add_route("*", "/{tail:(?s:.*)}", _handle)  # (?s): a decoded %0A in the path matches too
     return app
 
 
