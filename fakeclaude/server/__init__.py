@@ -13,10 +13,12 @@ from .fake import FAKE_API_KEY, FakeClaude
 from .ratelimit import RateLimits
 from .script import (
     ErrorReply,
+    JsonReply,
     ParsedRequest,
     Reply,
     Route,
     Script,
+    ScriptError,
     redacted_thinking,
     text,
     thinking,
@@ -49,6 +51,7 @@ __all__ = [
     "FakeClock",
     "Httpx2Transport",
     "HttpxTransport",
+    "JsonReply",
     "MessagesEngine",
     "ParsedRequest",
     "RateLimits",
@@ -56,6 +59,7 @@ __all__ = [
     "Reply",
     "Route",
     "Script",
+    "ScriptError",
     "ServerThread",
     "SystemClock",
     "make_app",
