@@ -261,6 +261,8 @@ def to_reply(outcome: Outcome) -> Answer | None:
 
 
 def _as_outcome(content: tuple[Any, ...], kwargs: dict[str, Any]) -> Outcome:
+    if content == (None,) and not kwargs:  # reply(None): answer as the fake would
+        return None
     if len(content) == 1 and isinstance(content[0], list):  # reply([text(..), tool_use(..)]) as reply(text(..), ...)
         content = tuple(content[0])
     if len(content) == 1 and isinstance(content[0], Reply | ErrorReply | JsonReply) and not kwargs:
@@ -325,12 +327,15 @@ class Route:
         """Whether it matched at least one request."""
         return self._call_count > 0
 
-    def reply(self, *content: Block | str | Reply, **kwargs: Any) -> Route:
-        """Answer the next matching request with this (queued; the last one keeps answering)."""
+    def reply(self, *content: Block | str | Reply | None, **kwargs: Any) -> Route:
+        """Answer the next matching request with this (queued; the last one keeps answering).
+
+        ``reply(None)`` answers as the fake would (its own generated answer, or the endpoint's own).
+        """
         self._queue.append(_Queued(_as_outcome(content, kwargs), describe_call(".reply", content, kwargs)))
         return self
 
-    def respond(self, *content: Block | str | Reply, **kwargs: Any) -> Route:
+    def respond(self, *content: Block | str | Reply | None, **kwargs: Any) -> Route:
         """Answer every matching request with this."""
         self._repeat, self._repeat_set = _as_outcome(content, kwargs), True
         return self
