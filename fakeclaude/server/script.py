@@ -277,6 +277,9 @@ def _short(value: object) -> str:
 
 def describe_call(name: str, args: Sequence[object] = (), kwargs: Mapping[str, object] | None = None) -> str:
     """``name(args, key=value)`` as the test wrote it (values shortened), for messages about a script."""
+    args = list(args)
+    while args and args[-1] is None:
+        args.pop()
     parts = [_short(a) for a in args] + [f"{k}={_short(v)}" for k, v in (kwargs or {}).items() if v is not None]
     return f"{name}({', '.join(parts)})"
 
