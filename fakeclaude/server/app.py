@@ -4,6 +4,10 @@ One catch-all route (the engine answers unknown paths and methods with API-shape
 replies are written at once; streamed replies chunk by chunk after each chunk's delay, and a ``drop``
 chunk closes the connection mid-body so the client sees a broken stream. A body beyond the API's limit
 gets 413 without being read to the end; an engine failure gets an API-shaped 500, never a traceback.
+
+Each request is logged on ``fakeclaude.access`` (INFO) once answered: method, path, status, duration
+and request id, never a header or a key. With a ``ControlApi``, paths under ``/_fakeclaude/`` go to it
+instead of the engine (``fakeclaude serve``); without one they are the engine's (a 404).
 """
 
 from __future__ import annotations
@@ -11,28 +15,45 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from aiohttp import web
 
+from .control import ControlApi
 from .http import Engine, HttpRequest, Reply
 from .transports import COALESCE_BYTES, body_limit, handle_safely, joined_headers, too_large_reply
 
 __all__ = ["ENGINE_KEY", "make_app"]
 
 logger = logging.getLogger("fakeclaude.server")
+access_log = logging.getLogger("fakeclaude.access")
 
 ENGINE_KEY: web.AppKey[Engine] = web.AppKey("fakeclaude_engine")
+CONTROL_KEY: web.AppKey[ControlApi | None] = web.AppKey("fakeclaude_control")
 
 #: Set by aiohttp from the body it writes; an engine's value would contradict it.
 _HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 
 
-def make_app(engine: Engine) -> web.Application:
-    """An aiohttp application answering every method and path with ``engine``."""
+def make_app(engine: Engine, control: ControlApi | None = None) -> web.Application:
+    """An aiohttp application answering every method and path with ``engine`` (``/_fakeclaude/`` with ``control``)."""
     app = web.Application(client_max_size=0)  # the handler enforces the per-path limits itself
     app[ENGINE_KEY] = engine
-    app.router.add_route("*", "/{tail:.*}", _handle)
+    app[CONTROL_KEY] = control
+    app.router.add_route("*", "/{tail:.*}", _logged)
     return app
+
+
+async def _logged(request: web.Request) -> web.StreamResponse:
+    """``_handle``, then one access-log line (the duration includes a streamed body)."""
+    if not access_log.isEnabledFor(logging.INFO):
+        return await _handle(request)
+    start = time.perf_counter()
+    response = await _handle(request)
+    millis = (time.perf_counter() - start) * 1000
+    request_id = response.headers.get("request-id", "-")
+    access_log.info("%s %s %d %.1fms %s", request.method, request.path, response.status, millis, request_id)
+    return response
 
 
 async def _read_body(request: web.Request, limit: int) -> bytes | None:
@@ -65,7 +86,11 @@ async def _handle(request: web.Request) -> web.StreamResponse:
         headers=joined_headers(request.headers.items()),
         body=body,
     )
-    reply = handle_safely(request.app[ENGINE_KEY], http_request)
+    control = request.app[CONTROL_KEY]
+    if control is not None and control.owns(http_request.path):
+        reply = control.handle(http_request)
+    else:
+        reply = handle_safely(request.app[ENGINE_KEY], http_request)
     if reply.delay > 0:
         await asyncio.sleep(reply.delay)
     if reply.stream is None:
