@@ -172,7 +172,8 @@ def _apply_item(fake: FakeClaude, item: Any, where: str) -> None:
     if len(keys) != 1 or len(item) != 1:
         raise _bad(where, "an item has exactly one of reply, error, rule")
     if keys[0] == "reply":
-        fake.reply(_reply_of(item["reply"], f"{where}.reply"))
+        reply = _reply_of(item["reply"], f"{where}.reply")
+        fake.reply(*reply.content) if isinstance(item["reply"], str | list) else fake.reply(reply)
     elif keys[0] == "error":
         error = _error_of(item["error"], f"{where}.error")
         fake.error(error.status, error.message, type=error.type, retry_after=error.retry_after,
