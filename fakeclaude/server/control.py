@@ -329,7 +329,7 @@ def render_page(base_url: str, recorded: list[RecordedRequest], script: Mapping[
     failures = "".join(f"<li>{_esc(f)}</li>" for f in script["failures"]) or '<li class="muted">none</li>'
     unused = "".join(f"<li>{_esc(u)}</li>" for u in script["unused"]) or '<li class="muted">none</li>'
     return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>fakeclaude</title>"
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>fakeclaude</title>"
         f"<style>{_STYLE}</style></head><body>"
         f"<h1>fakeclaude</h1><p class=\"muted\">The fake Claude Messages API at <code>{_esc(base_url)}</code> "
         f"&middot; {len(recorded)} request(s) received &middot; <a href=\"{CONTROL_PREFIX}/\">refresh</a> &middot; "
