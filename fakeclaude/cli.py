@@ -57,8 +57,8 @@ def _access_log(enabled: bool) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     from fakeclaude.server import FAKE_API_KEY, FakeClaude
+    from fakeclaude.server.adapters.runner import serve_forever
     from fakeclaude.server.control import ControlApi
-    from fakeclaude.server.runner import serve_forever
 
     fake = FakeClaude(seed=args.seed, validation=args.validation)
     _access_log(not args.no_access_log)

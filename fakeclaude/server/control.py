@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._json import dumps, loads
 from .errors import ApiError
-from .http import HttpRequest, Reply
-from .script import ErrorReply, JsonReply, Route
+from .http import HttpReply, HttpRequest
+from .script import JsonReply, Route, check_error_status
 from .script import Reply as ScriptedReply
 
 if TYPE_CHECKING:
@@ -58,8 +58,8 @@ def _bad(where: str, problem: str) -> ApiError:
     return ApiError(400, f"{where}: {problem}", "invalid_request_error")
 
 
-def _json_reply(status: int, payload: Any) -> Reply:
-    return Reply(status, {"content-type": "application/json"}, dumps(payload))
+def _json_reply(status: int, payload: Any) -> HttpReply:
+    return HttpReply(status, {"content-type": "application/json"}, dumps(payload))
 
 
 def redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -101,7 +101,13 @@ def _reply_of(value: Any, where: str) -> ScriptedReply:
         raise _bad(where, str(exc)) from None
 
 
-def _error_of(value: Any, where: str) -> ErrorReply:
+_ERROR_TYPES: dict[str, tuple[type, ...]] = {
+    "message": (str,), "type": (str,), "retry_after": (int, float), "should_retry": (bool,), "headers": (dict,),
+}
+
+
+def _error_of(value: Any, where: str) -> dict[str, Any]:
+    """The keyword arguments of ``fake.error(...)`` for a JSON error, checked."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = {"status": value}
     if not isinstance(value, Mapping) or "status" not in value:
@@ -110,9 +116,17 @@ def _error_of(value: Any, where: str) -> ErrorReply:
     if unknown:
         raise _bad(where, f"unknown field(s) {sorted(unknown)}; an error has {sorted(_ERROR_FIELDS)}")
     try:
-        return ErrorReply(**value)
-    except (TypeError, ValueError) as exc:
+        check_error_status(value["status"])
+    except ValueError as exc:
         raise _bad(where, str(exc)) from None
+    for name, kinds in _ERROR_TYPES.items():
+        given = value.get(name)
+        if given is not None and (not isinstance(given, kinds) or (name == "retry_after" and isinstance(given, bool))):
+            raise _bad(f"{where}.{name}", f"must be {' or '.join(k.__name__ for k in kinds)}, not {given!r}")
+    headers = value.get("headers")
+    if headers is not None and not all(isinstance(v, str) for v in headers.values()):
+        raise _bad(f"{where}.headers", "an object of strings")
+    return dict(value)
 
 
 def _json_of(value: Any, where: str) -> JsonReply:
@@ -159,8 +173,7 @@ def _queue_on(route: Route, kind: str, outcome: Any) -> None:
     if kind == "reply":
         route.reply(outcome)
     elif kind == "error":
-        route.error(outcome.status, outcome.message, type=outcome.type, retry_after=outcome.retry_after,
-                    should_retry=outcome.should_retry, headers=outcome.headers)
+        route.error(**outcome)
     else:
         route.json(outcome.body)
 
@@ -175,9 +188,7 @@ def _apply_item(fake: FakeClaude, item: Any, where: str) -> None:
         reply = _reply_of(item["reply"], f"{where}.reply")
         fake.reply(*reply.content) if isinstance(item["reply"], str | list) else fake.reply(reply)
     elif keys[0] == "error":
-        error = _error_of(item["error"], f"{where}.error")
-        fake.error(error.status, error.message, type=error.type, retry_after=error.retry_after,
-                   should_retry=error.should_retry, headers=error.headers)
+        fake.error(**_error_of(item["error"], f"{where}.error"))
     else:
         _add_rule(fake, item["rule"], f"{where}.rule")
 
@@ -194,14 +205,14 @@ class ControlApi:
         """Whether ``path`` is the control API's (everything else is the Messages API's)."""
         return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
 
-    def handle(self, request: HttpRequest) -> Reply:
+    def handle(self, request: HttpRequest) -> HttpReply:
         """The control API's answer; bad input gets an API-shaped 4xx, never a traceback."""
         try:
             return self._route(request)
         except ApiError as error:
             return _json_reply(error.status, error.body(None))
 
-    def _route(self, request: HttpRequest) -> Reply:
+    def _route(self, request: HttpRequest) -> HttpReply:
         path = request.path[len(CONTROL_PREFIX):].rstrip("/")
         routes = {
             ("GET", ""): self._page, ("GET", "/requests"): self._requests, ("GET", "/script"): self._script,
@@ -214,7 +225,7 @@ class ControlApi:
             raise ApiError(405, f"{request.method} {request.path}: method not allowed", "invalid_request_error")
         raise ApiError(404, f"{request.path}: no such control endpoint; see GET {CONTROL_PREFIX}/", "not_found_error")
 
-    def _requests(self, request: HttpRequest) -> Reply:
+    def _requests(self, request: HttpRequest) -> HttpReply:
         recorded = self.fake.requests
         limit = request.query.get("limit")
         if limit is not None:
@@ -234,10 +245,10 @@ class ControlApi:
             "unused": script.unused(),
         }
 
-    def _script(self, request: HttpRequest) -> Reply:
+    def _script(self, request: HttpRequest) -> HttpReply:
         return _json_reply(200, self.script_state())
 
-    def _add_script(self, request: HttpRequest) -> Reply:
+    def _add_script(self, request: HttpRequest) -> HttpReply:
         try:
             payload = loads(request.body) if request.body.strip() else None
         except ValueError as exc:
@@ -254,12 +265,12 @@ class ControlApi:
             _apply_item(self.fake, item, f"script[{index}]" if isinstance(payload, list) else "script")
         return _json_reply(200, self.script_state())
 
-    def _reset(self, request: HttpRequest) -> Reply:
+    def _reset(self, request: HttpRequest) -> HttpReply:
         self.fake.reset()
         return _json_reply(200, {"reset": True})
 
-    def _page(self, request: HttpRequest) -> Reply:
-        return Reply(200, {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"},
+    def _page(self, request: HttpRequest) -> HttpReply:
+        return HttpReply(200, {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"},
                      render_page(self.fake.base_url or "", self.fake.requests, self.script_state()).encode())
 
 

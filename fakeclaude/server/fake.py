@@ -23,7 +23,7 @@ from .script import Handler, ParsedRequest, PathPattern, Reply, Route, Script
 if TYPE_CHECKING:
 
     from ..client import Anthropic, AsyncAnthropic
-    from .transports import Httpx2Transport, HttpxTransport
+    from .adapters.transports import Httpx2Transport, HttpxTransport
 
 __all__ = ["FAKE_API_KEY", "FakeClaude"]
 
@@ -78,13 +78,13 @@ class FakeClaude:
     # ----- ways in ---------------------------------------------------------------------------------
     def httpx2_transport(self) -> Httpx2Transport:
         """A transport for ``httpx2.Client`` and ``httpx2.AsyncClient`` alike (what the official SDK uses)."""
-        from .transports import Httpx2Transport
+        from .adapters.transports import Httpx2Transport
 
         return Httpx2Transport(self.engine)
 
     def httpx_transport(self) -> HttpxTransport:
         """The same for clients on the ``httpx`` package."""
-        from .transports import HttpxTransport
+        from .adapters.transports import HttpxTransport
 
         return HttpxTransport(self.engine)
 
@@ -109,7 +109,7 @@ class FakeClaude:
     @contextlib.contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
         """Serve on a loopback port in a background thread; yields the base URL."""
-        from .runner import ServerThread
+        from .adapters.runner import ServerThread
 
         server = ServerThread(self.engine, host=host, port=port)
         server.start()
@@ -140,9 +140,10 @@ class FakeClaude:
     ) -> Route:
         """A rule matched on the request; chain ``.reply()`` / ``.respond()`` / ``.error()`` / ``.json()``.
 
-        Without ``method`` / ``path`` it matches ``POST /v1/messages``; with them any endpoint
-        (``path`` exact, with ``*`` wildcards, or a compiled pattern). ``custom_id=`` (or
-        ``in_batch=True``) matches the requests inside a batch.
+        Without ``method`` / ``path`` it matches Message requests (``POST /v1/messages`` and the requests
+        inside a batch); with them that endpoint (``path`` exact, with ``*`` wildcards, or a compiled
+        pattern). ``custom_id=`` (or ``in_batch=True``) matches only requests inside a batch,
+        ``in_batch=False`` only ``POST /v1/messages``.
         """
         return self.script.on(model=model, last_user_text=last_user_text, tools_offered=tools_offered, turn=turn,
                               method=method, path=path, custom_id=custom_id, in_batch=in_batch, where=where)

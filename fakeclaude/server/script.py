@@ -8,9 +8,11 @@
     fake.on(custom_id="req-2").error(529)                  # one request inside a batch
     fake.handler(lambda request: "computed")               # full control
 
-Where a script applies: the plain queue (``reply`` / ``error``) and the handler answer ``POST
-/v1/messages``; a rule answers what it matches: ``POST /v1/messages`` unless it names a ``method`` /
-``path``, and the requests inside a batch only when it names a ``custom_id`` or ``in_batch=True``.
+Where a script applies: the plain queue (``reply`` / ``error``) answers ``POST /v1/messages`` only;
+a rule answers what it matches: without a ``method`` / ``path``, the Message requests (``POST
+/v1/messages`` and the requests inside a batch; ``custom_id=`` or ``in_batch=True`` for those inside
+a batch only, ``in_batch=False`` for ``POST /v1/messages`` only); with them, that endpoint. The handler
+sees the Message requests nothing else answered.
 
 A ``Reply`` still goes through the engine's stop-reason and usage logic: it is cut at ``max_tokens``
 and at stop sequences like a generated answer, and its usage is counted unless given.
@@ -32,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from .errors import ApiError
+from fakeclaude.server.errors import ApiError
 
 __all__ = [
     "ErrorReply",
@@ -115,23 +117,8 @@ class Reply:
         return [text(b) if isinstance(b, str) else dict(b) for b in self.content]
 
 
-@dataclass
-class ErrorReply:
-    """An error answer: a 4xx or 5xx status with the API's body; ``retry_after`` / ``should_retry`` add headers.
-
-    ``message`` and ``type`` default to the API's for the status. A status that is not an error
-    (``200``) or not HTTP (``999``) is refused at once with ``ValueError``.
-    """
-
-    status: int
-    message: str | None = None
-    type: str | None = None
-    retry_after: float | None = None
-    should_retry: bool | None = None
-    headers: Mapping[str, str] | None = None
-
-    def __post_init__(self) -> None:
-        check_error_status(self.status)
+#: The name scripts used for a queued error; the one error class, ``ApiError``, under its old name.
+ErrorReply = ApiError
 
 
 def check_error_status(status: object) -> int:
@@ -234,9 +221,9 @@ def content_text(content: object) -> str:
     return ""
 
 
-Outcome = Reply | ErrorReply | JsonReply | str | Block | list[Any] | BaseException | None
+Outcome = Reply | ApiError | JsonReply | str | Block | list[Any] | BaseException | None
 Handler = Callable[[ParsedRequest], Outcome]
-Answer = Reply | ErrorReply | JsonReply
+Answer = Reply | ApiError | JsonReply
 _DESCRIBE_LIMIT = 60
 
 
@@ -246,7 +233,7 @@ def to_reply(outcome: Outcome) -> Answer | None:
     An ``ApiError`` is raised (it answers as that error); another exception is raised too (the
     script fails with it).
     """
-    if outcome is None or isinstance(outcome, Reply | ErrorReply | JsonReply):
+    if outcome is None or isinstance(outcome, Reply | ApiError | JsonReply):
         return outcome
     if isinstance(outcome, str):
         return Reply([outcome])
@@ -256,8 +243,17 @@ def to_reply(outcome: Outcome) -> Answer | None:
         return Reply(list(outcome))
     if isinstance(outcome, BaseException):
         raise outcome
-    raise TypeError(f"a script must produce a Reply, ErrorReply, JsonReply, str, block or list of blocks, "
+    raise TypeError(f"a script must produce a Reply, ApiError, JsonReply, str, block or list of blocks, "
                     f"not {type(outcome).__name__}")
+
+
+def _error(
+    status: int, message: str | None = None, *, type: str | None = None, retry_after: float | None = None,
+    should_retry: bool | None = None, headers: Mapping[str, str] | None = None,
+) -> ApiError:
+    """A queued error answer; ``None`` options take the API's defaults for ``status`` (400-599, else ``ValueError``)."""
+    check_error_status(status)
+    return ApiError(status, message or "", type or "", dict(headers or {}), retry_after, should_retry)
 
 
 def _as_outcome(content: tuple[Any, ...], kwargs: dict[str, Any]) -> Outcome:
@@ -265,7 +261,7 @@ def _as_outcome(content: tuple[Any, ...], kwargs: dict[str, Any]) -> Outcome:
         return None
     if len(content) == 1 and isinstance(content[0], list):  # reply([text(..), tool_use(..)]) as reply(text(..), ...)
         content = tuple(content[0])
-    if len(content) == 1 and isinstance(content[0], Reply | ErrorReply | JsonReply) and not kwargs:
+    if len(content) == 1 and isinstance(content[0], Reply | ApiError | JsonReply) and not kwargs:
         return content[0]
     return Reply(list(content), **kwargs)
 
@@ -296,15 +292,15 @@ PathPattern = str | re.Pattern[str]
 class Route:
     """A rule: when it matches a request, its queued outcomes (then its side effect) answer it.
 
-    A route answers ``POST /v1/messages`` unless it names a ``method`` and/or ``path`` (a string,
-    with ``*`` wildcards, or a compiled pattern searched in the path); it answers requests inside a
-    batch only when ``in_batch`` is true. ``calls`` keeps the last matched requests, ``call_count``
-    counts them all.
+    Without a ``method`` / ``path`` a route answers Message requests: ``POST /v1/messages`` and the
+    requests inside a batch (``in_batch`` True: only those, False: only ``POST /v1/messages``). With
+    them it answers that endpoint (``path`` a string, with ``*`` wildcards, or a compiled pattern
+    searched in the path). ``calls`` keeps the last matched requests, ``call_count`` counts them all.
     """
 
     def __init__(
         self, predicate: Callable[[ParsedRequest], bool], *, description: str = "fake.on()", method: str | None = None,
-        path: PathPattern | None = None, in_batch: bool = False,
+        path: PathPattern | None = None, in_batch: bool | None = None,
     ) -> None:
         self._predicate = predicate
         self.description = description
@@ -349,7 +345,7 @@ class Route:
         ``message`` and ``type=`` default to the API's for the status; ``retry_after=``,
         ``should_retry=`` and ``headers=`` add headers. A status outside 400-599 is a ``ValueError``.
         """
-        error = ErrorReply(status, message, **kwargs)
+        error = _error(status, message, **kwargs)
         self._queue.append(_Queued(error, describe_call(".error", (status, message), kwargs)))
         return self
 
@@ -360,11 +356,12 @@ class Route:
 
     def applies_to(self, request: ParsedRequest) -> bool:
         """Whether the request is of the kind this route answers (method, path, inside a batch or not)."""
-        if (request.custom_id is not None) != self.in_batch:
-            return False
+        endpoint = self.method is not None or self.path is not None
+        if request.custom_id is not None:  # a request inside a batch
+            return not endpoint and self.in_batch is not False
         if self.in_batch:
-            return True
-        if self.method is None and self.path is None:
+            return False
+        if not endpoint:
             return request.method == "POST" and request.path == "/v1/messages"
         if self.method is not None and request.method != self.method:
             return False
@@ -460,7 +457,7 @@ class Script:
         should_retry: bool | None = None, headers: Mapping[str, str] | None = None,
     ) -> None:
         """Queue an error answer of ``POST /v1/messages`` with the API's body for ``status`` (400-599)."""
-        error = ErrorReply(status, message, type, retry_after, should_retry, headers)
+        error = _error(status, message, type=type, retry_after=retry_after, should_retry=should_retry, headers=headers)
         with self._lock:
             self._queue.append(_Queued(error, describe_call("fake.error", (status, message), {"type": type})))
 
@@ -472,18 +469,19 @@ class Script:
     ) -> Route:
         """A rule matched on the request; chain ``.reply(...)``, ``.respond(...)``, ``.error(...)``, ``.json(...)``.
 
-        ``method`` / ``path`` choose the endpoint (default ``POST /v1/messages``); ``custom_id`` (or
-        ``in_batch=True``) matches the requests inside a batch instead.
+        ``method`` / ``path`` choose an endpoint (default: the Message requests, ``POST /v1/messages``
+        and those inside a batch); ``custom_id`` (or ``in_batch=True``) matches only requests inside a
+        batch, ``in_batch=False`` only ``POST /v1/messages``.
         """
         if in_batch is False and custom_id is not None:
             raise ValueError("on(custom_id=..., in_batch=False): a custom_id only exists inside a batch")
-        batch = bool(in_batch) or custom_id is not None
+        batch = True if custom_id is not None else in_batch
         if batch and (method is not None or path is not None):
             raise ValueError("on(): a request inside a batch has no method or path of its own; give custom_id= "
                              "or in_batch=True without method= / path=")
         description = describe_call("fake.on", (), {
             "model": model, "last_user_text": last_user_text, "tools_offered": tools_offered, "turn": turn,
-            "method": method, "path": path, "custom_id": custom_id, "in_batch": in_batch or None,
+            "method": method, "path": path, "custom_id": custom_id, "in_batch": in_batch,
             "where": getattr(where, "__name__", where) if where is not None else None,
         })
         route = Route(_matcher(model, last_user_text, tools_offered, turn, custom_id, where), description=description,

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .generation._check import matches
+from .schema import matches
 from .script import ParsedRequest, Reply
 
 __all__ = ["reply_violations"]

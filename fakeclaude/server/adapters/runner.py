@@ -19,9 +19,9 @@ from typing import Self
 
 from aiohttp import web
 
-from .app import make_app
-from .control import ControlApi
-from .http import Engine
+from fakeclaude.server.adapters.app import make_app
+from fakeclaude.server.control import ControlApi
+from fakeclaude.server.http import Engine
 
 __all__ = ["ServerThread", "serve_forever"]
 
