@@ -18,7 +18,7 @@ A ``Reply`` still goes through the engine's stop-reason and usage logic: it is c
 and at stop sequences like a generated answer, and its usage is counted unless given.
 
 A script tells the truth or fails: a handler that raises, a reply that breaks the API's rules for
-its request (a ``tool_use`` of a tool that was not offered, a tool input against the tool's schema)
+its request (a ``tool_use`` when no tools were offered, a tool input against the tool's schema)
 or an outcome that cannot answer its endpoint is a ``ScriptError``: the request gets a 400 that no
 SDK retries, the original exception is kept in ``Script.failures``, and the ``fake_claude`` fixture
 fails the test with it. ``Script.unused()`` lists what was scripted but never used.

@@ -49,8 +49,7 @@ def reply_violations(request: ParsedRequest, reply: Reply) -> list[str]:
         if not tools:
             problems.append(f"tool_use {name!r} answers a request that offered no tools; the API only calls offered tools")
             continue
-        if name not in tools:
-            problems.append(f"tool_use {name!r} is not one of the offered tools {sorted(tools)}")
+        if name not in tools:  # a name the model made up: SDKs answer it with an error result, so it may be scripted
             continue
         if choice_type == "none":
             problems.append(f"tool_use {name!r} answers a request with tool_choice none; the API calls no tool then")
