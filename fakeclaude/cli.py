@@ -60,7 +60,7 @@ def _serve(args: argparse.Namespace) -> int:
     from fakeclaude.server.adapters.runner import serve_forever
     from fakeclaude.server.control import ControlApi
 
-    fake = FakeClaude(seed=args.seed, validation=args.validation)
+    fake = FakeClaude(seed=args.seed, validation=args.validation, tool_policy=args.tool_policy)
     _access_log(not args.no_access_log)
 
     def ready(url: str) -> None:
@@ -88,6 +88,11 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument(
         "--validation", choices=("strict", "lenient"), default="strict",
         help="strict: the API's semantic checks; lenient: schema-level checks only (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--tool-policy", choices=("relevant", "every"), default="relevant",
+        help="unscripted tool calls: relevant: only a tool the last user turn asks for, one call unless parallel "
+             "calls are asked for; every: call every offered tool at once (default: %(default)s)",
     )
     serve.add_argument("--no-access-log", action="store_true", help="do not log a line per request")
     serve.set_defaults(command=_serve)

@@ -8,7 +8,7 @@ from typing import Any
 
 from .clock import FakeClock, SystemClock
 from .engine import EngineConfig, MessagesEngine, RecordedRequest
-from .errors import ApiError
+from .errors import ApiError, ScriptedReplyError
 from .fake import FAKE_API_KEY, FakeClaude
 from .ratelimit import RateLimits
 from .script import (
@@ -24,6 +24,7 @@ from .script import (
     thinking,
     tool_use,
 )
+from .tool_policy import TOOL_POLICIES, ToolPolicy
 
 _ADAPTERS = {
     "Httpx2Transport": "adapters.transports",
@@ -60,8 +61,11 @@ __all__ = [
     "Route",
     "Script",
     "ScriptError",
+    "ScriptedReplyError",
     "ServerThread",
     "SystemClock",
+    "TOOL_POLICIES",
+    "ToolPolicy",
     "make_app",
     "redacted_thinking",
     "text",

@@ -22,7 +22,7 @@ from .batches import BatchStore
 from .caching import PromptCache, breakpoints, lookback_points
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
-from .errors import ApiError
+from .errors import ApiError, ScriptedReplyError
 from .generation import IdFactory, request_seed
 from .http import HttpReply, HttpRequest
 from .models_api import list_models_page, retrieve_model
@@ -31,7 +31,9 @@ from .script import JsonReply, ParsedRequest, Script, ScriptError
 from .script import Reply as ScriptedReply
 from .script_checks import reply_violations
 from .stream_grammar import message_events, stream_chunks
+from .threads import ThreadStore, ThreadTurn, wants_thread
 from .tokens import PromptTokens
+from .tool_policy import ToolPolicy
 from .validation import (
     ValidationOptions,
     authenticate,
@@ -68,6 +70,7 @@ class EngineConfig:
     batch_processing_seconds: float = 0.0
     max_recorded_requests: int = 1000
     organization_id: str = ""
+    tool_policy: ToolPolicy = "relevant"  # unscripted tool calls: see tool_policy.py
 
 
 #: Statuses with which the API refuses a request the app built wrongly (not auth, limits or outages).
@@ -156,7 +159,10 @@ class MessagesEngine:
         self.cache = PromptCache(self.clock)
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
                                   processing_seconds=config.batch_processing_seconds)
+        self.threads = ThreadStore(self.clock)
         self.requests: deque[RecordedRequest] = deque(maxlen=config.max_recorded_requests)
+        self.script_errors: deque[ScriptedReplyError] = deque(maxlen=100)
+        """Scripted replies refused as impossible answers (newest last); ``FakeClaude.serve()`` raises the first."""
         high, low = request_seed(config.seed, {"org": 1}), request_seed(config.seed, {"org": 2})
         self.organization_id = config.organization_id or str(uuid.UUID(int=(high << 64) | low, version=4))
         self.limiter = RateLimiter(self.clock, config.rate_limits or RateLimits(), organization_id=self.organization_id)
@@ -171,6 +177,12 @@ class MessagesEngine:
         failed = False
         try:
             reply = self._route(call)
+        except ScriptedReplyError as exc:  # the test's mistake: raised in its process, never served
+            self.script_errors.append(exc)
+            self.requests.append(RecordedRequest(request.method, request.path, dict(request.query),
+                                                 dict(request.headers), call.body, request_id, 0, scripted=True,
+                                                 script_failed=True))
+            raise
         except ApiError as exc:
             error = exc
         except ScriptError as exc:  # the test's script failed: an answer no SDK retries; the test fails with it
@@ -265,10 +277,12 @@ class MessagesEngine:
             raise ApiError(400, _TOO_DEEP) from None
         return call.body
 
-    def _validated(self, call: _Call, validate: Callable[..., _Checked]) -> _Checked:
-        """The JSON body as ``validate`` accepts it; a body nested too deep for Python's stack to walk gets
-        the 400 (the parser allows 1024 levels; counting and checking recurse once per level)."""
-        body = self._json_body(call)
+    def _validated(self, call: _Call, validate: Callable[..., _Checked], body: Any = None) -> _Checked:
+        """The JSON body (or ``body``, a thread's expanded one) as ``validate`` accepts it; a body nested too
+        deep for Python's stack to walk gets the 400 (the parser allows 1024 levels; counting and checking
+        recurse once per level)."""
+        if body is None:
+            body = self._json_body(call)
         try:
             return validate(body, version=call.version, options=self.options, betas=call.betas)
         except RecursionError:
@@ -276,7 +290,18 @@ class MessagesEngine:
 
     # ----- /v1/messages -----------------------------------------------------------------------------
     def _messages(self, call: _Call) -> HttpReply:
-        body, spec, prompt = self._validated(call, validate_create)
+        raw = self._json_body(call)
+        if not wants_thread(raw, call.betas):
+            return self._answer(call, self._validated(call, validate_create, raw), None)
+        turn = self.threads.begin(raw)
+        try:
+            return self._answer(call, self._validated(call, validate_create, turn.body), turn)
+        except BaseException:
+            self.threads.release(turn)
+            raise
+
+    def _answer(self, call: _Call, validated: tuple[Any, ModelSpec, PromptTokens], turn: ThreadTurn | None) -> HttpReply:
+        body, spec, prompt = validated
         input_tokens = prompt.total
         self.limiter.check(call.key, input_tokens, model=spec.id)
         parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
@@ -292,7 +317,7 @@ class MessagesEngine:
             self._check_reply(parsed, outcome)
         composed = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
-            usage_in=self._input_usage(body, spec, prompt, call.key),
+            usage_in=self._input_usage(body, spec, prompt, call.key), tool_policy=self.config.tool_policy,
         )
         message = call.answer = composed.message
         headers = self.limiter.settle(call.key, input_tokens, int(message["usage"]["output_tokens"]))
@@ -306,7 +331,12 @@ class MessagesEngine:
                 error_after=reply.error_after if reply is not None else None, error=error,
                 drop_after=reply.drop_after if reply is not None else None, pad=3 if self.config.pad_events else 0,
             )
+            if turn is not None:  # kept once the whole stream is read, as the API keeps all of a reply or none
+                complete = reply is None or (reply.error_after is None and reply.drop_after is None)
+                chunks = self.threads.kept_while_streaming(turn, message, chunks, complete=complete)
             return HttpReply(200, {**_SSE, **headers}, stream=chunks)
+        if turn is not None:
+            self.threads.commit(turn, message)
         out = _json_reply(200, message, headers)
         out.delay = ttft + (message["usage"]["output_tokens"] / tps if tps else 0.0)
         return out
@@ -353,7 +383,7 @@ class MessagesEngine:
             return dict(outcome.body)
         return compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
-            usage_in=self._input_usage(body, spec, prompt), service_tier="batch",
+            usage_in=self._input_usage(body, spec, prompt), service_tier="batch", tool_policy=self.config.tool_policy,
         ).message
 
     # ----- batches and models -----------------------------------------------------------------------
