@@ -49,7 +49,7 @@ def make_app(engine: Engine, control: ControlApi | None = None) -> web.Applicati
     app = web.Application(client_max_size=0)  # the handler enforces the per-path limits itself
     app[ENGINE_KEY] = engine
     app[CONTROL_KEY] = control
-    app.router.add_route("*", "/{tail:.*}", _logged)
+    app.router.add_route("*", "/{tail:(?s:.*)}", _logged)  # (?s): a decoded %0A in the path matches too
     return app
 
 

@@ -14,6 +14,7 @@ by the semantic pass, after the whole body passed the schema.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,7 @@ from fakeclaude.types.params import (
     SearchResultBlockParam,
     ServerToolUseBlockParam,
     TextBlockParam,
+    TextCitationParam,
     TextEditorCodeExecutionToolResultBlockParam,
     ThinkingBlockParam,
     ToolReferenceBlockParam,
@@ -66,6 +68,11 @@ from fakeclaude.types.params import (
 )
 
 __all__ = ["BLOCK_TAGS", "Walk", "check_blocks", "check_system"]
+
+#: The citations an input text block may carry, by ``type``, each with its required fields (a tagged union).
+_CITATIONS: dict[str, tuple[str, ...]] = {
+    field_values(kind, "type")[0]: required_fields(kind) for kind in typing.get_args(TextCitationParam)
+}
 
 #: Wire-model blocks whose shapes change within a version: checked for their ids only.
 _ECHOED = tags(
@@ -161,7 +168,8 @@ def _block(w: Walk, b: object, path: str, tags: dict[str, object]) -> None:
         cit = b.get("citations")
         if cit is not None:
             for k, c in enumerate(check_list(ctx, cit, f"{tp}.citations")):
-                tag_of(ctx, c, f"{tp}.citations.{k}")
+                kind = tag_of(ctx, c, f"{tp}.citations.{k}", _CITATIONS)
+                check_fields(ctx, c, f"{tp}.citations.{k}.{kind}", None, _CITATIONS[kind])
     elif tag == "image":
         check_fields(ctx, b, tp, _F_IMAGE, required_fields(ImageBlockParam))
         _transformations(ctx, b.get("transformations"), f"{tp}.transformations")

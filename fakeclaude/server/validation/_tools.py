@@ -34,7 +34,13 @@ from fakeclaude.server.validation._wire_model import (
     shapes,
     tags,
 )
-from fakeclaude.types.params import ToolChoiceParam, ToolParam, ToolUnionParam
+from fakeclaude.types.params import (
+    ToolChoiceParam,
+    ToolParam,
+    ToolSearchToolBm25_20251119Param,
+    ToolSearchToolRegex20251119Param,
+    ToolUnionParam,
+)
 
 __all__ = ["check_tool_choice", "check_tool_rules", "check_tools"]
 
@@ -50,6 +56,11 @@ _SERVER_KINDS = tuple(
     )
 )  # fmt: skip
 _SERVER_RE = re.compile(rf"(?:{'|'.join(_SERVER_KINDS)})_\d{{8}}\Z")
+#: Undated ``type`` aliases the API takes too (``tool_search_tool_bm25``; messages-api-2026 §6.1).
+_SERVER_ALIASES = frozenset(
+    kind for tool in (ToolSearchToolBm25_20251119Param, ToolSearchToolRegex20251119Param)
+    for kind in field_values(tool, "type") if not _SERVER_RE.match(kind)
+)  # fmt: skip
 _TOOL_TAGS = (*field_values(ToolParam, "type"), *(f"{k}_YYYYMMDD" for k in _SERVER_KINDS), "mcp_toolset")
 _F_CUSTOM = field_names(ToolParam)
 _CHOICE_TAGS = tags(ToolChoiceParam)
@@ -82,7 +93,7 @@ def check_tools(w: Walk, v: object, path: str) -> None:
                 if t.get(flag) is not None:
                     check_bool(ctx, t[flag], f"{cp}.{flag}")
             w.cache(t, cp)
-        elif isinstance(kind, str) and (_SERVER_RE.match(kind) or kind == "mcp_toolset"):
+        elif isinstance(kind, str) and (_SERVER_RE.match(kind) or kind in _SERVER_ALIASES or kind == "mcp_toolset"):
             if kind != "mcp_toolset":
                 check_fields(ctx, t, f"{tp}.{kind}", None, ("name",))
                 check_str(ctx, t["name"], f"{tp}.{kind}.name")
