@@ -1,21 +1,40 @@
 """The ``fakeclaude`` command: ``fakeclaude serve`` runs the fake Messages API on a local port.
 
     $ fakeclaude serve --port 8765 --seed 0 --validation strict
+    $ fakeclaude --version
+
+``serve`` logs one line per request (method, path, status, duration, request id; never a key) and
+serves the control API under ``/_fakeclaude/`` (``fakeclaude.server.control``). Errors are one line
+on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn, cast
 
-__all__ = ["main"]
+__all__ = ["main", "port_number"]
 
-def _port(value: str) -> int:
-    port = int(value)
+
+def port_number(value: str) -> int:
+    """A ``--port`` value: 0-65535 (0 picks a free port)."""
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0-65535; 0 picks a free one)") from None
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{value} is not a port (0-65535; 0 picks a free one)")
     return port
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line: ``fakeclaude serve: argument --port: 'abc' is not a port number ...``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _announce(base_url: str, api_key: str) -> None:
@@ -26,13 +45,31 @@ def _announce(base_url: str, api_key: str) -> None:
     print("Press Ctrl+C to stop.", flush=True)
 
 
+def _access_log(enabled: bool) -> None:
+    logger = logging.getLogger("fakeclaude.access")
+    logger.propagate = False
+    if enabled:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("fakeclaude: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def _serve(args: argparse.Namespace) -> int:
     from fakeclaude.server import FAKE_API_KEY, FakeClaude
     from fakeclaude.server.adapters.runner import serve_forever
+    from fakeclaude.server.control import ControlApi
 
     fake = FakeClaude(seed=args.seed, validation=args.validation, tool_policy=args.tool_policy)
+    _access_log(not args.no_access_log)
+
+    def ready(url: str) -> None:
+        fake.base_url = url
+        _announce(url, FAKE_API_KEY)
+        print(f"Control API and request log page: {url}/_fakeclaude/", flush=True)
+
     try:
-        serve_forever(fake.engine, args.host, args.port, on_ready=lambda url: _announce(url, FAKE_API_KEY))
+        serve_forever(fake.engine, args.host, args.port, on_ready=ready, control=ControlApi(fake))
     except OSError as exc:
         print(f"fakeclaude: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
@@ -46,7 +83,7 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Serve the fake Claude Messages API until interrupted (Ctrl+C or SIGTERM).",
     )
     serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
-    serve.add_argument("--port", type=_port, default=8765, help="port to listen on, 0 for a free one (default: %(default)s)")
+    serve.add_argument("--port", type=port_number, default=8765, help="port to listen on, 0 for a free one (default: %(default)s)")
     serve.add_argument("--seed", type=int, default=0, help="seed for ids and generated content (default: %(default)s)")
     serve.add_argument(
         "--validation", choices=("strict", "lenient"), default="strict",
@@ -57,6 +94,7 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="unscripted tool calls: relevant: only a tool the last user turn asks for, one call unless parallel "
              "calls are asked for; every: call every offered tool at once (default: %(default)s)",
     )
+    serve.add_argument("--no-access-log", action="store_true", help="do not log a line per request")
     serve.set_defaults(command=_serve)
 
 
@@ -73,10 +111,13 @@ _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fakeclaude", description="A faithful offline Claude Messages API.")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    from fakeclaude._version import __version__
+
+    parser = _Parser(prog="fakeclaude", description="A faithful offline Claude Messages API.")
+    parser.add_argument("--version", action="version", version=f"fakeclaude {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True, parser_class=_Parser)
     for add in _SUBCOMMANDS:
-        add(commands)
+        add(cast("argparse._SubParsersAction[argparse.ArgumentParser]", commands))
     return parser
 
 

@@ -74,9 +74,16 @@ def _replay(args: argparse.Namespace) -> int:
         print(f"fakeclaude replay: {folder} is not a folder", file=sys.stderr)
         return 2
     cassette = load_folder(folder)
+    if not len(cassette):
+        print(f"fakeclaude replay: warning: no interactions found under {folder} (*.yaml, *.yml, *.json); "
+              "every request will get a 404", file=sys.stderr, flush=True)
     print(f"fakeclaude: replaying {len(cassette)} interaction(s) from {folder} on http://{args.host}:{args.port}",
           flush=True)
-    web.run_app(make_replay_app(cassette), host=args.host, port=args.port, print=None)
+    try:
+        web.run_app(make_replay_app(cassette), host=args.host, port=args.port, print=None)
+    except OSError as exc:
+        print(f"fakeclaude replay: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -86,5 +93,7 @@ def add_replay_command(commands: Any) -> None:
                                  description="Replay recorded Claude API interactions to any HTTP client.")
     replay.add_argument("dir", help="folder of cassettes (searched recursively)")
     replay.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
-    replay.add_argument("--port", type=int, default=8766, help="port to listen on (default: %(default)s)")
+    from fakeclaude.cli import port_number
+
+    replay.add_argument("--port", type=port_number, default=8766, help="port to listen on (default: %(default)s)")
     replay.set_defaults(command=_replay)

@@ -1,14 +1,75 @@
-"""The README's Python example runs as written."""
+"""The README's and the docs' examples run as written.
+
+- the README's first Python block is a program, run as it is;
+- in ``docs/*.md``, every ```` ```python ```` block is a complete program, run in a fresh namespace;
+- every ```` ```python test ```` block of a docs page is a pytest module: all of a page's modules run
+  in one pytester session (with the page's ```` ```python conftest ```` block, if any, as their
+  ``conftest.py``), and each must end as its first line says (``# outcome: passed=2`` or
+  ``# outcome: passed=1 errors=1``; all passed when there is no such line).
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+_BLOCK = re.compile(r"^```python( test| conftest)?\n(.*?)^```", flags=re.S | re.M)
+_OUTCOME = re.compile(r"#\s*outcome:\s*(.*)")
+
+
+def blocks(page: Path, kind: str = "") -> list[tuple[int, str]]:
+    """``(line number, source)`` of the page's Python blocks of ``kind`` ("", " test" or " conftest")."""
+    text = page.read_text()
+    return [(text.count("\n", 0, m.start()) + 2, m.group(2)) for m in _BLOCK.finditer(text) if (m.group(1) or "") == kind]
 
 
 def test_readme_example_runs() -> None:
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
-    assert blocks, "the README has a Python example"
-    exec(compile(blocks[0], "README.md", "exec"), {"__name__": "readme"})
+    found = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+    assert found, "the README has a Python example"
+    exec(compile(found[0], "README.md", "exec"), {"__name__": "readme"})
+
+
+PROGRAMS = [(page, line, source) for page in DOCS for line, source in blocks(page)]
+
+
+@pytest.mark.parametrize(("page", "line", "source"), PROGRAMS, ids=[f"{p.name}:{line}" for p, line, _ in PROGRAMS])
+def test_docs_program_runs(page: Path, line: int, source: str) -> None:
+    code = compile("\n" * (line - 1) + source, str(page), "exec")  # tracebacks point at the page's lines
+    exec(code, {"__name__": f"docs_{page.stem}_{line}"})
+
+
+def _expected(source: str) -> dict[str, int]:
+    match = _OUTCOME.search(source.splitlines()[0]) if source.strip() else None
+    if match is None:
+        return {"passed": len(re.findall(r"^(?:async )?def test_", source, flags=re.M))}
+    return {key: int(value) for key, value in (part.split("=") for part in match.group(1).split())}
+
+
+PAGES = [page for page in DOCS if blocks(page, " test")]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_docs_test_modules_pass(page: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ANTHROPIC_BASE_URL", raising=False)
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    pytester.makeini("[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n")
+    for _, source in blocks(page, " conftest"):
+        pytester.makeconftest(source)
+    modules = {f"test_example_{line}": source for line, source in blocks(page, " test")}
+    for name, source in modules.items():
+        pytester.makepyfile(**{name: source})
+    run = pytester.inline_run("-p", "no:randomly")
+    outcomes: dict[str, dict[str, int]] = {name: {} for name in modules}
+    for report in run.getreports("pytest_runtest_logreport"):
+        module = report.nodeid.split(".py")[0]
+        kind = "passed" if report.passed and report.when == "call" else "failed" if report.failed and report.when == "call" \
+            else "errors" if report.failed else ""
+        if kind:
+            outcomes[module][kind] = outcomes[module].get(kind, 0) + 1
+    expected = {name: _expected(source) for name, source in modules.items()}
+    assert outcomes == expected

@@ -13,10 +13,12 @@ from .fake import FAKE_API_KEY, FakeClaude
 from .ratelimit import RateLimits
 from .script import (
     ErrorReply,
+    JsonReply,
     ParsedRequest,
     Reply,
     Route,
     Script,
+    ScriptError,
     redacted_thinking,
     text,
     thinking,
@@ -50,6 +52,7 @@ __all__ = [
     "FakeClock",
     "Httpx2Transport",
     "HttpxTransport",
+    "JsonReply",
     "MessagesEngine",
     "ParsedRequest",
     "RateLimits",
@@ -57,6 +60,7 @@ __all__ = [
     "Reply",
     "Route",
     "Script",
+    "ScriptError",
     "ScriptedReplyError",
     "ServerThread",
     "SystemClock",

@@ -4,7 +4,7 @@ Lifecycle (spec 1.2, real traffic 3.6). ``create`` answers ``in_progress`` with 
 ``processing``, as the API does. Request ``i`` of ``n`` finishes at ``created + processing_seconds *
 (i + 1) / n``; the batch ends when the last one does, so with ``processing_seconds=0`` the first
 observation after ``create`` (retrieve, list, results...) already sees it ``ended``. Answers are
-computed lazily, once, when the batch ends: ``answer(params)`` gives the Message JSON (its usage gets
+computed lazily, once, when the batch ends: ``answer(params, custom_id)`` gives the Message JSON (its usage gets
 ``service_tier: "batch"``) or raises ``ApiError``, which becomes an ``errored`` line.
 
 ``cancel`` turns ``in_progress`` into ``canceling``; the next observation ends the batch: requests
@@ -62,7 +62,7 @@ class BatchStore:
         self,
         clock: Clock,
         ids: IdSource,
-        answer: Callable[[dict[str, Any]], dict[str, Any]],
+        answer: Callable[[dict[str, Any], str], dict[str, Any]],
         processing_seconds: float = 0.0,
         base_url_of_results: Callable[[str], str] | None = None,
         max_batches: int = 10_000,
@@ -170,7 +170,7 @@ class BatchStore:
         lines: list[tuple[bytes, dict[str, Any]]] = []
         for i, (custom_id, params) in enumerate(batch.requests):
             done = self._finish_time(batch, i)
-            result = self._run(params) if done <= cutoff else {"type": unfinished}
+            result = self._run(params, custom_id) if done <= cutoff else {"type": unfinished}
             order = hashlib.sha256(f"{batch.id}\0{custom_id}".encode()).digest()
             lines.append((order, {"custom_id": custom_id, "result": result}))
         lines.sort(key=lambda item: item[0])
@@ -183,9 +183,9 @@ class BatchStore:
             return batch.created_at + self.processing_seconds
         return batch.created_at + self.processing_seconds * (index + 1) / batch.size
 
-    def _run(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _run(self, params: dict[str, Any], custom_id: str) -> dict[str, Any]:
         try:
-            message = copy.deepcopy(self._answer(params))
+            message = copy.deepcopy(self._answer(params, custom_id))
         except ApiError as err:
             return {"type": "errored", "error": err.body(self._ids.new("req"))}
         usage = message.get("usage")

@@ -6,6 +6,7 @@ Time comes from the injected clock and randomness from the seed, so a run replay
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import re
@@ -26,7 +27,9 @@ from .generation import IdFactory, request_seed
 from .http import HttpReply, HttpRequest
 from .models_api import list_models_page, retrieve_model
 from .ratelimit import RateLimiter, RateLimits
-from .script import ParsedRequest, Script
+from .script import JsonReply, ParsedRequest, Script, ScriptError
+from .script import Reply as ScriptedReply
+from .script_checks import reply_violations
 from .stream_grammar import message_events, stream_chunks
 from .threads import ThreadStore, ThreadTurn, wants_thread
 from .tokens import PromptTokens
@@ -70,9 +73,17 @@ class EngineConfig:
     tool_policy: ToolPolicy = "relevant"  # unscripted tool calls: see tool_policy.py
 
 
+#: Statuses with which the API refuses a request the app built wrongly (not auth, limits or outages).
+REFUSED_STATUSES = frozenset({400, 404, 405, 413, 422})
+
+
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One request the fake received, for assertions in tests."""
+    """One request the fake received, for assertions in tests, and what it answered.
+
+    ``error`` is the answer's ``{"type", "message"}`` when it was an error; ``scripted`` says the
+    answer came from the test's script; ``script_failed`` that the script failed on this request.
+    """
 
     method: str
     path: str
@@ -81,10 +92,42 @@ class RecordedRequest:
     body: Any  # parsed JSON, or None
     request_id: str
     status: int = 0
+    error: Mapping[str, str] | None = None
+    scripted: bool = False
+    script_failed: bool = False
+    reply_body: Any = None  # the answer: a dict (a Message, also when streamed) or the raw bytes sent
 
     @property
     def json(self) -> Any:
+        """The parsed JSON body (the same as ``body``)."""
         return self.body
+
+    @property
+    def answer(self) -> Any:
+        """What the fake answered: its JSON (a streamed answer as its Message), or its text."""
+        raw = self.reply_body
+        if not isinstance(raw, bytes | bytearray):
+            return raw
+        try:
+            return loads(raw)
+        except ValueError:
+            return bytes(raw).decode("utf-8", "replace")
+
+    @property
+    def refused(self) -> bool:
+        """Whether the fake refused the request as the real API would (a 400-class answer not scripted)."""
+        return self.status in REFUSED_STATUSES and not self.scripted
+
+    @property
+    def verdict(self) -> str:
+        """One word for what happened: ``ok``, ``scripted``, ``refused``, ``scripted-error``, ``script-failed``, ``error``."""
+        if self.script_failed:
+            return "script-failed"
+        if self.status < 400:
+            return "scripted" if self.scripted else "ok"
+        if self.scripted:
+            return "scripted-error"
+        return "refused" if self.refused else "error"
 
 
 def _json_reply(status: int, payload: Any, headers: Mapping[str, str]) -> HttpReply:
@@ -99,6 +142,8 @@ class _Call:
     version: str = API_VERSION_2023
     betas: frozenset[str] = field(default_factory=frozenset)
     body: Any = None
+    scripted: bool = False
+    answer: Any = None  # the Message of a /v1/messages answer
 
 
 class MessagesEngine:
@@ -128,22 +173,33 @@ class MessagesEngine:
     def handle(self, request: HttpRequest) -> HttpReply:
         request_id = self._ids.new("req")  # IdFactory is thread-safe
         call = _Call(request, request_id)
+        error: ApiError | None = None
+        failed = False
         try:
             reply = self._route(call)
-        except ScriptedReplyError as error:  # the test's mistake: raised in its process, never served
-            self.script_errors.append(error)
+        except ScriptedReplyError as exc:  # the test's mistake: raised in its process, never served
+            self.script_errors.append(exc)
             self.requests.append(RecordedRequest(request.method, request.path, dict(request.query),
-                                                 dict(request.headers), call.body, request_id, 0))
+                                                 dict(request.headers), call.body, request_id, 0, scripted=True,
+                                                 script_failed=True))
             raise
-        except ApiError as error:
-            reply = self._error_reply(error, request_id)
+        except ApiError as exc:
+            error = exc
+        except ScriptError as exc:  # the test's script failed: an answer no SDK retries; the test fails with it
+            error, failed = ApiError(400, f"fakeclaude: the test's script failed: {exc}", "invalid_request_error",
+                                     {"x-should-retry": "false"}), True
         except Exception:  # a bug in the fake must still answer in the API's shape
             log.exception("fakeclaude engine failed on %s %s", request.method, request.path)
-            reply = self._error_reply(ApiError(500, "Internal server error"), request_id)
+            error = ApiError(500, "Internal server error")
+        if error is not None:
+            reply = self._error_reply(error, request_id)
         reply.headers.setdefault("request-id", request_id)
         reply.headers.setdefault("anthropic-organization-id", self.organization_id)
-        self.requests.append(RecordedRequest(request.method, request.path, dict(request.query), dict(request.headers),
-                                             call.body, request_id, reply.status))
+        self.requests.append(RecordedRequest(
+            request.method, request.path, dict(request.query), dict(request.headers), call.body, request_id,
+            reply.status, None if error is None else {"type": error.type, "message": error.message},
+            call.scripted or failed, failed, call.answer if call.answer is not None else reply.body,
+        ))
         return reply
 
     def _error_reply(self, error: ApiError, request_id: str) -> HttpReply:
@@ -167,8 +223,33 @@ class MessagesEngine:
         match = _MODEL.match(path)
         if match:
             self._authenticate(call)
-            return self._only(method, "GET") or _json_reply(200, retrieve_model(match.group(1)), {})
+            return self._only(method, "GET") or self._scripted(call) or _json_reply(200, retrieve_model(match.group(1)), {})
+        if self.script.has_routes:  # files and other endpoints the fake does not serve: only a rule answers them
+            with contextlib.suppress(ValueError, UnicodeDecodeError, RecursionError):
+                call.body = loads(call.request.body) if call.request.body.strip() else None
+            scripted = self._scripted(call)
+            if scripted is not None:
+                return scripted
         raise ApiError(404, "Not Found", "not_found_error")
+
+    def _scripted(self, call: _Call) -> HttpReply | None:
+        """A rule's answer for an endpoint other than ``POST /v1/messages``, if one matches."""
+        if not self.script.has_routes:
+            return None
+        request = call.request
+        body = call.body if isinstance(call.body, Mapping) else {}
+        parsed = ParsedRequest(body, request.headers, request.path.rstrip("/") or "/", request.method, None,
+                               request.query)
+        outcome = self.script.next_outcome(parsed)
+        if outcome is None:
+            return None
+        call.scripted = True
+        if isinstance(outcome, ApiError):
+            raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
+        if isinstance(outcome, JsonReply):
+            return _json_reply(outcome.status, outcome.body, dict(outcome.headers or {}))
+        self.script.fail(ScriptError("a message reply"), f"a message reply cannot answer {request.method} "
+                         f"{parsed.path}; answer it with .json(...) or .error(...)")
 
     @staticmethod
     def _only(method: str, allowed: str) -> HttpReply | None:
@@ -223,15 +304,22 @@ class MessagesEngine:
         body, spec, prompt = validated
         input_tokens = prompt.total
         self.limiter.check(call.key, input_tokens, model=spec.id)
-        parsed = ParsedRequest(body, call.request.headers, call.request.path)
+        parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
         outcome = self.script.next_outcome(parsed)
+        call.scripted = outcome is not None
         if isinstance(outcome, ApiError):
             raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
+        if isinstance(outcome, JsonReply):
+            if body.get("stream"):
+                self.script.fail(ScriptError("json"), ".json(...) cannot answer a streamed request; use .reply(...)")
+            return _json_reply(outcome.status, outcome.body, dict(outcome.headers or {}))
+        if outcome is not None:
+            self._check_reply(parsed, outcome)
         composed = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
             usage_in=self._input_usage(body, spec, prompt, call.key), tool_policy=self.config.tool_policy,
         )
-        message = composed.message
+        message = call.answer = composed.message
         headers = self.limiter.settle(call.key, input_tokens, int(message["usage"]["output_tokens"]))
         reply = composed.reply
         ttft = reply.ttft if reply is not None and reply.ttft is not None else self.config.ttft
@@ -268,17 +356,31 @@ class MessagesEngine:
             "cache_creation": parts[3],
         }
 
+    def _check_reply(self, request: ParsedRequest, reply: ScriptedReply) -> None:
+        problems = reply_violations(request, reply)
+        if problems:
+            summary = "; ".join(problems)
+            self.script.fail(ScriptError(f"a scripted reply breaks the API's rules: {summary}"),
+                             f"a scripted reply breaks the API's rules: {summary}")
+
     def _count_tokens(self, call: _Call) -> HttpReply:
         prompt = self._validated(call, validate_count_tokens).prompt
-        return _json_reply(200, {"input_tokens": prompt.total}, {})
+        return self._scripted(call) or _json_reply(200, {"input_tokens": prompt.total}, {})
 
-    def _answer_batch_request(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _answer_batch_request(self, params: dict[str, Any], custom_id: str = "") -> dict[str, Any]:
         """One batch request's Message (batches run through the same path as create)."""
         body, spec, prompt = validate_create(params, version=API_VERSION_2023, options=self.options)
-        parsed = ParsedRequest(body, {}, "/v1/messages/batches")
-        outcome = self.script.next_outcome(parsed)
+        parsed = ParsedRequest(body, {}, "/v1/messages/batches", "POST", custom_id)
+        try:
+            outcome = self.script.next_outcome(parsed)
+            if isinstance(outcome, ScriptedReply):
+                self._check_reply(parsed, outcome)
+        except ScriptError as exc:
+            raise ApiError(400, f"fakeclaude: the test's script failed: {exc}") from None
         if isinstance(outcome, ApiError):
             raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
+        if isinstance(outcome, JsonReply):
+            return dict(outcome.body)
         return compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
             usage_in=self._input_usage(body, spec, prompt), service_tier="batch", tool_policy=self.config.tool_policy,
@@ -287,15 +389,21 @@ class MessagesEngine:
     # ----- batches and models -----------------------------------------------------------------------
     def _batch_create(self, call: _Call) -> HttpReply:
         requests = self._validated(call, validate_batch_create)
-        return _json_reply(200, self.batches.create(requests), {})
+        return self._scripted(call) or _json_reply(200, self.batches.create(requests), {})
 
     def _batch_list(self, call: _Call) -> HttpReply:
         self._authenticate(call)
+        scripted = self._scripted(call)
+        if scripted is not None:
+            return scripted
         before, after, limit = _page_query(call.request.query)
         return _json_reply(200, self.batches.list(before, after, limit), {})
 
     def _batch_item(self, call: _Call, batch_id: str, action: str, method: str) -> HttpReply:
         self._authenticate(call)
+        scripted = self._scripted(call)
+        if scripted is not None:
+            return scripted
         if action == "/cancel":
             return self._only(method, "POST") or _json_reply(200, self.batches.cancel(batch_id), {})
         if action == "/results":
@@ -309,6 +417,9 @@ class MessagesEngine:
 
     def _models(self, call: _Call) -> HttpReply:
         self._authenticate(call)
+        scripted = self._scripted(call)
+        if scripted is not None:
+            return scripted
         before, after, limit = _page_query(call.request.query)
         return _json_reply(200, list_models_page(before, after, limit,
                                                  include_retired=self.options.accept_retired_models), {})

@@ -5,6 +5,7 @@
     sdk = anthropic.Anthropic(api_key="k", http_client=httpx2.Client(transport=fake.httpx2_transport()))
     with fake.serve() as base_url: ...          # aiohttp on 127.0.0.1, a free port
     fake.reply("Paris.");  fake.error(529);  fake.requests[-1].body
+    fake.verify()                               # raise what went wrong in the script, list what was unused
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .clock import Clock, FakeClock, SystemClock
 from .engine import EngineConfig, MessagesEngine, RecordedRequest
 from .ratelimit import RateLimits
-from .script import Handler, ParsedRequest, Reply, Route, Script
+from .script import Handler, ParsedRequest, PathPattern, Reply, Route, Script
 from .tool_policy import ToolPolicy
 
 if TYPE_CHECKING:
@@ -25,17 +26,30 @@ if TYPE_CHECKING:
     from ..client import Anthropic, AsyncAnthropic
     from .adapters.transports import Httpx2Transport, HttpxTransport
 
-__all__ = ["FakeClaude"]
+__all__ = ["FAKE_API_KEY", "FakeClaude"]
 
 FAKE_API_KEY = "sk-ant-fake-key"
+"""The made-up key ``client()`` sends and the fixtures put in ``ANTHROPIC_API_KEY`` (any key is accepted)."""
 
 
 class FakeClaude:
     """A fake Claude Messages API with the real API's validation, answers, streams and errors.
 
-    ``tool_policy`` decides unscripted tool calls: ``"relevant"`` (default) calls a tool only when the last
-    user turn plausibly asks for it (see :mod:`fakeclaude.server.tool_policy`), ``"every"`` calls every
-    offered tool at once.
+    Parameters (all optional):
+
+    - ``seed``: ids and generated content derive from it (same seed and request, same answer).
+    - ``validation``: ``"strict"`` applies the API's semantic checks, ``"lenient"`` only its schema.
+    - ``clock``: a ``FakeClock`` makes time-based behaviour (batches, caches, rate limits) steppable.
+    - ``ttft`` / ``tokens_per_second``: latency of every answer (seconds before the first byte; pace).
+    - ``rate_limits``: a ``RateLimits`` to enforce (429s with the API's headers).
+    - ``api_keys``: the only keys accepted (401 otherwise); default: any non-empty key.
+    - ``accept_retired_models``: answer retired model ids (as when they were recorded) or 404 them.
+    - ``batch_processing_seconds``: how long a batch takes to end (on ``clock``).
+    - ``pad_events``: pad stream JSON with spaces as the real API does.
+    - ``max_recorded_requests``: how many requests ``requests`` keeps.
+    - ``tool_policy``: unscripted tool calls: ``"relevant"`` (default) calls a tool only when the last
+      user turn plausibly asks for it (see :mod:`fakeclaude.server.tool_policy`), ``"every"`` calls every
+      offered tool at once.
     """
 
     def __init__(
@@ -90,6 +104,7 @@ class FakeClaude:
         return Anthropic(api_key=api_key, base_url="http://fakeclaude.local", http_client=http, **kwargs)
 
     def async_client(self, *, api_key: str = FAKE_API_KEY, **kwargs: Any) -> AsyncAnthropic:
+        """A ``fakeclaude.AsyncAnthropic`` wired to this fake in-process (the async twin of ``client()``)."""
         import httpx2
 
         from ..client import AsyncAnthropic
@@ -121,30 +136,70 @@ class FakeClaude:
 
     # ----- scripting ---------------------------------------------------------------------------------
     def reply(self, *content: dict[str, Any] | str | Reply, **kwargs: Any) -> None:
-        """Queue the next answer: text, blocks (``text()``, ``tool_use()``, ``thinking()``) or a ``Reply``."""
+        """Queue the next answer of ``POST /v1/messages``: text, blocks (``text()``, ``tool_use()``,
+        ``thinking()``) or a ``Reply``; keyword arguments are ``Reply`` fields (``stop_reason=``...)."""
         self.script.reply(*content, **kwargs)
 
     def error(self, status: int, message: str | None = None, **kwargs: Any) -> None:
-        """Queue an error answer (``retry_after=``, ``should_retry=``, ``type=``, ``headers=``)."""
+        """Queue an error answer of ``POST /v1/messages`` (``retry_after=``, ``should_retry=``, ``type=``,
+        ``headers=``); ``status`` must be 400-599 (``ValueError`` at once otherwise). Other endpoints:
+        ``fake.on(method=..., path=...).error(...)``."""
         self.script.error(status, message, **kwargs)
 
     def on(
         self, *, model: str | None = None, last_user_text: str | re.Pattern[str] | None = None,
-        tools_offered: str | None = None, turn: int | None = None,
+        tools_offered: str | None = None, turn: int | None = None, method: str | None = None,
+        path: PathPattern | None = None, custom_id: str | None = None, in_batch: bool | None = None,
         where: Callable[[ParsedRequest], bool] | None = None,
     ) -> Route:
-        """A rule matched on the request; chain ``.reply()`` / ``.respond()`` / ``.error()``."""
+        """A rule matched on the request; chain ``.reply()`` / ``.respond()`` / ``.error()`` / ``.json()``.
+
+        Without ``method`` / ``path`` it matches Message requests (``POST /v1/messages`` and the requests
+        inside a batch); with them that endpoint (``path`` exact, with ``*`` wildcards, or a compiled
+        pattern). ``custom_id=`` (or ``in_batch=True``) matches only requests inside a batch,
+        ``in_batch=False`` only ``POST /v1/messages``.
+        """
         return self.script.on(model=model, last_user_text=last_user_text, tools_offered=tools_offered, turn=turn,
-                              where=where)
+                              method=method, path=path, custom_id=custom_id, in_batch=in_batch, where=where)
 
     def handler(self, function: Handler | None) -> None:
-        """A function receiving every unscripted request (``ParsedRequest``) and returning a reply or None."""
+        """A function receiving every unscripted Message request (``ParsedRequest``) and returning a reply or
+        None (answer as the fake would). If it raises, the request gets a 400 no SDK retries and the
+        exception is kept in ``failures`` (the ``fake_claude`` fixture fails the test with it)."""
         self.script.handler(function)
 
     def reset(self) -> None:
-        """Forget the script and the recorded requests (state such as batches and caches stays)."""
+        """Forget the script, its failures and the recorded requests (state such as batches and caches stays)."""
         self.script.reset()
         self.engine.requests.clear()
+
+    # ----- the truth about the script ----------------------------------------------------------------
+    @property
+    def failures(self) -> list[BaseException]:
+        """Exceptions the script raised (handler, rule, side effect) and ``ScriptError``s, oldest first."""
+        return list(self.script.failures)
+
+    def unused(self) -> list[str]:
+        """What was scripted but never used: queued replies and errors, rules that never matched."""
+        return self.script.unused()
+
+    def assert_all_used(self) -> None:
+        """Raise ``AssertionError`` listing ``unused()`` when something scripted was never used."""
+        unused = self.unused()
+        if unused:
+            raise AssertionError("fakeclaude: the script was not used up:\n" + "\n".join(f"  - {u}" for u in unused))
+
+    def verify(self, *, unused: bool = True) -> None:
+        """Raise the script's first failure (its original exception and traceback), then ``assert_all_used()``."""
+        failures = self.script.failures
+        if failures:
+            first = failures[0]
+            if len(failures) > 1:
+                first.add_note(f"(and {len(failures) - 1} more failure(s) of the script: "
+                               + "; ".join(f"{type(f).__name__}: {f}" for f in failures[1:]) + ")")
+            raise first
+        if unused:
+            self.assert_all_used()
 
     # ----- inspection --------------------------------------------------------------------------------
     @property
@@ -154,6 +209,7 @@ class FakeClaude:
 
     @property
     def last_request(self) -> RecordedRequest | None:
+        """The newest request the fake received, or None."""
         return self.engine.requests[-1] if self.engine.requests else None
 
     def advance(self, seconds: float) -> None:

@@ -1,32 +1,49 @@
 """Scripting the fake per test, the way people mock: queued replies, errors, faults, rules and hooks.
 
-    fake.reply("Paris.")                                   # next answer, whatever the request
+    fake.reply("Paris.")                                   # next answer of POST /v1/messages
     fake.reply(tool_use("get_weather", {"city": "Paris"})) # a tool call (stop_reason tool_use)
     fake.error(529)                                        # an API error answer (overloaded_error)
     fake.on(last_user_text="weather").reply("Sunny.")      # a rule matched on the request
+    fake.on(method="POST", path="/v1/messages/count_tokens").json({"input_tokens": 7})  # any endpoint
+    fake.on(custom_id="req-2").error(529)                  # one request inside a batch
     fake.handler(lambda request: "computed")               # full control
+
+Where a script applies: the plain queue (``reply`` / ``error``) answers ``POST /v1/messages`` only;
+a rule answers what it matches: without a ``method`` / ``path``, the Message requests (``POST
+/v1/messages`` and the requests inside a batch; ``custom_id=`` or ``in_batch=True`` for those inside
+a batch only, ``in_batch=False`` for ``POST /v1/messages`` only); with them, that endpoint. The handler
+sees the Message requests nothing else answered.
 
 A ``Reply`` still goes through the engine's stop-reason and usage logic: it is cut at ``max_tokens``
 and at stop sequences like a generated answer, and its usage is counted unless given.
+
+A script tells the truth or fails: a handler that raises, a reply that breaks the API's rules for
+its request (a ``tool_use`` when no tools were offered, a tool input against the tool's schema)
+or an outcome that cannot answer its endpoint is a ``ScriptError``: the request gets a 400 that no
+SDK retries, the original exception is kept in ``Script.failures``, and the ``fake_claude`` fixture
+fails the test with it. ``Script.unused()`` lists what was scripted but never used.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from fakeclaude.server.errors import ApiError
 
 __all__ = [
     "ErrorReply",
+    "JsonReply",
     "ParsedRequest",
     "Reply",
     "Route",
     "Script",
+    "ScriptError",
     "redacted_thinking",
     "text",
     "thinking",
@@ -65,6 +82,7 @@ def thinking(value: str, *, signature: str | None = None) -> Block:
 
 
 def redacted_thinking(data: str | None = None) -> Block:
+    """A redacted_thinking block; ``data`` is made up when not given."""
     block: Block = {"type": "redacted_thinking"}
     if data is not None:
         block["data"] = data
@@ -78,7 +96,8 @@ class Reply:
     ``stop_reason`` forces one (``pause_turn``, ``refusal``...); otherwise the engine decides.
     ``usage`` overrides counted fields. ``error_after`` ends a stream with an ``error`` event of type
     ``error_type`` after that many events; ``drop_after`` cuts the connection after that many events.
-    ``ttft`` / ``tokens_per_second`` set this answer's latency.
+    ``ttft`` / ``tokens_per_second`` set this answer's latency (seconds before the first byte, output pace).
+    ``stop_details`` is sent as the message's ``stop_details`` (for ``refusal`` answers).
     """
 
     content: list[Block | str] = field(default_factory=list)
@@ -94,6 +113,7 @@ class Reply:
     stop_details: Mapping[str, Any] | None = None
 
     def blocks(self) -> list[Block]:
+        """The content as blocks (strings become text blocks)."""
         return [text(b) if isinstance(b, str) else dict(b) for b in self.content]
 
 
@@ -101,28 +121,70 @@ class Reply:
 ErrorReply = ApiError
 
 
+def check_error_status(status: object) -> int:
+    """``status`` if an API error can have it (400-599), else ``ValueError``."""
+    if isinstance(status, bool) or not isinstance(status, int):
+        raise ValueError(f"an error status must be an int, not {status!r}")
+    if not 400 <= status <= 599:
+        kind = "is not an error" if 100 <= status < 400 else "is not an HTTP status"
+        raise ValueError(f"error({status}): {status} {kind}; the API's errors are 4xx or 5xx (e.g. 400, 429, 529)")
+    return status
+
+
+@dataclass
+class JsonReply:
+    """A whole JSON answer of ``status``: how a rule answers count_tokens, batches, models, files and others."""
+
+    body: Any
+    status: int = 200
+    headers: Mapping[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.status, bool) or not isinstance(self.status, int) or not 200 <= self.status <= 299:
+            raise ValueError(f"json(status={self.status!r}): a JSON answer needs a 2xx status; use .error() for errors")
+
+
+class ScriptError(Exception):
+    """The test's script cannot answer truthfully (a failing handler, a reply that breaks the API's rules)."""
+
+
 @dataclass(frozen=True)
 class ParsedRequest:
-    """What a handler or rule sees: the validated body and a few conveniences."""
+    """What a handler or rule sees: the validated body and a few conveniences.
+
+    ``custom_id`` is set for a request inside a batch (its ``path`` is then ``/v1/messages/batches``).
+    """
 
     body: Mapping[str, Any]
     headers: Mapping[str, str]
     path: str = "/v1/messages"
+    method: str = "POST"
+    custom_id: str | None = None
+    query: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_message(self) -> bool:
+        """Whether it asks for a Message: ``POST /v1/messages`` or a request inside a batch."""
+        return self.custom_id is not None or (self.method == "POST" and self.path == "/v1/messages")
 
     @property
     def model(self) -> str:
+        """The body's ``model``."""
         return str(self.body.get("model", ""))
 
     @property
     def messages(self) -> list[Mapping[str, Any]]:
+        """The body's ``messages``."""
         return list(self.body.get("messages") or [])
 
     @property
     def tools(self) -> list[Mapping[str, Any]]:
+        """The body's ``tools``."""
         return list(self.body.get("tools") or [])
 
     @property
     def tool_names(self) -> list[str]:
+        """The names of the offered tools."""
         return [str(t.get("name")) for t in self.tools]
 
     @property
@@ -132,6 +194,7 @@ class ParsedRequest:
 
     @property
     def last_user_text(self) -> str:
+        """The text of the last user turn (its text blocks joined)."""
         for message in reversed(self.messages):
             if message.get("role") == "user":
                 return content_text(message.get("content"))
@@ -150,6 +213,7 @@ class ParsedRequest:
 
 
 def content_text(content: object) -> str:
+    """The text of a message's ``content`` (a string, or its text blocks joined by newlines)."""
     if isinstance(content, str):
         return content
     if isinstance(content, list):
@@ -157,13 +221,19 @@ def content_text(content: object) -> str:
     return ""
 
 
-Outcome = Reply | ApiError | str | Block | list[Any] | BaseException | None
+Outcome = Reply | ApiError | JsonReply | str | Block | list[Any] | BaseException | None
 Handler = Callable[[ParsedRequest], Outcome]
+Answer = Reply | ApiError | JsonReply
+_DESCRIBE_LIMIT = 60
 
 
-def to_reply(outcome: Outcome) -> Reply | ApiError | None:
-    """Normalise what a script produced: a string or blocks become a Reply, None means "generate"."""
-    if outcome is None or isinstance(outcome, Reply | ApiError):
+def to_reply(outcome: Outcome) -> Answer | None:
+    """Normalise what a script produced: a string or blocks become a Reply, None means "generate".
+
+    An ``ApiError`` is raised (it answers as that error); another exception is raised too (the
+    script fails with it).
+    """
+    if outcome is None or isinstance(outcome, Reply | ApiError | JsonReply):
         return outcome
     if isinstance(outcome, str):
         return Reply([outcome])
@@ -173,68 +243,140 @@ def to_reply(outcome: Outcome) -> Reply | ApiError | None:
         return Reply(list(outcome))
     if isinstance(outcome, BaseException):
         raise outcome
-    raise TypeError(f"a script must produce a Reply, ErrorReply, str, block or list of blocks, not {type(outcome).__name__}")
+    raise TypeError(f"a script must produce a Reply, ApiError, JsonReply, str, block or list of blocks, "
+                    f"not {type(outcome).__name__}")
 
 
 def _error(
     status: int, message: str | None = None, *, type: str | None = None, retry_after: float | None = None,
     should_retry: bool | None = None, headers: Mapping[str, str] | None = None,
 ) -> ApiError:
-    """A queued error answer; ``None`` options take the API's defaults for ``status``."""
+    """A queued error answer; ``None`` options take the API's defaults for ``status`` (400-599, else ``ValueError``)."""
+    check_error_status(status)
     return ApiError(status, message or "", type or "", dict(headers or {}), retry_after, should_retry)
 
 
 def _as_outcome(content: tuple[Any, ...], kwargs: dict[str, Any]) -> Outcome:
+    if content == (None,) and not kwargs:  # reply(None): answer as the fake would
+        return None
     if len(content) == 1 and isinstance(content[0], list):  # reply([text(..), tool_use(..)]) as reply(text(..), ...)
         content = tuple(content[0])
-    if len(content) == 1 and isinstance(content[0], Reply | ApiError) and not kwargs:
+    if len(content) == 1 and isinstance(content[0], Reply | ApiError | JsonReply) and not kwargs:
         return content[0]
     return Reply(list(content), **kwargs)
 
 
-class Route:
-    """A rule: when its predicate matches, its queued outcomes (then its side effect) answer."""
+def _short(value: object) -> str:
+    text_ = repr(value)
+    return text_ if len(text_) <= _DESCRIBE_LIMIT else text_[: _DESCRIBE_LIMIT - 3] + "..."
 
-    def __init__(self, predicate: Callable[[ParsedRequest], bool]) -> None:
+
+def describe_call(name: str, args: Sequence[object] = (), kwargs: Mapping[str, object] | None = None) -> str:
+    """``name(args, key=value)`` as the test wrote it (values shortened), for messages about a script."""
+    args = list(args)
+    while args and args[-1] is None:
+        args.pop()
+    parts = [_short(a) for a in args] + [f"{k}={_short(v)}" for k, v in (kwargs or {}).items() if v is not None]
+    return f"{name}({', '.join(parts)})"
+
+
+@dataclass
+class _Queued:
+    outcome: Outcome
+    description: str
+
+
+PathPattern = str | re.Pattern[str]
+
+
+class Route:
+    """A rule: when it matches a request, its queued outcomes (then its side effect) answer it.
+
+    Without a ``method`` / ``path`` a route answers Message requests: ``POST /v1/messages`` and the
+    requests inside a batch (``in_batch`` True: only those, False: only ``POST /v1/messages``). With
+    them it answers that endpoint (``path`` a string, with ``*`` wildcards, or a compiled pattern
+    searched in the path). ``calls`` keeps the last matched requests, ``call_count`` counts them all.
+    """
+
+    def __init__(
+        self, predicate: Callable[[ParsedRequest], bool], *, description: str = "fake.on()", method: str | None = None,
+        path: PathPattern | None = None, in_batch: bool | None = None,
+    ) -> None:
         self._predicate = predicate
-        self._queue: deque[Outcome] = deque()
+        self.description = description
+        """How the test created it (``fake.on(last_user_text='weather')``), for messages."""
+        self.method = method.upper() if method else None
+        self.path = path
+        self.in_batch = in_batch
+        self._queue: deque[_Queued] = deque()
         self._repeat: Outcome | None = None
         self._repeat_set = False
         self.side_effect: Handler | Iterable[Outcome] | BaseException | None = None
+        """Answers once the queue is used up: a function of the request, an iterable of outcomes, or an exception."""
         self.calls: deque[ParsedRequest] = deque(maxlen=MAX_KEPT_CALLS)
         self._call_count = 0
 
     @property
     def call_count(self) -> int:
+        """How many requests this route matched."""
         return self._call_count
 
     @property
     def called(self) -> bool:
+        """Whether it matched at least one request."""
         return self._call_count > 0
 
-    def reply(self, *content: Block | str | Reply, **kwargs: Any) -> Route:
-        """Answer the next matching request with this (queued; the last one keeps answering)."""
-        self._queue.append(_as_outcome(content, kwargs))
+    def reply(self, *content: Block | str | Reply | None, **kwargs: Any) -> Route:
+        """Answer the next matching request with this (queued; the last one keeps answering).
+
+        ``reply(None)`` answers as the fake would (its own generated answer, or the endpoint's own).
+        """
+        self._queue.append(_Queued(_as_outcome(content, kwargs), describe_call(".reply", content, kwargs)))
         return self
 
-    def respond(self, *content: Block | str | Reply, **kwargs: Any) -> Route:
+    def respond(self, *content: Block | str | Reply | None, **kwargs: Any) -> Route:
         """Answer every matching request with this."""
         self._repeat, self._repeat_set = _as_outcome(content, kwargs), True
         return self
 
     def error(self, status: int, message: str | None = None, **kwargs: Any) -> Route:
-        self._queue.append(_error(status, message, **kwargs))
+        """Answer the next matching request with an API error of ``status`` (queued like ``reply``).
+
+        ``message`` and ``type=`` default to the API's for the status; ``retry_after=``,
+        ``should_retry=`` and ``headers=`` add headers. A status outside 400-599 is a ``ValueError``.
+        """
+        error = _error(status, message, **kwargs)
+        self._queue.append(_Queued(error, describe_call(".error", (status, message), kwargs)))
         return self
 
+    def json(self, body: Any, *, status: int = 200, headers: Mapping[str, str] | None = None) -> Route:
+        """Answer the next matching request with this JSON body (queued like ``reply``); for any endpoint."""
+        self._queue.append(_Queued(JsonReply(body, status, headers), describe_call(".json", (body,))))
+        return self
+
+    def applies_to(self, request: ParsedRequest) -> bool:
+        """Whether the request is of the kind this route answers (method, path, inside a batch or not)."""
+        endpoint = self.method is not None or self.path is not None
+        if request.custom_id is not None:  # a request inside a batch
+            return not endpoint and self.in_batch is not False
+        if self.in_batch:
+            return False
+        if not endpoint:
+            return request.method == "POST" and request.path == "/v1/messages"
+        if self.method is not None and request.method != self.method:
+            return False
+        return self.path is None or _path_matches(self.path, request.path)
+
     def matches(self, request: ParsedRequest) -> bool:
-        return self._predicate(request)
+        """Whether this route answers ``request``: its kind (``applies_to``) and every condition it was given."""
+        return self.applies_to(request) and self._predicate(request)
 
     def take(self, request: ParsedRequest) -> tuple[bool, Outcome]:
         """(answered, outcome) for a matching request."""
         self.calls.append(request)
         self._call_count += 1
         if self._queue:
-            outcome = self._queue.popleft()
+            outcome = self._queue.popleft().outcome
             if not self._queue and not self._repeat_set and self.side_effect is None:
                 self._repeat, self._repeat_set = outcome, True
             return True, outcome
@@ -254,13 +396,29 @@ class Route:
             return True, self._repeat
         return False, None
 
+    def unused(self) -> list[str]:
+        """What this route was given but never used: itself when it never matched, else its unused queue."""
+        if not self._call_count:
+            return [f"{self.description} never matched a request"]
+        return [f"{self.description}{q.description} was never used" for q in self._queue]
+
+    def __repr__(self) -> str:
+        return f"<Route {self.description} call_count={self._call_count}>"
+
+
+def _path_matches(pattern: PathPattern, path: str) -> bool:
+    if isinstance(pattern, re.Pattern):
+        return pattern.search(path) is not None
+    pattern = pattern.rstrip("/") or "/"
+    return fnmatch.fnmatchcase(path, pattern) if "*" in pattern else path == pattern
+
 
 def _matcher(
     model: str | None, last_user_text: str | re.Pattern[str] | None, tools_offered: str | None, turn: int | None,
-    path: str | None, predicate: Callable[[ParsedRequest], bool] | None,
+    custom_id: str | None, predicate: Callable[[ParsedRequest], bool] | None,
 ) -> Callable[[ParsedRequest], bool]:
     def match(request: ParsedRequest) -> bool:
-        if path is not None and request.path != path:
+        if custom_id is not None and request.custom_id != custom_id:
             return False
         if model is not None and request.model != model:
             return False
@@ -278,63 +436,147 @@ def _matcher(
 
 
 class Script:
-    """The per-fake script: a queue of outcomes for any request, rules, and a hook, in that order."""
+    """The per-fake script: a queue of outcomes for ``POST /v1/messages``, rules, and a hook, in that order."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._queue: deque[Outcome] = deque()
+        self._queue: deque[_Queued] = deque()
         self._routes: list[Route] = []
         self._handler: Handler | None = None
+        self.failures: list[BaseException] = []
+        """What went wrong in the script, oldest first: exceptions its code raised and ``ScriptError``s."""
 
     def reply(self, *content: Block | str | Reply, **kwargs: Any) -> None:
-        """Queue the next answer (text, blocks, or a Reply with options)."""
+        """Queue the next answer of ``POST /v1/messages`` (text, blocks, or a Reply with options)."""
+        outcome = _as_outcome(content, kwargs)
         with self._lock:
-            self._queue.append(_as_outcome(content, kwargs))
+            self._queue.append(_Queued(outcome, describe_call("fake.reply", content, kwargs)))
 
     def error(
         self, status: int, message: str | None = None, *, type: str | None = None, retry_after: float | None = None,
         should_retry: bool | None = None, headers: Mapping[str, str] | None = None,
     ) -> None:
-        """Queue an error answer with the API's body for ``status``."""
+        """Queue an error answer of ``POST /v1/messages`` with the API's body for ``status`` (400-599)."""
+        error = _error(status, message, type=type, retry_after=retry_after, should_retry=should_retry, headers=headers)
         with self._lock:
-            self._queue.append(_error(status, message, type=type, retry_after=retry_after, should_retry=should_retry, headers=headers))
+            self._queue.append(_Queued(error, describe_call("fake.error", (status, message), {"type": type})))
 
     def on(
         self, *, model: str | None = None, last_user_text: str | re.Pattern[str] | None = None,
-        tools_offered: str | None = None, turn: int | None = None, path: str | None = None,
+        tools_offered: str | None = None, turn: int | None = None, method: str | None = None,
+        path: PathPattern | None = None, custom_id: str | None = None, in_batch: bool | None = None,
         where: Callable[[ParsedRequest], bool] | None = None,
     ) -> Route:
-        """A rule matched on the request; chain ``.reply(...)``, ``.respond(...)`` or set ``side_effect``."""
-        route = Route(_matcher(model, last_user_text, tools_offered, turn, path, where))
+        """A rule matched on the request; chain ``.reply(...)``, ``.respond(...)``, ``.error(...)``, ``.json(...)``.
+
+        ``method`` / ``path`` choose an endpoint (default: the Message requests, ``POST /v1/messages``
+        and those inside a batch); ``custom_id`` (or ``in_batch=True``) matches only requests inside a
+        batch, ``in_batch=False`` only ``POST /v1/messages``.
+        """
+        if in_batch is False and custom_id is not None:
+            raise ValueError("on(custom_id=..., in_batch=False): a custom_id only exists inside a batch")
+        batch = True if custom_id is not None else in_batch
+        if batch and (method is not None or path is not None):
+            raise ValueError("on(): a request inside a batch has no method or path of its own; give custom_id= "
+                             "or in_batch=True without method= / path=")
+        description = describe_call("fake.on", (), {
+            "model": model, "last_user_text": last_user_text, "tools_offered": tools_offered, "turn": turn,
+            "method": method, "path": path, "custom_id": custom_id, "in_batch": in_batch,
+            "where": getattr(where, "__name__", where) if where is not None else None,
+        })
+        route = Route(_matcher(model, last_user_text, tools_offered, turn, custom_id, where), description=description,
+                      method=method, path=path, in_batch=batch)
         with self._lock:
             self._routes.append(route)
         return route
 
     def handler(self, function: Handler | None) -> None:
-        """A function that sees every request not answered by the queue or a rule (None to remove)."""
+        """A function that sees every Message request not answered by the queue or a rule (None to remove)."""
         self._handler = function
 
     def reset(self) -> None:
+        """Forget the queue, the rules, the handler and the failures."""
         with self._lock:
             self._queue.clear()
             self._routes.clear()
             self._handler = None
+            self.failures.clear()
 
     @property
     def pending(self) -> int:
+        """How many queued answers (``reply`` / ``error``) are still waiting for a request."""
         return len(self._queue)
 
-    def next_outcome(self, request: ParsedRequest) -> Reply | ApiError | None:
-        """What answers ``request``: None means "generate one"."""
+    @property
+    def has_routes(self) -> bool:
+        """Whether any rule was added (the engine looks for one only then)."""
+        return bool(self._routes)
+
+    @property
+    def routes(self) -> list[Route]:
+        """The rules, in the order they were added."""
+        return list(self._routes)
+
+    @property
+    def queued(self) -> list[str]:
+        """The queued answers still waiting, described as the test wrote them."""
+        return [q.description for q in self._queue]
+
+    @property
+    def has_handler(self) -> bool:
+        """Whether a handler is set."""
+        return self._handler is not None
+
+    def unused(self) -> list[str]:
+        """What was scripted but never used: queued answers no request took, rules that never matched."""
         with self._lock:
-            if self._queue:
-                return to_reply(self._queue.popleft())
+            queued, routes = list(self._queue), list(self._routes)
+        out = [f"{q.description} was never used (no POST /v1/messages took it)" for q in queued]
+        for route in routes:
+            out += route.unused()
+        return out
+
+    def fail(self, error: BaseException, summary: str) -> NoReturn:
+        """Record ``error`` as a failure of the script and raise a ``ScriptError`` saying ``summary``."""
+        self.failures.append(error)
+        raise ScriptError(summary) from error
+
+    def next_outcome(self, request: ParsedRequest) -> Answer | None:
+        """What answers ``request``: None means "answer as the fake would"."""
+        if request.is_message and request.custom_id is None:
+            with self._lock:
+                queued = self._queue.popleft() if self._queue else None
+            if queued is not None:
+                return self._normalised(queued.outcome, queued.description)
+        with self._lock:
             routes = list(self._routes)
         for route in routes:
-            if route.matches(request):
+            try:
+                if not route.matches(request):
+                    continue
                 answered, outcome = route.take(request)
-                if answered:
-                    return to_reply(outcome)
-        if self._handler is not None:
-            return to_reply(self._handler(request))
+            except ApiError:
+                raise
+            except Exception as exc:
+                self.fail(exc, f"{route.description} raised {type(exc).__name__}: {exc}")
+            if answered:
+                return self._normalised(outcome, route.description)
+        handler = self._handler
+        if handler is not None and request.is_message:
+            try:
+                outcome = handler(request)
+            except ApiError:
+                raise
+            except Exception as exc:
+                name = getattr(handler, "__name__", "handler")
+                self.fail(exc, f"fake.handler({name}) raised {type(exc).__name__}: {exc}")
+            return self._normalised(outcome, "fake.handler()")
         return None
+
+    def _normalised(self, outcome: Outcome, source: str) -> Answer | None:
+        try:
+            return to_reply(outcome)
+        except ApiError:
+            raise
+        except Exception as exc:
+            self.fail(exc, f"{source} produced {type(exc).__name__}: {exc}")

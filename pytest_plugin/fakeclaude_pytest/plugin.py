@@ -17,11 +17,11 @@ from .fixtures import (
     fake_claude,
     fake_claude_session,
 )
-
-RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
-CALL_FAILED = pytest.StashKey[bool]()
+from .options import CALL_FAILED, RECORD_MODES, add_options, register_markers
 
 __all__ = [
+    "CALL_FAILED",
+    "RECORD_MODES",
     "_claude_cassette_marker",
     "claude_cassette",
     "claude_cassette_config",
@@ -31,30 +31,11 @@ __all__ = [
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("fakeclaude", "fakeclaude record/replay of Claude API traffic")
-    group.addoption(
-        "--claude-record-mode", action="store", default=None, choices=RECORD_MODES,
-        help="how claude_cassette tests use the network: none (default: replay only, a miss fails), once, "
-             "new_episodes, all, rewrite",
-    )
-    group.addoption(
-        "--claude-fail-unused", action="store_true", default=False,
-        help="fail tests whose cassettes hold interactions that were never played",
-    )
-    group.addoption(
-        "--claude-replay-pace", action="store", default=None, choices=("instant", "recorded"),
-        help="replay streams instantly (default) or at the recorded pace",
-    )
-    parser.addini("claude_cassette_dir", "folder of claude cassettes (default: cassettes/ beside each test module)",
-                  default="")
+    add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        "claude_cassette(*names, record_mode=, match_on=, ignore=, allow_repeats=, pace=, scrubbers=, "
-        "scrub_headers=, cassette_dir=, fail_unused=): record Claude API traffic to a cassette and replay it",
-    )
+    register_markers(config)
 
 
 @pytest.hookimpl(wrapper=True)

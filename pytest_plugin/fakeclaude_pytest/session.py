@@ -1,16 +1,23 @@
-"""One test's cassette use: resolve its options, activate interception, save and check at the end."""
+"""One test's cassette use: resolve its options, activate interception, save and check at the end.
+
+A cassette that does not record (``record_mode="none"``, or ``once`` with an existing file) fails
+closed: a request it cannot answer fails the test, and so does any other connection to a real host
+(``network_guard``). With no ``ANTHROPIC_API_KEY`` in the environment it provides a made-up one meanwhile,
+so that the SDK builds its requests (a replay never needs the real key).
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from . import recorder
+from . import network_guard, recorder
 from .matching import DEFAULT_IGNORE, DEFAULT_MATCH_ON
-from .plugin import CALL_FAILED
+from .options import CALL_FAILED, allowed_hosts
 from .scrub import Scrubber
 from .store import ClaudeCassette
 
@@ -18,8 +25,11 @@ __all__ = ["CALL_FAILED", "CassetteSession"]
 
 _OPTIONS = frozenset({
     "record_mode", "match_on", "ignore", "allow_repeats", "pace", "scrubbers", "scrub_headers", "cassette_dir",
-    "fail_unused", "before_record_request", "before_record_response",
+    "fail_unused", "before_record_request", "before_record_response", "allow_hosts",
 })
+
+#: The key a replaying test gets when the environment has none (the SDK refuses to build a request without one).
+REPLAY_API_KEY = "sk-ant-fakeclaude-replay-key"
 
 
 def _file_name(name: str) -> str:
@@ -27,10 +37,17 @@ def _file_name(name: str) -> str:
 
 
 class CassetteSession:
-    def __init__(self, cassette: ClaudeCassette, recorder_: recorder.Recorder, fail_unused: bool) -> None:
+    """A test's cassette: ``path``, the ``cassette`` (store) and its ``recorder`` (interception)."""
+
+    def __init__(self, cassette: ClaudeCassette, recorder_: recorder.Recorder, fail_unused: bool,
+                 allow_hosts: list[str] | None = None) -> None:
         self.cassette = cassette
         self.recorder = recorder_
         self.fail_unused = fail_unused
+        self.allow_hosts = list(allow_hosts or [])
+        self._guard: network_guard.Guard | None = None
+        self._previous_guard: network_guard.Guard | None = None
+        self._provided_key = False
 
     @property
     def path(self) -> Path:
@@ -61,7 +78,8 @@ class CassetteSession:
         pace = options.get("pace") or pyconfig.getoption("claude_replay_pace") or "instant"
         hint = f'pytest "{request.node.nodeid}" --claude-record-mode=' + ("rewrite" if cassette.existed else "once")
         fail_unused = bool(options.get("fail_unused", pyconfig.getoption("claude_fail_unused")))
-        return cls(cassette, recorder.Recorder(cassette, pace=pace, rerecord_hint=hint), fail_unused)
+        hosts = allowed_hosts(pyconfig, options.get("allow_hosts"))
+        return cls(cassette, recorder.Recorder(cassette, pace=pace, rerecord_hint=hint), fail_unused, hosts)
 
     @staticmethod
     def _test_name(request: pytest.FixtureRequest) -> str:
@@ -83,13 +101,26 @@ class CassetteSession:
         return module.parent / "cassettes" / module.stem
 
     def start(self) -> None:
+        network_guard.install()  # before the interception, so that a replayed answer is never checked
+        if not self.cassette.records:
+            self._guard = network_guard.Guard.of("claude_cassette (replaying)", self.allow_hosts)
+            self._previous_guard = network_guard.activate(self._guard)
+            if not os.environ.get("ANTHROPIC_API_KEY"):
+                os.environ["ANTHROPIC_API_KEY"] = REPLAY_API_KEY
+                self._provided_key = True
         recorder.activate(self.recorder)
 
     def stop(self, item: pytest.Item) -> None:
         recorder.deactivate()
+        if self._guard is not None:
+            network_guard.deactivate(self._previous_guard)
+        if self._provided_key:
+            os.environ.pop("ANTHROPIC_API_KEY", None)
         self.cassette.save()
         if item.stash.get(CALL_FAILED, True):
             return
+        if self._guard is not None and self._guard.blocked:
+            pytest.fail(self._guard.message(), pytrace=False)
         if self.recorder.misses:
             pytest.fail("a cassette miss was caught by the code under test:\n" + self.recorder.misses[0], pytrace=False)
         if self.fail_unused and self.cassette.replays:

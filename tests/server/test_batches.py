@@ -16,7 +16,7 @@ from fakeclaude.server.generation._ids import IdFactory
 MICRO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$")
 
 
-def answer(params: dict[str, Any]) -> dict[str, Any]:
+def answer(params: dict[str, Any], custom_id: str = "") -> dict[str, Any]:
     text = params["messages"][0]["content"]
     if text == "fail":
         raise ApiError(400, "max_tokens: Field required")
@@ -116,9 +116,9 @@ def test_results_are_jsonl_with_batch_tier_and_errored_lines() -> None:
 def test_answers_are_computed_once_and_lazily() -> None:
     calls: list[str] = []
 
-    def counting(p: dict[str, Any]) -> dict[str, Any]:
+    def counting(p: dict[str, Any], custom_id: str) -> dict[str, Any]:
         calls.append(p["messages"][0]["content"])
-        return answer(p)
+        return answer(p, custom_id)
 
     clock = FakeClock()
     store = BatchStore(clock, IdFactory(1), counting, processing_seconds=10)

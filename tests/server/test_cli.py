@@ -46,14 +46,32 @@ def test_serve_help_lists_its_options(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 @pytest.mark.parametrize(
-    "argv",
-    [[], ["nonsense"], ["serve", "--port", "70000"], ["serve", "--port", "x"], ["serve", "--validation", "loose"]],
+    ("argv", "says"),
+    [
+        ([], "fakeclaude: the following arguments are required: COMMAND"),
+        (["nonsense"], "fakeclaude: argument COMMAND: invalid choice: 'nonsense'"),
+        (["serve", "--port", "70000"], "fakeclaude serve: argument --port: 70000 is not a port (0-65535"),
+        (["serve", "--port", "abc"], "fakeclaude serve: argument --port: 'abc' is not a port number (0-65535"),
+        (["replay", "x", "--port", "abc"], "fakeclaude replay: argument --port: 'abc' is not a port number"),
+        (["serve", "--validation", "loose"], "fakeclaude serve: argument --validation: invalid choice: 'loose'"),
+    ],
 )
-def test_bad_command_lines_exit_with_usage(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_command_lines_exit_with_one_clean_line(argv: list[str], says: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(argv)
     assert exited.value.code == 2
-    assert "usage: fakeclaude" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(says), err
+    assert "--help" in err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import fakeclaude
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"fakeclaude {fakeclaude.__version__}\n"
 
 
 class Served:
@@ -120,3 +138,16 @@ def test_serve_reports_a_port_in_use() -> None:
     assert process.returncode == 1
     assert f"fakeclaude: cannot listen on 127.0.0.1:{port}" in err
     assert "Traceback" not in err
+
+
+def test_replay_reports_a_port_in_use_and_warns_about_an_empty_folder(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = subprocess.run([sys.executable, "-m", "fakeclaude", "replay", str(tmp_path), "--port", str(port)],
+                                 cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert process.returncode == 1
+    assert f"fakeclaude replay: cannot listen on 127.0.0.1:{port}" in process.stderr
+    assert f"fakeclaude replay: warning: no interactions found under {tmp_path}" in process.stderr
+    assert "Traceback" not in process.stderr

@@ -249,7 +249,7 @@ def test_batches_lifecycle_through_the_engine(fake: FakeClaude) -> None:
     ]
     assert call(fake, "POST", "/v1/messages/batches", {"requests": requests}).status == 404
     requests.pop()
-    fake.error(500)
+    fake.on(custom_id="b").error(500)  # one request inside the batch (a plain fake.error answers /v1/messages only)
     requests.append({"custom_id": "b", "params": {"model": MODEL, "max_tokens": 8, "messages": [{"role": "user", "content": "y"}]}})
     batch = body_of(call(fake, "POST", "/v1/messages/batches", {"requests": requests}))
     assert batch["processing_status"] == "in_progress" and batch["request_counts"]["processing"] == 2
@@ -273,17 +273,19 @@ def test_models_list_and_retrieve(fake: FakeClaude) -> None:
     assert model["id"] == "claude-sonnet-4-5-20250929" and model["type"] == "model"
 
 
-def test_a_bug_in_a_test_handler_is_a_logged_500_not_a_client_error(
-    fake: FakeClaude, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_bug_in_a_test_handler_is_a_script_failure_answered_with_a_400_no_sdk_retries(fake: FakeClaude) -> None:
     def runaway(request: Any) -> Any:
         return runaway(request)  # a recursion bug in the test's own handler
 
     fake.handler(runaway)
     reply = call(fake, "POST", "/v1/messages", {"model": MODEL, "max_tokens": 5,
                                                  "messages": [{"role": "user", "content": "hi"}]})
-    assert reply.status == 500 and body_of(reply)["error"]["type"] == "api_error"
-    assert any("engine failed" in record.getMessage() for record in caplog.records)
+    assert reply.status == 400 and reply.headers["x-should-retry"] == "false"
+    assert "fake.handler(runaway) raised RecursionError" in body_of(reply)["error"]["message"]
+    assert [type(f) for f in fake.failures] == [RecursionError]
+    assert fake.requests[-1].verdict == "script-failed"
+    with pytest.raises(RecursionError):
+        fake.verify()
 
 
 def test_a_body_too_deep_to_walk_is_a_400(fake: FakeClaude) -> None:

@@ -6,12 +6,17 @@ chunk closes the connection mid-body so the client sees a broken stream. A body 
 gets 413 without being read to the end; an engine failure gets an API-shaped 500, never a traceback.
 A scripted reply the engine refuses (:class:`~fakeclaude.server.errors.ScriptedReplyError`) gets a 500
 whose message names the mistake, with ``x-should-retry: false``.
+
+Each request is logged on ``fakeclaude.access`` (INFO) once answered: method, path, status, duration
+and request id, never a header or a key. With a ``ControlApi``, paths under ``/_fakeclaude/`` go to it
+instead of the engine (``fakeclaude serve``); without one they are the engine's (a 404).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from aiohttp import web
 
@@ -23,25 +28,41 @@ from fakeclaude.server.adapters._guard import (
     joined_headers,
     too_large_reply,
 )
+from fakeclaude.server.control import ControlApi
 from fakeclaude.server.errors import ApiError, ScriptedReplyError
 from fakeclaude.server.http import Engine, HttpReply, HttpRequest
 
 __all__ = ["ENGINE_KEY", "make_app"]
 
 logger = logging.getLogger("fakeclaude.server")
+access_log = logging.getLogger("fakeclaude.access")
 
 ENGINE_KEY: web.AppKey[Engine] = web.AppKey("fakeclaude_engine")
+CONTROL_KEY: web.AppKey[ControlApi | None] = web.AppKey("fakeclaude_control")
 
 #: Set by aiohttp from the body it writes; an engine's value would contradict it.
 _HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 
 
-def make_app(engine: Engine) -> web.Application:
-    """An aiohttp application answering every method and path with ``engine``."""
+def make_app(engine: Engine, control: ControlApi | None = None) -> web.Application:
+    """An aiohttp application answering every method and path with ``engine`` (``/_fakeclaude/`` with ``control``)."""
     app = web.Application(client_max_size=0)  # the handler enforces the per-path limits itself
     app[ENGINE_KEY] = engine
-    app.router.add_route("*", "/{tail:(?s:.*)}", _handle)  # (?s): a decoded %0A in the path matches too
+    app[CONTROL_KEY] = control
+    app.router.add_route("*", "/{tail:(?s:.*)}", _logged)  # (?s): a decoded %0A in the path matches too
     return app
+
+
+async def _logged(request: web.Request) -> web.StreamResponse:
+    """``_handle``, then one access-log line (the duration includes a streamed body)."""
+    if not access_log.isEnabledFor(logging.INFO):
+        return await _handle(request)
+    start = time.perf_counter()
+    response = await _handle(request)
+    millis = (time.perf_counter() - start) * 1000
+    request_id = response.headers.get("request-id", "-")
+    access_log.info("%s %s %d %.1fms %s", request.method, request.path, response.status, millis, request_id)
+    return response
 
 
 async def _read_body(request: web.Request, limit: int) -> bytes | None:
@@ -74,8 +95,12 @@ async def _handle(request: web.Request) -> web.StreamResponse:
         headers=joined_headers(request.headers.items()),
         body=body,
     )
+    control = request.app[CONTROL_KEY]
     try:
-        reply = handle_safely(request.app[ENGINE_KEY], http_request)
+        if control is not None and control.owns(http_request.path):
+            reply = control.handle(http_request)
+        else:
+            reply = handle_safely(request.app[ENGINE_KEY], http_request)
     except ScriptedReplyError as exc:  # the test's mistake: named in a 500 that is not retried
         reply = error_reply(ApiError(500, f"fakeclaude: {exc}", should_retry=False))
     if reply.delay > 0:

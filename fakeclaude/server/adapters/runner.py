@@ -20,6 +20,7 @@ from typing import Self
 from aiohttp import web
 
 from fakeclaude.server.adapters.app import make_app
+from fakeclaude.server.control import ControlApi
 from fakeclaude.server.http import Engine
 
 __all__ = ["ServerThread", "serve_forever"]
@@ -37,9 +38,10 @@ def base_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-async def _serve(engine: Engine, host: str, port: int, stop: asyncio.Event, on_ready: Callable[[int], None]) -> None:
+async def _serve(engine: Engine, host: str, port: int, stop: asyncio.Event, on_ready: Callable[[int], None],
+                 control: ControlApi | None = None) -> None:
     """Listen on ``host:port``, call ``on_ready(bound_port)``, serve until ``stop`` is set, shut down."""
-    runner = web.AppRunner(make_app(engine), access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
+    runner = web.AppRunner(make_app(engine, control), access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)
@@ -145,11 +147,13 @@ class ServerThread:
 
 
 def serve_forever(
-    engine: Engine, host: str = "127.0.0.1", port: int = 8765, *, on_ready: Callable[[str], object] | None = None
+    engine: Engine, host: str = "127.0.0.1", port: int = 8765, *, on_ready: Callable[[str], object] | None = None,
+    control: ControlApi | None = None,
 ) -> None:
     """Serve ``engine`` on ``host:port`` in this thread until SIGINT or SIGTERM, then shut down cleanly.
 
     ``on_ready(base_url)`` is called once the socket listens. Bind errors (``OSError``) propagate.
+    ``control`` serves the control API under ``/_fakeclaude/``.
     """
 
     async def main() -> None:
@@ -169,7 +173,7 @@ def serve_forever(
                 on_ready(base_url(host, bound_port))
 
         try:
-            await _serve(engine, host, port, stop, ready)
+            await _serve(engine, host, port, stop, ready, control)
         finally:
             for sig in installed:
                 loop.remove_signal_handler(sig)

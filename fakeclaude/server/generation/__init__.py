@@ -3,7 +3,7 @@
 Nothing here reads the wall clock or the global ``random`` state, and nothing imports an HTTP
 library. Same arguments, same output, in any thread.
 
->>> seed = request_seed(42, {"model": "claude-sonnet-4-5", "max_tokens": 64,
+>>> seed = request_seed(42, {"model": "claude-sonnet-4-6", "max_tokens": 64,
 ...                          "messages": [{"role": "user", "content": "Hi"}]})
 >>> generate_text(seed) == generate_text(seed)
 True
