@@ -13,7 +13,7 @@ default); a body that is not JSON is compared byte for byte.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -68,10 +68,16 @@ def canonical_body(body: bytes | str | None, ignore: Collection[str] = DEFAULT_I
 
 def request_key(
     method: str, uri: str, body: bytes | str | None, match_on: Iterable[str] = DEFAULT_MATCH_ON,
-    ignore: Collection[str] = DEFAULT_IGNORE,
+    ignore: Collection[str] = DEFAULT_IGNORE, scrub: Callable[[str], str] | None = None,
 ) -> Key:
-    """The parts of a request that ``match_on`` compares, as one hashable tuple."""
+    """The parts of a request that ``match_on`` compares, as one hashable tuple.
+
+    ``scrub`` (a scrubber's ``text``) is applied to the URL and the canonical body first, so a request
+    matches its recording whose secrets were redacted, however the secret was written in the JSON.
+    """
     parts: list[Any] = []
+    if scrub is not None:
+        uri = scrub(uri)
     split = urlsplit(uri)
     for name in match_on:
         if name == "method":
@@ -79,7 +85,8 @@ def request_key(
         elif name == "path":
             parts.append(split.path.rstrip("/") or "/")
         elif name == "body":
-            parts.append(canonical_body(body, ignore))
+            canonical = canonical_body(body, ignore)
+            parts.append(scrub(canonical) if scrub is not None and isinstance(canonical, str) else canonical)
         elif name == "query":
             parts.append(tuple(sorted(parse_qsl(split.query, keep_blank_values=True))))
         elif name == "host":

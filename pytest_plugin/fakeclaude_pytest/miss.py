@@ -47,6 +47,7 @@ def _clip(lines: list[str]) -> list[str]:
 
 
 def miss_message(cassette: ClaudeCassette, request: Any, key: Key, hint: str) -> str:
+    """Why ``request`` matched nothing in ``cassette``, scrubbed like a recording."""
     ignore = cassette.ignore
     path = urlsplit(request.uri).path
     body = _pretty(request.body, ignore)
@@ -78,4 +79,4 @@ def miss_message(cassette: ClaudeCassette, request: Any, key: Key, hint: str) ->
     else:
         out += ["", "The cassette holds no interactions."]
     out += ["", f"To re-record: {hint}" if hint else "To re-record, run with --claude-record-mode=new_episodes."]
-    return "\n".join(out)
+    return cassette.scrubber.text("\n".join(out))  # printed and kept in reports: never a key

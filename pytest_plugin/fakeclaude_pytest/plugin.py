@@ -6,10 +6,13 @@ pytest-recording (``--record-mode``, ``vcr`` marker and fixtures stay theirs).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Generator
+from typing import Any
 
 import pytest
 
+from ._stash import CALL_FAILED, RUN_STARTED
 from .fixtures import (
     _claude_cassette_marker,
     claude_cassette,
@@ -19,7 +22,7 @@ from .fixtures import (
 )
 
 RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
-CALL_FAILED = pytest.StashKey[bool]()
+_WORKER_RUN_STARTED = "fakeclaude_run_started"
 
 __all__ = [
     "_claude_cassette_marker",
@@ -50,11 +53,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    started = workerinput.get(_WORKER_RUN_STARTED) if workerinput else None
+    config.stash[RUN_STARTED] = float(started) if started is not None else time.time()
     config.addinivalue_line(
         "markers",
         "claude_cassette(*names, record_mode=, match_on=, ignore=, allow_repeats=, pace=, scrubbers=, "
         "scrub_headers=, cassette_dir=, fail_unused=): record Claude API traffic to a cassette and replay it",
     )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: every worker shares the controller's run (shared cassettes merge within a run)."""
+    node.workerinput[_WORKER_RUN_STARTED] = node.config.stash[RUN_STARTED]
 
 
 @pytest.hookimpl(wrapper=True)

@@ -19,8 +19,10 @@ Methods are captured at activation, so a vcrpy cassette active at the same time 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import time
+import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +34,7 @@ from fakeclaude.streaming._sse import SSEDecoder
 
 from .cassette import encode_events, events_from_sse
 from .miss import miss_message
-from .store import ClaudeCassette
+from .store import ClaudeCassette, timestamp
 
 __all__ = ["Recorder", "activate", "deactivate"]
 
@@ -64,6 +66,7 @@ class Recorder:
 
     def lookup(self, method: str, uri: str, body: bytes | None, headers: Any) -> tuple[Any, Prepared | None]:
         cassette = self.cassette
+        body, headers = decoded_request_body(body, headers)
         key = cassette.key(method, uri, body)
         hit = cassette.play(key)
         if hit is not None:
@@ -72,7 +75,7 @@ class Recorder:
             if prepared is None:
                 prepared = self._prepared[index] = _prepare(response)
             return None, prepared
-        request = Request(method, uri, body, {str(k): str(v) for k, v in headers.items()})
+        request = Request(method, uri, body, headers)
         if not cassette.records:
             message = miss_message(cassette, request, key, self.rerecord_hint)
             self.misses.append(message)
@@ -82,10 +85,43 @@ class Recorder:
         return request, None
 
     def record(self, request: Any, response: dict[str, Any]) -> None:
+        response["recorded_at"] = timestamp()
         self.cassette.append(request, response)
 
     def delays(self, prepared: Prepared) -> list[float] | None:
         return prepared.delays if self.pace == "recorded" else None
+
+
+_DECODERS: dict[str, Callable[[bytes], bytes]] = {
+    "gzip": gzip.decompress, "x-gzip": gzip.decompress, "deflate": lambda data: _inflate(data),
+}
+
+
+def _inflate(data: bytes) -> bytes:
+    try:
+        return zlib.decompress(data)
+    except zlib.error:
+        return zlib.decompress(data, -zlib.MAX_WBITS)  # raw deflate, as some clients send it
+
+
+def decoded_request_body(body: bytes | None, headers: Any) -> tuple[bytes | None, dict[str, str]]:
+    """A request body as the server reads it (gzip / deflate undone) and its headers to store.
+
+    A compressed body would be stored as binary (a key inside recoverable) and never match: it is
+    kept decoded, as JSON, and the ``content-encoding`` header goes with the encoding.
+    """
+    pairs = {str(k): str(v) for k, v in headers.items()}
+    encoding = next((v for k, v in pairs.items() if k.lower() == "content-encoding"), "").strip().lower()
+    if not body or not encoding or encoding == "identity":
+        return body, pairs
+    data = body
+    try:
+        for name in reversed([part.strip() for part in encoding.split(",") if part.strip()]):
+            data = _DECODERS[name](data)
+    except (KeyError, OSError, EOFError, zlib.error):
+        return body, pairs  # an encoding this does not know: kept as sent
+    kept = {k: v for k, v in pairs.items() if k.lower() not in ("content-encoding", "content-length")}
+    return data, kept
 
 
 def _prepare(response: dict[str, Any]) -> Prepared:

@@ -6,18 +6,26 @@ cookies, proxy credentials) are replaced by ``REDACTED``; anything shaped like a
 (``sk-ant-…``) and the literal values of ``ANTHROPIC_API_KEY`` / ``ANTHROPIC_AUTH_TOKEN`` become
 ``<REDACTED>`` wherever they appear: headers, URLs, request and response bodies, stream events.
 
+A stream is scrubbed as the client sees it: the deltas of each content block (text, tool input,
+thinking) are joined, the joined text is scrubbed, and the result is cut back into the same events,
+so a key split across events is redacted while the stream keeps its events. JSON bodies are scrubbed
+value by value (a key written ``sk\\u002dant-...`` is a key too).
+
 Users add their own: ``scrubbers`` (functions ``str -> str`` applied to every text) and
 ``scrub_headers`` (more header names to redact), per test or in ``claude_cassette_config``.
 """
 
 from __future__ import annotations
 
+import builtins
+import difflib
+import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["REDACTED", "SECRET_HEADERS", "Scrubber"]
+__all__ = ["REDACTED", "SECRET_HEADERS", "Scrubber", "resplit"]
 
 REDACTED = "REDACTED"
 SECRET_HEADERS = frozenset({
@@ -54,6 +62,26 @@ class Scrubber:
         scrubbed = self.text(text)
         return value if scrubbed == text else scrubbed.encode("utf-8")
 
+    def json_text(self, value: str) -> str:
+        """A text scrubbed; when it is JSON, also every string in it once decoded (escaped keys)."""
+        scrubbed = self.text(value)
+        if "\\u" not in scrubbed and not self.scrubbers:
+            return scrubbed
+        try:
+            parsed = json.loads(scrubbed)
+        except ValueError:
+            return scrubbed
+        cleaned = self.value(parsed)
+        return scrubbed if cleaned == parsed else json.dumps(cleaned, ensure_ascii=False, separators=(",", ":"))
+
+    def json_bytes(self, value: builtins.bytes) -> builtins.bytes:
+        try:
+            text = value.decode("utf-8")
+        except UnicodeDecodeError:
+            return value
+        scrubbed = self.json_text(text)
+        return value if scrubbed == text else scrubbed.encode("utf-8")
+
     def value(self, value: Any) -> Any:
         """A JSON-like value with every string scrubbed (keys included)."""
         if isinstance(value, str):
@@ -83,9 +111,9 @@ class Scrubber:
         request.uri = self.text(request.uri)
         body = request.body
         if isinstance(body, bytes):
-            request.body = self.bytes(body)
+            request.body = self.json_bytes(body)
         elif isinstance(body, str):
-            request.body = self.text(body)
+            request.body = self.json_text(body)
         return request
 
     def response(self, response: dict[str, Any]) -> dict[str, Any]:
@@ -94,9 +122,72 @@ class Scrubber:
         body = response.get("body") or {}
         string = body.get("string")
         if isinstance(string, bytes):
-            body["string"] = self.bytes(string)
+            body["string"] = self.json_bytes(string)
         elif isinstance(string, str):
-            body["string"] = self.text(string)
+            body["string"] = self.json_text(string)
         if body.get("events"):
-            body["events"] = [self.value(event) for event in body["events"]]
+            body["events"] = self.events(body["events"])
         return response
+
+    def events(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Stream events scrubbed one by one, then each block's deltas scrubbed joined (see the module doc)."""
+        out = [dict(self.value(event)) for event in events]
+        parsed: list[Any] = []
+        for event in out:
+            try:
+                parsed.append(json.loads(event["data"]) if isinstance(event.get("data"), str) else None)
+            except ValueError:
+                parsed.append(None)
+        pieces: dict[tuple[Any, str], list[int]] = {}
+        for position, data in enumerate(parsed):
+            if not isinstance(data, dict) or data.get("type") != "content_block_delta":
+                continue
+            delta = data.get("delta")
+            if isinstance(delta, dict):
+                for field in _DELTA_FIELDS:
+                    if isinstance(delta.get(field), str):
+                        pieces.setdefault((data.get("index"), field), []).append(position)
+        for (_, field), positions in pieces.items():
+            parts = [parsed[p]["delta"][field] for p in positions]
+            joined = "".join(parts)
+            scrubbed = self.json_text(joined) if field == "partial_json" else self.text(joined)
+            if scrubbed == joined:
+                continue
+            for position, part in zip(positions, resplit(parts, scrubbed), strict=True):
+                parsed[position]["delta"][field] = part
+                out[position]["data"] = json.dumps(parsed[position], ensure_ascii=False, separators=(",", ":"))
+        return out
+
+
+_DELTA_FIELDS = ("text", "partial_json", "thinking")
+
+
+def resplit(parts: Sequence[str], new: str) -> list[str]:
+    """``new`` (an edited ``"".join(parts)``) cut into as many pieces, the unchanged text where it was.
+
+    A changed stretch goes whole to the piece where it starts, so a redacted key is never cut.
+    """
+    old = "".join(parts)
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    middle = difflib.SequenceMatcher(None, old[start:len(old) - end], new[start:len(new) - end], autojunk=False)
+    regions = [(i1 + start, i2 + start, j1 + start, j2 + start, tag) for tag, i1, i2, j1, j2 in middle.get_opcodes()]
+    regions = [(0, start, 0, start, "equal"), *regions, (len(old) - end, len(old), len(new) - end, len(new), "equal")]
+
+    def where(offset: int) -> int:
+        for i1, i2, j1, j2, tag in regions:
+            if i1 <= offset < i2:
+                return j1 + (offset - i1) if tag == "equal" else (j1 if offset == i1 else j2)
+        return len(new)
+
+    out, previous, offset = [], 0, 0
+    for part in parts:
+        offset += len(part)
+        mapped = where(offset) if offset < len(old) else len(new)
+        out.append(new[previous:mapped])
+        previous = mapped
+    return out

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from . import recorder
+from ._stash import CALL_FAILED, RUN_STARTED
+from .loading import CassetteError
 from .matching import DEFAULT_IGNORE, DEFAULT_MATCH_ON
-from .plugin import CALL_FAILED
 from .scrub import Scrubber
 from .store import ClaudeCassette
 
@@ -49,19 +50,33 @@ class CassetteSession:
         names = [str(n) for n in marker.args] or [cls._test_name(request)]
         paths = [directory / (n if n.endswith((".yaml", ".yml", ".json")) else _file_name(n) + ".yaml") for n in names]
         scrubber = Scrubber(options.get("scrubbers", ()), options.get("scrub_headers", ()))
-        cassette = ClaudeCassette(
-            paths[0], record_mode=mode, match_on=options.get("match_on") or DEFAULT_MATCH_ON,
-            ignore=options.get("ignore", DEFAULT_IGNORE), scrubber=scrubber,
-            allow_playback_repeats=bool(options.get("allow_repeats", False)),
-            before_record_request=options.get("before_record_request"),
-            before_record_response=options.get("before_record_response"),
-        )
-        for extra in paths[1:]:
-            cassette.add_read_only(extra)
+        try:
+            cassette = ClaudeCassette(
+                paths[0], record_mode=mode, match_on=options.get("match_on") or DEFAULT_MATCH_ON,
+                ignore=options.get("ignore", DEFAULT_IGNORE), scrubber=scrubber,
+                allow_playback_repeats=bool(options.get("allow_repeats", False)),
+                before_record_request=options.get("before_record_request"),
+                before_record_response=options.get("before_record_response"),
+                run_started=pyconfig.stash.get(RUN_STARTED, None),
+            )
+            for extra in paths[1:]:
+                cassette.add_read_only(extra)
+        except CassetteError as exc:
+            pytest.fail(str(exc), pytrace=False)
         pace = options.get("pace") or pyconfig.getoption("claude_replay_pace") or "instant"
-        hint = f'pytest "{request.node.nodeid}" --claude-record-mode=' + ("rewrite" if cassette.existed else "once")
+        hint = cls._hint(request.node.nodeid, cassette, named=bool(marker.args))
         fail_unused = bool(options.get("fail_unused", pyconfig.getoption("claude_fail_unused")))
         return cls(cassette, recorder.Recorder(cassette, pace=pace, rerecord_hint=hint), fail_unused)
+
+    @staticmethod
+    def _hint(nodeid: str, cassette: ClaudeCassette, named: bool) -> str:
+        command = f'pytest "{nodeid}" --claude-record-mode='
+        if not cassette.existed:
+            return command + "once"
+        if named:  # perhaps shared: a rewrite from this one test would drop the other tests' recordings
+            return (command + "new_episodes  (adds what is missing; the cassette is named, other tests may "
+                    "share it: rewrite it only by running all of them)")
+        return command + "rewrite"
 
     @staticmethod
     def _test_name(request: pytest.FixtureRequest) -> str:

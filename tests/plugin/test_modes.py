@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import httpx2
@@ -27,8 +28,10 @@ def call(url: str, prompt: str) -> str:
 
 
 class Use:
+    """One use of a cassette, as one pytest run would make it (each ``Use`` is a run of its own)."""
+
     def __init__(self, path: Path, mode: str, **kw: object) -> None:
-        self.cassette = ClaudeCassette(path, record_mode=mode, **kw)  # type: ignore[arg-type]
+        self.cassette = ClaudeCassette(path, record_mode=mode, run_started=time.time(), **kw)  # type: ignore[arg-type]
 
     def __enter__(self) -> ClaudeCassette:
         recorder.activate(recorder.Recorder(self.cassette))
@@ -138,10 +141,10 @@ def test_cassettes_recorded_by_vcrpy_tools_replay(path: Path) -> None:
     assert cassette.all_played
 
 
-def test_streams_replay_instantly_or_at_the_recorded_pace(tmp_path: Path, live: Live) -> None:
+def test_streams_replay_instantly_or_at_the_recorded_pace(
+    tmp_path: Path, live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Recording keeps each event's time; ``pace="recorded"`` replays with those gaps, the default does not."""
-    import time
-
     from fakeclaude.server import Reply
 
     path = tmp_path / "paced.yaml"
@@ -164,8 +167,11 @@ def test_streams_replay_instantly_or_at_the_recorded_pace(tmp_path: Path, live: 
     recorded_time, recorded = stream_once("instant")
     assert recorded_time >= 0.5
     live.stop()
-    instant_time, instant = stream_once("instant")
-    paced_time, paced = stream_once("recorded")
+    slept: list[float] = []
+    monkeypatch.setattr(time, "sleep", slept.append)  # the replay's waits, counted instead of waited
+    _, instant = stream_once("instant")
+    assert slept == []
+    _, paced = stream_once("recorded")
     assert b"".join(instant) == b"".join(paced) == b"".join(recorded)
     assert len(instant) > 5, "replayed event by event, not as one blob"
-    assert instant_time < 0.3 <= paced_time
+    assert sum(slept) >= 0.5 and slept[0] >= 0.5  # the recorded time to the first event, then the gaps
