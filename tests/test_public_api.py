@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 
-PACKAGES = ["fakeclaude.server", "fakeclaude.client", "fakeclaude.streaming", "fakeclaude.types"]
+PACKAGES = ["fakeclaude.cassettes", "fakeclaude.server", "fakeclaude.client", "fakeclaude.streaming", "fakeclaude.types"]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

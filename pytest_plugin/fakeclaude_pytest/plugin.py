@@ -1,5 +1,7 @@
 """The fakeclaude pytest plugin (registered through the ``pytest11`` entry point).
 
+A thin pytest layer over ``fakeclaude.cassettes``: options, markers, fixtures, and the turning of a
+``CassetteMiss`` (raised by the core inside the code under test) into a failure that shows its report.
 Options live in their own group and carry a ``claude`` prefix, so the plugin coexists with
 pytest-recording (``--record-mode``, ``vcr`` marker and fixtures stay theirs).
 """
@@ -21,7 +23,7 @@ from .fixtures import (
     fake_claude_session,
 )
 
-RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
+RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")  # as fakeclaude.cassettes.RECORD_MODES
 _WORKER_RUN_STARTED = "fakeclaude_run_started"
 
 __all__ = [
@@ -72,9 +74,18 @@ def pytest_configure_node(node: Any) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
+    if call.excinfo is not None and _is_miss(call.excinfo.value):
+        report.longrepr = str(call.excinfo.value)  # the miss report, not a traceback through the client
     if report.when == "call":
         item.stash[CALL_FAILED] = report.failed
     return report
+
+
+def _is_miss(exc: BaseException) -> bool:
+    """Whether ``exc`` is a ``fakeclaude.cassettes.CassetteMiss``, without importing the cassettes (and
+    whichever copy of the module raised it, as under pytester's module snapshots)."""
+    return any(c.__name__ == "CassetteMiss" and c.__module__ == "fakeclaude.cassettes.misses"
+               for c in type(exc).__mro__)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -1,4 +1,8 @@
-"""One test's cassette use: resolve its options, activate interception, save and check at the end."""
+"""One test's cassette use: resolve its options, activate interception, save and check at the end.
+
+Everything below the pytest layer is ``fakeclaude.cassettes``; what is pytest's lives here: options
+from the marker, ``claude_cassette_config`` and the command line; where the file is; failures.
+"""
 
 from __future__ import annotations
 
@@ -8,29 +12,74 @@ from typing import Any
 
 import pytest
 
-from . import recorder
-from ._stash import CALL_FAILED, RUN_STARTED
-from .loading import CassetteError
-from .matching import DEFAULT_IGNORE, DEFAULT_MATCH_ON
-from .scrub import Scrubber
-from .store import ClaudeCassette
+from fakeclaude.cassettes import (
+    DEFAULT_IGNORE,
+    DEFAULT_MATCH_ON,
+    CassetteError,
+    ClaudeCassette,
+    Recorder,
+    Scrubber,
+    activate,
+    deactivate,
+)
 
-__all__ = ["CALL_FAILED", "CassetteSession"]
+from ._stash import CALL_FAILED, RUN_STARTED
+
+__all__ = ["CassetteSession", "cassette_paths"]
 
 _OPTIONS = frozenset({
     "record_mode", "match_on", "ignore", "allow_repeats", "pace", "scrubbers", "scrub_headers", "cassette_dir",
     "fail_unused", "before_record_request", "before_record_response",
 })
+_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def _file_name(name: str) -> str:
     return re.sub(r"[^\w.\-]+", "_", name).strip("_") or "cassette"
 
 
+def _directory(request: pytest.FixtureRequest, override: Any) -> Path:
+    """``cassette_dir=`` as given (relative to the rootdir); else the ini folder or ``cassettes/`` beside
+    the module, with a folder per module."""
+    module = Path(str(request.node.path))
+    root = request.config.rootpath
+    if override:
+        base = Path(override)
+        return base if base.is_absolute() else root / base
+    ini = request.config.getini("claude_cassette_dir")
+    if ini:
+        base = Path(str(ini))
+        return (base if base.is_absolute() else root / base) / module.stem
+    return module.parent / "cassettes" / module.stem
+
+
+def _test_name(request: pytest.FixtureRequest) -> str:
+    name: str = request.node.name
+    cls_ = getattr(request.node, "cls", None)
+    return f"{cls_.__name__}.{name}" if cls_ is not None else name
+
+
+def cassette_paths(request: pytest.FixtureRequest, names: tuple[Any, ...], cassette_dir: Any) -> list[Path]:
+    """The files of a test's cassettes: each name a path (``"../shared/x"``, ``"sub/x"``, absolute) taken
+    from the cassette folder, ``.yaml`` added unless it has a suffix; no name: the test's own name."""
+    directory = _directory(request, cassette_dir)
+    if not names:
+        return [directory / (_file_name(_test_name(request)) + ".yaml")]
+    paths = []
+    for name in names:
+        path = Path(str(name))
+        if path.suffix not in _SUFFIXES:
+            path = path.with_name(path.name + ".yaml")
+        paths.append(path if path.is_absolute() else Path(directory, path).resolve())
+    return paths
+
+
 class CassetteSession:
-    def __init__(self, cassette: ClaudeCassette, recorder_: recorder.Recorder, fail_unused: bool) -> None:
+    """A test's cassette, its recorder and what to check when the test ends."""
+
+    def __init__(self, cassette: ClaudeCassette, recorder: Recorder, fail_unused: bool) -> None:
         self.cassette = cassette
-        self.recorder = recorder_
+        self.recorder = recorder
         self.fail_unused = fail_unused
 
     @property
@@ -46,9 +95,7 @@ class CassetteSession:
         pyconfig = request.config
         cli_mode = pyconfig.getoption("claude_record_mode")
         mode = marker.kwargs.get("record_mode") or cli_mode or defaults.get("record_mode") or "none"
-        directory = cls._directory(request, options.get("cassette_dir"))
-        names = [str(n) for n in marker.args] or [cls._test_name(request)]
-        paths = [directory / (n if n.endswith((".yaml", ".yml", ".json")) else _file_name(n) + ".yaml") for n in names]
+        paths = cassette_paths(request, marker.args, options.get("cassette_dir"))
         scrubber = Scrubber(options.get("scrubbers", ()), options.get("scrub_headers", ()))
         try:
             cassette = ClaudeCassette(
@@ -66,7 +113,7 @@ class CassetteSession:
         pace = options.get("pace") or pyconfig.getoption("claude_replay_pace") or "instant"
         hint = cls._hint(request.node.nodeid, cassette, named=bool(marker.args))
         fail_unused = bool(options.get("fail_unused", pyconfig.getoption("claude_fail_unused")))
-        return cls(cassette, recorder.Recorder(cassette, pace=pace, rerecord_hint=hint), fail_unused)
+        return cls(cassette, Recorder(cassette, pace=pace, rerecord_hint=hint), fail_unused)
 
     @staticmethod
     def _hint(nodeid: str, cassette: ClaudeCassette, named: bool) -> str:
@@ -78,30 +125,11 @@ class CassetteSession:
                     "share it: rewrite it only by running all of them)")
         return command + "rewrite"
 
-    @staticmethod
-    def _test_name(request: pytest.FixtureRequest) -> str:
-        name: str = request.node.name
-        cls_ = getattr(request.node, "cls", None)
-        return f"{cls_.__name__}.{name}" if cls_ is not None else name
-
-    @staticmethod
-    def _directory(request: pytest.FixtureRequest, override: Any) -> Path:
-        module = Path(str(request.node.path))
-        if override:
-            base = Path(override)
-            return (base if base.is_absolute() else request.config.rootpath / base) / module.stem
-        ini = request.config.getini("claude_cassette_dir")
-        if ini:
-            base = Path(str(ini))
-            base = base if base.is_absolute() else request.config.rootpath / base
-            return base / module.stem
-        return module.parent / "cassettes" / module.stem
-
     def start(self) -> None:
-        recorder.activate(self.recorder)
+        activate(self.recorder)
 
     def stop(self, item: pytest.Item) -> None:
-        recorder.deactivate()
+        deactivate()
         self.cassette.save()
         if item.stash.get(CALL_FAILED, True):
             return

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+# Imported here, before any inner run: pytester's in-process runs drop the modules that a run imported,
+# and PyYAML's C extension cannot be imported twice (its node classes would no longer match).
+import fakeclaude.cassettes.interception
+import fakeclaude.cassettes.recorder  # noqa: F401
 from fakeclaude.server import FakeClaude
 
 # built at run time so that no key-shaped literal sits in the repository

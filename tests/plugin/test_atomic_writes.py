@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fakeclaude_pytest.cassette import deserialize
+from fakeclaude.cassettes.format import deserialize
 
 from .conftest import Live, write_inner
 

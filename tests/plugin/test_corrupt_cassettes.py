@@ -133,7 +133,7 @@ BOMB = textwrap.dedent("""\
 LOAD = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 31, 1 << 31))
-from fakeclaude_pytest.store import ClaudeCassette
+from fakeclaude.cassettes.store import ClaudeCassette
 try:
     ClaudeCassette(sys.argv[1], record_mode="none")
 except Exception as exc:
@@ -151,7 +151,7 @@ def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
 
 def test_an_oversized_cassette_is_refused_before_it_is_read(tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from fakeclaude_pytest import loading, store
+    from fakeclaude.cassettes import loading, store
 
     path = tmp_path / "big.yaml"
     path.write_text(VALID + "# padding\n" * 2000)

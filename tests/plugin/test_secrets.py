@@ -24,7 +24,7 @@ def _leaks(text: str) -> list[str]:
 
 def _joined(cassette_text: str) -> str:
     """Every stream in a cassette as the client sees it: each block's deltas joined."""
-    from fakeclaude_pytest.cassette import deserialize
+    from fakeclaude.cassettes.format import deserialize
 
     out = []
     for interaction in deserialize(cassette_text)["interactions"]:
@@ -181,7 +181,7 @@ def test_compressed_and_json_escaped_request_bodies_are_stored_scrubbed_as_json_
     assert not _leaks(replayed.stdout.str())
     replayed.assert_outcomes(passed=6)
 
-    from fakeclaude_pytest.cassette import deserialize
+    from fakeclaude.cassettes.format import deserialize
 
     files = sorted((pytester.path / "cassettes").rglob("*.yaml"))
     assert len(files) == 6

@@ -19,13 +19,8 @@ serializer/persister protocols, ``deserialize``/``serialize``). This subclass ad
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import os
-import secrets
-import tempfile
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,12 +32,13 @@ from vcr.request import Request
 from vcr.serialize import serialize as vcr_serialize
 from vcr.serializers import compat
 
-from . import cassette as fmt
+from . import format as fmt
+from .files import locked, remove_stale_temporaries, write_atomically
 from .loading import CassetteError, load_file
 from .matching import DEFAULT_IGNORE, DEFAULT_MATCH_ON, Key, request_key
-from .scrub import Scrubber
+from .scrubbing import Scrubber
 
-__all__ = ["RECORD_MODES", "RUN_STARTED", "CassetteError", "ClaudeCassette", "CassettePersister", "write_atomically"]
+__all__ = ["RECORD_MODES", "RUN_STARTED", "CassetteError", "CassettePersister", "ClaudeCassette", "timestamp"]
 
 RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
 RUN_STARTED = time.time()  # this process's run; the pytest plugin sets the session's (shared with its workers)
@@ -61,76 +57,6 @@ def _seconds(recorded_at: Any) -> float:
         return datetime.fromisoformat(str(recorded_at).replace("Z", "+00:00")).timestamp()
     except ValueError:
         return 0.0
-
-
-def _remove_stale_temporaries(path: Path) -> None:
-    """Temporary names a killed writer left (called under the folder lock: no writer is running)."""
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data`` at once: readers see the old file or the new one, never a part.
-
-    The data go to an unnamed file (``O_TMPFILE``), are flushed, then named and renamed over ``path``:
-    a process killed while writing leaves nothing behind. Where unnamed files are not supported, a
-    named temporary file is used (and removed by the next save if a kill left it).
-    """
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    try:
-        fd = os.open(folder, os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o666)
-        try:
-            _write_all(fd, data)
-            os.link(f"/proc/self/fd/{fd}", temporary)
-        finally:
-            os.close(fd)
-    except (AttributeError, OSError):
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        temporary = Path(name)
-        try:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.fchmod(fd, 0o666 & ~umask)
-            _write_all(fd, data)
-        finally:
-            os.close(fd)
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
-    _fsync_folder(folder)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-    os.fsync(fd)
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path.parent, os.O_RDONLY)  # the folder itself: no lock files left behind
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # releases the lock
 
 
 class CassettePersister:
@@ -195,6 +121,7 @@ class ClaudeCassette(Cassette):  # type: ignore[misc]
         self.ignore = frozenset(ignore)
         self._index: dict[Key, list[int]] = {}
         self.run_started = RUN_STARTED if run_started is None else run_started
+        self._saved_count = 0
         self.existed = False
         if record_mode != "rewrite":
             self._load_checked(Path(path))
@@ -282,13 +209,17 @@ class ClaudeCassette(Cassette):  # type: ignore[misc]
 
     # ----- saving ----------------------------------------------------------------------------------
     def save(self) -> None:
-        """Write what this run recorded, merged with the file as it is now (under a lock)."""
-        recorded = self.data[self._loaded_count:]
+        """Write what was recorded since the last save, merged with the file as it is now (under a lock).
+
+        May be called again and again (the recording proxy saves after every interaction).
+        """
+        start, end = max(self._loaded_count, self._saved_count), len(self.data)
+        recorded = self.data[start:end]
         if not recorded:
             return
         path = Path(self._path)
-        with _locked(path):
-            _remove_stale_temporaries(path)
+        with locked(path):
+            remove_stale_temporaries(path)
             on_disk: list[tuple[Any, Any]] = []
             try:
                 requests, responses, *_ = self._persister.load_cassette(path)
@@ -304,4 +235,5 @@ class ClaudeCassette(Cassette):  # type: ignore[misc]
             self._persister.save_cassette(
                 path, {"requests": [q for q, _ in interactions], "responses": [r for _, r in interactions]},
             )
+        self._saved_count = end
         self.dirty = False

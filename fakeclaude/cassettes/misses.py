@@ -18,9 +18,25 @@ from .matching import Key, parse_json
 if TYPE_CHECKING:
     from .store import ClaudeCassette
 
-__all__ = ["miss_message"]
+__all__ = ["CassetteMiss", "miss_message"]
 
 _MAX_LINES = 60
+
+
+class CassetteMiss(BaseException):  # noqa: N818 - it is not an error of the code that catches Exception
+    """No recorded interaction matches a request, in a mode that does not record.
+
+    A ``BaseException``: HTTP clients (the official SDK among them) turn an ``Exception`` raised by a
+    transport into a connection error that they retry; this one reaches the test at once. The pytest
+    plugin reports it as a failure with its message (never a traceback).
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def _pretty(body: Any, ignore: frozenset[str]) -> str:

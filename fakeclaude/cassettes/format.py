@@ -11,11 +11,17 @@ A cassette is vcrpy's ``{version: 1, interactions: [{request, response}]}`` plus
         - {event: message_start, at: 0.0, data: {type: message_start, message: {...}}}
         - {event: content_block_delta, at: 0.0121, data: {...}}
 
+  A stream whose connection was cut while recording also keeps ``dropped: <the client's message>``
+  (it replays as cut), one the client stopped reading early ``closed_by_client: true``;
+
 - anything else keeps vcrpy's ``body: {string: ...}``.
+
+Each interaction keeps when it was recorded (``recorded_at``), its response how long the server took
+to answer (``latency``, seconds).
 
 Loading turns bodies back into vcrpy's in-memory shape (``string`` bytes; streams also keep their
 ``events``), so this module is a vcrpy serializer: ``my_vcr.register_serializer("fakeclaude",
-fakeclaude_pytest.cassette)``. Plain vcrpy cassettes (YAML or JSON) load unchanged.
+fakeclaude.cassettes.format)``. Plain vcrpy cassettes (YAML or JSON) load unchanged.
 """
 
 from __future__ import annotations
@@ -71,6 +77,11 @@ def _encoded(headers: Any) -> bool:
     return any(name.lower() == "content-encoding" for name in headers)
 
 
+# how a stream ended other than by its last event: ``dropped`` (the connection was cut; the message it
+# gave) or ``closed_by_client`` (the client stopped reading)
+_STREAM_ENDINGS = ("dropped", "closed_by_client")
+
+
 def events_from_sse(raw: bytes) -> list[dict[str, Any]]:
     """A whole event-stream body split into event entries (``at`` 0: the arrival times are unknown)."""
     decoder = SSEDecoder()
@@ -117,7 +128,7 @@ def _response_out(response: dict[str, Any]) -> dict[str, Any]:
             exact = parsed is not NotImplemented and isinstance(data, str) and _compact(parsed) == data
             entry["data"] = parsed if exact else data
             stored.append(entry)
-        out["body"] = {"events": stored}
+        out["body"] = {"events": stored, **{k: body[k] for k in _STREAM_ENDINGS if body.get(k)}}
         return out
     string = body.get("string")
     if string and not _encoded(headers) and _is_json_type(headers):
@@ -180,7 +191,8 @@ def _response_in(response: dict[str, Any]) -> dict[str, Any]:
             }
             for e in body["events"]
         ]
-        response["body"] = {"string": b"".join(encode_events(events)), "events": events}
+        response["body"] = {"string": b"".join(encode_events(events)), "events": events,
+                            **{k: body[k] for k in _STREAM_ENDINGS if body.get(k)}}
     return response
 
 

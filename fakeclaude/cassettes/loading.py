@@ -123,7 +123,8 @@ def _check_response(response: Any, path: list[Any], n: int) -> None:
     body = response.get("body")
     if isinstance(body, dict):
         if "events" in body:
-            _check_events(body["events"], [*path, "body", "events"], n, bool(body.get("dropped")))
+            _check_events(body["events"], [*path, "body", "events"], n,
+                          bool(body.get("dropped") or body.get("closed_by_client")))
         if "string" in body and not isinstance(body["string"], str | bytes | None):
             raise _Shape([*path, "body", "string"], f"interaction {n}: the body string must be text")
     elif not isinstance(body, str | bytes | None):
