@@ -65,6 +65,7 @@ class Recorder:
         return request, None
 
     def record(self, request: Any, response: dict[str, Any]) -> None:
+        """Append an interaction that went to the server (stamped ``recorded_at``; scrubbed by the cassette)."""
         response["recorded_at"] = timestamp()
         self.cassette.append(request, response)
 
@@ -100,6 +101,7 @@ class Tee:
         self.decoded = decoded
 
     def chunk(self, chunk: bytes) -> None:
+        """One piece of the body, as it passed (stream events are timed from the headers' arrival)."""
         self.parts.append(chunk)
         if self.decoder is not None:
             at = round(time.perf_counter() - self.start, 4)
@@ -107,6 +109,7 @@ class Tee:
                 self.events.append({"event": event.event, "data": event.data, "at": at})
 
     def finish(self, *, dropped: str | None = None, closed: bool = False) -> None:
+        """The body is over (only the first call counts): hand the response to the sink."""
         if self.done:
             return
         self.done = True

@@ -45,6 +45,7 @@ class Scrubber:
         self.literals = tuple(sorted((v for v in literals if len(v) >= 8), key=len, reverse=True))
 
     def text(self, value: str) -> str:
+        """``value`` with every key-shaped text, key from the environment and user scrub replaced."""
         if "sk-ant-" in value:
             value = KEY_SHAPE.sub("<" + REDACTED + ">", value)
         for literal in self.literals:
@@ -55,6 +56,7 @@ class Scrubber:
         return value
 
     def bytes(self, value: bytes) -> bytes:
+        """``text`` for UTF-8 bytes (binary is returned as it is)."""
         try:
             text = value.decode("utf-8")
         except UnicodeDecodeError:
@@ -75,6 +77,7 @@ class Scrubber:
         return scrubbed if cleaned == parsed else json.dumps(cleaned, ensure_ascii=False, separators=(",", ":"))
 
     def json_bytes(self, value: builtins.bytes) -> builtins.bytes:
+        """``json_text`` for UTF-8 bytes."""
         try:
             text = value.decode("utf-8")
         except UnicodeDecodeError:

@@ -76,6 +76,7 @@ class CassettePersister:
         return (requests, responses, data["metadata"]) if data.get("metadata") else (requests, responses)
 
     def save_cassette(self, cassette_path: str | Path, cassette_dict: dict[str, Any], serializer: Any = None) -> None:
+        """Write ``cassette_dict`` (vcrpy's ``requests`` / ``responses``) in this format, scrubbed, atomically."""
         path = Path(cassette_path)
         text = self.scrubber.text(vcr_serialize(cassette_dict, fmt))
         write_atomically(path, text.encode("utf-8"))
@@ -146,13 +147,16 @@ class ClaudeCassette(Cassette):  # type: ignore[misc]
 
     # ----- keys and lookup -------------------------------------------------------------------------
     def key(self, method: str, uri: str, body: bytes | str | None) -> Key:
+        """The lookup key of a request, as ``matching.request_key`` computes it with this cassette's options."""
         # stored requests were scrubbed: compare like with like
         return request_key(method, uri, body, self.match_names, self.ignore, scrub=self.scrubber.text)
 
     def key_of(self, request: Request) -> Key:
+        """``key`` of a vcrpy ``Request``."""
         return self.key(request.method, request.uri, request.body)
 
     def append(self, request: Any, response: Any) -> None:
+        """vcrpy's ``append`` (scrubbing hooks included), indexed by key."""
         before = len(self.data)
         super().append(request, response)
         if len(self.data) > before:
@@ -190,9 +194,11 @@ class ClaudeCassette(Cassette):  # type: ignore[misc]
         return None
 
     def matching_indices(self, key: Key) -> list[int]:
+        """The positions of every interaction recorded for ``key``, played or not."""
         return list(self._index.get(key, ()))
 
     def unplayed(self) -> list[int]:
+        """The positions of the loaded interactions that were never played."""
         return [i for i in range(self._loaded_count) if not self.play_counts[i]]
 
     def add_read_only(self, path: str | Path) -> None:
