@@ -24,7 +24,7 @@ from tests.cli_support import fakeclaude_command
 
 N = 20
 TTFT = 0.2
-MSG = {"model": "claude-sonnet-4-5", "max_tokens": 200, "messages": [{"role": "user", "content": "Tell a story"}]}
+MSG = {"model": "claude-sonnet-4-6", "max_tokens": 200, "messages": [{"role": "user", "content": "Tell a story"}]}
 
 
 def first_event_and_total(url: str) -> tuple[float, float]:

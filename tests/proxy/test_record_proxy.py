@@ -26,7 +26,7 @@ from ..cli_support import fakeclaude_command, free_port
 
 # built at run time so that no key-shaped literal sits in the repository
 SECRET = "sk-ant-" + "api03-PROXYsecretKEY-0123456789abcdef"
-MODEL = "claude-sonnet-4-5"
+MODEL = "claude-sonnet-4-6"
 
 
 def python_calls(url: str) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 
 const client = new Anthropic({ maxRetries: 0 });
-const model = "claude-sonnet-4-5";
+const model = "claude-sonnet-4-6";
 const created = await client.messages.create({
   model, max_tokens: 64, messages: [{ role: "user", content: "TypeScript says hello" }],
 });
