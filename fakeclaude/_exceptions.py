@@ -7,17 +7,24 @@
         ├── APIResponseValidationError
         └── APIStatusError            status_code, response, request_id, type, api_message, error_code
             ├── BadRequestError (400)         ├── RateLimitError (429)
-            ├── AuthenticationError (401)     ├── RequestHeaderFieldsTooLargeError (431)
-            ├── PaymentRequiredError (402)    ├── ClientClosedRequestError (499)
-            ├── PermissionDeniedError (403)   └── InternalServerError (>= 500)
-            ├── NotFoundError (404)               ├── HTTPNotImplementedError (501)
-            ├── RequestTimeoutError (408)         ├── ServiceUnavailableError (503)
-            ├── ConflictError (409)               ├── GatewayTimeoutError (504)
-            ├── PreconditionFailedError (412)     └── OverloadedError (529)
+            │   └── Thread*Error (1)          ├── RequestHeaderFieldsTooLargeError (431)
+            ├── AuthenticationError (401)     ├── ClientClosedRequestError (499)
+            ├── PaymentRequiredError (402)    └── InternalServerError (>= 500)
+            ├── PermissionDeniedError (403)       ├── HTTPNotImplementedError (501)
+            ├── NotFoundError (404)               ├── ServiceUnavailableError (503)
+            │   └── ThreadNotFoundError           ├── GatewayTimeoutError (504)
+            ├── RequestTimeoutError (408)         └── OverloadedError (529)
+            ├── ConflictError (409)
+            ├── PreconditionFailedError (412)
             ├── ContentTooLargeError (413)
             └── UnprocessableEntityError (422)
 
-``make_status_error`` is the one place a status code becomes a class.
+    (1) ThreadAlreadyContinuedError, ThreadContinueInFlightError, ThreadFingerprintMismatchError,
+        ThreadUnsupportedRequestError
+
+``make_status_error`` is the one place an answer becomes a class: by ``(status, error.details.error_code)``
+first (the message-thread errors, spec 2026 §2.3), then by status alone. The official SDK exports the
+code-selected classes from ``anthropic.types``; so does ``fakeclaude.types``.
 """
 
 from __future__ import annotations
@@ -54,6 +61,11 @@ __all__ = [
     "RequestTimeoutError",
     "RequestTooLargeError",
     "ServiceUnavailableError",
+    "ThreadAlreadyContinuedError",
+    "ThreadContinueInFlightError",
+    "ThreadFingerprintMismatchError",
+    "ThreadNotFoundError",
+    "ThreadUnsupportedRequestError",
     "UnprocessableEntityError",
     "make_status_error",
 ]
@@ -201,6 +213,40 @@ class OverloadedError(InternalServerError):
     pass
 
 
+class ThreadNotFoundError(NotFoundError):
+    """404 ``thread_not_found``: no thread state is kept for ``previous_message_id`` (unknown, expired, or a
+    reply the server does not keep). Replay the whole conversation under ``thread: {"type": "create"}``."""
+
+
+class ThreadAlreadyContinuedError(BadRequestError):
+    """400 ``thread_already_continued``: that reply was continued already; each reply ``id`` is continued at
+    most once, so continue from the thread's newest reply (or replay under ``create``)."""
+
+
+class ThreadContinueInFlightError(BadRequestError):
+    """400 ``thread_continue_in_flight``: another request is continuing that reply right now."""
+
+
+class ThreadFingerprintMismatchError(BadRequestError):
+    """400 ``thread_fingerprint_mismatch``: a ``continue`` sent ``system`` or ``tools`` unlike the request that
+    created the thread (the message names the field)."""
+
+
+class ThreadUnsupportedRequestError(BadRequestError):
+    """400 ``thread_unsupported_request``: the request uses a field threads do not support, named in
+    ``details["unsupported"]``. Send the whole conversation without ``thread`` instead."""
+
+
+_BY_CODE: dict[tuple[int, str], type[APIStatusError]] = {
+    (400, "thread_already_continued"): ThreadAlreadyContinuedError,
+    (400, "thread_continue_in_flight"): ThreadContinueInFlightError,
+    (400, "thread_fingerprint_mismatch"): ThreadFingerprintMismatchError,
+    (400, "thread_unsupported_request"): ThreadUnsupportedRequestError,
+    (404, "thread_not_found"): ThreadNotFoundError,
+}
+"""The classes chosen by ``error.details.error_code`` as well as status (an unknown code falls back to the
+status's class, as the SDK does)."""
+
 _BY_STATUS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -235,11 +281,16 @@ def decode_error_body(response: httpx2.Response) -> object | None:
 
 
 def make_status_error(response: httpx2.Response, body: object | None, *, message: str | None = None) -> APIStatusError:
-    """The exception for an error answer: the class by status code, the SDK's message text."""
+    """The exception for an error answer: the class by status and ``error.details.error_code``, then by status
+    alone; the SDK's message text."""
     status = response.status_code
     if message is None:
         message = f"Error code: {status} - {body}"
-    cls = _BY_STATUS.get(status)
+    details = _error_field(body, "details")
+    code = details.get("error_code") if isinstance(details, dict) else None
+    cls = _BY_CODE.get((status, code)) if isinstance(code, str) else None
+    if cls is None:
+        cls = _BY_STATUS.get(status)
     if cls is None:
         cls = InternalServerError if status >= 500 else APIStatusError
     return cls(message, response=response, body=body)

@@ -7,7 +7,8 @@ Parse helpers used by the client and the server: :func:`parse_message`, :func:`p
 :func:`parse_batch_result_line`, :func:`parse_model_info`, :func:`parse_page`, :func:`parse_error`.
 Unknown block / event / delta types parse as ``Unknown*`` models and unknown fields are kept, so
 ``to_dict()`` gives back what came over the wire. ``ParsedMessage`` / ``ParsedTextBlock`` (answers of
-``messages.parse``) load on first use.
+``messages.parse``) load on first use, as do the message-thread error classes (``ThreadNotFoundError``...),
+which the SDK exports here too.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -114,6 +115,20 @@ from .params import (
     BashCodeExecutionToolResultBlockParam,
     BatchCreateParams,
     BatchListParams,
+    BetaJSONOutputFormatParam,
+    BetaMessageCountTokensParams,
+    BetaMessageCreateParamsBase,
+    BetaMessageThreadParam,
+    BetaSystemMessageOutputConfigParam,
+    BetaSystemMessageParam,
+    BetaThinkingBlockBindingParam,
+    BetaThinkingConfigAdaptiveParam,
+    BetaThinkingConfigEnabledParam,
+    BetaThinkingConfigParam,
+    BetaThinkingPrefixMismatchBehavior,
+    BetaThreadContinueParams,
+    BetaThreadCreateParams,
+    BetaTokenTaskBudgetParam,
     CacheControlEphemeralParam,
     CitationCharLocationParam,
     CitationContentBlockLocationParam,
@@ -262,6 +277,20 @@ __all__ = [
     "BashCodeExecutionToolResultBlockParam",
     "BatchCreateParams",
     "BatchListParams",
+    "BetaJSONOutputFormatParam",
+    "BetaMessageCountTokensParams",
+    "BetaMessageCreateParamsBase",
+    "BetaMessageThreadParam",
+    "BetaSystemMessageOutputConfigParam",
+    "BetaSystemMessageParam",
+    "BetaThinkingBlockBindingParam",
+    "BetaThinkingConfigAdaptiveParam",
+    "BetaThinkingConfigEnabledParam",
+    "BetaThinkingConfigParam",
+    "BetaThinkingPrefixMismatchBehavior",
+    "BetaThreadContinueParams",
+    "BetaThreadCreateParams",
+    "BetaTokenTaskBudgetParam",
     "BillingErrorObject",
     "CacheControlEphemeralParam",
     "CacheCreation",
@@ -409,6 +438,11 @@ __all__ = [
     "ThinkingConfigParam",
     "ThinkingDelta",
     "ThinkingDisplay",
+    "ThreadAlreadyContinuedError",
+    "ThreadContinueInFlightError",
+    "ThreadFingerprintMismatchError",
+    "ThreadNotFoundError",
+    "ThreadUnsupportedRequestError",
     "ToolBash20250124Param",
     "ToolCallerParam",
     "ToolChoiceAnyParam",
@@ -477,7 +511,26 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .._exceptions import (
+        ThreadAlreadyContinuedError,
+        ThreadContinueInFlightError,
+        ThreadFingerprintMismatchError,
+        ThreadNotFoundError,
+        ThreadUnsupportedRequestError,
+    )
     from .parsed_message import ParsedMessage, ParsedTextBlock
+
+#: The error classes the SDK exports from ``anthropic.types`` (selected by ``error.details.error_code``);
+#: they live in ``fakeclaude._exceptions`` and load on first use, as that module imports httpx2.
+_THREAD_ERRORS = frozenset(
+    {
+        "ThreadAlreadyContinuedError",
+        "ThreadContinueInFlightError",
+        "ThreadFingerprintMismatchError",
+        "ThreadNotFoundError",
+        "ThreadUnsupportedRequestError",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -485,4 +538,8 @@ def __getattr__(name: str) -> Any:
         from . import parsed_message
 
         return getattr(parsed_message, name)
+    if name in _THREAD_ERRORS:
+        from .. import _exceptions
+
+        return getattr(_exceptions, name)
     raise AttributeError(f"module 'fakeclaude.types' has no attribute {name!r}")

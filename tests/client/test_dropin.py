@@ -56,7 +56,7 @@ SCENARIO = textwrap.dedent(
 
         runner = client.beta.messages.tool_runner(
             model=MODEL, max_tokens=300, messages=[{"role": "user", "content": "Weather?"}],
-            tools=[get_weather], thread=False,
+            tools=[get_weather],
         )
         seen.append([block.type for message in runner for block in message.content])
         seen.append(runner.until_done().content[0].text)

@@ -16,6 +16,13 @@ def test_sdk_paths() -> None:
 
     assert beta_tool is tools.beta_tool and beta_async_tool is tools.beta_async_tool
     assert BetaToolRunner is tools.BetaToolRunner and callable(transform_schema)
+    from fakeclaude.client import threads
+    from fakeclaude.lib.threads import BetaAsyncMessageThread, BetaMessageThread
+
+    assert BetaMessageThread is threads.BetaMessageThread and BetaAsyncMessageThread is threads.BetaAsyncMessageThread
+    from fakeclaude.types import ThreadNotFoundError
+
+    assert issubclass(ThreadNotFoundError, fakeclaude.NotFoundError)
     assert {"beta_tool", "beta_async_tool", "transform_schema"} <= set(fakeclaude.__all__)
     with pytest.raises(AttributeError):
         _ = fakeclaude.no_such_name  # type: ignore[attr-defined]

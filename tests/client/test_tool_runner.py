@@ -1,7 +1,7 @@
 """``client.beta.messages.tool_runner`` with ``@beta_tool`` tools, to a final answer, on both clients.
 
-The fake has no message threads yet, so the SDK's runner runs with ``thread=False``; fakeclaude's runner
-sends the whole conversation every turn, which is what that option does.
+These run the full-history loop (``thread=False`` on both clients), whose requests show the whole
+conversation; the threaded default is tested in ``test_threads.py``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from fakeclaude.server import FakeClaude, tool_use
 from .dropin_support import MODEL, MODULES, async_client, sent_bodies, sync_client
 
 QUESTION = [{"role": "user", "content": "What is the weather in Paris, in celsius?"}]
-SDK_ONLY = {"thread": False}  # the SDK threads by default, which the fake refuses for now
+FULL_HISTORY = {"thread": False}  # both runners thread by default; these tests read the whole conversation
 
 
 def _tools(module: Any) -> list[Any]:
@@ -49,7 +49,7 @@ def _script(fake: FakeClaude) -> None:
 
 
 def _extra(name: str) -> dict[str, Any]:
-    return SDK_ONLY if name == "anthropic" else {}
+    return FULL_HISTORY
 
 
 def test_beta_tool_definitions_are_the_sdks() -> None:
@@ -200,7 +200,8 @@ def test_runner_with_an_output_format_and_over_loopback() -> None:
     fake.reply('{"city": "Paris", "degrees": 21}')
     with sync_client(fakeclaude, fake, loopback=True) as client:
         final = client.beta.messages.tool_runner(
-            model=MODEL, max_tokens=500, messages=QUESTION, tools=_tools(fakeclaude), output_format=Answer
+            model=MODEL, max_tokens=500, messages=QUESTION, tools=_tools(fakeclaude), output_format=Answer,
+            **FULL_HISTORY,
         ).until_done()
     assert final.parsed_output == Answer(city="Paris", degrees=21)
     assert "format" in fake.requests[-1].body["output_config"]

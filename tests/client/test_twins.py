@@ -35,3 +35,17 @@ def test_same_parameters(sync: type, async_: type) -> None:
             assert list(inspect.signature(member).parameters) == list(inspect.signature(other).parameters), name  # type: ignore[arg-type]
             if not name.startswith("with_") and name not in ("list", "stream"):
                 assert inspect.iscoroutinefunction(other), f"{async_.__name__}.{name} should be awaited"
+
+
+def test_the_threads_are_twins() -> None:
+    from fakeclaude.client.resources.beta.messages import AsyncBetaMessages, BetaMessages
+    from fakeclaude.client.threads import BetaAsyncMessageThread, BetaMessageThread
+
+    assert set(public(BetaMessages)) == set(public(AsyncBetaMessages))
+    sync, async_ = public(BetaMessageThread), public(BetaAsyncMessageThread)
+    assert set(sync) == set(async_) >= {"send", "parse", "stream", "append", "update", "fork", "tool_runner",
+                                         "messages", "params", "previous_message_id"}
+    for name, member in sync.items():
+        if callable(member):
+            assert list(inspect.signature(member).parameters) == list(inspect.signature(async_[name]).parameters)  # type: ignore[arg-type]
+            assert inspect.iscoroutinefunction(async_[name]) == (name in ("send", "parse")), name

@@ -1,14 +1,18 @@
 """``client.beta.messages.tool_runner(...)``: the model calls tools, the runner runs them, until it answers.
 
-Each turn is a ``beta.messages.parse`` (or, with ``stream=True``, a ``beta.messages.stream``) sent with
-``x-stainless-helper: BetaToolRunner``; iterating the runner yields each reply (or its stream). After a
-reply the runner decides from ``stop_reason`` as the official SDK does: ``tool_use`` runs the reply's tool
-calls and sends their ``tool_result`` turn back, ``pause_turn`` / ``compaction`` send the unfinished
-reply back to be continued, anything else ends the run. ``until_done()`` returns the last reply.
+The runner runs over a message thread (``fakeclaude.client.threads``), as the official SDK's does: by
+default each turn is a threaded ``beta.messages.create`` (the first ``{"type": "create"}`` with the whole
+conversation, the next ones ``continue`` with only the new ``tool_result`` turn, no ``system``/``tools``),
+sent with ``x-stainless-helper: BetaToolRunner, message-thread`` and the ``message-threads-2026-08-12``
+beta; a server that cannot thread a request (``thread_unsupported_request``) gets the rest of the run
+unthreaded. ``thread=False`` sends the whole conversation every turn, without ``thread`` (helper
+``BetaToolRunner``). ``thread.tool_runner()`` runs the same loop over an existing thread.
 
-The conversation goes out whole every turn, as the SDK's runner does with ``thread=False``. The SDK
-threads by default (``message-threads-2026-08-12``: each turn sends only its new messages); this
-runner does not yet, and takes ``thread=False`` (or nothing) to mean the same full-history loop.
+Iterating the runner yields each reply (with ``stream=True``, its stream). After a reply the runner
+decides from ``stop_reason`` as the official SDK does: ``tool_use`` runs the reply's tool calls and sends
+their ``tool_result`` turn back, ``pause_turn`` / ``compaction`` send the unfinished turn back to be
+continued (on a thread: a ``continue`` with no messages), anything else ends the run. ``until_done()``
+returns the last reply.
 
 Tool failures are results, not exceptions: a ``ToolError`` sends its content with ``is_error: true``,
 any other exception its ``repr`` (cut to 4096 characters), and a call of a tool the runner was not
@@ -26,7 +30,6 @@ from collections.abc import (
     Awaitable,
     Callable,
     Generator,
-    Iterable,
     Iterator,
     Mapping,
 )
@@ -36,13 +39,13 @@ from ...streaming import AsyncMessageStream, MessageStream
 from ...types.content import ToolUseBlock
 from ...types.message import Message
 from ...types.parsed_message import ParsedMessage, to_parsed_message
-from ..resources._message_calls import HELPER_HEADER, parse_request, stream_request, to_tool_params
-from ..resources.messages import async_stream_parser, stream_parser
+from ..resources._message_calls import to_tool_params
+from ..threads._streams import AsyncThreadStreamManager, ThreadStreamManager
 from ._functions import ToolError
 
 if TYPE_CHECKING:
-    from .._async import AsyncAnthropic
-    from .._sync import Anthropic
+    from ..threads import BetaAsyncMessageThread, BetaMessageThread
+    from ..threads._state import ThreadState
 
 __all__ = ["BetaAsyncStreamingToolRunner", "BetaAsyncToolRunner", "BetaStreamingToolRunner", "BetaToolRunner"]
 
@@ -56,10 +59,11 @@ STOP_REASON_STEPS: Final[Mapping[str, Step]] = {
 }
 """What the runner does after a reply, by ``stop_reason``; any other (or unknown) reason stops the run."""
 FIELD_MAX: Final = 4096
-_RUNNER_HEADERS: Final = {HELPER_HEADER: "BetaToolRunner"}
-_OPTION_KEYS: Final = ("extra_headers", "extra_query", "extra_body", "timeout")
+_HELPERS: Final = ("BetaToolRunner",)
+"""The ``x-stainless-helper`` value of the runner's requests (a thread adds ``message-thread``)."""
 
 ItemT = TypeVar("ItemT")
+ThreadT = TypeVar("ThreadT", "BetaMessageThread", "BetaAsyncMessageThread")
 
 
 def _error_text(exc: BaseException) -> str:
@@ -86,79 +90,82 @@ def _failure(tool_use: ToolUseBlock, exc: BaseException) -> dict[str, Any]:
     return _tool_result(tool_use, _error_text(exc), is_error=True)
 
 
-class _RunnerState(Generic[ItemT]):
-    """The loop's state and decisions, shared by the four runners (no I/O here)."""
+class _RunnerState(Generic[ItemT, ThreadT]):
+    """The loop's state and decisions, shared by the four runners (no I/O here); the history is the thread's."""
 
-    def __init__(
-        self, *, params: Mapping[str, Any], tools: Iterable[Any], max_iterations: int | None
-    ) -> None:
-        params = dict(params)
-        thread = params.pop("thread", None)
-        if thread not in (None, False):
-            raise TypeError("tool_runner() takes `thread=False` (or no `thread`): it sends the whole conversation")
-        self._options: dict[str, Any] = {key: params.pop(key) for key in _OPTION_KEYS if key in params}
-        self._options["extra_headers"] = {**_RUNNER_HEADERS, **(self._options.get("extra_headers") or {})}
-        tools = list(tools)
-        self._tools = {tool.name: tool for tool in tools if callable(getattr(tool, "call", None))}
-        params["tools"] = to_tool_params(tools)
-        params["messages"] = list(params["messages"])
-        self._params = params
+    def __init__(self, thread: ThreadT, *, options: Mapping[str, Any] | None = None,
+                 max_iterations: int | None = None) -> None:
+        self._thread: ThreadT = thread
+        self._state: ThreadState = thread._state
+        self._options: dict[str, Any] = dict(options or {})
         self._max_iterations = max_iterations
         self._iteration_count = 0
         self._last_message: ParsedMessage[Any] | None = None
-        self._sent: list[Any] | None = None  # the history the reply being handled answered
+        self._sent: list[Any] | None = None  # while a reply is handled: the history it answered
         self._modified = False
         self._cached_response: dict[str, Any] | None = None
         self._closed = False
+
+    @property
+    def _tools(self) -> dict[str, Any]:
+        """The runnable tools (``@beta_tool`` functions) among the thread's, by name."""
+        return {tool.name: tool for tool in self._state.tools if callable(getattr(tool, "call", None))}
 
     # ----- what the application may call between replies ------------------------------------------
     @property
     def params(self) -> dict[str, Any]:
         """The params of the next request (``messages`` is the whole conversation so far)."""
-        return {**self._params, "messages": list(self._current_messages())}
+        params = self._state.params
+        del params["unsupported_request_behavior"]
+        if "tools" in params:
+            params["tools"] = to_tool_params(params["tools"])
+        if self._sent is not None:
+            params["messages"] = list(self._sent)
+        return params
 
     def set_messages_params(self, params: Mapping[str, Any] | Callable[[dict[str, Any]], Mapping[str, Any]]) -> None:
-        """Replace the params of the next requests (or change them with a function of the current ones)."""
+        """Replace the params of the next requests (or change them with a function of the current ones). A history
+        that does not extend what the server holds starts a new thread."""
         new = dict(params(self.params) if callable(params) else params)
-        if "tools" in new:
-            new["tools"] = to_tool_params(new["tools"])
-        new["messages"] = list(new["messages"])
+        if new.pop("thread", None) not in (None, False):
+            raise TypeError("set_messages_params() takes no `thread`: the runner sets it for each request")
+        messages = list(new.pop("messages"))
+        self._state.set_fields(new)
         if self._sent is not None:
-            self._sent = new["messages"]
+            self._sent = messages
             self._modified = True
-        self._params = new
+        else:
+            self._state.set_messages(messages)
         self._cached_response = None
 
     def append_messages(self, *messages: Mapping[str, Any] | Message) -> None:
         """Add messages to the conversation; during a reply, the reply and its results are then yours to add."""
-        added = [m.to_param() if isinstance(m, Message) else m for m in messages]
-        if self._sent is None:
-            self._params["messages"] = [*self._params["messages"], *added]
+        sent: list[Any] | None = self._sent
+        if sent is None:
+            self._state.append(messages)
         else:
-            self._sent = [*self._sent, *added]
+            added: list[Any] = [m.to_param() if isinstance(m, Message) else m for m in messages]
+            self._sent = sent + added
             self._modified = True
         self._cached_response = None
-
-    def _current_messages(self) -> list[Any]:
-        return self._sent if self._sent is not None else self._params["messages"]
 
     # ----- the loop's decisions -------------------------------------------------------------------
     def _should_stop(self) -> bool:
         return self._closed or (self._max_iterations is not None and self._iteration_count >= self._max_iterations)
 
-    def _begin_turn(self) -> dict[str, Any]:
-        """The keyword arguments of the next request; the reply is handled against this history."""
-        self._sent = list(self._params["messages"])
+    def _begin_turn(self) -> None:
+        """Note the history the next reply answers (what the application may edit while handling it)."""
+        self._sent = list(self._state.messages)
         self._modified = False
         self._cached_response = None
-        return {**self._params, **self._options, "messages": self._sent}
 
     def _end_turn(self, message: ParsedMessage[Any]) -> Step:
-        """Take the reply into the history (unless the application rewrote it) and say what comes next."""
+        """Hand the history over to the thread (it holds the reply already, unless the application rewrote the
+        history) and say what comes next."""
         self._iteration_count += 1
-        history = self._sent or []
-        self._params["messages"] = history if self._modified else [*history, message.to_param()]
-        self._sent = None
+        sent, self._sent = self._sent, None
+        if self._modified and sent is not None:
+            self._state.set_messages(sent)
         return STOP_REASON_STEPS.get(message.stop_reason or "", "stop")
 
     def _tool_calls(self) -> list[ToolUseBlock]:
@@ -182,14 +189,13 @@ class _RunnerState(Generic[ItemT]):
         if response is None:
             return False
         if not self._modified:
-            self._params["messages"] = [*self._params["messages"], response]
+            self._state.append([response])
         return True
 
 
-class _SyncRunner(_RunnerState[ItemT]):
-    def __init__(self, client: Anthropic, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._client = client
+class _SyncRunner(_RunnerState[ItemT, "BetaMessageThread"]):
+    def __init__(self, thread: BetaMessageThread, **kwargs: Any) -> None:
+        super().__init__(thread, **kwargs)
         self._iterator = self._loop()
 
     def __iter__(self) -> Iterator[ItemT]:
@@ -245,8 +251,8 @@ class BetaToolRunner(_SyncRunner[ParsedMessage[Any]]):
     """Iterate the replies of a tool loop (``client.beta.messages.tool_runner(...)``)."""
 
     def _turn(self) -> Generator[ParsedMessage[Any], None, ParsedMessage[Any]]:
-        options, parser = parse_request(self._client, self._begin_turn(), beta=True, helper="BetaToolRunner")
-        message = self._client.request(options, parser)
+        self._begin_turn()
+        message = to_parsed_message(self._thread._send((), self._options, _HELPERS), self._state.output_format)
         self._last_message = message
         yield message
         return message
@@ -256,16 +262,17 @@ class BetaStreamingToolRunner(_SyncRunner[MessageStream]):
     """``tool_runner(stream=True)``: iterate one ``MessageStream`` per reply (read it, or leave it to the runner)."""
 
     def _turn(self) -> Generator[MessageStream, None, ParsedMessage[Any]]:
-        options, output_format = stream_request(self._client, self._begin_turn(), beta=True, headers=_RUNNER_HEADERS)
-        with MessageStream(self._client.request(options, stream_parser), output_format=output_format) as stream:
+        self._begin_turn()
+        manager = ThreadStreamManager(self._state, lambda: self._thread._open_stream((), self._options, _HELPERS))
+        with manager as stream:
             yield stream
-            return to_parsed_message(stream.get_final_message(), None)
+            final = stream.get_final_message()
+        return to_parsed_message(final, None)
 
 
-class _AsyncRunner(_RunnerState[ItemT]):
-    def __init__(self, client: AsyncAnthropic, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._client = client
+class _AsyncRunner(_RunnerState[ItemT, "BetaAsyncMessageThread"]):
+    def __init__(self, thread: BetaAsyncMessageThread, **kwargs: Any) -> None:
+        super().__init__(thread, **kwargs)
         self._iterator = self._loop()
 
     def __aiter__(self) -> AsyncIterator[ItemT]:
@@ -336,8 +343,9 @@ class BetaAsyncToolRunner(_AsyncRunner[ParsedMessage[Any]]):
     """The async twin of :class:`BetaToolRunner`: ``async for message in runner``."""
 
     async def _request(self) -> tuple[ParsedMessage[Any], Callable[[], Awaitable[ParsedMessage[Any]]]]:
-        options, parser = parse_request(self._client, self._begin_turn(), beta=True, helper="BetaToolRunner")
-        message = await self._client.request(options, parser)
+        self._begin_turn()
+        sent = await self._thread._send((), self._options, _HELPERS)
+        message = to_parsed_message(sent, self._state.output_format)
         self._last_message = message
 
         async def finish() -> ParsedMessage[Any]:
@@ -350,8 +358,11 @@ class BetaAsyncStreamingToolRunner(_AsyncRunner[AsyncMessageStream]):
     """The async twin of :class:`BetaStreamingToolRunner`."""
 
     async def _request(self) -> tuple[AsyncMessageStream, Callable[[], Awaitable[ParsedMessage[Any]]]]:
-        options, output_format = stream_request(self._client, self._begin_turn(), beta=True, headers=_RUNNER_HEADERS)
-        stream = AsyncMessageStream(await self._client.request(options, async_stream_parser), output_format=output_format)
+        self._begin_turn()
+        manager = AsyncThreadStreamManager(
+            self._state, lambda: self._thread._open_stream((), self._options, _HELPERS)
+        )
+        stream = await manager.__aenter__()
 
         async def finish() -> ParsedMessage[Any]:
             return to_parsed_message(await stream.get_final_message(), None)

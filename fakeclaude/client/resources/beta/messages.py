@@ -4,6 +4,9 @@ Every call goes to the same path as its GA twin with ``?beta=true`` and an ``ant
 joining ``betas=[...]`` (``count_tokens`` adds ``token-counting-2024-11-01`` after them); ``tools`` may
 hold ``@beta_tool`` functions, sent as their definitions. Answers are the same wire models as GA ones
 (they keep the beta-only fields and block types they carry).
+
+``thread(...)`` starts a message thread (``fakeclaude.client.threads``); ``tool_runner(...)`` runs its loop
+over one, threaded by default as in the SDK (``thread=False`` for the whole conversation every turn).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from ..messages import async_stream_parser, stream_parser
 if TYPE_CHECKING:
     from ..._async import AsyncAnthropic
     from ..._sync import Anthropic
+    from ...threads import BetaAsyncMessageThread, BetaMessageThread, UnsupportedRequestBehavior
     from ...tools import (
         BetaAsyncStreamingToolRunner,
         BetaAsyncToolRunner,
@@ -98,14 +102,32 @@ class BetaToolRunnerParams(BetaParseParams, total=False):
     run_tools_eagerly: bool
 
 
-def _runner_kwargs(params: dict[str, Any]) -> tuple[dict[str, Any], Any, int | None, bool]:
+class BetaThreadParams(BetaParseParams, total=False):
+    """``thread()``: the create fields the thread keeps (``messages`` is the history so far, ``system`` and
+    ``tools`` are sent on ``create`` only)."""
+
+    tools: Iterable[Any]  # type: ignore[misc]
+
+
+_REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
+
+
+def _runner_parts(params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], bool, int | None, bool]:
+    """A tool runner's arguments: the thread's params, the request options of each turn, whether it threads,
+    ``max_iterations`` and ``stream``."""
     if params.get("run_tools_eagerly"):
         raise NotImplementedError("run_tools_eagerly is not supported by fakeclaude's tool runner yet")
     params.pop("run_tools_eagerly", None)
-    tools = list(params.get("tools") or ())
+    thread = params.pop("thread", None)
+    if thread not in (None, False):
+        raise TypeError(
+            f"`thread` cannot be set in the params of a tool runner, got {thread!r}. The runner sets it for each "
+            "request itself. To run without a message thread, pass `thread=False` to `tool_runner()`."
+        )
+    options = {key: params.pop(key) for key in _REQUEST_OPTIONS if key in params}
     max_iterations = params.pop("max_iterations", None)
     stream = bool(params.pop("stream", False))
-    return params, tools, max_iterations, stream
+    return params, options, thread is not False, max_iterations, stream
 
 
 class BetaMessages:
@@ -153,13 +175,27 @@ class BetaMessages:
         """The input tokens the request would use."""
         return self._client.request(count_tokens_options(self._client, params, beta=True), count_parser)
 
+    def thread(
+        self, *, unsupported_request_behavior: UnsupportedRequestBehavior = "error", **params: Unpack[BetaThreadParams]
+    ) -> BetaMessageThread:
+        """A message thread: each turn (``send`` / ``parse`` / ``stream``) sends only its new messages, the server
+        keeping the rest. Sends nothing until a turn."""
+        from ...threads import BetaMessageThread
+
+        return BetaMessageThread(self._client, unsupported_request_behavior=unsupported_request_behavior, **params)
+
     def tool_runner(self, **params: Unpack[BetaToolRunnerParams]) -> BetaToolRunner | BetaStreamingToolRunner:
-        """Run the tools the model calls until it answers; iterate the replies (their streams with ``stream=True``)."""
+        """Run the tools the model calls until it answers; iterate the replies (their streams with ``stream=True``).
+        Threaded by default (``thread=False``: the whole conversation every turn)."""
+        from ...threads import BetaMessageThread
+        from ...threads._thread import thread_state
         from ...tools import BetaStreamingToolRunner, BetaToolRunner
 
-        kwargs, tools, max_iterations, stream = _runner_kwargs(dict(params))
+        kwargs, options, threading, max_iterations, stream = _runner_parts(dict(params))
+        state = thread_state(kwargs, unsupported_request_behavior="continue_unthreaded", threading=threading)
         runner = BetaStreamingToolRunner if stream else BetaToolRunner
-        return runner(self._client, params=kwargs, tools=tools, max_iterations=max_iterations)
+        thread = BetaMessageThread._from_state(self._client, state)
+        return runner(thread, options=options, max_iterations=max_iterations)
 
 
 class AsyncBetaMessages:
@@ -209,15 +245,28 @@ class AsyncBetaMessages:
         """The input tokens the request would use."""
         return await self._client.request(count_tokens_options(self._client, params, beta=True), count_parser)
 
+    def thread(
+        self, *, unsupported_request_behavior: UnsupportedRequestBehavior = "error", **params: Unpack[BetaThreadParams]
+    ) -> BetaAsyncMessageThread:
+        """The async twin of ``BetaMessages.thread``."""
+        from ...threads import BetaAsyncMessageThread
+
+        return BetaAsyncMessageThread(self._client, unsupported_request_behavior=unsupported_request_behavior, **params)
+
     def tool_runner(
         self, **params: Unpack[BetaToolRunnerParams]
     ) -> BetaAsyncToolRunner | BetaAsyncStreamingToolRunner:
-        """``async for message in client.beta.messages.tool_runner(...)``: the async tool loop."""
+        """``async for message in client.beta.messages.tool_runner(...)``: the async tool loop (threaded by
+        default)."""
+        from ...threads import BetaAsyncMessageThread
+        from ...threads._thread import thread_state
         from ...tools import BetaAsyncStreamingToolRunner, BetaAsyncToolRunner
 
-        kwargs, tools, max_iterations, stream = _runner_kwargs(dict(params))
+        kwargs, options, threading, max_iterations, stream = _runner_parts(dict(params))
+        state = thread_state(kwargs, unsupported_request_behavior="continue_unthreaded", threading=threading)
         runner = BetaAsyncStreamingToolRunner if stream else BetaAsyncToolRunner
-        return runner(self._client, params=kwargs, tools=tools, max_iterations=max_iterations)
+        thread = BetaAsyncMessageThread._from_state(self._client, state)
+        return runner(thread, options=options, max_iterations=max_iterations)
 
 
 class BetaMessagesWithRawResponse:
