@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx2
 import vcr
 
+from fakeclaude.cassettes import interception, recorder
+from fakeclaude.cassettes.store import ClaudeCassette
 from fakeclaude.server import FakeClaude
-from fakeclaude_pytest import recorder
-from fakeclaude_pytest.store import ClaudeCassette
 
 BODY = {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": [{"role": "user", "content": "Say hello"}]}
 HEADERS = {"x-api-key": "sk-ant-x", "anthropic-version": "2023-06-01"}
@@ -41,9 +41,9 @@ def main() -> None:
         with my_vcr.use_cassette(str(folder / "vcr.yaml"), record_mode="all"):
             payload = httpx2.post(url, json=BODY, headers=HEADERS).json()
         ours = ClaudeCassette(folder / "ours.yaml", record_mode="rewrite")
-        recorder.activate(recorder.Recorder(ours))
+        interception.activate(recorder.Recorder(ours))
         httpx2.post(url, json=BODY, headers=HEADERS)
-        recorder.deactivate()
+        interception.deactivate()
         ours.save()
 
     with httpx2.Client(transport=httpx2.MockTransport(lambda request: httpx2.Response(200, json=payload))) as c:
@@ -51,12 +51,12 @@ def main() -> None:
     with my_vcr.use_cassette(str(folder / "vcr.yaml"), record_mode="none", allow_playback_repeats=True), httpx2.Client() as c:
         vcrpy = per_call(c, url)
     cassette = ClaudeCassette(folder / "ours.yaml", record_mode="none", allow_playback_repeats=True)
-    recorder.activate(recorder.Recorder(cassette))
+    interception.activate(recorder.Recorder(cassette))
     try:
         with httpx2.Client() as c:
             fake = per_call(c, url)
     finally:
-        recorder.deactivate()
+        interception.deactivate()
     print(f"bare MockTransport : {bare * 1e6:8.1f} us/call  (1.00x)")
     print(f"vcrpy 9 replay     : {vcrpy * 1e6:8.1f} us/call  ({vcrpy / bare:.2f}x bare)")
     print(f"fakeclaude replay  : {fake * 1e6:8.1f} us/call  ({fake / bare:.2f}x bare, {fake / vcrpy:.2f}x vcrpy)")

@@ -105,8 +105,14 @@ def _add_replay(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     add_replay_command(commands)
 
 
+def _add_record(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from fakeclaude.record_proxy import add_record_command
+
+    add_record_command(commands, port=port_number)
+
+
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
-    _add_serve, _add_replay,
+    _add_serve, _add_replay, _add_record,
 )
 
 

@@ -18,7 +18,7 @@ __all__ = ["add_replay_command", "load_folder", "make_replay_app"]
 
 def load_folder(folder: Path) -> Any:
     """One cassette (replay only, repeats allowed) holding the interactions of every file under ``folder``."""
-    from fakeclaude_pytest.store import ClaudeCassette
+    from fakeclaude.cassettes import ClaudeCassette
 
     combined = ClaudeCassette(folder / ".fakeclaude-replay.yaml", record_mode="none", allow_playback_repeats=True)
     for path in sorted(folder.rglob("*")):
@@ -34,11 +34,11 @@ def make_replay_app(cassette: Any) -> Any:
     from aiohttp import web
     from vcr.request import Request
 
-    from fakeclaude_pytest.miss import miss_message
-    from fakeclaude_pytest.recorder import _prepare
+    from fakeclaude.cassettes import miss_message, prepare
+    from fakeclaude.cassettes.matching import decoded_request_body
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        body = await request.read()
+        body, _ = decoded_request_body(await request.read(), request.headers)
         key = cassette.key(request.method, str(request.url), body)
         hit = cassette.play(key)
         if hit is None:
@@ -46,9 +46,9 @@ def make_replay_app(cassette: Any) -> Any:
                                    "record it with pytest --claude-record-mode=new_episodes")
             error = {"type": "error", "error": {"type": "not_found_error", "message": message}}
             return web.json_response(error, status=404)
-        prepared = _prepare(hit[1])
+        prepared = prepare(hit[1])
         headers = [(k, v) for k, v in prepared.headers if k.lower() != "content-length"]
-        if len(prepared.chunks) <= 1:
+        if len(prepared.chunks) <= 1 and prepared.dropped is None:
             response = web.Response(status=prepared.status, reason=prepared.reason or None,
                                     body=b"".join(prepared.chunks))
             response.headers.extend(headers)
@@ -58,6 +58,9 @@ def make_replay_app(cassette: Any) -> Any:
         await stream.prepare(request)
         for chunk in prepared.chunks:
             await stream.write(chunk)
+        if prepared.dropped is not None and request.transport is not None:
+            request.transport.close()  # cut as it was while recording: the client sees a broken body
+            return stream
         await stream.write_eof()
         return stream
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from ._stash import CALL_FAILED
+
 __all__ = [
     "CALL_FAILED",
     "FAKE_CLAUDE_OPTIONS",
@@ -21,9 +23,7 @@ __all__ = [
     "register_markers",
 ]
 
-RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
-CALL_FAILED = pytest.StashKey[bool]()
-"""Whether the test's call phase failed (the end-of-test checks then stay quiet)."""
+RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")  # as fakeclaude.cassettes.RECORD_MODES
 
 FAKE_CLAUDE_OPTIONS = frozenset({"allow_hosts", "allow_unused", "fail_invalid_requests"})
 

@@ -6,8 +6,19 @@ import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
+# Imported here, before any inner run: pytester's in-process runs drop the modules that a run imported,
+# and a module imported again no longer matches the classes others kept (PyYAML's C extension and its
+# nodes; httpx2's map of httpcore2's exceptions, so a cut stream would surface as httpcore2's error).
+import aiohttp  # noqa: F401
+import anthropic  # noqa: F401
+import httpcore  # noqa: F401
+import httpcore2  # noqa: F401
+import httpx  # noqa: F401
+import httpx2  # noqa: F401
 import pytest
 
+import fakeclaude.cassettes.interception
+import fakeclaude.cassettes.recorder  # noqa: F401
 from fakeclaude.server import FakeClaude
 
 # built at run time so that no key-shaped literal sits in the repository

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import httpx2
 import pytest
 
-from fakeclaude_pytest import recorder
-from fakeclaude_pytest.store import ClaudeCassette
+from fakeclaude.cassettes import CassetteMiss, interception, recorder
+from fakeclaude.cassettes.store import ClaudeCassette
 from tests.real_traffic import CASSETTES
 
 from .conftest import SECRET, Live
@@ -28,15 +29,17 @@ def call(url: str, prompt: str) -> str:
 
 
 class Use:
+    """One use of a cassette, as one pytest run would make it (each ``Use`` is a run of its own)."""
+
     def __init__(self, path: Path, mode: str, **kw: object) -> None:
-        self.cassette = ClaudeCassette(path, record_mode=mode, **kw)  # type: ignore[arg-type]
+        self.cassette = ClaudeCassette(path, record_mode=mode, run_started=time.time(), **kw)  # type: ignore[arg-type]
 
     def __enter__(self) -> ClaudeCassette:
-        recorder.activate(recorder.Recorder(self.cassette))
+        interception.activate(recorder.Recorder(self.cassette))
         return self.cassette
 
     def __exit__(self, *exc: object) -> None:
-        recorder.deactivate()
+        interception.deactivate()
         self.cassette.save()
 
 
@@ -46,7 +49,7 @@ def target(live: Live) -> str:
 
 
 def ids(path: Path) -> list[str]:
-    from fakeclaude_pytest.cassette import deserialize
+    from fakeclaude.cassettes.format import deserialize
 
     return [json.loads(i["response"]["body"]["string"])["content"][0]["text"] for i in deserialize(path.read_text())["interactions"]]
 
@@ -55,7 +58,7 @@ def test_every_record_mode(tmp_path: Path, live: Live) -> None:
     path, target = tmp_path / "c.yaml", live.url
     for text in ("first", "second", "third", "fourth"):
         live.fake.reply(text)
-    with Use(path, "none"), pytest.raises(pytest.fail.Exception, match="does not exist"):
+    with Use(path, "none"), pytest.raises(CassetteMiss, match="does not exist"):
         call(target, "a")
     assert not path.exists()
     with Use(path, "once"):
@@ -63,7 +66,7 @@ def test_every_record_mode(tmp_path: Path, live: Live) -> None:
     assert ids(path) == [first]
     with Use(path, "once"):
         assert call(target, "a") == first  # replayed
-        with pytest.raises(pytest.fail.Exception):
+        with pytest.raises(CassetteMiss):
             call(target, "b")  # once: an existing cassette never grows
     with Use(path, "new_episodes"):
         assert call(target, "a") == first
@@ -92,14 +95,14 @@ def test_identical_requests_replay_in_recorded_order_and_json_key_order_is_ignor
         raw = json.dumps(dict(reversed(list(body("same").items()))), indent=4).encode()
         replayed = [httpx2.post(target + "/v1/messages", content=raw).json()["content"][0]["text"] for _ in range(3)]
         assert replayed == recorded
-        with pytest.raises(pytest.fail.Exception, match="all already played"):
+        with pytest.raises(CassetteMiss, match="all already played"):
             call(target, "same")
     with Use(path, "none", allow_playback_repeats=True):
         assert [call(target, "same") for _ in range(5)][-1] == recorded[-1]
 
 
 def test_secrets_and_custom_scrubbers(tmp_path: Path, target: str) -> None:
-    from fakeclaude_pytest.scrub import Scrubber
+    from fakeclaude.cassettes.scrubbing import Scrubber
 
     path = tmp_path / "s.yaml"
     with Use(path, "once", scrubber=Scrubber([lambda s: s.replace("Alice", "<NAME>")], ["x-internal"])):
@@ -123,7 +126,7 @@ def _foreign() -> list[Path]:
 def test_cassettes_recorded_by_vcrpy_tools_replay(path: Path) -> None:
     cassette = ClaudeCassette(path, record_mode="none")
     assert len(cassette) > 0
-    recorder.activate(recorder.Recorder(cassette))
+    interception.activate(recorder.Recorder(cassette))
     try:
         with httpx2.Client() as client:
             for request, response in list(cassette.data):
@@ -135,14 +138,14 @@ def test_cassettes_recorded_by_vcrpy_tools_replay(path: Path) -> None:
                 if "text/event-stream" in got.headers.get("content-type", ""):
                     assert len(chunks) > 3 and all(c.startswith(b"event: ") for c in chunks)  # event by event
     finally:
-        recorder.deactivate()
+        interception.deactivate()
     assert cassette.all_played
 
 
-def test_streams_replay_instantly_or_at_the_recorded_pace(tmp_path: Path, live: Live) -> None:
+def test_streams_replay_instantly_or_at_the_recorded_pace(
+    tmp_path: Path, live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Recording keeps each event's time; ``pace="recorded"`` replays with those gaps, the default does not."""
-    import time
-
     from fakeclaude.server import Reply
 
     path = tmp_path / "paced.yaml"
@@ -152,21 +155,24 @@ def test_streams_replay_instantly_or_at_the_recorded_pace(tmp_path: Path, live: 
 
     def stream_once(pace: str) -> tuple[float, list[bytes]]:
         cassette = ClaudeCassette(path, record_mode="once")
-        recorder.activate(recorder.Recorder(cassette, pace=pace))
+        interception.activate(recorder.Recorder(cassette, pace=pace))
         try:
             start = time.perf_counter()
             with httpx2.stream("POST", live.url + "/v1/messages", json=request, headers=headers) as response:
                 chunks = list(response.iter_raw())
             return time.perf_counter() - start, chunks
         finally:
-            recorder.deactivate()
+            interception.deactivate()
             cassette.save()
 
     recorded_time, recorded = stream_once("instant")
     assert recorded_time >= 0.5
     live.stop()
-    instant_time, instant = stream_once("instant")
-    paced_time, paced = stream_once("recorded")
+    slept: list[float] = []
+    monkeypatch.setattr(time, "sleep", slept.append)  # the replay's waits, counted instead of waited
+    _, instant = stream_once("instant")
+    assert slept == []
+    _, paced = stream_once("recorded")
     assert b"".join(instant) == b"".join(paced) == b"".join(recorded)
     assert len(instant) > 5, "replayed event by event, not as one blob"
-    assert instant_time < 0.3 <= paced_time
+    assert max(slept) >= 0.5  # the server's latency, the recorded time to the first event, then the gaps

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fakeclaude_pytest.cassette import deserialize
+from fakeclaude.cassettes.format import deserialize
 
 from .conftest import Live, write_inner
 

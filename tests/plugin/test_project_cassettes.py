@@ -31,7 +31,7 @@ def api_url(request: pytest.FixtureRequest) -> Iterator[str]:
         yield url
 
 
-cassette = pytest.mark.claude_cassette(cassette_dir=str(CASSETTES), fail_unused=True)
+cassette = pytest.mark.claude_cassette(cassette_dir=str(CASSETTES / "test_project_cassettes"), fail_unused=True)
 
 
 @cassette

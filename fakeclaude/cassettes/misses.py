@@ -18,9 +18,25 @@ from .matching import Key, parse_json
 if TYPE_CHECKING:
     from .store import ClaudeCassette
 
-__all__ = ["miss_message"]
+__all__ = ["CassetteMiss", "miss_message"]
 
 _MAX_LINES = 60
+
+
+class CassetteMiss(BaseException):  # noqa: N818 - it is not an error of the code that catches Exception
+    """No recorded interaction matches a request, in a mode that does not record.
+
+    A ``BaseException``: HTTP clients (the official SDK among them) turn an ``Exception`` raised by a
+    transport into a connection error that they retry; this one reaches the test at once. The pytest
+    plugin reports it as a failure with its message (never a traceback).
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def _pretty(body: Any, ignore: frozenset[str]) -> str:
@@ -47,6 +63,7 @@ def _clip(lines: list[str]) -> list[str]:
 
 
 def miss_message(cassette: ClaudeCassette, request: Any, key: Key, hint: str) -> str:
+    """Why ``request`` matched nothing in ``cassette``, scrubbed like a recording."""
     ignore = cassette.ignore
     path = urlsplit(request.uri).path
     body = _pretty(request.body, ignore)
@@ -78,4 +95,4 @@ def miss_message(cassette: ClaudeCassette, request: Any, key: Key, hint: str) ->
     else:
         out += ["", "The cassette holds no interactions."]
     out += ["", f"To re-record: {hint}" if hint else "To re-record, run with --claude-record-mode=new_episodes."]
-    return "\n".join(out)
+    return cassette.scrubber.text("\n".join(out))  # printed and kept in reports: never a key

@@ -5,15 +5,20 @@ its candidates with one dict lookup whatever its size. The canonical body is the
 with sorted keys and no whitespace, minus the ignored fields (dotted paths, ``metadata.user_id`` by
 default); a body that is not JSON is compared byte for byte.
 
+A compressed request body (``content-encoding: gzip`` or ``deflate``) is compared, and stored, as
+the server reads it: ``decoded_request_body``.
+
 ``json_body`` is the same comparison as a vcrpy matcher, for projects using vcrpy directly::
 
-    my_vcr.register_matcher("json_body", fakeclaude_pytest.matching.json_body)
+    my_vcr.register_matcher("json_body", fakeclaude.cassettes.matching.json_body)
 """
 
 from __future__ import annotations
 
+import gzip
 import json
-from collections.abc import Collection, Iterable
+import zlib
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -22,6 +27,7 @@ __all__ = [
     "DEFAULT_MATCH_ON",
     "MATCHERS",
     "canonical_body",
+    "decoded_request_body",
     "json_body",
     "parse_json",
     "request_key",
@@ -68,10 +74,16 @@ def canonical_body(body: bytes | str | None, ignore: Collection[str] = DEFAULT_I
 
 def request_key(
     method: str, uri: str, body: bytes | str | None, match_on: Iterable[str] = DEFAULT_MATCH_ON,
-    ignore: Collection[str] = DEFAULT_IGNORE,
+    ignore: Collection[str] = DEFAULT_IGNORE, scrub: Callable[[str], str] | None = None,
 ) -> Key:
-    """The parts of a request that ``match_on`` compares, as one hashable tuple."""
+    """The parts of a request that ``match_on`` compares, as one hashable tuple.
+
+    ``scrub`` (a scrubber's ``text``) is applied to the URL and the canonical body first, so a request
+    matches its recording whose secrets were redacted, however the secret was written in the JSON.
+    """
     parts: list[Any] = []
+    if scrub is not None:
+        uri = scrub(uri)
     split = urlsplit(uri)
     for name in match_on:
         if name == "method":
@@ -79,7 +91,8 @@ def request_key(
         elif name == "path":
             parts.append(split.path.rstrip("/") or "/")
         elif name == "body":
-            parts.append(canonical_body(body, ignore))
+            canonical = canonical_body(body, ignore)
+            parts.append(scrub(canonical) if scrub is not None and isinstance(canonical, str) else canonical)
         elif name == "query":
             parts.append(tuple(sorted(parse_qsl(split.query, keep_blank_values=True))))
         elif name == "host":
@@ -97,3 +110,35 @@ def json_body(r1: Any, r2: Any) -> None:
     """vcrpy matcher: the two requests' bodies are equal as JSON (or as bytes when not JSON)."""
     if canonical_body(r1.body) != canonical_body(r2.body):
         raise AssertionError("the JSON bodies differ")
+
+
+_DECODERS: dict[str, Callable[[bytes], bytes]] = {
+    "gzip": gzip.decompress, "x-gzip": gzip.decompress, "deflate": lambda data: _inflate(data),
+}
+
+
+def _inflate(data: bytes) -> bytes:
+    try:
+        return zlib.decompress(data)
+    except zlib.error:
+        return zlib.decompress(data, -zlib.MAX_WBITS)  # raw deflate, as some clients send it
+
+
+def decoded_request_body(body: bytes | None, headers: Any) -> tuple[bytes | None, dict[str, str]]:
+    """A request body as the server reads it (gzip / deflate undone) and its headers to store.
+
+    A compressed body would be stored as binary (a key inside recoverable) and never match: it is
+    kept decoded, as JSON, and the ``content-encoding`` header goes with the encoding.
+    """
+    pairs = {str(k): str(v) for k, v in headers.items()}
+    encoding = next((v for k, v in pairs.items() if k.lower() == "content-encoding"), "").strip().lower()
+    if not body or not encoding or encoding == "identity":
+        return body, pairs
+    data = body
+    try:
+        for name in reversed([part.strip() for part in encoding.split(",") if part.strip()]):
+            data = _DECODERS[name](data)
+    except (KeyError, OSError, EOFError, zlib.error):
+        return body, pairs  # an encoding this does not know: kept as sent
+    kept = {k: v for k, v in pairs.items() if k.lower() not in ("content-encoding", "content-length")}
+    return data, kept

@@ -11,11 +11,17 @@ A cassette is vcrpy's ``{version: 1, interactions: [{request, response}]}`` plus
         - {event: message_start, at: 0.0, data: {type: message_start, message: {...}}}
         - {event: content_block_delta, at: 0.0121, data: {...}}
 
+  A stream whose connection was cut while recording also keeps ``dropped: <the client's message>``
+  (it replays as cut), one the client stopped reading early ``closed_by_client: true``;
+
 - anything else keeps vcrpy's ``body: {string: ...}``.
+
+Each interaction keeps when it was recorded (``recorded_at``), its response how long the server took
+to answer (``latency``, seconds).
 
 Loading turns bodies back into vcrpy's in-memory shape (``string`` bytes; streams also keep their
 ``events``), so this module is a vcrpy serializer: ``my_vcr.register_serializer("fakeclaude",
-fakeclaude_pytest.cassette)``. Plain vcrpy cassettes (YAML or JSON) load unchanged.
+fakeclaude.cassettes.format)``. Plain vcrpy cassettes (YAML or JSON) load unchanged.
 """
 
 from __future__ import annotations
@@ -27,14 +33,12 @@ import yaml
 
 from fakeclaude.streaming._sse import SSEDecoder, encode_event
 
+from .loading import FORMAT_VERSION, parse_text
 from .matching import parse_json
 
-__all__ = ["FORMAT_VERSION", "deserialize", "encode_events", "events_from_sse", "serialize"]
-
-FORMAT_VERSION = 1
+__all__ = ["FORMAT_VERSION", "deserialize", "encode_events", "events_from_sse", "from_data", "serialize"]
 
 _BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc]
@@ -71,6 +75,11 @@ def _encoded(headers: Any) -> bool:
     if not isinstance(headers, dict):
         return False
     return any(name.lower() == "content-encoding" for name in headers)
+
+
+# how a stream ended other than by its last event: ``dropped`` (the connection was cut; the message it
+# gave) or ``closed_by_client`` (the client stopped reading)
+_STREAM_ENDINGS = ("dropped", "closed_by_client")
 
 
 def events_from_sse(raw: bytes) -> list[dict[str, Any]]:
@@ -119,7 +128,7 @@ def _response_out(response: dict[str, Any]) -> dict[str, Any]:
             exact = parsed is not NotImplemented and isinstance(data, str) and _compact(parsed) == data
             entry["data"] = parsed if exact else data
             stored.append(entry)
-        out["body"] = {"events": stored}
+        out["body"] = {"events": stored, **{k: body[k] for k in _STREAM_ENDINGS if body.get(k)}}
         return out
     string = body.get("string")
     if string and not _encoded(headers) and _is_json_type(headers):
@@ -131,12 +140,18 @@ def _response_out(response: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _interaction_out(interaction: dict[str, Any]) -> dict[str, Any]:
+    response = dict(interaction["response"])
+    recorded_at = response.pop("recorded_at", None)
+    out = {"request": _request_out(interaction["request"]), "response": _response_out(response)}
+    if recorded_at is not None:
+        out["recorded_at"] = recorded_at
+    return out
+
+
 def serialize(cassette_dict: dict[str, Any]) -> str:
     """vcrpy serializer protocol: its cassette dict (``version``, ``interactions``) as YAML text."""
-    interactions = [
-        {"request": _request_out(i["request"]), "response": _response_out(i["response"])}
-        for i in cassette_dict.get("interactions", [])
-    ]
+    interactions = [_interaction_out(i) for i in cassette_dict.get("interactions", [])]
     data: dict[str, Any] = {"version": cassette_dict.get("version", 1), "fakeclaude_format": FORMAT_VERSION}
     if cassette_dict.get("metadata"):
         data["metadata"] = cassette_dict["metadata"]
@@ -176,20 +191,24 @@ def _response_in(response: dict[str, Any]) -> dict[str, Any]:
             }
             for e in body["events"]
         ]
-        response["body"] = {"string": b"".join(encode_events(events)), "events": events}
+        response["body"] = {"string": b"".join(encode_events(events)), "events": events,
+                            **{k: body[k] for k in _STREAM_ENDINGS if body.get(k)}}
     return response
 
 
-def deserialize(text: str) -> dict[str, Any]:
-    """vcrpy serializer protocol: cassette text (this format, vcrpy YAML or vcrpy JSON) as a dict."""
-    stripped = text.lstrip()
-    data: Any = json.loads(text) if stripped.startswith("{") else yaml.load(text, Loader=_Loader)
-    if not isinstance(data, dict) or "interactions" not in data:
-        raise ValueError("not a vcrpy-style cassette: no 'interactions'")
-    version = data.get("fakeclaude_format", 0)
-    if isinstance(version, int) and version > FORMAT_VERSION:
-        raise ValueError(f"cassette format {version} is newer than this fakeclaude reads ({FORMAT_VERSION}); upgrade it")
+def from_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Checked cassette data (``loading``) turned into vcrpy's in-memory shape, in place."""
     for interaction in data["interactions"]:
         _request_in(interaction["request"])
         _response_in(interaction["response"])
+        if "recorded_at" in interaction:
+            interaction["response"]["recorded_at"] = str(interaction["recorded_at"])
     return data
+
+
+def deserialize(text: str) -> dict[str, Any]:
+    """vcrpy serializer protocol: cassette text (this format, vcrpy YAML or vcrpy JSON) as a dict.
+
+    Raises ``loading.CassetteError`` (naming the line and the problem) for anything malformed.
+    """
+    return from_data(parse_text(text))
