@@ -27,6 +27,7 @@ from fakeclaude.server._validate_base import (
     fail,
     tag_of,
 )
+from fakeclaude.server.errors import ApiError
 
 __all__ = ["BLOCK_TAGS", "Walk", "check_blocks", "check_system"]
 
@@ -83,6 +84,7 @@ class Walk:
     ctx: Ctx
     breakpoints: int = 0
     media: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (path, kind, source)
+    errors: list[ApiError] | None = None  # given: keep every violation (see ``recover``), else raise the first
 
     def cache(self, block: dict[str, Any], path: str) -> None:
         if "cache_control" in block and check_cache_control(

@@ -17,10 +17,12 @@ from fakeclaude.server._validate_base import (
     check_number,
     check_str,
     fail,
+    recover,
     tag_of,
 )
 from fakeclaude.server._validate_blocks import Walk, check_blocks, check_system
 from fakeclaude.server._validate_tools import check_tool_choice, check_tools
+from fakeclaude.server.errors import ApiError
 
 __all__ = ["check_body"]
 
@@ -54,11 +56,14 @@ def _messages(w: Walk, v: Any, path: str) -> None:
     roles = _ROLES_SYSTEM if ctx.beta or ctx.v2026 else _ROLES
     for i, m in enumerate(check_list(ctx, v, path)):
         mp = f"{path}.{i}"
-        if not isinstance(m, dict):
-            fail(ctx, mp, MSG_SHAPE)
-        check_fields(ctx, m, mp, _F_MESSAGE, ("role", "content"))
-        role = check_literal(ctx, m["role"], f"{mp}.role", roles)
-        check_blocks(w, m["content"], f"{mp}.content", system_role=role == "system")
+        try:
+            if not isinstance(m, dict):
+                fail(ctx, mp, MSG_SHAPE)
+            check_fields(ctx, m, mp, _F_MESSAGE, ("role", "content"))
+            role = check_literal(ctx, m["role"], f"{mp}.role", roles)
+            check_blocks(w, m["content"], f"{mp}.content", system_role=role == "system")
+        except ApiError as error:
+            recover(w.errors, error)
 
 
 def _system(w: Walk, v: Any, path: str) -> None:
@@ -214,8 +219,11 @@ def _allowed(endpoint: str, ctx: Ctx) -> frozenset[str]:
 _ALLOWED: dict[tuple[str, bool, bool], frozenset[str]] = {}
 
 
-def check_body(ctx: Ctx, body: object, endpoint: str) -> Walk:
-    """The schema pass; returns what the semantic pass needs (cache breakpoints, media to inspect)."""
+def check_body(ctx: Ctx, body: object, endpoint: str, errors: list[ApiError] | None = None) -> Walk:
+    """The schema pass; returns what the semantic pass needs (cache breakpoints, media to inspect).
+
+    With ``errors``, violations are kept there and the pass goes on (see ``recover``).
+    """
     if not isinstance(body, dict):
         fail(ctx, "", "Input should be a valid dictionary or object to extract fields from")
     key = (endpoint, ctx.v2026, ctx.beta)
@@ -225,12 +233,18 @@ def check_body(ctx: Ctx, body: object, endpoint: str) -> Walk:
     required = ("model", "messages") if endpoint == "count_tokens" else ("model", "messages", "max_tokens")
     for name in required:
         if name not in body:
-            fail(ctx, name, "Field required")
-    w = Walk(ctx)
+            try:
+                fail(ctx, name, "Field required")
+            except ApiError as error:
+                recover(errors, error)
+    w = Walk(ctx, errors=errors)
     for name, value in body.items():
-        if name not in allowed:
-            fail(ctx, name, "Extra inputs are not permitted")
-        if value is None and name in _NULLABLE:
-            continue
-        _FIELDS[name](w, value, name)
+        try:
+            if name not in allowed:
+                fail(ctx, name, "Extra inputs are not permitted")
+            if value is None and name in _NULLABLE:
+                continue
+            _FIELDS[name](w, value, name)
+        except ApiError as error:
+            recover(errors, error)
     return w

@@ -30,13 +30,16 @@ class ApiError(Exception):
     """An answer of ``status`` with the body ``{"type":"error","error":{"type":..,"message":..},"request_id":..}``.
 
     ``type`` defaults to the API's error type for the status. ``headers`` are added to the answer
-    (``retry-after``, ``x-should-retry``...).
+    (``retry-after``, ``x-should-retry``...). ``path`` is where in the request body a validation error
+    is (``messages.0.content.1``; empty for the whole body); it is not sent on the wire, where the API
+    puts it at the start of ``message``.
     """
 
     status: int
     message: str
     type: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    path: str = ""
 
     def __post_init__(self) -> None:
         if not self.type:
