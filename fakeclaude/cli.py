@@ -1,6 +1,8 @@
-"""The ``fakeclaude`` command: ``fakeclaude serve`` runs the fake Messages API on a local port.
+"""The ``fakeclaude`` command: ``fakeclaude serve`` runs the fake Messages API on a local port,
+``fakeclaude check`` validates the requests recorded in cassettes.
 
     $ fakeclaude serve --port 8765 --seed 0 --validation strict
+    $ fakeclaude check cassettes/
 """
 
 from __future__ import annotations
@@ -62,8 +64,14 @@ def _add_replay(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     add_replay_command(commands)
 
 
+def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from fakeclaude.cassette_check import add_check_command
+
+    add_check_command(commands)
+
+
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
-    _add_serve, _add_replay,
+    _add_serve, _add_replay, _add_check,
 )
 
 
