@@ -20,7 +20,7 @@ __all__ = ["THINKING_KINDS", "count_tokens_params", "create_params", "thinking_c
 
 THINKING_KINDS = ("enabled", "adaptive", "disabled")
 _MIN_BUDGET = 1024
-_COUNT_TOKENS_DROPS = ("max_tokens", "stream", "stop_sequences", "metadata", "service_tier")
+_COUNT_TOKENS_FIELDS = MessageCountTokensParams.__required_keys__ | MessageCountTokensParams.__optional_keys__
 
 
 def thinking_configs(
@@ -194,8 +194,8 @@ def create_params(
 
 def count_tokens_params(**knobs: Any) -> st.SearchStrategy[MessageCountTokensParams]:
     """Bodies of ``POST /v1/messages/count_tokens``: :func:`create_params` (same knobs, but ``stream``)
-    without the output options (``max_tokens``, ``stream``, ``stop_sequences``, ``metadata``,
-    ``service_tier``), which that endpoint refuses.
+    keeping only the fields of ``MessageCountTokensParams`` (no ``max_tokens``, ``stream``,
+    ``stop_sequences``, ``metadata``, ``service_tier`` nor sampling parameters).
 
         >>> "max_tokens" in count_tokens_params().example()
         False
@@ -203,6 +203,6 @@ def count_tokens_params(**knobs: Any) -> st.SearchStrategy[MessageCountTokensPar
     if "stream" in knobs:
         raise InvalidArgument("count_tokens_params() takes no stream knob: that endpoint does not stream")
     bodies = as_dicts(create_params(**knobs)).map(
-        lambda body: {k: v for k, v in body.items() if k not in _COUNT_TOKENS_DROPS}
+        lambda body: {k: v for k, v in body.items() if k in _COUNT_TOKENS_FIELDS}
     )
     return cast("st.SearchStrategy[MessageCountTokensParams]", bodies)

@@ -188,9 +188,9 @@ def _objects(draw: st.DrawFn, schema: Mapping[str, Any]) -> dict[str, Any]:
     for name, sub in properties.items():
         if name in required or draw(st.booleans()):
             out[name] = draw(_values(sub))
-    for name in required - set(out):  # required without a property schema: anything
-        out[name] = draw(_values(True))
     extra = schema.get("additionalProperties")
+    for name in sorted(required - set(out)):  # required without a property schema: as extra properties are
+        out[name] = draw(_values(extra if isinstance(extra, Mapping) else True))
     if isinstance(extra, Mapping) and draw(st.booleans()):
         key = draw(_KEYS.filter(lambda k: k not in properties))
         out[key] = draw(_values(extra))
