@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 
 import fakeclaude
-from fakeclaude.streaming import encode_event
 from fakeclaude.strategies import count_tokens_params, create_params
+from fakeclaude.streaming import encode_event
 
 PROPERTIES = settings(settings.get_profile(os.environ.get("FAKECLAUDE_PROPERTY_PROFILE", "contract")))
 MESSAGE = {

@@ -18,7 +18,14 @@ from PIL import Image as PILImage
 from fakeclaude.server._tokens_media import image_dimensions, pdf_page_count
 from fakeclaude.server._validate_media import count_pdf_pages, sniff_image
 from fakeclaude.strategies import IMAGE_MEDIA_TYPES, images
-from fakeclaude.strategies._media import IMAGE_WRITERS, gif_bytes, jpeg_bytes, pdf_bytes, png_bytes, webp_bytes
+from fakeclaude.strategies._media import (
+    IMAGE_WRITERS,
+    gif_bytes,
+    jpeg_bytes,
+    pdf_bytes,
+    png_bytes,
+    webp_bytes,
+)
 
 PROPERTIES = settings(settings.get_profile(os.environ.get("FAKECLAUDE_PROPERTY_PROFILE", "contract")))
 PIL_FORMAT = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP"}

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fakeclaude.streaming import MessageAccumulator, SSEDecoder, encode_event
 from fakeclaude.strategies import message_responses, stream_events
+from fakeclaude.streaming import MessageAccumulator, SSEDecoder, encode_event
 from fakeclaude.types import Message
 from fakeclaude.types.stream_events import parse_stream_event_json
 
