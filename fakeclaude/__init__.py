@@ -6,73 +6,133 @@ Messages server reachable in-process or over loopback; the pytest plugin records
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from . import types
-from ._exceptions import (
-    AnthropicError,
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ClientClosedRequestError,
-    ConflictError,
-    ContentTooLargeError,
-    DeadlineExceededError,
-    GatewayTimeoutError,
-    HTTPNotImplementedError,
-    InternalServerError,
-    NotFoundError,
-    OverloadedError,
-    PaymentRequiredError,
-    PermissionDeniedError,
-    PreconditionFailedError,
-    RateLimitError,
-    RequestHeaderFieldsTooLargeError,
-    RequestTimeoutError,
-    RequestTooLargeError,
-    ServiceUnavailableError,
-    UnprocessableEntityError,
-)
 from ._version import __version__
-from .client import (
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
-    NOT_GIVEN,
-    Anthropic,
-    APIResponse,
-    AsyncAnthropic,
-    AsyncAPIResponse,
-    NotGiven,
-    Omit,
-    omit,
-)
-from .streaming import (
-    AsyncMessageStream,
-    AsyncMessageStreamManager,
-    AsyncStream,
-    MessageStream,
-    MessageStreamManager,
-    Stream,
-)
 
 if TYPE_CHECKING:
+    from ._exceptions import (
+        AnthropicError,
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ClientClosedRequestError,
+        ConflictError,
+        ContentTooLargeError,
+        DeadlineExceededError,
+        GatewayTimeoutError,
+        HTTPNotImplementedError,
+        InternalServerError,
+        NotFoundError,
+        OverloadedError,
+        PaymentRequiredError,
+        PermissionDeniedError,
+        PreconditionFailedError,
+        RateLimitError,
+        RequestHeaderFieldsTooLargeError,
+        RequestTimeoutError,
+        RequestTooLargeError,
+        ServiceUnavailableError,
+        UnprocessableEntityError,
+    )
+    from .client import (
+        DEFAULT_MAX_RETRIES,
+        DEFAULT_TIMEOUT,
+        NOT_GIVEN,
+        Anthropic,
+        APIResponse,
+        AsyncAnthropic,
+        AsyncAPIResponse,
+        NotGiven,
+        Omit,
+        omit,
+    )
     from .server import FakeClaude
+    from .streaming import (
+        AsyncMessageStream,
+        AsyncMessageStreamManager,
+        AsyncStream,
+        MessageStream,
+        MessageStreamManager,
+        Stream,
+    )
 
-Client = Anthropic
-AsyncClient = AsyncAnthropic
+    Client = Anthropic
+    AsyncClient = AsyncAnthropic
+
+#: Each public name and the module it is imported from on first use.
+_LAZY: dict[str, str] = {
+    "APIConnectionError": "_exceptions",
+    "APIError": "_exceptions",
+    "APIResponse": "client",
+    "APIResponseValidationError": "_exceptions",
+    "APIStatusError": "_exceptions",
+    "APITimeoutError": "_exceptions",
+    "Anthropic": "client",
+    "AnthropicError": "_exceptions",
+    "AsyncAPIResponse": "client",
+    "AsyncAnthropic": "client",
+    "AsyncMessageStream": "streaming",
+    "AsyncMessageStreamManager": "streaming",
+    "AsyncStream": "streaming",
+    "AuthenticationError": "_exceptions",
+    "BadRequestError": "_exceptions",
+    "ClientClosedRequestError": "_exceptions",
+    "ConflictError": "_exceptions",
+    "ContentTooLargeError": "_exceptions",
+    "DEFAULT_MAX_RETRIES": "client",
+    "DEFAULT_TIMEOUT": "client",
+    "DeadlineExceededError": "_exceptions",
+    "GatewayTimeoutError": "_exceptions",
+    "HTTPNotImplementedError": "_exceptions",
+    "InternalServerError": "_exceptions",
+    "MessageStream": "streaming",
+    "MessageStreamManager": "streaming",
+    "NOT_GIVEN": "client",
+    "NotFoundError": "_exceptions",
+    "NotGiven": "client",
+    "Omit": "client",
+    "OverloadedError": "_exceptions",
+    "PaymentRequiredError": "_exceptions",
+    "PermissionDeniedError": "_exceptions",
+    "PreconditionFailedError": "_exceptions",
+    "RateLimitError": "_exceptions",
+    "RequestHeaderFieldsTooLargeError": "_exceptions",
+    "RequestTimeoutError": "_exceptions",
+    "RequestTooLargeError": "_exceptions",
+    "ServiceUnavailableError": "_exceptions",
+    "Stream": "streaming",
+    "UnprocessableEntityError": "_exceptions",
+    "omit": "client",
+}
+
+#: Other names for the clients, as the official SDK has them.
+_ALIASES = {"Client": "Anthropic", "AsyncClient": "AsyncAnthropic"}
 
 
 def __getattr__(name: str) -> Any:
-    # The fake server is imported on first use, so that ``import fakeclaude`` stays light.
+    # Imported on first use, so that ``import fakeclaude`` (and ``import fakeclaude.server.engine``)
+    # stays light: the client and its httpx2, or the fake server, load when first asked for.
     if name == "FakeClaude":
         from .server import FakeClaude
 
         return FakeClaude
-    raise AttributeError(f"module 'fakeclaude' has no attribute {name!r}")
+    module = _LAZY.get(_ALIASES.get(name, name))
+    if module is None:
+        raise AttributeError(f"module 'fakeclaude' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), _ALIASES.get(name, name))
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
 
 
 __all__ = [

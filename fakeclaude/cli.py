@@ -30,7 +30,7 @@ def _announce(base_url: str, api_key: str) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     from fakeclaude.server import FAKE_API_KEY, FakeClaude
-    from fakeclaude.server.runner import serve_forever
+    from fakeclaude.server.adapters.runner import serve_forever
 
     fake = FakeClaude(seed=args.seed, validation=args.validation)
     try:

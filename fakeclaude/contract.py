@@ -42,6 +42,7 @@ from fakeclaude.server.validation import (
     validate_count_tokens,
     validate_create,
 )
+from fakeclaude.server.wire import BODY_TOO_DEEP
 
 __all__ = ["ENDPOINTS", "ContractError", "Endpoint", "Violation", "assert_valid_request", "validate_request"]
 
@@ -54,7 +55,6 @@ _VALIDATORS = {
     "count_tokens": validate_count_tokens,
     "batches": validate_batch_create,
 }
-_TOO_DEEP = "There was an error parsing the body of your request as JSON: nesting too deep"
 _STRICT = ValidationOptions(mode="strict")
 _LENIENT = ValidationOptions(mode="lenient")
 
@@ -140,7 +140,7 @@ def validate_request(
     except ApiError as first:
         return [_violation(e) for e in errors] if errors else [_violation(first)]
     except RecursionError:  # the fake answers a body too deep to walk with this 400
-        return [Violation(400, "invalid_request_error", "", _TOO_DEEP)]
+        return [Violation(400, "invalid_request_error", "", BODY_TOO_DEEP)]
     return []
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+from tests.real_traffic import SHARED
+
 SEED_EXAMPLES = SHARED / "seed-examples.md"
-REAL_TRAFFIC = SHARED / "real-traffic"
 
 
 def seed_examples() -> list[str]:

@@ -3,14 +3,36 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
+from typing import Any
 
 import pytest
 
-PACKAGES = ["fakeclaude.server", "fakeclaude.client", "fakeclaude.streaming", "fakeclaude.types"]
+
+def _packages() -> list[str]:
+    """Every package of the distribution (each has an ``__init__`` with an explicit ``__all__``)."""
+    import fakeclaude
+    import fakeclaude_pytest
+
+    found = ["fakeclaude", "fakeclaude_pytest"]
+    for root in (fakeclaude, fakeclaude_pytest):
+        found += [m.name for m in pkgutil.walk_packages(root.__path__, f"{root.__name__}.") if m.ispkg]
+    return sorted(found)
+
+
+#: Packages written on other branches right now (empty here); strict, so adding ``__all__`` there fails until removed.
+_PENDING = {"fakeclaude.client.resources", "fakeclaude_pytest"}
+PACKAGES: list[Any] = [
+    pytest.param(name, marks=pytest.mark.xfail(raises=AttributeError, strict=True, reason="no __all__ yet"))
+    if name in _PENDING
+    else name
+    for name in _packages()
+]
 
 
 @pytest.mark.parametrize("name", PACKAGES)
 def test_all_is_sorted_and_importable(name: str) -> None:
+    """One test for every package: an explicit, sorted ``__all__`` whose every name imports."""
     module = importlib.import_module(name)
     exported = list(module.__all__)
     assert exported == sorted(exported, key=lambda n: (not n.isupper(), n)) or exported == sorted(exported)
@@ -18,24 +40,16 @@ def test_all_is_sorted_and_importable(name: str) -> None:
         assert getattr(module, item) is not None, item
 
 
-def test_engine_is_pure() -> None:
-    """The engine's modules import neither aiohttp nor httpx/httpx2: only the adapters do."""
-    import ast
-    from pathlib import Path
+@pytest.mark.parametrize("module", ["fakeclaude.server.engine", "fakeclaude.server.validation", "fakeclaude.server.tokens"])
+def test_engine_is_pure(module: str) -> None:
+    """In a fresh interpreter the engine loads neither aiohttp, httpx nor httpx2, nor the client: only adapters do."""
+    import subprocess
+    import sys
 
-    import fakeclaude.server
-
-    adapters = {"app.py", "transports.py", "runner.py", "fake.py", "__init__.py"}
-    root = Path(fakeclaude.server.__file__).parent
-    for path in root.rglob("*.py"):
-        if path.name in adapters and path.parent == root:
-            continue
-        for node in ast.walk(ast.parse(path.read_text())):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
-            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [node.module]
-            for name in names:
-                assert name.split(".")[0] not in ("aiohttp", "httpx", "httpx2"), f"{path.name} imports {name}"
+    banned = ("aiohttp", "httpx", "httpx2", "fakeclaude.client", "fakeclaude.server.adapters.transports")
+    code = f"import sys, {module}; print(','.join(m for m in {banned!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""
 
 
 def test_top_level_import_stays_light() -> None:

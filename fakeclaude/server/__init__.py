@@ -24,10 +24,10 @@ from .script import (
 )
 
 _ADAPTERS = {
-    "Httpx2Transport": "transports",
-    "HttpxTransport": "transports",
-    "ServerThread": "runner",
-    "make_app": "app",
+    "Httpx2Transport": "adapters.transports",
+    "HttpxTransport": "adapters.transports",
+    "ServerThread": "adapters.runner",
+    "make_app": "adapters.app",
 }
 
 

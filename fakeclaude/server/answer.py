@@ -7,7 +7,6 @@ any answer: prefill continuation, stop sequences, the ``max_tokens`` cut, the st
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,15 +24,13 @@ from .generation import (
     sign_thinking,
 )
 from .script import ParsedRequest, Reply, content_text
-from .tokens import count_text_tokens, split_into_tokens
+from .tokens import block_output_tokens, split_into_tokens
 
-__all__ = ["Composed", "compose_message", "output_tokens_of", "plan_content"]
+__all__ = ["Composed", "compose_message", "plan_content"]
 
 Block = dict[str, Any]
 
 _SERVER_TOOL_PREFIXES = ("web_search", "web_fetch", "code_execution", "tool_search_tool", "mcp_toolset", "advisor")
-_TOOL_USE_OVERHEAD = 40  # the framing of a tool call, in output tokens
-_REDACTED_TOKENS = 64
 
 
 @dataclass
@@ -138,23 +135,6 @@ def _complete_blocks(blocks: list[Block], request: ParsedRequest, ids: IdFactory
     return out
 
 
-def _block_tokens(block: Mapping[str, Any], spec: ModelSpec) -> int:
-    kind = block.get("type")
-    if kind == "text":
-        return count_text_tokens(str(block.get("text", "")), spec)
-    if kind == "thinking":
-        return count_text_tokens(str(block.get("thinking", "")), spec) + 8
-    if kind == "redacted_thinking":
-        return _REDACTED_TOKENS
-    if kind in ("tool_use", "server_tool_use"):
-        return count_text_tokens(json.dumps(block.get("input", {})), spec) + _TOOL_USE_OVERHEAD
-    return count_text_tokens(json.dumps(block), spec)
-
-
-def output_tokens_of(blocks: Sequence[Mapping[str, Any]], spec: ModelSpec) -> int:
-    return sum(_block_tokens(b, spec) for b in blocks)
-
-
 def _cut_at_stop_sequence(blocks: list[Block], stops: Sequence[str]) -> tuple[list[Block], str | None]:
     """Cut the first text block containing a stop sequence before it; drop what follows."""
     for index, block in enumerate(blocks):
@@ -177,7 +157,7 @@ def _cut_at_max_tokens(blocks: list[Block], budget: int, spec: ModelSpec) -> tup
     out: list[Block] = []
     remaining = budget
     for block in blocks:
-        cost = _block_tokens(block, spec)
+        cost = block_output_tokens(block, spec)
         if cost <= remaining:
             out.append(block)
             remaining -= cost

@@ -1,11 +1,12 @@
 """The fake Messages API as a pure function of requests: routes, auth, validation, answers, state.
 
-It imports neither aiohttp nor httpx: adapters hand it ``HttpRequest`` and write its ``Reply``.
+It imports neither aiohttp nor httpx: adapters hand it ``HttpRequest`` and write its ``HttpReply``.
 Time comes from the injected clock and randomness from the seed, so a run replays exactly.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import uuid
@@ -21,12 +22,12 @@ from .caching import PromptCache, breakpoints, lookback_points
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
 from .errors import ApiError
-from .events import message_events, stream_chunks
 from .generation import IdFactory, request_seed
-from .http import HttpRequest, Reply
+from .http import HttpReply, HttpRequest
 from .models_api import list_models_page, retrieve_model
 from .ratelimit import RateLimiter, RateLimits
-from .script import ErrorReply, ParsedRequest, Script
+from .script import ParsedRequest, Script
+from .stream_grammar import message_events, stream_chunks
 from .tokens import PromptTokens
 from .validation import (
     ValidationOptions,
@@ -37,6 +38,7 @@ from .validation import (
     validate_count_tokens,
     validate_create,
 )
+from .wire import API_VERSION_2023, BODY_TOO_DEEP
 
 __all__ = ["EngineConfig", "MessagesEngine", "RecordedRequest"]
 
@@ -47,7 +49,7 @@ _SSE = {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no
 _BATCH = re.compile(r"^/v1/messages/batches/([^/]+)(/cancel|/results)?$")
 _MODEL = re.compile(r"^/v1/models/([^/]+)$")
 _Checked = TypeVar("_Checked")
-_TOO_DEEP = "There was an error parsing the body of your request as JSON: nesting too deep"
+_TOO_DEEP = BODY_TOO_DEEP
 
 
 @dataclass
@@ -82,8 +84,8 @@ class RecordedRequest:
         return self.body
 
 
-def _json_reply(status: int, payload: Any, headers: Mapping[str, str]) -> Reply:
-    return Reply(status, {**_JSON, **headers}, dumps(payload))
+def _json_reply(status: int, payload: Any, headers: Mapping[str, str]) -> HttpReply:
+    return HttpReply(status, {**_JSON, **headers}, dumps(payload))
 
 
 @dataclass
@@ -91,7 +93,7 @@ class _Call:
     request: HttpRequest
     request_id: str
     key: str = ""
-    version: str = "2023-06-01"
+    version: str = API_VERSION_2023
     betas: frozenset[str] = field(default_factory=frozenset)
     body: Any = None
 
@@ -117,7 +119,7 @@ class MessagesEngine:
         self._valid_key: Callable[[str], bool] | None = None if keys is None else keys.__contains__
 
     # ----- entry point ----------------------------------------------------------------------------
-    def handle(self, request: HttpRequest) -> Reply:
+    def handle(self, request: HttpRequest) -> HttpReply:
         request_id = self._ids.new("req")  # IdFactory is thread-safe
         call = _Call(request, request_id)
         try:
@@ -133,12 +135,10 @@ class MessagesEngine:
                                              call.body, request_id, reply.status))
         return reply
 
-    def _error_reply(self, error: ApiError, request_id: str) -> Reply:
-        headers = {"x-should-retry": "true" if error.status in (408, 409, 429) or error.status >= 500 else "false"}
-        headers.update(error.headers)
-        return _json_reply(error.status, error.body(request_id), headers)
+    def _error_reply(self, error: ApiError, request_id: str) -> HttpReply:
+        return _json_reply(error.status, error.body(request_id), error.reply_headers())
 
-    def _route(self, call: _Call) -> Reply:
+    def _route(self, call: _Call) -> HttpReply:
         method, path = call.request.method, call.request.path.rstrip("/") or "/"
         if path == "/v1/messages":
             return self._only(method, "POST") or self._messages(call)
@@ -160,7 +160,7 @@ class MessagesEngine:
         raise ApiError(404, "Not Found", "not_found_error")
 
     @staticmethod
-    def _only(method: str, allowed: str) -> Reply | None:
+    def _only(method: str, allowed: str) -> HttpReply | None:
         if method != allowed:
             raise ApiError(405, "Method Not Allowed", "invalid_request_error")
         return None
@@ -195,14 +195,14 @@ class MessagesEngine:
             raise ApiError(400, _TOO_DEEP) from None
 
     # ----- /v1/messages -----------------------------------------------------------------------------
-    def _messages(self, call: _Call) -> Reply:
+    def _messages(self, call: _Call) -> HttpReply:
         body, spec, prompt = self._validated(call, validate_create)
         input_tokens = prompt.total
         self.limiter.check(call.key, input_tokens, model=spec.id)
         parsed = ParsedRequest(body, call.request.headers, call.request.path)
         outcome = self.script.next_outcome(parsed)
-        if isinstance(outcome, ErrorReply):
-            raise _scripted_error(outcome)
+        if isinstance(outcome, ApiError):
+            raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
         composed = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
             usage_in=self._input_usage(body, spec, prompt, call.key),
@@ -219,7 +219,7 @@ class MessagesEngine:
                 error_after=reply.error_after if reply is not None else None, error=error,
                 drop_after=reply.drop_after if reply is not None else None, pad=3 if self.config.pad_events else 0,
             )
-            return Reply(200, {**_SSE, **headers}, stream=chunks)
+            return HttpReply(200, {**_SSE, **headers}, stream=chunks)
         out = _json_reply(200, message, headers)
         out.delay = ttft + (message["usage"]["output_tokens"] / tps if tps else 0.0)
         return out
@@ -239,33 +239,33 @@ class MessagesEngine:
             "cache_creation": parts[3],
         }
 
-    def _count_tokens(self, call: _Call) -> Reply:
+    def _count_tokens(self, call: _Call) -> HttpReply:
         prompt = self._validated(call, validate_count_tokens).prompt
         return _json_reply(200, {"input_tokens": prompt.total}, {})
 
     def _answer_batch_request(self, params: dict[str, Any]) -> dict[str, Any]:
         """One batch request's Message (batches run through the same path as create)."""
-        body, spec, prompt = validate_create(params, version="2023-06-01", options=self.options)
+        body, spec, prompt = validate_create(params, version=API_VERSION_2023, options=self.options)
         parsed = ParsedRequest(body, {}, "/v1/messages/batches")
         outcome = self.script.next_outcome(parsed)
-        if isinstance(outcome, ErrorReply):
-            raise _scripted_error(outcome)
+        if isinstance(outcome, ApiError):
+            raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
         return compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
             usage_in=self._input_usage(body, spec, prompt), service_tier="batch",
         ).message
 
     # ----- batches and models -----------------------------------------------------------------------
-    def _batch_create(self, call: _Call) -> Reply:
+    def _batch_create(self, call: _Call) -> HttpReply:
         requests = self._validated(call, validate_batch_create)
         return _json_reply(200, self.batches.create(requests), {})
 
-    def _batch_list(self, call: _Call) -> Reply:
+    def _batch_list(self, call: _Call) -> HttpReply:
         self._authenticate(call)
         before, after, limit = _page_query(call.request.query)
         return _json_reply(200, self.batches.list(before, after, limit), {})
 
-    def _batch_item(self, call: _Call, batch_id: str, action: str, method: str) -> Reply:
+    def _batch_item(self, call: _Call, batch_id: str, action: str, method: str) -> HttpReply:
         self._authenticate(call)
         if action == "/cancel":
             return self._only(method, "POST") or _json_reply(200, self.batches.cancel(batch_id), {})
@@ -273,12 +273,12 @@ class MessagesEngine:
             self._only(method, "GET")
             headers = {"content-type": "application/x-jsonl",
                        "content-disposition": f"attachment; filename*=utf-8''{batch_id}_results.jsonl"}
-            return Reply(200, headers, self.batches.results(batch_id))
+            return HttpReply(200, headers, self.batches.results(batch_id))
         if method == "DELETE":
             return _json_reply(200, self.batches.delete(batch_id), {})
         return self._only(method, "GET") or _json_reply(200, self.batches.retrieve(batch_id), {})
 
-    def _models(self, call: _Call) -> Reply:
+    def _models(self, call: _Call) -> HttpReply:
         self._authenticate(call)
         before, after, limit = _page_query(call.request.query)
         return _json_reply(200, list_models_page(before, after, limit,
@@ -294,17 +294,3 @@ def _page_query(query: Mapping[str, str]) -> tuple[str | None, str | None, int]:
     except ValueError:
         raise ApiError(400, "limit: Input should be a valid integer, unable to parse string as an integer") from None
     return query.get("before_id"), query.get("after_id"), limit
-
-
-def _scripted_error(error: ErrorReply) -> ApiError:
-    headers: dict[str, str] = dict(error.headers or {})
-    if error.retry_after is not None:
-        headers["retry-after"] = str(int(error.retry_after)) if float(error.retry_after).is_integer() else str(error.retry_after)
-    if error.should_retry is not None:
-        headers["x-should-retry"] = "true" if error.should_retry else "false"
-    default_messages = {400: "Invalid request", 401: "invalid x-api-key", 403: "Permission denied",
-                        404: "Not found", 413: "Request exceeds the maximum size",
-                        429: "Number of requests has exceeded your per-minute rate limit",
-                        500: "Internal server error", 529: "Overloaded"}
-    message = error.message or default_messages.get(error.status, "Error")
-    return ApiError(error.status, message, error.type or "", headers)

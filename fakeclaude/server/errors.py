@@ -1,50 +1,50 @@
-"""The fake's error: what the engine raises to answer with an API-shaped error body."""
+"""The fake's one error class: what the engine raises, and what a script queues, to answer with an API error."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ERROR_TYPE_BY_STATUS", "ApiError"]
+from fakeclaude.server.wire import status_facts
 
-ERROR_TYPE_BY_STATUS: dict[int, str] = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    402: "billing_error",
-    403: "permission_error",
-    404: "not_found_error",
-    408: "timeout_error",
-    409: "conflict_error",
-    413: "request_too_large",
-    422: "invalid_request_error",
-    429: "rate_limit_error",
-    500: "api_error",
-    503: "api_error",
-    504: "timeout_error",
-    529: "overloaded_error",
-}
+__all__ = ["ApiError"]
 
 
 @dataclass
 class ApiError(Exception):
     """An answer of ``status`` with the body ``{"type":"error","error":{"type":..,"message":..},"request_id":..}``.
 
-    ``type`` defaults to the API's error type for the status. ``headers`` are added to the answer
-    (``retry-after``, ``x-should-retry``...). ``path`` is where in the request body a validation error
-    is (``messages.0.content.1``; empty for the whole body); it is not sent on the wire, where the API
-    puts it at the start of ``message``.
+    ``type`` and ``message`` default to the API's for the status (``fakeclaude.server.wire``).
+    ``headers`` are added to the answer; ``retry_after`` (seconds) and ``should_retry`` set the
+    ``retry-after`` and ``x-should-retry`` headers (without them ``x-should-retry`` follows the status).
+    The scripting API queues one with ``fake.error(status, ...)``.
+    ``path`` is where in the request body a validation error is (``messages.0.content.1``; empty for
+    the whole body); it is not sent on the wire, where the API puts it at the start of ``message``.
     """
 
     status: int
-    message: str
+    message: str = ""
     type: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    retry_after: float | None = None
+    should_retry: bool | None = None
     path: str = ""
 
     def __post_init__(self) -> None:
-        if not self.type:
-            self.type = ERROR_TYPE_BY_STATUS.get(self.status, "api_error" if self.status >= 500 else "invalid_request_error")
+        facts = status_facts(self.status)
+        self.type = self.type or facts.type
+        self.message = self.message or facts.message
+        self.headers = dict(self.headers)
+        if self.retry_after is not None:
+            seconds = float(self.retry_after)
+            self.headers["retry-after"] = str(int(seconds)) if seconds.is_integer() else str(self.retry_after)
+        if self.should_retry is not None:
+            self.headers["x-should-retry"] = "true" if self.should_retry else "false"
         super().__init__(f"{self.status} {self.type}: {self.message}")
+
+    def reply_headers(self) -> dict[str, str]:
+        """``x-should-retry`` as the status says, then this error's own headers (which win)."""
+        return {"x-should-retry": "true" if status_facts(self.status).should_retry else "false", **self.headers}
 
     def body(self, request_id: str | None) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "error", "error": {"type": self.type, "message": self.message}}

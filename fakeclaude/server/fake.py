@@ -22,7 +22,7 @@ from .script import Handler, ParsedRequest, Reply, Route, Script
 if TYPE_CHECKING:
 
     from ..client import Anthropic, AsyncAnthropic
-    from .transports import Httpx2Transport, HttpxTransport
+    from .adapters.transports import Httpx2Transport, HttpxTransport
 
 __all__ = ["FakeClaude"]
 
@@ -62,13 +62,13 @@ class FakeClaude:
     # ----- ways in ---------------------------------------------------------------------------------
     def httpx2_transport(self) -> Httpx2Transport:
         """A transport for ``httpx2.Client`` and ``httpx2.AsyncClient`` alike (what the official SDK uses)."""
-        from .transports import Httpx2Transport
+        from .adapters.transports import Httpx2Transport
 
         return Httpx2Transport(self.engine)
 
     def httpx_transport(self) -> HttpxTransport:
         """The same for clients on the ``httpx`` package."""
-        from .transports import HttpxTransport
+        from .adapters.transports import HttpxTransport
 
         return HttpxTransport(self.engine)
 
@@ -92,7 +92,7 @@ class FakeClaude:
     @contextlib.contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
         """Serve on a loopback port in a background thread; yields the base URL."""
-        from .runner import ServerThread
+        from .adapters.runner import ServerThread
 
         server = ServerThread(self.engine, host=host, port=port)
         server.start()

@@ -1,7 +1,7 @@
 """The engine's view of HTTP: a parsed request in, a reply (whole or streamed) out. No sockets here.
 
 Adapters (the aiohttp application, the httpx2 / httpx transports) turn their own request objects into
-``HttpRequest``, call ``Engine.handle`` and write the ``Reply`` back: its body at once, or its
+``HttpRequest``, call ``Engine.handle`` and write the ``HttpReply`` back: its body at once, or its
 ``stream`` chunk by chunk, waiting ``delay`` seconds before each chunk and cutting the connection at
 a chunk marked ``drop``.
 """
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-__all__ = ["Engine", "HttpRequest", "Reply", "StreamChunk"]
+__all__ = ["Engine", "HttpRequest", "HttpReply", "StreamChunk"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ class StreamChunk:
 
 
 @dataclass(slots=True)
-class Reply:
+class HttpReply:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
@@ -41,4 +41,4 @@ class Reply:
 
 
 class Engine(Protocol):
-    def handle(self, request: HttpRequest) -> Reply: ...
+    def handle(self, request: HttpRequest) -> HttpReply: ...

@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from fakeclaude.server.errors import ApiError
+
 __all__ = [
     "ErrorReply",
     "ParsedRequest",
@@ -95,16 +97,8 @@ class Reply:
         return [text(b) if isinstance(b, str) else dict(b) for b in self.content]
 
 
-@dataclass
-class ErrorReply:
-    """An error answer: any status with the API's body; ``retry_after`` / ``should_retry`` add headers."""
-
-    status: int
-    message: str | None = None
-    type: str | None = None
-    retry_after: float | None = None
-    should_retry: bool | None = None
-    headers: Mapping[str, str] | None = None
+#: The name scripts used for a queued error; the one error class, ``ApiError``, under its old name.
+ErrorReply = ApiError
 
 
 @dataclass(frozen=True)
@@ -163,13 +157,13 @@ def content_text(content: object) -> str:
     return ""
 
 
-Outcome = Reply | ErrorReply | str | Block | list[Any] | BaseException | None
+Outcome = Reply | ApiError | str | Block | list[Any] | BaseException | None
 Handler = Callable[[ParsedRequest], Outcome]
 
 
-def to_reply(outcome: Outcome) -> Reply | ErrorReply | None:
+def to_reply(outcome: Outcome) -> Reply | ApiError | None:
     """Normalise what a script produced: a string or blocks become a Reply, None means "generate"."""
-    if outcome is None or isinstance(outcome, Reply | ErrorReply):
+    if outcome is None or isinstance(outcome, Reply | ApiError):
         return outcome
     if isinstance(outcome, str):
         return Reply([outcome])
@@ -182,10 +176,18 @@ def to_reply(outcome: Outcome) -> Reply | ErrorReply | None:
     raise TypeError(f"a script must produce a Reply, ErrorReply, str, block or list of blocks, not {type(outcome).__name__}")
 
 
+def _error(
+    status: int, message: str | None = None, *, type: str | None = None, retry_after: float | None = None,
+    should_retry: bool | None = None, headers: Mapping[str, str] | None = None,
+) -> ApiError:
+    """A queued error answer; ``None`` options take the API's defaults for ``status``."""
+    return ApiError(status, message or "", type or "", dict(headers or {}), retry_after, should_retry)
+
+
 def _as_outcome(content: tuple[Any, ...], kwargs: dict[str, Any]) -> Outcome:
     if len(content) == 1 and isinstance(content[0], list):  # reply([text(..), tool_use(..)]) as reply(text(..), ...)
         content = tuple(content[0])
-    if len(content) == 1 and isinstance(content[0], Reply | ErrorReply) and not kwargs:
+    if len(content) == 1 and isinstance(content[0], Reply | ApiError) and not kwargs:
         return content[0]
     return Reply(list(content), **kwargs)
 
@@ -221,7 +223,7 @@ class Route:
         return self
 
     def error(self, status: int, message: str | None = None, **kwargs: Any) -> Route:
-        self._queue.append(ErrorReply(status, message, **kwargs))
+        self._queue.append(_error(status, message, **kwargs))
         return self
 
     def matches(self, request: ParsedRequest) -> bool:
@@ -295,7 +297,7 @@ class Script:
     ) -> None:
         """Queue an error answer with the API's body for ``status``."""
         with self._lock:
-            self._queue.append(ErrorReply(status, message, type, retry_after, should_retry, headers))
+            self._queue.append(_error(status, message, type=type, retry_after=retry_after, should_retry=should_retry, headers=headers))
 
     def on(
         self, *, model: str | None = None, last_user_text: str | re.Pattern[str] | None = None,
@@ -322,7 +324,7 @@ class Script:
     def pending(self) -> int:
         return len(self._queue)
 
-    def next_outcome(self, request: ParsedRequest) -> Reply | ErrorReply | None:
+    def next_outcome(self, request: ParsedRequest) -> Reply | ApiError | None:
         """What answers ``request``: None means "generate one"."""
         with self._lock:
             if self._queue:

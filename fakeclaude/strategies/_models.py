@@ -8,8 +8,8 @@ from typing import Any
 
 from hypothesis.errors import InvalidArgument
 
-from fakeclaude.server._validate_messages import prefill_supported
 from fakeclaude.server.catalog import resolve_model
+from fakeclaude.server.validation._messages import prefill_supported
 
 __all__ = ["DEFAULT_MODELS", "ModelFacts", "model_facts"]
 

@@ -33,7 +33,7 @@ from ..types.stream_events import (
     ThinkingDelta,
 )
 from ._accumulator import MessageAccumulator, _takes_input
-from ._events import (
+from ._helper_events import (
     CitationEvent,
     ContentBlockStopEvent,
     InputJsonEvent,

@@ -17,7 +17,7 @@ import pytest
 
 if TYPE_CHECKING:
     from fakeclaude.server import FakeClaude
-    from fakeclaude.server.http import HttpRequest, Reply
+    from fakeclaude.server.http import HttpReply, HttpRequest
 
     from .session import CassetteSession
 
@@ -44,8 +44,8 @@ class _Switch:
     def __init__(self) -> None:
         self.current: Any = None
 
-    def handle(self, request: HttpRequest) -> Reply:
-        reply: Reply = self.current.handle(request)
+    def handle(self, request: HttpRequest) -> HttpReply:
+        reply: HttpReply = self.current.handle(request)
         return reply
 
 
@@ -58,7 +58,7 @@ class _Hub:
     def url(cls) -> str:
         with cls._lock:
             if cls.server is None:
-                from fakeclaude.server.runner import ServerThread
+                from fakeclaude.server.adapters.runner import ServerThread
 
                 cls.server = ServerThread(cls.switch).start()
             url: str = cls.server.base_url

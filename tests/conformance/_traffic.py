@@ -8,20 +8,18 @@ over the recorded events, independent of both clients).
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx2
 
-TRAFFIC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "real-traffic"
-INTERACTIONS = TRAFFIC_DIR / "interactions.jsonl.gz"
+from tests.real_traffic import INTERACTIONS, interactions
+
 SKIP_REASON = f"real traffic recordings not found at {INTERACTIONS} (they live beside the repository)"
 
 ENDPOINTS = ("/v1/messages", "/v1/messages/count_tokens")
@@ -87,10 +85,7 @@ def _status(raw: Any) -> int | None:
 
 
 def _iter_rows() -> Iterator[dict[str, Any]]:
-    with gzip.open(INTERACTIONS, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
+    return interactions()
 
 
 @cache

@@ -28,23 +28,19 @@ grouped by reason.
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
 
 from fakeclaude.server import FakeClaude, FakeClock
-
-REAL_TRAFFIC = Path(__file__).resolve().parents[2].parent / "shared" / "real-traffic"
-INTERACTIONS = REAL_TRAFFIC / "interactions.jsonl.gz"
+from tests.real_traffic import INTERACTIONS, interactions
 
 pytestmark = pytest.mark.skipif(
     not INTERACTIONS.exists(),
@@ -103,11 +99,9 @@ def _endpoint(url: str) -> tuple[str, dict[str, str]] | None:
 @cache
 def _rows() -> tuple[dict[str, Any], ...]:
     out = []
-    with gzip.open(INTERACTIONS, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            row = json.loads(line)
-            if row["method"] == "POST" and _endpoint(row["url"]) is not None:
-                out.append(row)
+    for row in interactions():
+        if row["method"] == "POST" and _endpoint(row["url"]) is not None:
+            out.append(row)
     return tuple(out)
 
 

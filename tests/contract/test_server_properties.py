@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from fakeclaude.server import FakeClaude, FakeClock, Reply, redacted_thinking, text, thinking, tool_use
 from fakeclaude.streaming import MessageAccumulator, SSEDecoder
 from fakeclaude.types.stream_events import parse_stream_event_json
-from tests.contract.test_server_sdk_models import REQUESTS, create_bodies
+from tests.contract.requests_support import REQUESTS, create_bodies
 
 SDK_VERSION = "2026-10-21"  # what the official SDK 2.13 sends
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

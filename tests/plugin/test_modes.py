@@ -10,10 +10,11 @@ import pytest
 
 from fakeclaude_pytest import recorder
 from fakeclaude_pytest.store import ClaudeCassette
+from tests.real_traffic import CASSETTES
 
 from .conftest import SECRET, Live
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "real-traffic" / "cassettes"
+REAL = CASSETTES
 
 
 def body(prompt: str) -> dict[str, object]:

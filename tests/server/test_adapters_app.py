@@ -11,10 +11,10 @@ import anthropic
 import httpx2
 import pytest
 
-from fakeclaude.server.runner import ServerThread
-from fakeclaude.server.transports import MAX_BODY_BYTES
+from fakeclaude.server.adapters._guard import MAX_BODY_BYTES
+from fakeclaude.server.adapters.runner import ServerThread
 
-from .test_adapters_support import ScriptedEngine
+from .adapters_support import ScriptedEngine
 
 
 @pytest.fixture

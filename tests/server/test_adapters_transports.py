@@ -13,9 +13,10 @@ import httpx
 import httpx2
 import pytest
 
-from fakeclaude.server.transports import MAX_BODY_BYTES, Httpx2Transport, HttpxTransport
+from fakeclaude.server.adapters._guard import MAX_BODY_BYTES
+from fakeclaude.server.adapters.transports import Httpx2Transport, HttpxTransport
 
-from .test_adapters_support import ScriptedEngine
+from .adapters_support import ScriptedEngine
 
 BASE = "http://fake.local"
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, get_args
 
 import pytest
 
 from fakeclaude.server.catalog import ModelSpec, list_models, model_info, resolve_model
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-INTERACTIONS = SHARED / "real-traffic" / "interactions.jsonl.gz"
+from tests.real_traffic import INTERACTIONS, interactions
 
 
 def _spec(name: str) -> ModelSpec:
@@ -154,27 +150,25 @@ def test_model_info_capabilities_and_lifecycle() -> None:
 
 def _recorded_models() -> Iterator[tuple[str, int, str | None]]:
     """(requested model, status, model named by the answer) of each recorded Anthropic request."""
-    with gzip.open(INTERACTIONS, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            body = rec.get("req_body")
-            url = str(rec.get("url", ""))
-            if not isinstance(body, dict) or not isinstance(body.get("model"), str):
-                continue
-            if "anthropic" not in url or not url.split("?")[0].endswith(("/v1/messages", "/count_tokens")):
-                continue
-            status = rec.get("status")
-            status = status.get("code") if isinstance(status, dict) else status
-            answered = None
-            resp = rec.get("resp_json")
-            if isinstance(resp, dict) and resp.get("type") == "message":
-                answered = resp.get("model")
-            for event in rec.get("resp_sse") or []:
-                if event.get("event") == "message_start":
-                    data = event["data"]
-                    data = json.loads(data) if isinstance(data, str) else data
-                    answered = data["message"].get("model")
-            yield body["model"], int(status or 0), answered
+    for rec in interactions():
+        body = rec.get("req_body")
+        url = str(rec.get("url", ""))
+        if not isinstance(body, dict) or not isinstance(body.get("model"), str):
+            continue
+        if "anthropic" not in url or not url.split("?")[0].endswith(("/v1/messages", "/count_tokens")):
+            continue
+        status = rec.get("status")
+        status = status.get("code") if isinstance(status, dict) else status
+        answered = None
+        resp = rec.get("resp_json")
+        if isinstance(resp, dict) and resp.get("type") == "message":
+            answered = resp.get("model")
+        for event in rec.get("resp_sse") or []:
+            if event.get("event") == "message_start":
+                data = event["data"]
+                data = json.loads(data) if isinstance(data, str) else data
+                answered = data["message"].get("model")
+        yield body["model"], int(status or 0), answered
 
 
 @pytest.mark.skipif(

@@ -39,12 +39,6 @@ BODY = {
 }
 
 
-def test_all_is_sorted_and_complete() -> None:
-    assert generation.__all__ == sorted(generation.__all__)
-    for name in generation.__all__:
-        assert getattr(generation, name) is not None
-
-
 def test_generation_package_is_pure() -> None:
     """No HTTP library, no wall clock, no global random state in the package's source."""
     package = Path(generation.__file__).parent

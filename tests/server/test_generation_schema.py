@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.real_traffic import INTERACTIONS, interactions
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -378,18 +378,15 @@ def test_builtin_tool_inputs(tool: dict[str, Any], keys: set[str]) -> None:
 
 
 # -- real recorded requests ---------------------------------------------------------------------
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-INTERACTIONS = SHARED / "real-traffic" / "interactions.jsonl.gz"
 
 
 def _recorded_tools() -> Iterator[dict[str, Any]]:
-    with gzip.open(INTERACTIONS, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            body = json.loads(line).get("req_body")
-            if isinstance(body, dict):
-                for tool in body.get("tools") or ():
-                    if isinstance(tool, dict) and isinstance(tool.get("input_schema"), dict):
-                        yield tool
+    for _row in interactions():
+        body = _row.get("req_body")
+        if isinstance(body, dict):
+            for tool in body.get("tools") or ():
+                if isinstance(tool, dict) and isinstance(tool.get("input_schema"), dict):
+                    yield tool
 
 
 @pytest.mark.skipif(not INTERACTIONS.is_file(), reason=f"recorded traffic not found at {INTERACTIONS}")

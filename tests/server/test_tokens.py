@@ -8,7 +8,6 @@ import statistics
 import struct
 import zlib
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,9 +24,9 @@ from fakeclaude.server.tokens import (
     prefix_token_counts,
     split_into_tokens,
 )
+from tests.real_traffic import TOKEN_PAIRS
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-PAIRS = SHARED / "real-traffic" / "token-pairs.jsonl"
+PAIRS = TOKEN_PAIRS
 FAMILIES = sorted({m.family for m in list_models(include_retired=True)})
 
 

@@ -238,7 +238,7 @@ def test_max_tokens_cap() -> None:
 
 
 def test_context_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    import fakeclaude.server.validation as validation
+    import fakeclaude.server.validation._requests as validation
     from fakeclaude.server.tokens import PromptTokens
 
     monkeypatch.setattr(validation, "measure_prompt", lambda b, s: PromptTokens(s.context_window + 5, ()))

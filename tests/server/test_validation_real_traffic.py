@@ -8,9 +8,6 @@ and an edited ``tool_result`` id).
 
 from __future__ import annotations
 
-import gzip
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,9 +20,7 @@ from fakeclaude.server.validation import (
     validate_count_tokens,
     validate_create,
 )
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-INTERACTIONS = SHARED / "real-traffic" / "interactions.jsonl.gz"
+from tests.real_traffic import INTERACTIONS, interactions
 
 pytestmark = pytest.mark.skipif(
     not INTERACTIONS.exists(), reason=f"no real-traffic recordings at {INTERACTIONS}"
@@ -39,14 +34,12 @@ def _status(row: dict[str, Any]) -> int | None:
 
 def _cases() -> list[dict[str, Any]]:
     out = []
-    with gzip.open(INTERACTIONS, "rt", encoding="utf-8") as f:
-        for line in f:
-            row = json.loads(line)
-            url = row["url"]
-            if row["method"] != "POST" or "api.anthropic.com/v1/messages" not in url or "/batches" in url:
-                continue
-            if _status(row) in (200, 400, 404):
-                out.append(row)
+    for row in interactions():
+        url = row["url"]
+        if row["method"] != "POST" or "api.anthropic.com/v1/messages" not in url or "/batches" in url:
+            continue
+        if _status(row) in (200, 400, 404):
+            out.append(row)
     return out
 
 

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image as PILImage
 
-from fakeclaude.server._tokens_media import image_dimensions, pdf_page_count
-from fakeclaude.server._validate_media import count_pdf_pages, sniff_image
+from fakeclaude.server.tokens._media import image_dimensions, pdf_page_count
+from fakeclaude.server.validation._media import count_pdf_pages, sniff_image
 from fakeclaude.strategies import IMAGE_MEDIA_TYPES, images
 from fakeclaude.strategies._media import (
     IMAGE_WRITERS,

@@ -7,10 +7,8 @@ fakeclaude's ``Stream`` + ``MessageStream``. Both final messages must agree.
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import anthropic
@@ -20,9 +18,9 @@ import pytest
 from fakeclaude.streaming import MessageAccumulator, MessageStream, Stream, encode_event
 from fakeclaude.types.message import Message
 from fakeclaude.types.stream_events import parse_stream_event
+from tests.real_traffic import INTERACTIONS, interactions
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-RECORDINGS = SHARED / "real-traffic" / "interactions.jsonl.gz"
+RECORDINGS = INTERACTIONS
 
 pytestmark = pytest.mark.skipif(
     not RECORDINGS.exists(), reason=f"real-traffic recordings absent ({RECORDINGS})"
@@ -30,12 +28,10 @@ pytestmark = pytest.mark.skipif(
 
 
 def recorded_streams() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    with gzip.open(RECORDINGS, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            events = record.get("resp_sse")
-            if events and record["url"].split("?")[0].endswith("/v1/messages") and record["status"] == 200:
-                yield f"{record['repo']}:{record['path']}#{record['idx']}", events
+    for record in interactions():
+        events = record.get("resp_sse")
+        if events and record["url"].split("?")[0].endswith("/v1/messages") and record["status"] == 200:
+            yield f"{record['repo']}:{record['path']}#{record['idx']}", events
 
 
 def wire_bytes(events: list[dict[str, Any]]) -> bytes:

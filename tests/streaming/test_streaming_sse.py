@@ -188,10 +188,3 @@ def test_jsonl_round_trip(values: list[Any], ending: bytes, final_ending: bool, 
 
 def test_module_docstring_example_runs() -> None:
     assert doctest.testmod(fakeclaude.streaming._sse).failed == 0
-
-
-def test_public_names_are_sorted_and_importable() -> None:
-    names = fakeclaude.streaming.__all__
-    assert list(names) == sorted(names)
-    for name in names:
-        assert getattr(fakeclaude.streaming, name) is not None

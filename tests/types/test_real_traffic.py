@@ -4,10 +4,7 @@
 from __future__ import annotations
 
 import functools
-import gzip
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 import anthropic.types as sdk
@@ -31,8 +28,9 @@ from fakeclaude.types import (
     parse_page,
     parse_stream_event,
 )
+from tests.real_traffic import INTERACTIONS, interactions
 
-TRAFFIC = Path(__file__).resolve().parents[2].parent / "shared" / "real-traffic" / "interactions.jsonl.gz"
+TRAFFIC = INTERACTIONS
 
 _MESSAGES = re.compile(r"/v1/messages(\?|$)")
 _COUNT = re.compile(r"/v1/messages/count_tokens(\?|$)")
@@ -80,11 +78,9 @@ def _load() -> list[Any]:
     if not TRAFFIC.exists():
         return [pytest.param([], id="no-real-traffic")]
     files: dict[str, list[dict[str, Any]]] = {}
-    with gzip.open(TRAFFIC, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            record = json.loads(line)
-            if _kind(record) is not None:
-                files.setdefault(record["repo"], []).append(record)
+    for record in interactions():
+        if _kind(record) is not None:
+            files.setdefault(record["repo"], []).append(record)
     return [pytest.param(records, id=name) for name, records in files.items()]
 
 

@@ -2,8 +2,6 @@
 accepted by the request TypedDicts, unless it uses a beta-only feature (skipped, reason listed) or the
 real API itself rejected it with a 4xx."""
 
-import gzip
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,9 +9,11 @@ from typing import Any
 import pydantic
 import pytest
 
+from tests.real_traffic import INTERACTIONS, interactions
+
 from .params_validators import validate_create
 
-TRAFFIC = Path(__file__).resolve().parents[2].parent / "shared" / "real-traffic" / "interactions.jsonl.gz"
+TRAFFIC = INTERACTIONS
 
 # Features only the beta namespace types (anthropic.types.beta): top-level keys, block and tool types.
 BETA_TOP_LEVEL = {"output_format", "context_management", "mcp_servers", "betas"}
@@ -44,14 +44,12 @@ def _recorded_bodies() -> Iterator[Any]:
             None, marks=pytest.mark.skip(reason=f"real traffic absent: {TRAFFIC}"), id="absent"
         )
         return
-    with gzip.open(TRAFFIC, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            row = json.loads(line)
-            if row["method"] != "POST" or not row["url"].split("?")[0].endswith("/v1/messages"):
-                continue
-            if not isinstance(row.get("req_body"), dict):
-                continue
-            yield pytest.param(row, id=f"{row['repo']}:{Path(row['path']).name}#{row['idx']}")
+    for row in interactions():
+        if row["method"] != "POST" or not row["url"].split("?")[0].endswith("/v1/messages"):
+            continue
+        if not isinstance(row.get("req_body"), dict):
+            continue
+        yield pytest.param(row, id=f"{row['repo']}:{Path(row['path']).name}#{row['idx']}")
 
 
 def _api_error(row: dict[str, Any]) -> str | None:

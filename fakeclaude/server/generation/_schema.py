@@ -29,9 +29,9 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
-from ._check import json_key, matches
+from fakeclaude.server.schema import flatten, json_key, matches, merge
+
 from ._hints import format_value, hint_number, hint_string
-from ._merge import flatten, merge
 from ._numbers import NumberRangeError, as_int, as_opt_int, number_value
 from ._regex import string_from_pattern
 from ._rng import derive_seed, faker_for

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from fakeclaude.server.errors import ApiError
+from fakeclaude.server.validation._wire_model import field_names, field_values
+from fakeclaude.server.wire import API_VERSION_2026
+from fakeclaude.types.params import CacheControlEphemeralParam
 
 __all__ = [
     "MSG_DICT",
@@ -59,7 +62,7 @@ class Ctx:
 
     @property
     def v2026(self) -> bool:
-        return self.version >= "2026-10-21"
+        return self.version >= API_VERSION_2026
 
 
 def fail(ctx: Ctx, path: str, message: str) -> NoReturn:
@@ -190,8 +193,8 @@ def tag_of(ctx: Ctx, v: object, path: str, tags: Mapping[str, object] | None = N
     return tag
 
 
-_CACHE_CONTROL_FIELDS = frozenset({"type", "ttl"})
-_TTLS = ("5m", "1h")
+_CACHE_CONTROL_FIELDS = field_names(CacheControlEphemeralParam)
+_TTLS = field_values(CacheControlEphemeralParam, "ttl")
 
 
 def check_cache_control(ctx: Ctx, v: object, path: str) -> bool:
@@ -200,7 +203,7 @@ def check_cache_control(ctx: Ctx, v: object, path: str) -> bool:
         return False
     check_fields(ctx, v, path, _CACHE_CONTROL_FIELDS, ("type",))
     assert isinstance(v, dict)
-    check_literal(ctx, v["type"], f"{path}.type", ("ephemeral",))
+    check_literal(ctx, v["type"], f"{path}.type", field_values(CacheControlEphemeralParam, "type"))
     if "ttl" in v and v["ttl"] is not None:
         check_literal(ctx, v["ttl"], f"{path}.ttl", _TTLS)
     return True

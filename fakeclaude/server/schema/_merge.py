@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from ._check import SchemaRefError, json_key, resolve_ref
+from fakeclaude.server.schema._check import SchemaRefError, json_key, resolve_ref
 
 __all__ = ["flatten", "merge"]
 

@@ -14,7 +14,7 @@ import binascii
 import re
 from typing import Any
 
-from fakeclaude.server._validate_base import Ctx, fail
+from fakeclaude.server.validation._base import Ctx, fail
 
 __all__ = ["MAX_IMAGE_BYTES", "MAX_PDF_PAGES", "check_media", "count_pdf_pages", "sniff_image"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fakeclaude.server._validate_base import (
+from fakeclaude.server.errors import ApiError
+from fakeclaude.server.validation._base import (
     MSG_SHAPE,
     Ctx,
     check_bool,
@@ -20,9 +21,10 @@ from fakeclaude.server._validate_base import (
     recover,
     tag_of,
 )
-from fakeclaude.server._validate_blocks import Walk, check_blocks, check_system
-from fakeclaude.server._validate_tools import check_tool_choice, check_tools
-from fakeclaude.server.errors import ApiError
+from fakeclaude.server.validation._blocks import Walk, check_blocks, check_system
+from fakeclaude.server.validation._tools import check_tool_choice, check_tools
+from fakeclaude.server.validation._wire_model import literal_values
+from fakeclaude.types.params import OutputEffort, ServiceTier, Speed
 
 __all__ = ["check_body"]
 
@@ -37,8 +39,10 @@ _F_THINKING = {
     "disabled": (frozenset({"type"}), ()),
     "adaptive": (frozenset({"type", "display"}), ()),
 }
-_EFFORTS = ("low", "medium", "high", "xhigh", "max")
+_EFFORTS = literal_values(OutputEffort)
 _F_MESSAGE = frozenset({"role", "content"})
+_SERVICE_TIERS = literal_values(ServiceTier)
+_SPEEDS = literal_values(Speed)
 
 Check = Callable[[Walk, Any, str], None]
 
@@ -114,7 +118,7 @@ def _thinking(w: Walk, v: Any, path: str) -> None:
 
 
 def _service_tier(w: Walk, v: Any, path: str) -> None:
-    check_literal(w.ctx, v, path, ("auto", "standard_only"))
+    check_literal(w.ctx, v, path, _SERVICE_TIERS)
 
 
 def _container(w: Walk, v: Any, path: str) -> None:
@@ -159,7 +163,7 @@ def _any_str(w: Walk, v: Any, path: str) -> None:
 
 
 def _speed(w: Walk, v: Any, path: str) -> None:
-    check_literal(w.ctx, v, path, ("standard", "fast"))
+    check_literal(w.ctx, v, path, _SPEEDS)
 
 
 def _diagnostics(w: Walk, v: Any, path: str) -> None:

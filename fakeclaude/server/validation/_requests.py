@@ -42,12 +42,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
-from fakeclaude.server._validate_base import MSG_SHAPE, Ctx, fail, recover
-from fakeclaude.server._validate_body import check_body
-from fakeclaude.server._validate_rules import check_rules
 from fakeclaude.server.catalog import ModelSpec, resolve_model
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.tokens import PromptTokens, measure_prompt
+from fakeclaude.server.validation._base import MSG_SHAPE, Ctx, fail, recover
+from fakeclaude.server.validation._body import check_body
+from fakeclaude.server.validation._rules import check_rules
+from fakeclaude.server.wire import API_VERSIONS
 
 __all__ = [
     "API_VERSIONS",
@@ -62,7 +63,6 @@ __all__ = [
     "validate_create",
 ]
 
-API_VERSIONS = ("2023-06-01", "2026-10-21")
 BETA_SURFACE = "beta=true"
 """Put in ``betas`` for a ``?beta=true`` request that named no beta."""
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fakeclaude.server._validate_base import (
+from fakeclaude.server.errors import ApiError
+from fakeclaude.server.validation._base import (
     MSG_SHAPE,
     Ctx,
     check_bool,
@@ -27,7 +28,15 @@ from fakeclaude.server._validate_base import (
     fail,
     tag_of,
 )
-from fakeclaude.server.errors import ApiError
+from fakeclaude.server.validation._wire_model import field_names, literal_values, required_fields
+from fakeclaude.types.params import (
+    DocumentBlockParam,
+    ImageMediaType,
+    RedactedThinkingBlockParam,
+    SearchResultBlockParam,
+    TextBlockParam,
+    ThinkingBlockParam,
+)
 
 __all__ = ["BLOCK_TAGS", "Walk", "check_blocks", "check_system"]
 
@@ -55,17 +64,17 @@ _SOURCE_CONTENT_TAGS: dict[str, object] = dict.fromkeys(("text", "image"))
 _SYSTEM_TAGS: dict[str, object] = dict.fromkeys(("text",))
 _SYSTEM_ROLE_TAGS: dict[str, object] = dict.fromkeys(("text", "tool_addition"))
 
-_F_TEXT = frozenset({"type", "text", "cache_control", "citations"})
+_F_TEXT = field_names(TextBlockParam)
 _F_IMAGE = frozenset({"type", "source", "cache_control"})
-_F_DOCUMENT = frozenset({"type", "source", "title", "context", "citations", "cache_control"})
-_F_SEARCH = frozenset({"type", "source", "title", "content", "citations", "cache_control"})
+_F_DOCUMENT = field_names(DocumentBlockParam)
+_F_SEARCH = field_names(SearchResultBlockParam)
 _F_TOOL_USE = frozenset({"type", "id", "name", "input", "cache_control", "caller"})
 _F_TOOL_RESULT = frozenset({"type", "tool_use_id", "content", "is_error", "cache_control"})
-_F_THINKING = frozenset({"type", "thinking", "signature"})
-_F_REDACTED = frozenset({"type", "data"})
+_F_THINKING = field_names(ThinkingBlockParam)
+_F_REDACTED = field_names(RedactedThinkingBlockParam)
 _F_CITATIONS_CFG = frozenset({"enabled"})
 
-IMAGE_MEDIA_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
+IMAGE_MEDIA_TYPES = literal_values(ImageMediaType)
 _IMAGE_SOURCES: dict[str, object] = dict.fromkeys(("base64", "url", "file"))
 _DOC_SOURCES: dict[str, object] = dict.fromkeys(("base64", "url", "text", "content", "file"))
 _SRC_FIELDS = {
@@ -120,7 +129,7 @@ def _block(w: Walk, b: object, path: str, tags: dict[str, object]) -> None:
     assert isinstance(b, dict)
     tp = f"{path}.{tag}"
     if tag == "text":
-        check_fields(ctx, b, tp, _F_TEXT, ("text",))
+        check_fields(ctx, b, tp, _F_TEXT, required_fields(TextBlockParam))
         check_str(ctx, b["text"], f"{tp}.text")
         cit = b.get("citations")
         if cit is not None:
@@ -130,14 +139,14 @@ def _block(w: Walk, b: object, path: str, tags: dict[str, object]) -> None:
         check_fields(ctx, b, tp, _F_IMAGE, ("source",))
         _source(w, b["source"], f"{tp}.source", _IMAGE_SOURCES, "image")
     elif tag == "document":
-        check_fields(ctx, b, tp, _F_DOCUMENT, ("source",))
+        check_fields(ctx, b, tp, _F_DOCUMENT, required_fields(DocumentBlockParam))
         for name in ("title", "context"):
             if b.get(name) is not None:
                 check_str(ctx, b[name], f"{tp}.{name}")
         _citations_cfg(ctx, b.get("citations"), f"{tp}.citations")
         _source(w, b["source"], f"{tp}.source", _DOC_SOURCES, "document")
     elif tag == "search_result":
-        check_fields(ctx, b, tp, _F_SEARCH, ("source", "title", "content"))
+        check_fields(ctx, b, tp, _F_SEARCH, required_fields(SearchResultBlockParam))
         check_str(ctx, b["source"], f"{tp}.source")
         check_str(ctx, b["title"], f"{tp}.title")
         for k, c in enumerate(check_list(ctx, b["content"], f"{tp}.content")):
@@ -159,11 +168,11 @@ def _block(w: Walk, b: object, path: str, tags: dict[str, object]) -> None:
             for k, x in enumerate(check_list(ctx, c, f"{tp}.content")):
                 _block(w, x, f"{tp}.content.{k}", _TOOL_RESULT_TAGS)
     elif tag == "thinking":
-        check_fields(ctx, b, tp, _F_THINKING, ("thinking", "signature"))
+        check_fields(ctx, b, tp, _F_THINKING, required_fields(ThinkingBlockParam))
         check_str(ctx, b["thinking"], f"{tp}.thinking")
         check_str(ctx, b["signature"], f"{tp}.signature")
     elif tag == "redacted_thinking":
-        check_fields(ctx, b, tp, _F_REDACTED, ("data",))
+        check_fields(ctx, b, tp, _F_REDACTED, required_fields(RedactedThinkingBlockParam))
         check_str(ctx, b["data"], f"{tp}.data")
     elif tag in ("server_tool_use", "mcp_tool_use"):
         check_fields(ctx, b, tp, None, ("id", "name", "input"))

@@ -1,7 +1,7 @@
 """A small scripted engine for the adapter tests (this module holds no tests of its own).
 
 It stands in for the real engine so the aiohttp application, the runner and the transports are
-tested against every kind of ``Reply``: echoed requests, delayed replies, streams with delays, a
+tested against every kind of ``HttpReply``: echoed requests, delayed replies, streams with delays, a
 dropped connection, engine failures (before and during a stream) and endless streams a client leaves.
 """
 
@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Iterator
 
-from fakeclaude.server.http import HttpRequest, Reply, StreamChunk
+from fakeclaude.server.http import HttpReply, HttpRequest, StreamChunk
 
 JSON = {"content-type": "application/json", "request-id": "req_test"}
 SSE = {"content-type": "text/event-stream", "request-id": "req_test_stream"}
@@ -28,7 +28,7 @@ class ScriptedEngine:
         self.streams: list[Iterator[StreamChunk]] = []  # held so only an adapter's close() can close them
         self._lock = threading.Lock()
 
-    def handle(self, request: HttpRequest) -> Reply:
+    def handle(self, request: HttpRequest) -> HttpReply:
         self.requests.append(request)
         delay = float(request.query.get("delay", "0"))
         n = int(request.query.get("n", "3"))
@@ -36,20 +36,20 @@ class ScriptedEngine:
             case "/boom":
                 raise RuntimeError("engine bug")
             case "/slow":
-                return Reply(200, dict(JSON), b'{"slow":true}', delay=delay)
+                return HttpReply(200, dict(JSON), b'{"slow":true}', delay=delay)
             case "/stream":
-                return Reply(200, dict(SSE), stream=self._chunks([StreamChunk(b"chunk-%d\n" % i, delay) for i in range(n)]))
+                return HttpReply(200, dict(SSE), stream=self._chunks([StreamChunk(b"chunk-%d\n" % i, delay) for i in range(n)]))
             case "/drop":
                 chunks = [StreamChunk(b"first\n"), StreamChunk(b"second\n", delay), StreamChunk(b"", drop=True)]
-                return Reply(200, dict(SSE), stream=self._chunks([*chunks, StreamChunk(b"never\n")]))
+                return HttpReply(200, dict(SSE), stream=self._chunks([*chunks, StreamChunk(b"never\n")]))
             case "/endless":
-                return Reply(200, dict(SSE), stream=self._endless(delay))
+                return HttpReply(200, dict(SSE), stream=self._endless(delay))
             case "/boom-mid-stream":
-                return Reply(200, dict(SSE), stream=self._failing())
+                return HttpReply(200, dict(SSE), stream=self._failing())
             case "/list-stream":  # a plain list: an iterator without close()
-                return Reply(200, dict(SSE), stream=[StreamChunk(b"a"), StreamChunk(b"b", delay)])
+                return HttpReply(200, dict(SSE), stream=[StreamChunk(b"a"), StreamChunk(b"b", delay)])
             case _:
-                return Reply(200, dict(JSON), json.dumps(echo(request)).encode())
+                return HttpReply(200, dict(JSON), json.dumps(echo(request)).encode())
 
     def _track(self, chunks: Iterator[StreamChunk]) -> Iterator[StreamChunk]:
         tracked = self._tracked(chunks)

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakeclaude.server._validate_base import Ctx, fail
 from fakeclaude.server.catalog import ModelSpec
 from fakeclaude.server.generation import THINKING_SECRET, is_fake_signature, verify_signature
+from fakeclaude.server.validation._base import Ctx, fail
 
 __all__ = ["check_messages", "merged_turns", "prefill_supported"]
 

@@ -9,13 +9,13 @@ gets 413 without being read to the end; an engine failure gets an API-shaped 500
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from aiohttp import web
 
-from .http import Engine, HttpRequest, Reply
-from .transports import COALESCE_BYTES, body_limit, handle_safely, joined_headers, too_large_reply
+from fakeclaude.server.adapters._chunks import coalesced
+from fakeclaude.server.adapters._guard import body_limit, handle_safely, joined_headers, too_large_reply
+from fakeclaude.server.http import Engine, HttpReply, HttpRequest
 
 __all__ = ["ENGINE_KEY", "make_app"]
 
@@ -47,7 +47,7 @@ async def _read_body(request: web.Request, limit: int) -> bytes | None:
     return bytes(body)
 
 
-def _headers(reply: Reply) -> dict[str, str]:
+def _headers(reply: HttpReply) -> dict[str, str]:
     return {name: value for name, value in reply.headers.items() if name.lower() not in _HOP_BY_HOP}
 
 
@@ -80,35 +80,27 @@ def _cut(request: web.Request, response: web.StreamResponse) -> None:
         request.transport.close()
 
 
-async def _stream(request: web.Request, reply: Reply) -> web.StreamResponse:
+async def _stream(request: web.Request, reply: HttpReply) -> web.StreamResponse:
     """Write the chunks, each after its delay; chunks due at the same moment go out in one write."""
     assert reply.stream is not None
     response = web.StreamResponse(status=reply.status, headers=_headers(reply))
     chunks = iter(reply.stream)
-    due = bytearray()  # written just before the next wait, the cut or the end, or once large
     try:
         await response.prepare(request)
-        for chunk in chunks:
-            if (chunk.delay > 0 or chunk.drop) and due:
-                await response.write(bytes(due))
-                due.clear()
-            if chunk.delay > 0:
-                await asyncio.sleep(chunk.delay)
-            if chunk.drop:
+        for step in coalesced(chunks):
+            if isinstance(step, bytes):
+                await response.write(step)
+                continue
+            if step.delay > 0:
+                await asyncio.sleep(step.delay)
+            if step.drop:
                 _cut(request, response)
                 return response
-            due += chunk.data
-            if len(due) >= COALESCE_BYTES:
-                await response.write(bytes(due))
-                due.clear()
-        await response.write_eof(bytes(due))
+        await response.write_eof()
     except ConnectionError:  # the client went away (aiohttp's ClientConnectionResetError included)
         _cut(request, response)
-    except Exception:
+    except Exception:  # what was due before the failure has been written (``coalesced`` hands it over)
         logger.exception("fakeclaude: the engine failed mid-stream on %s %s", request.method, request.path)
-        if due:
-            with contextlib.suppress(ConnectionError):
-                await response.write(bytes(due))  # what was due before the failure still arrives
         _cut(request, response)
     finally:
         close = getattr(chunks, "close", None)

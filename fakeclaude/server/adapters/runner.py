@@ -19,8 +19,8 @@ from typing import Self
 
 from aiohttp import web
 
-from .app import make_app
-from .http import Engine
+from fakeclaude.server.adapters.app import make_app
+from fakeclaude.server.http import Engine
 
 __all__ = ["ServerThread", "serve_forever"]
 

@@ -1,4 +1,4 @@
-"""A small JSON Schema (draft 2020-12) checker used to steer generation.
+"""A small JSON Schema (draft 2020-12) checker: does a value match a schema? Used to steer generation.
 
 It covers the keywords the generator can get wrong by chance (``oneOf`` exclusivity, ``not``,
 ``if``/``else``, enum members against sibling keywords) and errs on the side of "matches" for
@@ -14,7 +14,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
-__all__ = ["SchemaRefError", "json_key", "matches", "resolve_ref"]
+__all__ = ["JSON_TYPES", "SchemaRefError", "is_multiple", "is_type", "json_key", "matches", "resolve_ref"]
+
+#: The names ``type`` may take.
+JSON_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
 
 
 class SchemaRefError(LookupError):

@@ -1,6 +1,6 @@
 """The token heuristic behind both ``count_tokens`` and ``usage`` (pure, deterministic, fast).
 
-A request costs, per model family (constants in ``fakeclaude.server._tokens_families``, fitted on
+A request costs, per model family (constants in ``fakeclaude.server.tokens._families``, fitted on
 real recorded usage, see ``benchmarks/token_calibration.py``)::
 
     base                                  framing of the request and its first turn
@@ -16,7 +16,7 @@ real recorded usage, see ``benchmarks/token_calibration.py``)::
 ``prefix_token_counts`` cuts the same sum at every ``cache_control`` breakpoint, in the API's prefix
 order tools -> system -> messages, for the prompt-caching logic. ``measure_prompt`` gives both from one
 pass; validation calls it once per request and hands the result on (``Validated.prompt``) to usage and
-prompt caching. Counts of texts up to 4,096 characters are remembered (``_tokens_text.count_pieces``).
+prompt caching. Counts of texts up to 4,096 characters are remembered (``tokens._text.count_pieces``).
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from fakeclaude.server._tokens_families import SERVER_TOOL_TOKENS, Family, family_of
-from fakeclaude.server._tokens_media import image_dimensions, image_tokens, pdf_page_count
-from fakeclaude.server._tokens_text import count_pieces, pattern
 from fakeclaude.server.catalog import ModelSpec
+from fakeclaude.server.tokens._families import SERVER_TOOL_TOKENS, Family, family_of
+from fakeclaude.server.tokens._media import image_dimensions, image_tokens, pdf_page_count
+from fakeclaude.server.tokens._text import count_pieces, pattern
 
 __all__ = [
     "count_request_tokens",

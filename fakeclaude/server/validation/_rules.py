@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakeclaude.server._validate_base import Ctx, fail, recover
-from fakeclaude.server._validate_blocks import Walk
-from fakeclaude.server._validate_media import check_media
-from fakeclaude.server._validate_messages import check_messages, merged_turns
-from fakeclaude.server._validate_tools import check_tool_rules
 from fakeclaude.server.catalog import ModelSpec
 from fakeclaude.server.errors import ApiError
+from fakeclaude.server.validation._base import Ctx, fail, recover
+from fakeclaude.server.validation._blocks import Walk
+from fakeclaude.server.validation._media import check_media
+from fakeclaude.server.validation._messages import check_messages, merged_turns
+from fakeclaude.server.validation._tools import check_tool_rules
 
 __all__ = ["check_rules"]
 

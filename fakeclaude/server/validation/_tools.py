@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fakeclaude.server._validate_base import (
+from fakeclaude.server.schema import is_wellformed
+from fakeclaude.server.validation._base import (
     Ctx,
     check_bool,
     check_fields,
@@ -24,7 +25,9 @@ from fakeclaude.server._validate_base import (
     fail,
     tag_of,
 )
-from fakeclaude.server._validate_blocks import Walk
+from fakeclaude.server.validation._blocks import Walk
+from fakeclaude.server.validation._wire_model import field_names, required_fields
+from fakeclaude.types.params import ToolParam
 
 __all__ = ["check_tool_choice", "check_tool_rules", "check_tools"]
 
@@ -36,12 +39,7 @@ _SERVER_KINDS = (
 )  # fmt: skip
 _SERVER_RE = re.compile(rf"(?:{'|'.join(_SERVER_KINDS)})_\d{{8}}\Z")
 _TOOL_TAGS = ("custom", *(f"{k}_YYYYMMDD" for k in _SERVER_KINDS), "mcp_toolset")
-_F_CUSTOM = frozenset(
-    {
-        "type", "name", "description", "input_schema", "cache_control", "strict", "defer_loading",
-        "eager_input_streaming", "input_examples", "allowed_callers",
-    }
-)  # fmt: skip
+_F_CUSTOM = field_names(ToolParam)
 _CHOICE_TAGS: dict[str, object] = dict.fromkeys(("auto", "any", "tool", "none"))
 _F_CHOICE = {
     "auto": frozenset({"type", "disable_parallel_tool_use"}),
@@ -49,10 +47,6 @@ _F_CHOICE = {
     "tool": frozenset({"type", "name", "disable_parallel_tool_use"}),
     "none": frozenset({"type"}),
 }
-_JSON_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
-_SCHEMA_MAPS = ("properties", "$defs", "definitions", "patternProperties", "dependentSchemas")
-_SCHEMA_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames")
-_SCHEMA_LISTS = ("anyOf", "allOf", "oneOf", "prefixItems")
 
 
 def check_tools(w: Walk, v: object, path: str) -> None:
@@ -64,7 +58,7 @@ def check_tools(w: Walk, v: object, path: str) -> None:
         kind = t.get("type")
         if kind is None or kind == "custom":
             cp = f"{tp}.custom"
-            check_fields(ctx, t, cp, _F_CUSTOM, ("name", "input_schema"))
+            check_fields(ctx, t, cp, _F_CUSTOM, required_fields(ToolParam))
             name = check_str(ctx, t["name"], f"{cp}.name")
             if ctx.strict and not _NAME_RE.match(name):
                 fail(ctx, f"{cp}.name", f"String should match pattern '{NAME_PATTERN}'")
@@ -118,7 +112,7 @@ def check_tool_rules(ctx: Ctx, body: dict[str, Any]) -> None:
             if name in names:
                 fail(ctx, "tools", "Tool names must be unique.")
             names.add(name)
-        if t.get("type") in (None, "custom") and not _schema_ok(t["input_schema"], 0):
+        if t.get("type") in (None, "custom") and not is_wellformed(t["input_schema"]):
             fail(
                 ctx,
                 f"tools.{i}.custom.input_schema",
@@ -130,38 +124,3 @@ def check_tool_rules(ctx: Ctx, body: dict[str, Any]) -> None:
             fail(ctx, "tool_choice", "tool_choice may only be specified while providing tools.")
         if choice["type"] == "tool" and choice["name"] not in names:
             fail(ctx, "tool_choice.tool.name", f"Tool {choice['name']!r} not found in tools.")
-
-
-def _schema_ok(s: object, depth: int) -> bool:
-    """A cheap structural check of a JSON Schema (the keywords whose shape is fixed by draft 2020-12)."""
-    if isinstance(s, bool):
-        return True
-    if not isinstance(s, dict) or depth > 64:
-        return False
-    t = s.get("type")
-    if t is not None:
-        kinds = t if isinstance(t, list) else [t]
-        if not kinds or not all(isinstance(k, str) and k in _JSON_TYPES for k in kinds):
-            return False
-    req = s.get("required")
-    if req is not None and not (isinstance(req, list) and all(isinstance(r, str) for r in req)):
-        return False
-    enum = s.get("enum")
-    if enum is not None and not isinstance(enum, list):
-        return False
-    for key in _SCHEMA_MAPS:
-        m = s.get(key)
-        if m is not None and (
-            not isinstance(m, dict) or not all(_schema_ok(x, depth + 1) for x in m.values())
-        ):
-            return False
-    for key in _SCHEMA_ONE:
-        if key in s and not _schema_ok(s[key], depth + 1):
-            return False
-    for key in _SCHEMA_LISTS:
-        lst = s.get(key)
-        if lst is not None and (
-            not isinstance(lst, list) or not lst or not all(_schema_ok(x, depth + 1) for x in lst)
-        ):
-            return False
-    return True
