@@ -141,7 +141,7 @@ def mutated_bodies(draw: st.DrawFn) -> tuple[str, Any]:
     return version, body
 
 
-@settings(PROPERTIES, max_examples=100)
+@settings(PROPERTIES, max_examples=60)
 @given(mutated_bodies())
 def test_collecting_every_violation_keeps_the_apis_first(case: tuple[str, Any]) -> None:
     version, body = case
