@@ -43,7 +43,13 @@ from fakeclaude.strategies._conversations import (
 )
 from fakeclaude.strategies._invalid import INVALID_RULES, InvalidRequest, invalid_create_params
 from fakeclaude.strategies._models import DEFAULT_MODELS
-from fakeclaude.strategies._params import THINKING_KINDS, count_tokens_params, create_params, thinking_configs
+from fakeclaude.strategies._params import (
+    THINKING_KINDS,
+    batch_params,
+    count_tokens_params,
+    create_params,
+    thinking_configs,
+)
 from fakeclaude.strategies._register import register_type_strategies
 from fakeclaude.strategies._responses import message_responses, stream_events
 from fakeclaude.strategies._tools import (
@@ -65,6 +71,7 @@ __all__ = [
     "THINKING_KINDS",
     "Image",
     "InvalidRequest",
+    "batch_params",
     "conversations",
     "count_cache_breakpoints",
     "count_tokens_params",

@@ -14,9 +14,14 @@ from fakeclaude.strategies._conversations import conversations
 from fakeclaude.strategies._models import DEFAULT_MODELS, ModelFacts, check_models
 from fakeclaude.strategies._options import as_dicts, check_bool_or_none, check_choices, check_int_range
 from fakeclaude.strategies._tools import tool_choices, tool_definitions
-from fakeclaude.types.params import MessageCountTokensParams, MessageCreateParams, ThinkingConfigParam
+from fakeclaude.types.params import (
+    BatchCreateParams,
+    MessageCountTokensParams,
+    MessageCreateParams,
+    ThinkingConfigParam,
+)
 
-__all__ = ["THINKING_KINDS", "count_tokens_params", "create_params", "thinking_configs"]
+__all__ = ["THINKING_KINDS", "batch_params", "count_tokens_params", "create_params", "thinking_configs"]
 
 THINKING_KINDS = ("enabled", "adaptive", "disabled")
 _MIN_BUDGET = 1024
@@ -206,3 +211,20 @@ def count_tokens_params(**knobs: Any) -> st.SearchStrategy[MessageCountTokensPar
         lambda body: {k: v for k, v in body.items() if k in _COUNT_TOKENS_FIELDS}
     )
     return cast("st.SearchStrategy[MessageCountTokensParams]", bodies)
+
+
+def batch_params(*, max_requests: int = 3, **knobs: Any) -> st.SearchStrategy[BatchCreateParams]:
+    """Bodies of ``POST /v1/messages/batches``: 1..``max_requests`` requests with unique ``custom_id``
+    values, each ``params`` from :func:`create_params` (same knobs, but ``stream``: batches do not stream).
+
+        >>> len(batch_params(max_requests=2).example()["requests"]) in (1, 2)
+        True
+    """
+    check_int_range("max_requests", max_requests, 1, 100)
+    if "stream" in knobs:
+        raise InvalidArgument("batch_params() takes no stream knob: batch requests do not stream")
+    params = as_dicts(create_params(stream=False, **knobs)).map(lambda b: {k: v for k, v in b.items() if k != "stream"})
+    ids = st.from_regex(r"[a-zA-Z0-9_-]{1,64}", fullmatch=True)
+    requests = st.lists(st.tuples(ids, params), min_size=1, max_size=max_requests, unique_by=lambda r: r[0])
+    bodies = requests.map(lambda rs: {"requests": [{"custom_id": i, "params": p} for i, p in rs]})
+    return cast("st.SearchStrategy[BatchCreateParams]", bodies)

@@ -116,6 +116,8 @@ def test_conversations_alternate_and_answer_every_tool_call(data: st.DataObject)
     (lambda: fs.create_params(prefill=True, models=["claude-opus-4-6"]), "none of the models allows a prefill"),
     (lambda: fs.create_params(sampling=True, api_version="2026-10-21"), "sampling=True needs api_version='2023-06-01'"),
     (lambda: fs.count_tokens_params(stream=True), "takes no stream knob"),
+    (lambda: fs.batch_params(stream=False), "batch requests do not stream"),
+    (lambda: fs.batch_params(max_requests=0), "max_requests=0 must be between 1 and 100"),
     (lambda: fs.invalid_create_params(rules=["made up"]), "rules: 'made up' is not one of"),
     (lambda: fs.message_responses(max_blocks=-1), "max_blocks=-1 must be between 0 and 20"),
 ])  # fmt: skip
@@ -144,10 +146,12 @@ def test_from_type_draws_values_of_the_type(kind: Any) -> None:
 
 
 @settings(PROPERTIES, max_examples=15)
-@given(st.from_type(p.MessageCreateParamsNonStreaming), st.from_type(p.MessageCountTokensParams))
-def test_from_type_bodies_are_accepted(create: Any, count: Any) -> None:
+@given(st.from_type(p.MessageCreateParamsNonStreaming), st.from_type(p.MessageCountTokensParams),
+       st.from_type(p.BatchCreateParams))  # fmt: skip
+def test_from_type_bodies_are_accepted(create: Any, count: Any, batch: Any) -> None:
     assert validate_request(create) == []
     assert validate_request(count, endpoint="count_tokens") == []
+    assert validate_request(batch, endpoint="batches") == []
 
 
 def test_every_request_typeddict_with_rules_is_registered() -> None:
