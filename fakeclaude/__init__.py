@@ -53,6 +53,8 @@ if TYPE_CHECKING:
         Omit,
         omit,
     )
+    from .client._structured import transform_schema
+    from .client.tools import beta_async_tool, beta_tool
     from .server import FakeClaude
     from .streaming import (
         AsyncMessageStream,
@@ -109,7 +111,10 @@ _LAZY: dict[str, str] = {
     "ServiceUnavailableError": "_exceptions",
     "Stream": "streaming",
     "UnprocessableEntityError": "_exceptions",
+    "beta_async_tool": "client.tools",
+    "beta_tool": "client.tools",
     "omit": "client",
+    "transform_schema": "client._structured",
 }
 
 #: Other names for the clients, as the official SDK has them.
@@ -181,6 +186,9 @@ __all__ = [
     "Stream",
     "UnprocessableEntityError",
     "__version__",
+    "beta_async_tool",
+    "beta_tool",
     "omit",
+    "transform_schema",
     "types",
 ]

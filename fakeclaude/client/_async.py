@@ -15,6 +15,7 @@ from ._response import RAW_MODE, AsyncAPIResponse
 from ._retry import retry_delay, should_retry_status
 
 if TYPE_CHECKING:
+    from .resources.beta import AsyncBeta
     from .resources.messages import AsyncMessages
     from .resources.models import AsyncModels
 
@@ -42,8 +43,20 @@ class AsyncAnthropic(BaseClient[httpx2.AsyncClient]):
         return AsyncModels(self)
 
     @cached_property
+    def beta(self) -> AsyncBeta:
+        """The beta namespace: ``client.beta.messages`` (``betas=[...]``, ``?beta=true``)."""
+        from .resources.beta import AsyncBeta
+
+        return AsyncBeta(self)
+
+    @cached_property
     def with_raw_response(self) -> AsyncAnthropicWithRawResponse:
         return AsyncAnthropicWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncAnthropicWithStreamedResponse:
+        """Each call as a context manager over its unread response: ``with ... as response:``."""
+        return AsyncAnthropicWithStreamedResponse(self)
 
     # ----- lifecycle ------------------------------------------------------------------------------
     async def close(self) -> None:
@@ -62,15 +75,17 @@ class AsyncAnthropic(BaseClient[httpx2.AsyncClient]):
         await self.close()
 
     # ----- requests -------------------------------------------------------------------------------
-    async def _send(self, options: RequestOptions) -> tuple[httpx2.Response, int]:
-        """One call with the SDK's retry policy: the successful response and the retries it took."""
+    async def _send(self, options: RequestOptions, *, unread: bool = False) -> tuple[httpx2.Response, int]:
+        """One call with the SDK's retry policy: the successful response and the retries it took.
+
+        The body of a success is left unread for streams, and for any call when ``unread``."""
         max_retries = self._max_retries(options)
         retries_taken = 0
         url = self._build_url(options.path)
         while True:
             request = self._http.build_request(options.method, url, **self._request_kwargs(options, retries_taken))
             try:
-                response = await self._http.send(request, stream=options.stream)
+                response = await self._http.send(request, stream=options.stream or unread)
             except Exception as exc:
                 if retries_taken >= max_retries:
                     raise self._connection_error(request, exc) from exc
@@ -87,15 +102,18 @@ class AsyncAnthropic(BaseClient[httpx2.AsyncClient]):
             retries_taken += 1
 
     async def request(self, options: RequestOptions, parser: Parser[T]) -> T:
-        """Send ``options`` and parse the answer (or, under ``with_raw_response``, return it raw)."""
-        response, retries_taken = await self._send(options)
-        if RAW_MODE.get():
+        """Send ``options`` and parse the answer (or, under ``with_raw_response`` / ``with_streaming_response``, return it raw)."""
+        mode = RAW_MODE.get()
+        response, retries_taken = await self._send(options, unread=mode == "stream")
+        if mode is not None:
             return AsyncAPIResponse(  # type: ignore[return-value]
-                raw=response, client=self, parser=parser, retries_taken=retries_taken, stream=options.stream
+                raw=response, client=self, parser=parser, retries_taken=retries_taken, stream=options.stream,
+                post_parser=options.post_parser,
             )
         if options.stream:
             return parser(response)
-        return self._parse(response, parser)
+        result = self._parse(response, parser)
+        return result if options.post_parser is None else options.post_parser(result)
 
 
 class AsyncAnthropicWithRawResponse:
@@ -113,3 +131,32 @@ class AsyncAnthropicWithRawResponse:
         from .resources.models import AsyncModelsWithRawResponse
 
         return AsyncModelsWithRawResponse(self._client.models)
+
+    @cached_property
+    def beta(self) -> Any:
+        from .resources.beta import AsyncBetaWithRawResponse
+
+        return AsyncBetaWithRawResponse(self._client.beta)
+
+
+class AsyncAnthropicWithStreamedResponse:
+    def __init__(self, client: AsyncAnthropic) -> None:
+        self._client = client
+
+    @cached_property
+    def messages(self) -> Any:
+        from .resources.messages import AsyncMessagesWithStreamingResponse
+
+        return AsyncMessagesWithStreamingResponse(self._client.messages)
+
+    @cached_property
+    def models(self) -> Any:
+        from .resources.models import AsyncModelsWithStreamingResponse
+
+        return AsyncModelsWithStreamingResponse(self._client.models)
+
+    @cached_property
+    def beta(self) -> Any:
+        from .resources.beta import AsyncBetaWithStreamingResponse
+
+        return AsyncBetaWithStreamingResponse(self._client.beta)

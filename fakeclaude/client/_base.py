@@ -6,7 +6,6 @@ Nothing here performs I/O; ``Anthropic`` and ``AsyncAnthropic`` drive these piec
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 from collections.abc import Callable, Mapping
@@ -24,6 +23,7 @@ from .._exceptions import (
     make_status_error,
 )
 from .._version import __version__
+from ._body import encode_body
 from ._options import (
     API_VERSION_2023,
     API_VERSION_2026,
@@ -36,6 +36,7 @@ from ._options import (
     RequestOptions,
     Timeout,
 )
+from ._response import RAW_MODE, RAW_RESPONSE_HEADER
 
 __all__ = ["BaseClient", "Parser"]
 
@@ -158,6 +159,9 @@ class BaseClient(Generic[HttpT]):
         read = timeout.read if isinstance(timeout, httpx2.Timeout) else timeout
         headers = dict(self._default_headers)
         headers["x-stainless-retry-count"] = str(retries_taken)
+        mode = RAW_MODE.get()
+        if mode is not None:
+            headers[RAW_RESPONSE_HEADER] = mode
         if read is not None:
             headers["x-stainless-timeout"] = str(int(read) if float(read).is_integer() else read)
         omitted: set[str] = set()
@@ -198,8 +202,9 @@ class BaseClient(Generic[HttpT]):
         if params:
             kwargs["params"] = {k: v for k, v in params.items() if v is not None and not isinstance(v, NotGiven)}
         if options.json is not None:
-            # the standard library, as the SDK: what a caller passes is refused or written exactly as json does
-            kwargs["content"] = json.dumps(options.json, separators=(",", ":"), ensure_ascii=False).encode()
+            # the standard library, as the SDK: plain data is written exactly as json does, response objects
+            # as the SDK dumps them
+            kwargs["content"] = encode_body(options.json)
         return kwargs
 
     def _max_retries(self, options: RequestOptions) -> int:

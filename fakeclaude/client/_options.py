@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -73,3 +74,6 @@ class RequestOptions:
     timeout: Timeout | NotGiven = NOT_GIVEN
     max_retries: int | NotGiven = NOT_GIVEN
     stream: bool = False
+    post_parser: Callable[[Any], Any] | None = None
+    """Applied to the parsed result, outside the response validation (``parse()`` reads the output format
+    there, so a text that does not fit it raises pydantic's own ``ValidationError``, as in the SDK)."""

@@ -15,6 +15,7 @@ from ._response import RAW_MODE, APIResponse
 from ._retry import retry_delay, should_retry_status
 
 if TYPE_CHECKING:
+    from .resources.beta import Beta
     from .resources.messages import Messages
     from .resources.models import Models
 
@@ -41,8 +42,20 @@ class Anthropic(BaseClient[httpx2.Client]):
         return Models(self)
 
     @cached_property
+    def beta(self) -> Beta:
+        """The beta namespace: ``client.beta.messages`` (``betas=[...]``, ``?beta=true``)."""
+        from .resources.beta import Beta
+
+        return Beta(self)
+
+    @cached_property
     def with_raw_response(self) -> AnthropicWithRawResponse:
         return AnthropicWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AnthropicWithStreamedResponse:
+        """Each call as a context manager over its unread response: ``with ... as response:``."""
+        return AnthropicWithStreamedResponse(self)
 
     # ----- lifecycle ------------------------------------------------------------------------------
     def close(self) -> None:
@@ -59,15 +72,17 @@ class Anthropic(BaseClient[httpx2.Client]):
         self.close()
 
     # ----- requests -------------------------------------------------------------------------------
-    def _send(self, options: RequestOptions) -> tuple[httpx2.Response, int]:
-        """One call with the SDK's retry policy: the successful response and the retries it took."""
+    def _send(self, options: RequestOptions, *, unread: bool = False) -> tuple[httpx2.Response, int]:
+        """One call with the SDK's retry policy: the successful response and the retries it took.
+
+        The body of a success is left unread for streams, and for any call when ``unread``."""
         max_retries = self._max_retries(options)
         retries_taken = 0
         url = self._build_url(options.path)
         while True:
             request = self._http.build_request(options.method, url, **self._request_kwargs(options, retries_taken))
             try:
-                response = self._http.send(request, stream=options.stream)
+                response = self._http.send(request, stream=options.stream or unread)
             except Exception as exc:
                 if retries_taken >= max_retries:
                     raise self._connection_error(request, exc) from exc
@@ -84,15 +99,18 @@ class Anthropic(BaseClient[httpx2.Client]):
             retries_taken += 1
 
     def request(self, options: RequestOptions, parser: Parser[T]) -> T:
-        """Send ``options`` and parse the answer (or, under ``with_raw_response``, return it raw)."""
-        response, retries_taken = self._send(options)
-        if RAW_MODE.get():
+        """Send ``options`` and parse the answer (or, under ``with_raw_response`` / ``with_streaming_response``, return it raw)."""
+        mode = RAW_MODE.get()
+        response, retries_taken = self._send(options, unread=mode == "stream")
+        if mode is not None:
             return APIResponse(  # type: ignore[return-value]
-                raw=response, client=self, parser=parser, retries_taken=retries_taken, stream=options.stream
+                raw=response, client=self, parser=parser, retries_taken=retries_taken, stream=options.stream,
+                post_parser=options.post_parser,
             )
         if options.stream:
             return parser(response)
-        return self._parse(response, parser)
+        result = self._parse(response, parser)
+        return result if options.post_parser is None else options.post_parser(result)
 
 
 class AnthropicWithRawResponse:
@@ -110,3 +128,32 @@ class AnthropicWithRawResponse:
         from .resources.models import ModelsWithRawResponse
 
         return ModelsWithRawResponse(self._client.models)
+
+    @cached_property
+    def beta(self) -> Any:
+        from .resources.beta import BetaWithRawResponse
+
+        return BetaWithRawResponse(self._client.beta)
+
+
+class AnthropicWithStreamedResponse:
+    def __init__(self, client: Anthropic) -> None:
+        self._client = client
+
+    @cached_property
+    def messages(self) -> Any:
+        from .resources.messages import MessagesWithStreamingResponse
+
+        return MessagesWithStreamingResponse(self._client.messages)
+
+    @cached_property
+    def models(self) -> Any:
+        from .resources.models import ModelsWithStreamingResponse
+
+        return ModelsWithStreamingResponse(self._client.models)
+
+    @cached_property
+    def beta(self) -> Any:
+        from .resources.beta import BetaWithStreamingResponse
+
+        return BetaWithStreamingResponse(self._client.beta)

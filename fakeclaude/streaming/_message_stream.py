@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import httpx2
 
@@ -54,13 +54,16 @@ __all__ = [
 ]
 
 
-def derive_events(accumulator: MessageAccumulator, event: RawMessageStreamEvent) -> list[MessageStreamEvent]:
+def derive_events(
+    accumulator: MessageAccumulator, event: RawMessageStreamEvent, output_format: Any = None
+) -> list[MessageStreamEvent]:
     """Apply ``event`` to ``accumulator``; return the events the stream helper yields for it.
 
     Before ``message_start`` an event passes through untouched. After it: every raw event, plus a
     ``text`` / ``citation`` / ``thinking`` / ``signature`` / ``input_json`` event after the delta it
     comes from; ``content_block_stop`` and ``message_stop`` come back carrying the finished block and
-    the final message.
+    the final message. With an ``output_format`` a finished text block is parsed as it
+    (``ParsedTextBlock.parsed_output``; pydantic's ``ValidationError`` when its JSON does not fit).
     """
     if not accumulator.started:
         accumulator.apply(event)
@@ -70,6 +73,11 @@ def derive_events(accumulator: MessageAccumulator, event: RawMessageStreamEvent)
     if isinstance(event, RawContentBlockDeltaEvent):
         return [event, *_delta_events(accumulator, event)]
     if isinstance(event, RawContentBlockStopEvent):
+        block = message.content[event.index]
+        if output_format is not None and isinstance(block, TextBlock):
+            from ..types.parsed_message import parse_text_block
+
+            message.content[event.index] = parse_text_block(block, output_format)
         return [
             ContentBlockStopEvent(
                 type="content_block_stop", index=event.index, content_block=message.content[event.index]
@@ -103,6 +111,15 @@ def _delta_events(
     return []
 
 
+def _final(message: Message, output_format: Any) -> Message:
+    """The final message: with an ``output_format``, a ``ParsedMessage`` (its text blocks parsed at their stop)."""
+    if output_format is None:
+        return message
+    from ..types.parsed_message import to_parsed_message
+
+    return to_parsed_message(message, output_format)
+
+
 def _final_text(message: Message) -> str:
     texts = [block.text for block in message.content if isinstance(block, TextBlock)]
     if not texts:
@@ -121,8 +138,9 @@ class MessageStream:
     text_stream: Iterator[str]
     """The text deltas only: ``for text in stream.text_stream: print(text, end="")``."""
 
-    def __init__(self, raw_stream: Stream[RawMessageStreamEvent]) -> None:
+    def __init__(self, raw_stream: Stream[RawMessageStreamEvent], *, output_format: Any = None) -> None:
         self._raw_stream = raw_stream
+        self._output_format = output_format
         self._accumulator = MessageAccumulator()
         self._iterator = self._events()
         self.text_stream = self._texts()
@@ -145,9 +163,9 @@ class MessageStream:
         return self._accumulator.message
 
     def _events(self) -> Generator[MessageStreamEvent, None, None]:
-        accumulator = self._accumulator
+        accumulator, output_format = self._accumulator, self._output_format
         for raw in self._raw_stream:
-            yield from derive_events(accumulator, raw)
+            yield from derive_events(accumulator, raw, output_format)
 
     def _texts(self) -> Generator[str, None, None]:
         for event in self:
@@ -166,9 +184,9 @@ class MessageStream:
             pass
 
     def get_final_message(self) -> Message:
-        """Read the stream to its end; return the accumulated message."""
+        """Read the stream to its end; return the accumulated message (a ``ParsedMessage`` with an ``output_format``)."""
         self.until_done()
-        return self._accumulator.message
+        return _final(self._accumulator.message, self._output_format)
 
     def get_final_text(self) -> str:
         """The text blocks of the final message joined (``RuntimeError`` if there are none)."""
@@ -193,8 +211,9 @@ class AsyncMessageStream:
     text_stream: AsyncIterator[str]
     """The text deltas only: ``async for text in stream.text_stream: print(text, end="")``."""
 
-    def __init__(self, raw_stream: AsyncStream[RawMessageStreamEvent]) -> None:
+    def __init__(self, raw_stream: AsyncStream[RawMessageStreamEvent], *, output_format: Any = None) -> None:
         self._raw_stream = raw_stream
+        self._output_format = output_format
         self._accumulator = MessageAccumulator()
         self._iterator = self._events()
         self.text_stream = self._texts()
@@ -217,9 +236,9 @@ class AsyncMessageStream:
         return self._accumulator.message
 
     async def _events(self) -> AsyncGenerator[MessageStreamEvent, None]:
-        accumulator = self._accumulator
+        accumulator, output_format = self._accumulator, self._output_format
         async for raw in self._raw_stream:
-            for event in derive_events(accumulator, raw):
+            for event in derive_events(accumulator, raw, output_format):
                 yield event
 
     async def _texts(self) -> AsyncGenerator[str, None]:
@@ -239,9 +258,9 @@ class AsyncMessageStream:
             pass
 
     async def get_final_message(self) -> Message:
-        """Read the stream to its end; return the accumulated message."""
+        """Read the stream to its end; return the accumulated message (a ``ParsedMessage`` with an ``output_format``)."""
         await self.until_done()
-        return self._accumulator.message
+        return _final(self._accumulator.message, self._output_format)
 
     async def get_final_text(self) -> str:
         """The text blocks of the final message joined (``RuntimeError`` if there are none)."""
@@ -263,12 +282,13 @@ class AsyncMessageStream:
 class MessageStreamManager:
     """What ``client.messages.stream(...)`` returns: ``with`` performs the request and closes it after."""
 
-    def __init__(self, api_request: Callable[[], Stream[RawMessageStreamEvent]]) -> None:
+    def __init__(self, api_request: Callable[[], Stream[RawMessageStreamEvent]], *, output_format: Any = None) -> None:
         self._api_request = api_request
+        self._output_format = output_format
         self._stream: MessageStream | None = None
 
     def __enter__(self) -> MessageStream:
-        self._stream = MessageStream(self._api_request())
+        self._stream = MessageStream(self._api_request(), output_format=self._output_format)
         return self._stream
 
     def __exit__(
@@ -281,12 +301,15 @@ class MessageStreamManager:
 class AsyncMessageStreamManager:
     """Async twin of :class:`MessageStreamManager`; ``api_request`` is a coroutine function."""
 
-    def __init__(self, api_request: Callable[[], Awaitable[AsyncStream[RawMessageStreamEvent]]]) -> None:
+    def __init__(
+        self, api_request: Callable[[], Awaitable[AsyncStream[RawMessageStreamEvent]]], *, output_format: Any = None
+    ) -> None:
         self._api_request = api_request
+        self._output_format = output_format
         self._stream: AsyncMessageStream | None = None
 
     async def __aenter__(self) -> AsyncMessageStream:
-        self._stream = AsyncMessageStream(await self._api_request())
+        self._stream = AsyncMessageStream(await self._api_request(), output_format=self._output_format)
         return self._stream
 
     async def __aexit__(

@@ -6,8 +6,11 @@ Parse helpers used by the client and the server: :func:`parse_message`, :func:`p
 :func:`parse_content_block_delta`, :func:`parse_batch`, :func:`parse_batch_result`,
 :func:`parse_batch_result_line`, :func:`parse_model_info`, :func:`parse_page`, :func:`parse_error`.
 Unknown block / event / delta types parse as ``Unknown*`` models and unknown fields are kept, so
-``to_dict()`` gives back what came over the wire.
+``to_dict()`` gives back what came over the wire. ``ParsedMessage`` / ``ParsedTextBlock`` (answers of
+``messages.parse``) load on first use.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from .batches import (
     DeletedMessageBatch,
@@ -354,6 +357,8 @@ __all__ = [
     "OutputTokensDetails",
     "OverloadedErrorObject",
     "Page",
+    "ParsedMessage",
+    "ParsedTextBlock",
     "PermissionErrorObject",
     "PingEvent",
     "PlainTextSourceParam",
@@ -470,3 +475,14 @@ __all__ = [
     "parse_stream_event",
     "parse_stream_event_json",
 ]
+
+if TYPE_CHECKING:
+    from .parsed_message import ParsedMessage, ParsedTextBlock
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("ParsedMessage", "ParsedTextBlock"):
+        from . import parsed_message
+
+        return getattr(parsed_message, name)
+    raise AttributeError(f"module 'fakeclaude.types' has no attribute {name!r}")

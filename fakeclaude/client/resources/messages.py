@@ -1,8 +1,7 @@
-"""``client.messages``: create (plain or streamed), the ``stream()`` helper, and ``count_tokens``."""
+"""``client.messages``: create (plain or streamed), the ``stream()`` helper, ``parse()`` and ``count_tokens``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, overload
 
@@ -16,47 +15,68 @@ from ...types.params import (
     MessageCreateParamsNonStreaming,
     MessageCreateParamsStreaming,
 )
-from .._options import RequestOptions
-from .._response import to_raw, to_raw_async
-from ._common import RequestExtras, json_parser, make_options
-from .batches import AsyncBatches, AsyncBatchesWithRawResponse, Batches, BatchesWithRawResponse
+from ...types.parsed_message import ParsedMessage, ResponseFormatT
+from .._response import to_raw, to_raw_async, to_streamed, to_streamed_async
+from ._common import RequestExtras
+from ._message_calls import (
+    count_parser,
+    count_tokens_options,
+    create_options,
+    message_parser,
+    parse_request,
+    stream_request,
+)
+from .batches import (
+    AsyncBatches,
+    AsyncBatchesWithRawResponse,
+    AsyncBatchesWithStreamingResponse,
+    Batches,
+    BatchesWithRawResponse,
+    BatchesWithStreamingResponse,
+)
 
 if TYPE_CHECKING:
     from .._async import AsyncAnthropic
-    from .._base import BaseClient
     from .._sync import Anthropic
 
-__all__ = ["AsyncMessages", "AsyncMessagesWithRawResponse", "Messages", "MessagesWithRawResponse"]
+__all__ = [
+    "AsyncMessages",
+    "AsyncMessagesWithRawResponse",
+    "AsyncMessagesWithStreamingResponse",
+    "Messages",
+    "MessagesWithRawResponse",
+    "MessagesWithStreamingResponse",
+]
+
 
 class CreateNonStreaming(MessageCreateParamsNonStreaming, RequestExtras, total=False):
     pass
 
+
 class CreateStreaming(MessageCreateParamsStreaming, RequestExtras, total=False):
     pass
 
+
+class StreamParams(MessageCreateParamsNonStreaming, RequestExtras, total=False):
+    output_format: Any
+    """A type (pydantic model, dataclass, ``list[int]``...): its text blocks are parsed as it."""
+
+
 class CountTokens(MessageCountTokensParams, RequestExtras, total=False):
-    pass
+    output_format: Any
 
-_STREAM_HELPER_HEADERS = {"X-Stainless-Helper-Method": "stream", "X-Stainless-Stream-Helper": "messages"}
 
-def _create_options(client: BaseClient[Any], kwargs: dict[str, Any], *, helper: bool = False) -> RequestOptions:
-    stream = bool(kwargs.get("stream", False))
-    options = make_options(
-        "POST", "v1/messages", kwargs, body_keys=True, stream=stream, headers=_STREAM_HELPER_HEADERS if helper else None
-    )
-    client.check_create_body(options.json, stream=stream, timeout=options.timeout)
-    return options
-
-def _stream_parser(response: httpx2.Response) -> Stream[RawMessageStreamEvent]:
+def stream_parser(response: httpx2.Response) -> Stream[RawMessageStreamEvent]:
     return Stream(response, parse=parse_stream_event)
 
-def _async_stream_parser(response: httpx2.Response) -> AsyncStream[RawMessageStreamEvent]:
+
+def async_stream_parser(response: httpx2.Response) -> AsyncStream[RawMessageStreamEvent]:
     return AsyncStream(response, parse=parse_stream_event)
 
-_message_parser: Callable[[httpx2.Response], Message] = json_parser(Message)
-_count_parser = json_parser(MessageTokensCount)
 
 class Messages:
+    """``client.messages``."""
+
     def __init__(self, client: Anthropic) -> None:
         self._client = client
 
@@ -68,28 +88,44 @@ class Messages:
     def with_raw_response(self) -> MessagesWithRawResponse:
         return MessagesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> MessagesWithStreamingResponse:
+        return MessagesWithStreamingResponse(self)
+
     @overload
     def create(self, **params: Unpack[CreateNonStreaming]) -> Message: ...
     @overload
     def create(self, **params: Unpack[CreateStreaming]) -> Stream[RawMessageStreamEvent]: ...
     def create(self, **params: Any) -> Message | Stream[RawMessageStreamEvent]:
         """Send a Message; with ``stream=True`` iterate its raw events instead."""
-        options = _create_options(self._client, params)
+        options = create_options(self._client, params)
         if options.stream:
-            return self._client.request(options, _stream_parser)
-        return self._client.request(options, _message_parser)
+            return self._client.request(options, stream_parser)
+        return self._client.request(options, message_parser)
 
-    def stream(self, **params: Unpack[CreateNonStreaming]) -> MessageStreamManager:
-        """``with client.messages.stream(...) as stream:`` text_stream, events, get_final_message()."""
-        options = _create_options(self._client, {**params, "stream": True}, helper=True)
-        return MessageStreamManager(lambda: self._client.request(options, _stream_parser))
+    def stream(self, **params: Unpack[StreamParams]) -> MessageStreamManager:
+        """``with client.messages.stream(...) as stream:`` text_stream, events, get_final_message().
+
+        With ``output_format=T`` each text block is parsed as ``T`` when it ends, and the final message is a
+        ``ParsedMessage`` (``parsed_output``)."""
+        options, output_format = stream_request(self._client, params)
+        return MessageStreamManager(lambda: self._client.request(options, stream_parser), output_format=output_format)
+
+    def parse(
+        self, *, output_format: type[ResponseFormatT] | None = None, **params: Unpack[CreateNonStreaming]
+    ) -> ParsedMessage[ResponseFormatT]:
+        """``create`` with ``output_format=T``: asks for JSON matching ``T`` and parses it (``parsed_output``)."""
+        options, parser = parse_request(self._client, {**params, "output_format": output_format})
+        return self._client.request(options, parser)
 
     def count_tokens(self, **params: Unpack[CountTokens]) -> MessageTokensCount:
         """The input tokens the request would use."""
-        options = make_options("POST", "v1/messages/count_tokens", params, body_keys=True)
-        return self._client.request(options, _count_parser)
+        return self._client.request(count_tokens_options(self._client, params), count_parser)
+
 
 class AsyncMessages:
+    """``client.messages`` of ``AsyncAnthropic``."""
+
     def __init__(self, client: AsyncAnthropic) -> None:
         self._client = client
 
@@ -101,36 +137,67 @@ class AsyncMessages:
     def with_raw_response(self) -> AsyncMessagesWithRawResponse:
         return AsyncMessagesWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncMessagesWithStreamingResponse:
+        return AsyncMessagesWithStreamingResponse(self)
+
     @overload
     async def create(self, **params: Unpack[CreateNonStreaming]) -> Message: ...
     @overload
     async def create(self, **params: Unpack[CreateStreaming]) -> AsyncStream[RawMessageStreamEvent]: ...
     async def create(self, **params: Any) -> Message | AsyncStream[RawMessageStreamEvent]:
         """Send a Message; with ``stream=True`` iterate its raw events instead."""
-        options = _create_options(self._client, params)
+        options = create_options(self._client, params)
         if options.stream:
-            return await self._client.request(options, _async_stream_parser)
-        return await self._client.request(options, _message_parser)
+            return await self._client.request(options, async_stream_parser)
+        return await self._client.request(options, message_parser)
 
-    def stream(self, **params: Unpack[CreateNonStreaming]) -> AsyncMessageStreamManager:
+    def stream(self, **params: Unpack[StreamParams]) -> AsyncMessageStreamManager:
         """``async with client.messages.stream(...) as stream:`` the async twin of ``Messages.stream``."""
-        options = _create_options(self._client, {**params, "stream": True}, helper=True)
-        return AsyncMessageStreamManager(lambda: self._client.request(options, _async_stream_parser))
+        options, output_format = stream_request(self._client, params)
+        return AsyncMessageStreamManager(
+            lambda: self._client.request(options, async_stream_parser), output_format=output_format
+        )
+
+    async def parse(
+        self, *, output_format: type[ResponseFormatT] | None = None, **params: Unpack[CreateNonStreaming]
+    ) -> ParsedMessage[ResponseFormatT]:
+        """``create`` with ``output_format=T``: asks for JSON matching ``T`` and parses it (``parsed_output``)."""
+        options, parser = parse_request(self._client, {**params, "output_format": output_format})
+        return await self._client.request(options, parser)
 
     async def count_tokens(self, **params: Unpack[CountTokens]) -> MessageTokensCount:
         """The input tokens the request would use."""
-        options = make_options("POST", "v1/messages/count_tokens", params, body_keys=True)
-        return await self._client.request(options, _count_parser)
+        return await self._client.request(count_tokens_options(self._client, params), count_parser)
+
 
 class MessagesWithRawResponse:
     def __init__(self, messages: Messages) -> None:
         self.create = to_raw(messages.create)
+        self.parse = to_raw(messages.parse)
         self.count_tokens = to_raw(messages.count_tokens)
         self.batches = BatchesWithRawResponse(messages.batches)
+
 
 class AsyncMessagesWithRawResponse:
     def __init__(self, messages: AsyncMessages) -> None:
         self.create = to_raw_async(messages.create)
+        self.parse = to_raw_async(messages.parse)
         self.count_tokens = to_raw_async(messages.count_tokens)
         self.batches = AsyncBatchesWithRawResponse(messages.batches)
 
+
+class MessagesWithStreamingResponse:
+    def __init__(self, messages: Messages) -> None:
+        self.create = to_streamed(messages.create)
+        self.parse = to_streamed(messages.parse)
+        self.count_tokens = to_streamed(messages.count_tokens)
+        self.batches = BatchesWithStreamingResponse(messages.batches)
+
+
+class AsyncMessagesWithStreamingResponse:
+    def __init__(self, messages: AsyncMessages) -> None:
+        self.create = to_streamed_async(messages.create)
+        self.parse = to_streamed_async(messages.parse)
+        self.count_tokens = to_streamed_async(messages.count_tokens)
+        self.batches = AsyncBatchesWithStreamingResponse(messages.batches)

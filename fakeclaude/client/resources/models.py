@@ -10,14 +10,21 @@ from typing_extensions import Unpack
 from ...types import ModelInfo
 from .._options import NOT_GIVEN, NotGiven
 from .._pagination import AsyncPage, AsyncPaginator, SyncPage
-from .._response import to_raw, to_raw_async
+from .._response import to_raw, to_raw_async, to_streamed, to_streamed_async
 from ._common import RequestExtras, async_list, json_parser, list_params, make_options, sync_list
 
 if TYPE_CHECKING:
     from .._async import AsyncAnthropic
     from .._sync import Anthropic
 
-__all__ = ["AsyncModels", "AsyncModelsWithRawResponse", "Models", "ModelsWithRawResponse"]
+__all__ = [
+    "AsyncModels",
+    "AsyncModelsWithRawResponse",
+    "AsyncModelsWithStreamingResponse",
+    "Models",
+    "ModelsWithRawResponse",
+    "ModelsWithStreamingResponse",
+]
 
 
 _model_parser = json_parser(ModelInfo)
@@ -30,6 +37,10 @@ class Models:
     @cached_property
     def with_raw_response(self) -> ModelsWithRawResponse:
         return ModelsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ModelsWithStreamingResponse:
+        return ModelsWithStreamingResponse(self)
 
     def retrieve(self, model_id: str, **extras: Unpack[RequestExtras]) -> ModelInfo:
         """One model by id or alias."""
@@ -56,6 +67,10 @@ class AsyncModels:
     @cached_property
     def with_raw_response(self) -> AsyncModelsWithRawResponse:
         return AsyncModelsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncModelsWithStreamingResponse:
+        return AsyncModelsWithStreamingResponse(self)
 
     async def retrieve(self, model_id: str, **extras: Unpack[RequestExtras]) -> ModelInfo:
         """One model by id or alias."""
@@ -97,3 +112,15 @@ class AsyncModelsWithRawResponse:
     def __init__(self, models: AsyncModels) -> None:
         self.retrieve = to_raw_async(models.retrieve)
         self.list = to_raw_async(models._list_first)
+
+
+class ModelsWithStreamingResponse:
+    def __init__(self, models: Models) -> None:
+        self.retrieve = to_streamed(models.retrieve)
+        self.list = to_streamed(models.list)
+
+
+class AsyncModelsWithStreamingResponse:
+    def __init__(self, models: AsyncModels) -> None:
+        self.retrieve = to_streamed_async(models.retrieve)
+        self.list = to_streamed_async(models._list_first)

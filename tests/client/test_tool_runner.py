@@ -1,0 +1,215 @@
+"""``client.beta.messages.tool_runner`` with ``@beta_tool`` tools, to a final answer, on both clients.
+
+The fake has no message threads yet, so the SDK's runner runs with ``thread=False``; fakeclaude's runner
+sends the whole conversation every turn, which is what that option does.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import anthropic
+import pydantic
+import pytest
+
+import fakeclaude
+from fakeclaude.lib.tools import ToolError
+from fakeclaude.server import FakeClaude, tool_use
+
+from .dropin_support import MODEL, MODULES, async_client, sent_bodies, sync_client
+
+QUESTION = [{"role": "user", "content": "What is the weather in Paris, in celsius?"}]
+SDK_ONLY = {"thread": False}  # the SDK threads by default, which the fake refuses for now
+
+
+def _tools(module: Any) -> list[Any]:
+    @module.beta_tool
+    def get_weather(city: str, unit: str = "c") -> str:
+        """The current weather in a city.
+
+        Args:
+            city: The city's name.
+            unit: "c" or "f".
+        """
+        return f"Sunny, 21 degrees {unit} in {city}"
+
+    @module.beta_tool(name="convert")
+    def to_fahrenheit(celsius: float) -> str:
+        """Celsius to Fahrenheit."""
+        return str(celsius * 9 / 5 + 32)
+
+    return [get_weather, to_fahrenheit]
+
+
+def _script(fake: FakeClaude) -> None:
+    fake.reply(tool_use("get_weather", {"city": "Paris"}))
+    fake.reply(tool_use("convert", {"celsius": 21}), tool_use("get_weather", {"city": "Lyon", "unit": "f"}))
+    fake.reply("It is sunny and 21 degrees in Paris.")
+
+
+def _extra(name: str) -> dict[str, Any]:
+    return SDK_ONLY if name == "anthropic" else {}
+
+
+def test_beta_tool_definitions_are_the_sdks() -> None:
+    assert [t.to_dict() for t in _tools(fakeclaude)] == [t.to_dict() for t in _tools(anthropic)]
+    tool = _tools(fakeclaude)[0]
+    assert tool("Rome") == "Sunny, 21 degrees c in Rome"
+    assert tool.call({"city": "Rome", "unit": "f"}) == "Sunny, 21 degrees f in Rome"
+    with pytest.raises(ValueError, match="Invalid arguments for function get_weather"):
+        tool.call({"unit": "f"})
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_runner_reaches_the_final_answer(name: str) -> None:
+    fake = FakeClaude(seed=7)
+    _script(fake)
+    with sync_client(MODULES[name], fake) as client:
+        runner = client.beta.messages.tool_runner(
+            model=MODEL, max_tokens=500, messages=QUESTION, tools=_tools(MODULES[name]), betas=["b-1"], **_extra(name)
+        )
+        replies = list(runner)
+        final = runner.until_done()
+    assert [r.stop_reason for r in replies] == ["tool_use", "tool_use", "end_turn"]
+    assert final.content[0].text == "It is sunny and 21 degrees in Paris."
+    last = sent_bodies(fake)[-1]["messages"]
+    assert [m["role"] for m in last] == ["user", "assistant", "user", "assistant", "user"]
+    results = last[4]["content"]
+    assert [r["content"] for r in results] == ["69.8", "Sunny, 21 degrees f in Lyon"]
+    assert [r["tool_use_id"] for r in results] == [b.id for b in replies[1].content]
+    for request in fake.requests:
+        assert request.headers["x-stainless-helper"] == "BetaToolRunner"
+        assert request.headers["anthropic-beta"] == "b-1"
+
+
+def test_both_runners_send_the_same_requests() -> None:
+    bodies = {}
+    for name, module in MODULES.items():
+        fake = FakeClaude(seed=7)
+        _script(fake)
+        with sync_client(module, fake) as client:
+            client.beta.messages.tool_runner(
+                model=MODEL, max_tokens=500, messages=QUESTION, tools=_tools(module), **_extra(name)
+            ).until_done()
+        bodies[name] = sent_bodies(fake)
+    assert len(bodies["fakeclaude"]) == 3 and bodies["fakeclaude"] == bodies["anthropic"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+async def test_async_runner_with_async_tools(name: str) -> None:
+    module = MODULES[name]
+    fake = FakeClaude(seed=7)
+    fake.reply(tool_use("lookup", {"city": "Paris"}))
+    fake.reply("Paris has 2.1 million people.")
+
+    @module.beta_async_tool
+    async def lookup(city: str) -> str:
+        """Look a city up."""
+        return f"{city}: 2.1 million"
+
+    async with async_client(module, fake) as client:
+        runner = client.beta.messages.tool_runner(
+            model=MODEL, max_tokens=500, messages=QUESTION, tools=[lookup], **_extra(name)
+        )
+        replies = [message async for message in runner]
+    assert replies[-1].content[0].text == "Paris has 2.1 million people."
+    assert sent_bodies(fake)[-1]["messages"][2]["content"][0]["content"] == "Paris: 2.1 million"
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_streaming_runner_yields_a_stream_per_turn(name: str) -> None:
+    fake = FakeClaude(seed=7)
+    _script(fake)
+    with sync_client(MODULES[name], fake) as client:
+        runner = client.beta.messages.tool_runner(
+            model=MODEL, max_tokens=500, messages=QUESTION, tools=_tools(MODULES[name]), stream=True, **_extra(name)
+        )
+        texts = ["".join(stream.text_stream) for stream in runner]
+    assert texts == ["", "", "It is sunny and 21 degrees in Paris."]
+    assert all(r.body["stream"] is True for r in fake.requests)
+    assert fake.requests[0].headers["x-stainless-stream-helper"] == "beta.messages"
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_tool_failures_are_sent_as_error_results(name: str, caplog: pytest.LogCaptureFixture) -> None:
+    module = MODULES[name]
+    fake = FakeClaude(seed=7)
+    fake.reply(tool_use("fragile", {"how": "tool_error"}), tool_use("fragile", {"how": "crash"}), tool_use("missing", {}))
+    fake.reply("Done.")
+
+    @module.beta_tool
+    def fragile(how: str) -> str:
+        """Fails."""
+        if how == "tool_error":
+            raise (ToolError if module is fakeclaude else anthropic.lib.tools.ToolError)("not allowed")
+        raise RuntimeError("boom")
+
+    with sync_client(module, fake) as client, pytest.warns(UserWarning, match="Tool 'missing' not found"), \
+            caplog.at_level(logging.CRITICAL):
+        client.beta.messages.tool_runner(
+            model=MODEL, max_tokens=500, messages=QUESTION, tools=[fragile], **_extra(name)
+        ).until_done()
+    results = sent_bodies(fake)[-1]["messages"][2]["content"]
+    assert [(r["content"], r.get("is_error")) for r in results] == [
+        ("not allowed", True),
+        ("RuntimeError('boom')", True),
+        ("Error: Tool 'missing' not found", True),
+    ]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_max_iterations_stops_the_run(name: str) -> None:
+    fake = FakeClaude(seed=7)
+    _script(fake)
+    with sync_client(MODULES[name], fake) as client:
+        runner = client.beta.messages.tool_runner(
+            model=MODEL, max_tokens=500, messages=QUESTION, tools=_tools(MODULES[name]), max_iterations=1, **_extra(name)
+        )
+        only = list(runner)
+    assert len(only) == 1 and len(fake.requests) == 1
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_the_application_may_answer_a_tool_call_itself(name: str) -> None:
+    fake = FakeClaude(seed=7)
+    fake.reply(tool_use("get_weather", {"city": "Paris"}))
+    fake.reply("Rainy then.")
+    with sync_client(MODULES[name], fake) as client:
+        runner = client.beta.messages.tool_runner(
+            model=MODEL, max_tokens=500, messages=QUESTION, tools=_tools(MODULES[name]), **_extra(name)
+        )
+        for message in runner:
+            if message.stop_reason == "tool_use":
+                computed = runner.generate_tool_call_response()
+                assert computed["content"][0]["content"] == "Sunny, 21 degrees c in Paris"
+                call = message.content[0]
+                own = {"role": "user", "content": [{"type": "tool_result", "tool_use_id": call.id, "content": "Rain"}]}
+                runner.append_messages(message, own)
+    sent = sent_bodies(fake)[-1]["messages"]
+    assert len(sent) == 3 and sent[2]["content"][0]["content"] == "Rain"
+
+
+def test_runner_with_an_output_format_and_over_loopback() -> None:
+    class Answer(pydantic.BaseModel):
+        city: str
+        degrees: int
+
+    fake = FakeClaude(seed=7)
+    fake.reply(tool_use("get_weather", {"city": "Paris"}))
+    fake.reply('{"city": "Paris", "degrees": 21}')
+    with sync_client(fakeclaude, fake, loopback=True) as client:
+        final = client.beta.messages.tool_runner(
+            model=MODEL, max_tokens=500, messages=QUESTION, tools=_tools(fakeclaude), output_format=Answer
+        ).until_done()
+    assert final.parsed_output == Answer(city="Paris", degrees=21)
+    assert "format" in fake.requests[-1].body["output_config"]
+    assert fake.requests[-1].query == {"beta": "true"}
+
+
+def test_runner_refuses_a_thread_it_cannot_keep() -> None:
+    client = FakeClaude().client()
+    with pytest.raises(TypeError, match="thread=False"):
+        client.beta.messages.tool_runner(
+            model=MODEL, max_tokens=10, messages=QUESTION, tools=[], thread={"type": "create"}  # type: ignore[typeddict-item]
+        )
