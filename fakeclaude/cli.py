@@ -32,7 +32,7 @@ def _serve(args: argparse.Namespace) -> int:
     from fakeclaude.server import FAKE_API_KEY, FakeClaude
     from fakeclaude.server.adapters.runner import serve_forever
 
-    fake = FakeClaude(seed=args.seed, validation=args.validation)
+    fake = FakeClaude(seed=args.seed, validation=args.validation, tool_policy=args.tool_policy)
     try:
         serve_forever(fake.engine, args.host, args.port, on_ready=lambda url: _announce(url, FAKE_API_KEY))
     except OSError as exc:
@@ -53,6 +53,11 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument(
         "--validation", choices=("strict", "lenient"), default="strict",
         help="strict: the API's semantic checks; lenient: schema-level checks only (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--tool-policy", choices=("relevant", "every"), default="relevant",
+        help="unscripted tool calls: relevant: only a tool the last user turn asks for, one call unless parallel "
+             "calls are asked for; every: call every offered tool at once (default: %(default)s)",
     )
     serve.set_defaults(command=_serve)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from .clock import FakeClock, SystemClock
 from .engine import EngineConfig, MessagesEngine, RecordedRequest
-from .errors import ApiError
+from .errors import ApiError, ScriptedReplyError
 from .fake import FAKE_API_KEY, FakeClaude
 from .ratelimit import RateLimits
 from .script import (
@@ -22,6 +22,7 @@ from .script import (
     thinking,
     tool_use,
 )
+from .tool_policy import TOOL_POLICIES, ToolPolicy
 
 _ADAPTERS = {
     "Httpx2Transport": "adapters.transports",
@@ -56,8 +57,11 @@ __all__ = [
     "Reply",
     "Route",
     "Script",
+    "ScriptedReplyError",
     "ServerThread",
     "SystemClock",
+    "TOOL_POLICIES",
+    "ToolPolicy",
     "make_app",
     "redacted_thinking",
     "text",

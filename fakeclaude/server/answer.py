@@ -3,6 +3,14 @@
 One path for generated and scripted answers alike: ``plan_content`` says what the model "wants" to
 say (a scripted ``Reply`` or the default behaviour), then ``finish`` applies what the API applies to
 any answer: prefill continuation, stop sequences, the ``max_tokens`` cut, the stop reason and usage.
+
+Unscripted answers call tools as :mod:`~fakeclaude.server.tool_policy` decides, and answer a request
+with a format (structured outputs) with JSON generated from its schema
+(:mod:`~fakeclaude.server.structured`). Scripted answers are checked against the format and strict
+tools first; an impossible one raises :class:`~fakeclaude.server.errors.ScriptedReplyError`.
+Thinking ``display`` ``omitted`` and ``updates`` (beta) give thinking blocks with empty text and a
+signature that verifies; ``output_config.task_budget`` adds ``usage.iterations`` (one ``message`` entry,
+as recorded).
 """
 
 from __future__ import annotations
@@ -24,7 +32,9 @@ from .generation import (
     sign_thinking,
 )
 from .script import ParsedRequest, Reply, content_text
+from .structured import check_scripted_blocks, json_answer, output_schema
 from .tokens import block_output_tokens, split_into_tokens
+from .tool_policy import ToolPolicy, choose_tools
 
 __all__ = ["Composed", "compose_message", "plan_content"]
 
@@ -58,8 +68,8 @@ def _prefill(body: Mapping[str, Any]) -> str | None:
     return None
 
 
-def plan_content(request: ParsedRequest, spec: ModelSpec, rng_seed: int) -> list[Block]:
-    """The default answer when nothing is scripted (TestModel-like: call each offered tool once, then text)."""
+def plan_content(request: ParsedRequest, spec: ModelSpec, rng_seed: int, tool_policy: ToolPolicy = "relevant") -> list[Block]:
+    """The default answer when nothing is scripted: the tools ``tool_policy`` picks, else text (or JSON)."""
     body = request.body
     blocks: list[Block] = []
     prompt = request.last_user_text
@@ -67,22 +77,16 @@ def plan_content(request: ParsedRequest, spec: ModelSpec, rng_seed: int) -> list
         blocks.append({"type": "thinking"})
     tools = [t for t in request.tools if _is_client_tool(t)]
     choice = body.get("tool_choice") or {"type": "auto"}
-    kind = choice.get("type", "auto")
-    single = bool(choice.get("disable_parallel_tool_use"))
-    if tools and kind != "none":
-        if kind == "tool":
-            called = [t for t in tools if t.get("name") == choice.get("name")][:1]
-        elif kind == "any":
-            called = tools[:1] if single else tools
-        elif request.tool_results:
-            called = []
-        else:
-            called = tools[:1] if single else tools
-        if called:
-            if kind == "auto":
-                blocks.append({"type": "text", "text": generate_text(rng_seed ^ 0x7E57, prompt=prompt, min_words=6, max_words=14)})
-            blocks.extend({"type": "tool_use", "name": t.get("name")} for t in called)
-            return blocks
+    called = choose_tools(tools, choice, prompt, answered=bool(request.tool_results), policy=tool_policy)
+    found = output_schema(body)
+    if called:
+        if choice.get("type", "auto") == "auto" and found is None:
+            blocks.append({"type": "text", "text": generate_text(rng_seed ^ 0x7E57, prompt=prompt, min_words=6, max_words=14)})
+        blocks.extend({"type": "tool_use", "name": t.get("name")} for t in called)
+        return blocks
+    if found is not None:
+        blocks.append({"type": "text", "text": json_answer(found[1], rng_seed)})
+        return blocks
     blocks.append({"type": "text", "text": generate_text(rng_seed, prompt=prompt or None)})
     return blocks
 
@@ -122,7 +126,8 @@ def _complete_blocks(blocks: list[Block], request: ParsedRequest, ids: IdFactory
                 text = generate_thinking(seed(index), prompt=request.last_user_text)[0]
             signature = block.get("signature") or sign_thinking(text, THINKING_SECRET)  # verifies when sent back
             display = (request.body.get("thinking") or {}).get("display")
-            out.append({"type": "thinking", "thinking": "" if display == "omitted" else text, "signature": signature})
+            shown = "" if display in ("omitted", "updates") else text
+            out.append({"type": "thinking", "thinking": shown, "signature": signature})
         elif kind == "redacted_thinking":
             out.append({"type": "redacted_thinking", "data": block.get("data") or redacted_thinking_data(seed(index))})
         elif kind == "text":
@@ -187,14 +192,19 @@ def compose_message(
     seed: int,
     usage_in: Mapping[str, Any],
     service_tier: str = "standard",
+    tool_policy: ToolPolicy = "relevant",
 ) -> Composed:
     """The Message JSON for a validated request, scripted (``reply``) or generated from ``seed`` and the body."""
     body = request.body
     request_seed = _RequestSeed(seed, body)
-    planned = reply.blocks() if reply is not None else plan_content(request, spec, request_seed())
+    if reply is not None:
+        planned = reply.blocks()
+        check_scripted_blocks(planned, body, reply.stop_reason)
+    else:
+        planned = plan_content(request, spec, request_seed(), tool_policy)
     blocks = _complete_blocks(planned, request, ids, request_seed)
     prefill = _prefill(body)
-    if prefill is not None and reply is None and blocks and blocks[0].get("type") == "text":
+    if prefill is not None and reply is None and blocks and blocks[0].get("type") == "text" and output_schema(body) is None:
         # a continuation never repeats the prefill and usually starts with a space
         blocks[0]["text"] = " " + blocks[0]["text"].lstrip()
     max_tokens = int(body.get("max_tokens", 0) or 0)
@@ -218,6 +228,14 @@ def compose_message(
         "service_tier": service_tier,
         "inference_geo": "not_available",
     }
+    budget = (body.get("output_config") or {}).get("task_budget")
+    if budget:  # recorded: a task budget makes the answer report its (single) sampling iteration
+        usage["iterations"] = [{
+            "type": "message",
+            **{k: usage_in[k] for k in ("cache_creation", "cache_creation_input_tokens", "cache_read_input_tokens",
+                                        "input_tokens") if k in usage_in},
+            "output_tokens": usage["output_tokens"],
+        }]  # fmt: skip
     if reply is not None and reply.usage:
         usage.update(reply.usage)
     message: dict[str, Any] = {

@@ -21,14 +21,16 @@ from .batches import BatchStore
 from .caching import PromptCache, breakpoints, lookback_points
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
-from .errors import ApiError
+from .errors import ApiError, ScriptedReplyError
 from .generation import IdFactory, request_seed
 from .http import HttpReply, HttpRequest
 from .models_api import list_models_page, retrieve_model
 from .ratelimit import RateLimiter, RateLimits
 from .script import ParsedRequest, Script
 from .stream_grammar import message_events, stream_chunks
+from .threads import ThreadStore, ThreadTurn, wants_thread
 from .tokens import PromptTokens
+from .tool_policy import ToolPolicy
 from .validation import (
     ValidationOptions,
     authenticate,
@@ -65,6 +67,7 @@ class EngineConfig:
     batch_processing_seconds: float = 0.0
     max_recorded_requests: int = 1000
     organization_id: str = ""
+    tool_policy: ToolPolicy = "relevant"  # unscripted tool calls: see tool_policy.py
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,10 @@ class MessagesEngine:
         self.cache = PromptCache(self.clock)
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
                                   processing_seconds=config.batch_processing_seconds)
+        self.threads = ThreadStore(self.clock)
         self.requests: deque[RecordedRequest] = deque(maxlen=config.max_recorded_requests)
+        self.script_errors: deque[ScriptedReplyError] = deque(maxlen=100)
+        """Scripted replies refused as impossible answers (newest last); ``FakeClaude.serve()`` raises the first."""
         high, low = request_seed(config.seed, {"org": 1}), request_seed(config.seed, {"org": 2})
         self.organization_id = config.organization_id or str(uuid.UUID(int=(high << 64) | low, version=4))
         self.limiter = RateLimiter(self.clock, config.rate_limits or RateLimits(), organization_id=self.organization_id)
@@ -124,6 +130,11 @@ class MessagesEngine:
         call = _Call(request, request_id)
         try:
             reply = self._route(call)
+        except ScriptedReplyError as error:  # the test's mistake: raised in its process, never served
+            self.script_errors.append(error)
+            self.requests.append(RecordedRequest(request.method, request.path, dict(request.query),
+                                                 dict(request.headers), call.body, request_id, 0))
+            raise
         except ApiError as error:
             reply = self._error_reply(error, request_id)
         except Exception:  # a bug in the fake must still answer in the API's shape
@@ -185,10 +196,12 @@ class MessagesEngine:
             raise ApiError(400, _TOO_DEEP) from None
         return call.body
 
-    def _validated(self, call: _Call, validate: Callable[..., _Checked]) -> _Checked:
-        """The JSON body as ``validate`` accepts it; a body nested too deep for Python's stack to walk gets
-        the 400 (the parser allows 1024 levels; counting and checking recurse once per level)."""
-        body = self._json_body(call)
+    def _validated(self, call: _Call, validate: Callable[..., _Checked], body: Any = None) -> _Checked:
+        """The JSON body (or ``body``, a thread's expanded one) as ``validate`` accepts it; a body nested too
+        deep for Python's stack to walk gets the 400 (the parser allows 1024 levels; counting and checking
+        recurse once per level)."""
+        if body is None:
+            body = self._json_body(call)
         try:
             return validate(body, version=call.version, options=self.options, betas=call.betas)
         except RecursionError:
@@ -196,7 +209,18 @@ class MessagesEngine:
 
     # ----- /v1/messages -----------------------------------------------------------------------------
     def _messages(self, call: _Call) -> HttpReply:
-        body, spec, prompt = self._validated(call, validate_create)
+        raw = self._json_body(call)
+        if not wants_thread(raw, call.betas):
+            return self._answer(call, self._validated(call, validate_create, raw), None)
+        turn = self.threads.begin(raw)
+        try:
+            return self._answer(call, self._validated(call, validate_create, turn.body), turn)
+        except BaseException:
+            self.threads.release(turn)
+            raise
+
+    def _answer(self, call: _Call, validated: tuple[Any, ModelSpec, PromptTokens], turn: ThreadTurn | None) -> HttpReply:
+        body, spec, prompt = validated
         input_tokens = prompt.total
         self.limiter.check(call.key, input_tokens, model=spec.id)
         parsed = ParsedRequest(body, call.request.headers, call.request.path)
@@ -205,7 +229,7 @@ class MessagesEngine:
             raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
         composed = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
-            usage_in=self._input_usage(body, spec, prompt, call.key),
+            usage_in=self._input_usage(body, spec, prompt, call.key), tool_policy=self.config.tool_policy,
         )
         message = composed.message
         headers = self.limiter.settle(call.key, input_tokens, int(message["usage"]["output_tokens"]))
@@ -219,7 +243,12 @@ class MessagesEngine:
                 error_after=reply.error_after if reply is not None else None, error=error,
                 drop_after=reply.drop_after if reply is not None else None, pad=3 if self.config.pad_events else 0,
             )
+            if turn is not None:  # kept once the whole stream is read, as the API keeps all of a reply or none
+                complete = reply is None or (reply.error_after is None and reply.drop_after is None)
+                chunks = self.threads.kept_while_streaming(turn, message, chunks, complete=complete)
             return HttpReply(200, {**_SSE, **headers}, stream=chunks)
+        if turn is not None:
+            self.threads.commit(turn, message)
         out = _json_reply(200, message, headers)
         out.delay = ttft + (message["usage"]["output_tokens"] / tps if tps else 0.0)
         return out
@@ -252,7 +281,7 @@ class MessagesEngine:
             raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
         return compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
-            usage_in=self._input_usage(body, spec, prompt), service_tier="batch",
+            usage_in=self._input_usage(body, spec, prompt), service_tier="batch", tool_policy=self.config.tool_policy,
         ).message
 
     # ----- batches and models -----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 from fakeclaude.server.wire import status_facts
 
-__all__ = ["ApiError"]
+__all__ = ["ApiError", "ScriptedReplyError"]
 
 
 @dataclass
@@ -17,6 +17,8 @@ class ApiError(Exception):
     ``type`` and ``message`` default to the API's for the status (``fakeclaude.server.wire``).
     ``headers`` are added to the answer; ``retry_after`` (seconds) and ``should_retry`` set the
     ``retry-after`` and ``x-should-retry`` headers (without them ``x-should-retry`` follows the status).
+    ``details`` goes in ``error.details`` when given (the 2026 API's machine-readable part, such as
+    ``{"error_code": "thread_not_found"}``, which the SDK maps to its exception classes).
     The scripting API queues one with ``fake.error(status, ...)``.
     ``path`` is where in the request body a validation error is (``messages.0.content.1``; empty for
     the whole body); it is not sent on the wire, where the API puts it at the start of ``message``.
@@ -28,6 +30,7 @@ class ApiError(Exception):
     headers: dict[str, str] = field(default_factory=dict)
     retry_after: float | None = None
     should_retry: bool | None = None
+    details: dict[str, Any] | None = None
     path: str = ""
 
     def __post_init__(self) -> None:
@@ -47,7 +50,25 @@ class ApiError(Exception):
         return {"x-should-retry": "true" if status_facts(self.status).should_retry else "false", **self.headers}
 
     def body(self, request_id: str | None) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": "error", "error": {"type": self.type, "message": self.message}}
+        error: dict[str, Any] = {"type": self.type, "message": self.message}
+        if self.details is not None:
+            error["details"] = dict(self.details)
+        out: dict[str, Any] = {"type": "error", "error": error}
         if request_id is not None:
             out["request_id"] = request_id
         return out
+
+
+class ScriptedReplyError(BaseException):
+    """A scripted reply the fake cannot serve as the API would: a mistake in the test, not an API answer.
+
+    Raised for a reply whose text breaks the request's ``output_config.format`` schema, or whose tool input
+    breaks a ``strict`` tool's schema: the real API's constrained decoding cannot produce those, so serving
+    them would let a test pass against an answer that never happens.
+
+    It derives from ``BaseException`` (as pytest's own outcome exceptions do) so that clients' ``except
+    Exception`` retry loops, the official SDK's included, let it through to the test at once instead of
+    retrying into a generated answer. In-process transports raise it in the caller; over a socket the
+    request gets a 500 naming the mistake (``x-should-retry: false``) and ``FakeClaude.serve()`` raises
+    it when its block ends.
+    """

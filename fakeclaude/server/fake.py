@@ -18,6 +18,7 @@ from .clock import Clock, FakeClock, SystemClock
 from .engine import EngineConfig, MessagesEngine, RecordedRequest
 from .ratelimit import RateLimits
 from .script import Handler, ParsedRequest, Reply, Route, Script
+from .tool_policy import ToolPolicy
 
 if TYPE_CHECKING:
 
@@ -30,7 +31,12 @@ FAKE_API_KEY = "sk-ant-fake-key"
 
 
 class FakeClaude:
-    """A fake Claude Messages API with the real API's validation, answers, streams and errors."""
+    """A fake Claude Messages API with the real API's validation, answers, streams and errors.
+
+    ``tool_policy`` decides unscripted tool calls: ``"relevant"`` (default) calls a tool only when the last
+    user turn plausibly asks for it (see :mod:`fakeclaude.server.tool_policy`), ``"every"`` calls every
+    offered tool at once.
+    """
 
     def __init__(
         self,
@@ -46,6 +52,7 @@ class FakeClaude:
         batch_processing_seconds: float = 0.0,
         pad_events: bool = False,
         max_recorded_requests: int = 1000,
+        tool_policy: ToolPolicy = "relevant",
     ) -> None:
         self.seed = seed
         self.clock: Clock = clock or SystemClock()
@@ -54,6 +61,7 @@ class FakeClaude:
             seed=seed, validation=validation, accept_retired_models=accept_retired_models, api_keys=api_keys,
             rate_limits=rate_limits, ttft=ttft, tokens_per_second=tokens_per_second, pad_events=pad_events,
             batch_processing_seconds=batch_processing_seconds, max_recorded_requests=max_recorded_requests,
+            tool_policy=tool_policy,
         )
         self.engine = MessagesEngine(self.config, clock=self.clock, script=self.script)
         self.base_url: str | None = None
@@ -91,17 +99,25 @@ class FakeClaude:
 
     @contextlib.contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-        """Serve on a loopback port in a background thread; yields the base URL."""
+        """Serve on a loopback port in a background thread; yields the base URL.
+
+        A scripted reply refused while serving (:class:`~fakeclaude.server.errors.ScriptedReplyError`) was
+        answered with a 500 naming it; it is raised again here when the block ends.
+        """
         from .adapters.runner import ServerThread
 
         server = ServerThread(self.engine, host=host, port=port)
         server.start()
         self.base_url = server.base_url
+        errors_before = len(self.engine.script_errors)
         try:
             yield server.base_url
         finally:
             server.stop()
             self.base_url = None
+        refused = list(self.engine.script_errors)[errors_before:]
+        if refused:  # answered as a 500 over the socket; the test still fails on it here
+            raise refused[0]
 
     # ----- scripting ---------------------------------------------------------------------------------
     def reply(self, *content: dict[str, Any] | str | Reply, **kwargs: Any) -> None:

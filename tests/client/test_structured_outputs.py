@@ -17,7 +17,7 @@ from anthropic.lib._parse._transform import transform_schema as sdk_transform_sc
 
 import fakeclaude
 from fakeclaude import transform_schema
-from fakeclaude.server import FakeClaude
+from fakeclaude.server import FakeClaude, Reply
 
 from .dropin_support import MODEL, MODULES, async_client, sent_bodies, sync_client
 
@@ -142,7 +142,9 @@ def test_stream_parses_each_text_block_when_it_stops(name: str) -> None:
 @pytest.mark.parametrize("name", MODULES)
 def test_a_reply_that_is_not_the_schema_raises_a_validation_error(name: str) -> None:
     fake = FakeClaude(seed=1)
-    fake.reply('{"name": "Paris"}')
+    # JSON outside the schema only comes back when the API makes no promise (a max_tokens cut, a refusal);
+    # the fake refuses to serve it as an ordinary answer (ScriptedReplyError).
+    fake.reply(Reply(['{"name": "Paris"}'], stop_reason="max_tokens"))
     with sync_client(MODULES[name], fake) as client, pytest.raises(pydantic.ValidationError):
         client.messages.parse(model=MODEL, max_tokens=200, messages=QUESTION, output_format=City)
 

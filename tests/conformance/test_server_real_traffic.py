@@ -401,3 +401,62 @@ def test_fake_server_agrees_with_real_traffic() -> None:
     print("\n" + report)
     assert tally.total > 1000
     assert tally.agree / tally.total >= 0.95, report
+
+
+# ----- the 2026 surface: every recorded exchange that uses it --------------------------------------------------
+def _features(body: Mapping[str, Any]) -> list[str]:
+    """The 2026-surface features a recorded request uses (structured outputs, system turns, thinking display...)."""
+    if not isinstance(body, dict):
+        return []
+    config = body.get("output_config") or {}
+    thinking = body.get("thinking") or {}
+    found = [name for name in ("output_format", "thread", "container") if name in body]
+    found += [f"output_config.{name}" for name in ("format", "effort", "task_budget") if name in config]
+    if any(isinstance(m, dict) and m.get("role") == "system" for m in body.get("messages") or []):
+        found.append("system message")
+    if thinking.get("display") or thinking.get("type") == "adaptive":
+        found.append("thinking display/adaptive")
+    if any(isinstance(t, dict) and t.get("strict") for t in body.get("tools") or []):
+        found.append("strict tools")
+    if body.get("messages") == []:
+        found.append("empty messages")
+    return found
+
+
+def _schema_of(body: Mapping[str, Any]) -> Any:
+    return ((body.get("output_config") or {}).get("format") or body.get("output_format") or {}).get("schema")
+
+
+def _answered_texts(row: Mapping[str, Any]) -> tuple[str, list[str]]:
+    """The fake's stop reason and text blocks for a recorded request (stream or not)."""
+    response = _send(row, key=GOOD_KEY, keys=None)
+    if not row["req_body"].get("stream"):
+        message = response.json()
+    else:
+        message = _stream_reasons(row["req_body"], response.content, [])[1]
+    return message["stop_reason"], [b["text"] for b in message["content"] if b.get("type") == "text"]
+
+
+def test_every_exchange_using_the_2026_surface_agrees() -> None:
+    import jsonschema
+
+    rows = [row for row in _rows() if _features(row["req_body"])]
+    assert len(rows) >= 140, "the recordings of the 2026 surface shrank"
+    tally = Tally()
+    for row in rows:
+        _judge(row, tally)
+    report = "\n".join(_report(tally))
+    print("\n" + report)
+    assert tally.agree == tally.total, report
+    structured = [row for row in rows if _schema_of(row["req_body"]) and _status(row) == 200]
+    assert len(structured) >= 60
+    checked = 0
+    for row in structured:
+        stop_reason, texts = _answered_texts(row)
+        if stop_reason != "end_turn":
+            continue
+        assert texts, f"{row['repo']} {row['path']}: a structured answer without text"
+        for text in texts:
+            jsonschema.validate(json.loads(text), _schema_of(row["req_body"]))
+        checked += 1
+    assert checked >= 40, f"only {checked} structured answers ended with JSON"

@@ -90,11 +90,12 @@ def test_forced_tool_choice_gives_schema_valid_input(fake: FakeClaude) -> None:
 
 
 def test_auto_tools_loop_terminates(fake: FakeClaude) -> None:
-    first = create(fake, tools=[WEATHER])
+    question = [{"role": "user", "content": "What is the weather in Paris?"}]
+    first = create(fake, tools=[WEATHER], messages=question)
     calls = [b for b in first["content"] if b["type"] == "tool_use"]
     assert first["stop_reason"] == "tool_use" and len(calls) == 1
     messages = [
-        {"role": "user", "content": "Hello there"},
+        *question,
         {"role": "assistant", "content": first["content"]},
         {"role": "user", "content": [{"type": "tool_result", "tool_use_id": calls[0]["id"], "content": "18C"}]},
     ]

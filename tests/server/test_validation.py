@@ -488,6 +488,7 @@ def test_2026_document_and_citation_rules() -> None:
         "type": "char_location",
         "cited_text": "x",
         "document_index": 0,
+        "document_title": None,  # required (nullable), in the mirror and the TypedDict alike
         "start_char_index": 0,
         "end_char_index": 1,
     }

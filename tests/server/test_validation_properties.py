@@ -71,7 +71,7 @@ SEEDS: list[dict[str, Any]] = [
         "max_tokens": 100,
         "stream": True,
         "metadata": {"user_id": "u"},
-        "output_config": {"effort": "high", "format": {"type": "json_schema", "schema": {"type": "object"}}},
+        "output_config": {"effort": "high", "format": {"type": "json_schema", "schema": {"type": "object", "additionalProperties": False}}},
         "messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}],
     },
 ]

@@ -25,6 +25,7 @@ def test_every_public_name_of_every_private_module_is_reexported() -> None:
 
 def test_names_match_the_official_sdk() -> None:
     import anthropic.types as sdk
+    import anthropic.types.beta as sdk_beta
     import anthropic.types.messages as sdk_batches
 
     # Names that exist only here (helper aliases) or live elsewhere in the SDK.
@@ -51,8 +52,12 @@ def test_names_match_the_official_sdk() -> None:
         "BatchCreateParams",  # anthropic.types.messages
         "BatchListParams",
         "Request",
+        "BetaMessageCountTokensParams",  # anthropic.types.beta.message_count_tokens_params
+        "BetaMessageCreateParamsBase",  # anthropic.types.beta.message_create_params
     }
-    missing = [n for n in params.__all__ if n not in ours_only and not hasattr(sdk, n)]
+    missing = [
+        n for n in params.__all__ if n not in ours_only and not hasattr(sdk_beta if n.startswith("Beta") else sdk, n)
+    ]
     assert not missing
     assert hasattr(sdk_batches, "BatchCreateParams")
     from anthropic.types.message_create_params import MessageCreateParamsNonStreaming as SdkNonStreaming

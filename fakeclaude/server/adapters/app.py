@@ -4,6 +4,8 @@ One catch-all route (the engine answers unknown paths and methods with API-shape
 replies are written at once; streamed replies chunk by chunk after each chunk's delay, and a ``drop``
 chunk closes the connection mid-body so the client sees a broken stream. A body beyond the API's limit
 gets 413 without being read to the end; an engine failure gets an API-shaped 500, never a traceback.
+A scripted reply the engine refuses (:class:`~fakeclaude.server.errors.ScriptedReplyError`) gets a 500
+whose message names the mistake, with ``x-should-retry: false``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ import logging
 from aiohttp import web
 
 from fakeclaude.server.adapters._chunks import coalesced
-from fakeclaude.server.adapters._guard import body_limit, handle_safely, joined_headers, too_large_reply
+from fakeclaude.server.adapters._guard import (
+    body_limit,
+    error_reply,
+    handle_safely,
+    joined_headers,
+    too_large_reply,
+)
+from fakeclaude.server.errors import ApiError, ScriptedReplyError
 from fakeclaude.server.http import Engine, HttpReply, HttpRequest
 
 __all__ = ["ENGINE_KEY", "make_app"]
@@ -31,7 +40,7 @@ def make_app(engine: Engine) -> web.Application:
     """An aiohttp application answering every method and path with ``engine``."""
     app = web.Application(client_max_size=0)  # the handler enforces the per-path limits itself
     app[ENGINE_KEY] = engine
-    app.router.add_route("*", "/{tail:.*}", _handle)
+    app.router.add_route("*", "/{tail:(?s:.*)}", _handle)  # (?s): a decoded %0A in the path matches too
     return app
 
 
@@ -65,7 +74,10 @@ async def _handle(request: web.Request) -> web.StreamResponse:
         headers=joined_headers(request.headers.items()),
         body=body,
     )
-    reply = handle_safely(request.app[ENGINE_KEY], http_request)
+    try:
+        reply = handle_safely(request.app[ENGINE_KEY], http_request)
+    except ScriptedReplyError as exc:  # the test's mistake: named in a 500 that is not retried
+        reply = error_reply(ApiError(500, f"fakeclaude: {exc}", should_retry=False))
     if reply.delay > 0:
         await asyncio.sleep(reply.delay)
     if reply.stream is None:

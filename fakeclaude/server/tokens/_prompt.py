@@ -9,6 +9,9 @@ real recorded usage, see ``benchmarks/token_calibration.py``)::
   + tool_prompt[auto|any] + per_tool * n  the hidden tool-use system prompt (spec 8.1) and tool framing
       + tool_json * text(definition JSON)
   + thinking                              when ``thinking`` is enabled or adaptive
+  + format + format_json * text(schema)   structured outputs: the hidden format instructions (87 + 1.55 x
+                                          the schema's compact JSON, fitted on the 68 recorded answers;
+                                          after the messages, so no cache prefix includes it)
   + content blocks                        text; images (w*h/750); PDFs (pages); tool_use / tool_result;
                                           thinking of the current assistant turn only (older turns'
                                           thinking is stripped, as the API does)
@@ -28,6 +31,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from fakeclaude.server.catalog import ModelSpec
+from fakeclaude.server.structured import output_schema
 from fakeclaude.server.tokens._families import SERVER_TOOL_TOKENS, Family, family_of
 from fakeclaude.server.tokens._media import image_dimensions, image_tokens, pdf_page_count
 from fakeclaude.server.tokens._text import count_pieces, pattern
@@ -45,6 +49,8 @@ __all__ = [
 ]
 
 _FORCED = frozenset({"any", "tool"})
+_FORMAT_PROMPT = 87  # structured outputs: format instructions, plus _FORMAT_JSON x the schema's tokens
+_FORMAT_JSON = 1.55
 _PTC_PROMPT = 2500  # tools callable from code execution (programmatic tool calling) add its prompt
 _PDF_PAGE = 1590  # a light page as recorded (spec 8.3 documents 1,500-3,000 text tokens + the page image)
 _UNKNOWN_IMAGE = image_tokens(1092, 1092)  # an image whose size cannot be read (URL, file id)
@@ -128,6 +134,9 @@ def _count_segments(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str,
     messages = body.get("messages")
     if isinstance(messages, Sequence):
         segs.extend(_message_segments(messages, fam))
+    found = output_schema(body)
+    if found is not None:
+        segs.append(("", _FORMAT_PROMPT + round(_FORMAT_JSON * _text(_json(found[1]), fam)), False))
     return segs
 
 

@@ -1,10 +1,12 @@
 """Schema of request content blocks (``messages[].content``, ``system``, ``tool_result.content``).
 
-Strictly checked (unknown fields refused): ``text``, ``image``, ``document``, ``search_result``,
-``tool_use``, ``tool_result``, ``thinking``, ``redacted_thinking``. Blocks that clients echo back from
+Strictly checked (unknown fields refused), with the field sets of their TypedDicts in
+``fakeclaude.types.params``: ``text``, ``image`` (``transformations`` included), ``document``,
+``search_result``, ``tool_use`` and ``tool_result`` (``toolset_name`` included: the SDK sends both back),
+``thinking``, ``redacted_thinking``, ``container_upload``, ``tool_reference``. Blocks that clients echo back from
 server-tool responses (``server_tool_use``, ``mcp_tool_use``, every ``*_tool_result``,
-``container_upload``, ``compaction``, ``tool_reference``, ``tool_addition``) are checked for their ids
-only: their shapes change within a version, and the API accepts the response objects as sent.
+``container_upload``, ``compaction``, ``mcp_tool_listing``, ``fallback``, ``tool_reference``,
+``tool_addition``/``tool_removal`` in ``system`` messages) are checked for their ids only: their shapes change within a version, and the API accepts the response objects as sent.
 
 Checks of the bytes of images and PDFs are not done here: they are queued on the :class:`Walk` and run
 by the semantic pass, after the whole body passed the schema.
@@ -12,6 +14,7 @@ by the semantic pass, after the whole body passed the schema.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,61 +31,94 @@ from fakeclaude.server.validation._base import (
     fail,
     tag_of,
 )
-from fakeclaude.server.validation._wire_model import field_names, literal_values, required_fields
+from fakeclaude.server.validation._wire_model import (
+    field_names,
+    field_values,
+    literal_values,
+    required_fields,
+    shapes,
+    tags,
+)
 from fakeclaude.types.params import (
+    BashCodeExecutionToolResultBlockParam,
+    CitationsConfigParam,
+    CodeExecutionToolResultBlockParam,
+    ContainerUploadBlockParam,
+    ContentBlockParam,
+    ContentBlockSourceContentParam,
     DocumentBlockParam,
+    DocumentSourceParam,
+    ImageBlockParam,
     ImageMediaType,
+    ImageSourceParam,
+    ImageTransformationsParam,
     RedactedThinkingBlockParam,
     SearchResultBlockParam,
+    ServerToolUseBlockParam,
     TextBlockParam,
+    TextCitationParam,
+    TextEditorCodeExecutionToolResultBlockParam,
     ThinkingBlockParam,
+    ToolReferenceBlockParam,
+    ToolResultBlockParam,
+    ToolResultContentParam,
+    ToolSearchToolResultBlockParam,
+    ToolUseBlockParam,
+    WebFetchToolResultBlockParam,
+    WebSearchToolResultBlockParam,
 )
 
 __all__ = ["BLOCK_TAGS", "Walk", "check_blocks", "check_system"]
 
-_ECHO_RESULTS = (
-    "web_search_tool_result",
-    "web_fetch_tool_result",
-    "code_execution_tool_result",
-    "bash_code_execution_tool_result",
-    "text_editor_code_execution_tool_result",
-    "tool_search_tool_result",
-    "advisor_tool_result",
-    "mcp_tool_result",
+#: The citations an input text block may carry, by ``type``, each with its required fields (a tagged union).
+_CITATIONS: dict[str, tuple[str, ...]] = {
+    field_values(kind, "type")[0]: required_fields(kind) for kind in typing.get_args(TextCitationParam)
+}
+
+#: Wire-model blocks whose shapes change within a version: checked for their ids only.
+_ECHOED = tags(
+    ServerToolUseBlockParam
+    | WebSearchToolResultBlockParam
+    | WebFetchToolResultBlockParam
+    | CodeExecutionToolResultBlockParam
+    | BashCodeExecutionToolResultBlockParam
+    | TextEditorCodeExecutionToolResultBlockParam
+    | ToolSearchToolResultBlockParam
 )
-BLOCK_TAGS: dict[str, object] = dict.fromkeys(
-    (
-        "text", "image", "document", "search_result", "tool_use", "tool_result", "thinking",
-        "redacted_thinking", "server_tool_use", "mcp_tool_use", *_ECHO_RESULTS, "container_upload",
-        "compaction",
-    )
-)  # fmt: skip
-_TOOL_RESULT_TAGS: dict[str, object] = dict.fromkeys(
-    ("text", "image", "search_result", "document", "tool_reference")
-)
-_SOURCE_CONTENT_TAGS: dict[str, object] = dict.fromkeys(("text", "image"))
-_SYSTEM_TAGS: dict[str, object] = dict.fromkeys(("text",))
-_SYSTEM_ROLE_TAGS: dict[str, object] = dict.fromkeys(("text", "tool_addition"))
+#: Beta response blocks clients echo back, which the wire model does not type (the SDK's beta namespace does).
+_BETA_USES = ("mcp_tool_use",)
+_BETA_RESULTS = ("advisor_tool_result", "mcp_tool_result")
+_BETA_OTHERS = ("compaction", "mcp_tool_listing", "fallback")
+_BETA_SYSTEM_BLOCKS = ("tool_addition", "tool_removal")
+_ECHO_RESULTS = (*(t for t in _ECHOED if t != "server_tool_use"), *_BETA_RESULTS)
+BLOCK_TAGS: dict[str, object] = dict.fromkeys((*tags(ContentBlockParam), *_BETA_USES, *_BETA_RESULTS, *_BETA_OTHERS))
+_TOOL_RESULT_TAGS = tags(ToolResultContentParam)
+_SOURCE_CONTENT_TAGS = tags(ContentBlockSourceContentParam)
+_SYSTEM_TAGS = tags(TextBlockParam)
+_SYSTEM_ROLE_TAGS: dict[str, object] = dict.fromkeys((*tags(TextBlockParam), *_BETA_SYSTEM_BLOCKS))
 
 _F_TEXT = field_names(TextBlockParam)
-_F_IMAGE = frozenset({"type", "source", "cache_control"})
+_F_IMAGE = field_names(ImageBlockParam)
 _F_DOCUMENT = field_names(DocumentBlockParam)
 _F_SEARCH = field_names(SearchResultBlockParam)
-_F_TOOL_USE = frozenset({"type", "id", "name", "input", "cache_control", "caller"})
-_F_TOOL_RESULT = frozenset({"type", "tool_use_id", "content", "is_error", "cache_control"})
+_F_TOOL_USE = field_names(ToolUseBlockParam)
+_F_TOOL_RESULT = field_names(ToolResultBlockParam)
+_F_TRANSFORMATIONS = field_names(ImageTransformationsParam)
+_OVERSIZED_IMAGE = field_values(ImageTransformationsParam, "oversized_image")
 _F_THINKING = field_names(ThinkingBlockParam)
 _F_REDACTED = field_names(RedactedThinkingBlockParam)
-_F_CITATIONS_CFG = frozenset({"enabled"})
+_F_CONTAINER_UPLOAD = field_names(ContainerUploadBlockParam)
+_F_TOOL_REFERENCE = field_names(ToolReferenceBlockParam)
+_F_CITATIONS_CFG = field_names(CitationsConfigParam)
 
 IMAGE_MEDIA_TYPES = literal_values(ImageMediaType)
-_IMAGE_SOURCES: dict[str, object] = dict.fromkeys(("base64", "url", "file"))
-_DOC_SOURCES: dict[str, object] = dict.fromkeys(("base64", "url", "text", "content", "file"))
-_SRC_FIELDS = {
-    "base64": (frozenset({"type", "media_type", "data"}), ("media_type", "data")),
-    "url": (frozenset({"type", "url"}), ("url",)),
-    "file": (frozenset({"type", "file_id"}), ("file_id",)),
-    "text": (frozenset({"type", "media_type", "data"}), ("media_type", "data")),
-    "content": (frozenset({"type", "content"}), ("content",)),
+_IMAGE_SOURCES = tags(ImageSourceParam)
+_DOC_SOURCES = tags(DocumentSourceParam)
+_SRC_FIELDS = {"image": shapes(ImageSourceParam), "document": shapes(DocumentSourceParam)}
+_MEDIA_TYPES = {
+    "image": IMAGE_MEDIA_TYPES,
+    "document": field_values(_DOC_SOURCES["base64"], "media_type"),
+    "text": field_values(_DOC_SOURCES["text"], "media_type"),
 }
 
 
@@ -134,9 +170,11 @@ def _block(w: Walk, b: object, path: str, tags: dict[str, object]) -> None:
         cit = b.get("citations")
         if cit is not None:
             for k, c in enumerate(check_list(ctx, cit, f"{tp}.citations")):
-                tag_of(ctx, c, f"{tp}.citations.{k}")
+                kind = tag_of(ctx, c, f"{tp}.citations.{k}", _CITATIONS)
+                check_fields(ctx, c, f"{tp}.citations.{k}.{kind}", None, _CITATIONS[kind])
     elif tag == "image":
-        check_fields(ctx, b, tp, _F_IMAGE, ("source",))
+        check_fields(ctx, b, tp, _F_IMAGE, required_fields(ImageBlockParam))
+        _transformations(ctx, b.get("transformations"), f"{tp}.transformations")
         _source(w, b["source"], f"{tp}.source", _IMAGE_SOURCES, "image")
     elif tag == "document":
         check_fields(ctx, b, tp, _F_DOCUMENT, required_fields(DocumentBlockParam))
@@ -153,14 +191,16 @@ def _block(w: Walk, b: object, path: str, tags: dict[str, object]) -> None:
             _block(w, c, f"{tp}.content.{k}", _SYSTEM_TAGS)
         _citations_cfg(ctx, b.get("citations"), f"{tp}.citations")
     elif tag == "tool_use":
-        check_fields(ctx, b, tp, _F_TOOL_USE, ("id", "name", "input"))
+        check_fields(ctx, b, tp, _F_TOOL_USE, required_fields(ToolUseBlockParam))
         check_str(ctx, b["id"], f"{tp}.id")
         check_str(ctx, b["name"], f"{tp}.name")
         if not isinstance(b["input"], dict):
             fail(ctx, f"{tp}.input", "Input should be a valid dictionary")
+        _toolset_name(ctx, b, tp)
     elif tag == "tool_result":
-        check_fields(ctx, b, tp, _F_TOOL_RESULT, ("tool_use_id",))
+        check_fields(ctx, b, tp, _F_TOOL_RESULT, required_fields(ToolResultBlockParam))
         check_str(ctx, b["tool_use_id"], f"{tp}.tool_use_id")
+        _toolset_name(ctx, b, tp)
         if b.get("is_error") is not None:
             check_bool(ctx, b["is_error"], f"{tp}.is_error")
         c = b.get("content")
@@ -174,7 +214,7 @@ def _block(w: Walk, b: object, path: str, tags: dict[str, object]) -> None:
     elif tag == "redacted_thinking":
         check_fields(ctx, b, tp, _F_REDACTED, required_fields(RedactedThinkingBlockParam))
         check_str(ctx, b["data"], f"{tp}.data")
-    elif tag in ("server_tool_use", "mcp_tool_use"):
+    elif tag in ("server_tool_use", *_BETA_USES):
         check_fields(ctx, b, tp, None, ("id", "name", "input"))
         check_str(ctx, b["id"], f"{tp}.id")
         check_str(ctx, b["name"], f"{tp}.name")
@@ -182,15 +222,31 @@ def _block(w: Walk, b: object, path: str, tags: dict[str, object]) -> None:
         check_fields(ctx, b, tp, None, ("tool_use_id",))
         check_str(ctx, b["tool_use_id"], f"{tp}.tool_use_id")
     elif tag == "container_upload":
-        check_fields(ctx, b, tp, frozenset({"type", "file_id", "cache_control"}), ("file_id",))
+        check_fields(ctx, b, tp, _F_CONTAINER_UPLOAD, required_fields(ContainerUploadBlockParam))
         check_str(ctx, b["file_id"], f"{tp}.file_id")
     elif tag == "tool_reference":
-        check_fields(ctx, b, tp, frozenset({"type", "tool_name", "cache_control"}), ("tool_name",))
+        check_fields(ctx, b, tp, _F_TOOL_REFERENCE, required_fields(ToolReferenceBlockParam))
         check_str(ctx, b["tool_name"], f"{tp}.tool_name")
-    elif tag == "tool_addition":
+    elif tag in _BETA_SYSTEM_BLOCKS:
         check_fields(ctx, b, tp, None, ("tool",))
-    # compaction and anything else in the tag list: shape left to the API's later versions.
+    # compaction, mcp_tool_listing, fallback and anything else in the tag list: shape left to the API's later versions.
     w.cache(b, tp)
+
+
+def _transformations(ctx: Ctx, v: object, path: str) -> None:
+    """An image's ``transformations``: ``{"oversized_image"?: "downsize" | "error"}`` or null."""
+    if v is None:
+        return
+    check_fields(ctx, v, path, _F_TRANSFORMATIONS)
+    assert isinstance(v, dict)
+    if v.get("oversized_image") is not None:
+        check_literal(ctx, v["oversized_image"], f"{path}.oversized_image", _OVERSIZED_IMAGE)
+
+
+def _toolset_name(ctx: Ctx, b: dict[str, Any], path: str) -> None:
+    """A toolset member's ``toolset_name`` (echoed from the response): a string or null."""
+    if b.get("toolset_name") is not None:
+        check_str(ctx, b["toolset_name"], f"{path}.toolset_name")
 
 
 def _citations_cfg(ctx: Ctx, v: object, path: str) -> None:
@@ -207,18 +263,17 @@ def _source(w: Walk, v: object, path: str, tags: dict[str, object], kind: str) -
     if not isinstance(v, dict):
         fail(ctx, path, MSG_SHAPE)
     tag = tag_of(ctx, v, path, tags)
-    allowed, required = _SRC_FIELDS[tag]
+    allowed, required = _SRC_FIELDS[kind][tag]
     tp = f"{path}.{tag}"
     check_fields(ctx, v, tp, allowed, required)
     for name in required:
         if name != "content":
             check_str(ctx, v[name], f"{tp}.{name}")
     if tag == "base64":
-        media = ("application/pdf",) if kind == "document" else IMAGE_MEDIA_TYPES
-        check_literal(ctx, v["media_type"], f"{tp}.media_type", media)
+        check_literal(ctx, v["media_type"], f"{tp}.media_type", _MEDIA_TYPES[kind])
         w.media.append((tp, kind, v))
     elif tag == "text":
-        check_literal(ctx, v["media_type"], f"{tp}.media_type", ("text/plain",))
+        check_literal(ctx, v["media_type"], f"{tp}.media_type", _MEDIA_TYPES["text"])
     elif tag == "content":
         c = v["content"]
         if not isinstance(c, str):

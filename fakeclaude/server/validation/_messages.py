@@ -18,7 +18,9 @@ text or signature gives the recorded ``messages.<i>.content.<j>: Invalid `signat
 signatures the fake did not make (real recordings) are accepted unchecked.
 
 ``tool_use`` ids must be unique within one (merged) assistant turn; a recorded 200 reuses an id in a
-later turn. Whitespace-only text blocks are accepted (a recorded 200 echoes an assistant ``" "`` block).
+later turn. Whitespace-only text in a ``user`` turn is refused (``messages: text content blocks must
+contain non-whitespace text``, quoted from the API by public code); in an ``assistant`` turn it is
+accepted (a recorded 200 echoes an assistant ``" "`` block).
 """
 
 from __future__ import annotations
@@ -52,9 +54,12 @@ def merged_turns(ctx: Ctx, messages: list[dict[str, Any]]) -> list[Turn]:
     turns: list[Turn] = []
     last = len(messages) - 1
     for i, m in enumerate(messages):
-        role, content = m["role"], m["content"]
+        role, content = m["role"], m.get("content", [])
         blocks = [{"type": "text", "text": content}] if isinstance(content, str) and content else content
-        if role != "system" and turns and turns[-1][0] == role:
+        if role == "system":  # its own turn; its emptiness rules are in _system_messages
+            turns.append((role, list(blocks) if blocks else []))
+            continue
+        if turns and turns[-1][0] == role:
             turns[-1][1].extend(blocks)
         else:
             turns.append((role, list(blocks) if blocks else []))
@@ -74,6 +79,8 @@ def check_messages(ctx: Ctx, turns: list[Turn], spec: ModelSpec, thinking: str |
         for j, b in enumerate(blocks):
             if b["type"] == "text" and b["text"] == "":
                 fail(ctx, "messages", "text content blocks must be non-empty")
+            if role == "user" and b["type"] == "text" and not b["text"].strip():
+                fail(ctx, "messages", "text content blocks must contain non-whitespace text")
             if ctx.v2026:
                 _check_2026(ctx, role, b, f"messages.{k}.content.{j}")
         if role == "user":
@@ -92,7 +99,8 @@ def check_messages(ctx: Ctx, turns: list[Turn], spec: ModelSpec, thinking: str |
     if not non_system:
         return
     _, (last_role, last_blocks) = non_system[-1]
-    if last_role == "assistant" and last_blocks:
+    if last_role == "assistant" and last_blocks and last_blocks[-1]["type"] != "server_tool_use":
+        # (an assistant turn ending in a server tool use is a paused turn being resumed, not a prefill)
         if not prefill_supported(spec):
             fail(ctx, "", (
                 "This model does not support assistant message prefill. The conversation must end with a user message."

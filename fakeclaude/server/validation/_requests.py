@@ -21,9 +21,11 @@ blocks with citations.
 
 Betas: the ``betas`` argument holds the request's ``anthropic-beta`` names (see :func:`parse_betas`,
 which also marks a ``?beta=true`` request that sent no header with :data:`BETA_SURFACE`). When it is
-non-empty, the beta-only fields (``mcp_servers``, ``context_management``, ``output_format``) and
-``system``-role messages are accepted, as on the SDK's ``client.beta`` surface; which beta unlocks which
-field is not checked (recordings often drop the header). Specific names change rules:
+non-empty, the beta-only fields (``mcp_servers``, ``context_management``, ``compaction``, ``fallbacks``...,
+listed in ``_body``) and ``system``-role messages are accepted, as on the SDK's ``client.beta``
+surface; which beta unlocks which field is not checked (recordings often drop the header), except for
+``output_format`` (``structured-outputs-2025-11-13``) and ``thread`` (``message-threads-2026-08-12``),
+which need their own name. Specific names change rules:
 ``interleaved-thinking-2025-05-14`` lets ``thinking.budget_tokens`` exceed ``max_tokens``,
 ``output-128k-2025-02-19`` raises Claude 3.7 Sonnet's cap to 128000,
 ``model-context-window-exceeded-2025-08-26`` drops the input + ``max_tokens`` check, and
@@ -45,10 +47,12 @@ from typing import Any, Literal, NamedTuple
 from fakeclaude.server.catalog import ModelSpec, resolve_model
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.tokens import PromptTokens, measure_prompt
-from fakeclaude.server.validation._base import MSG_SHAPE, Ctx, fail, recover
+from fakeclaude.server.validation._base import MSG_SHAPE, Ctx, check_fields, fail, recover
 from fakeclaude.server.validation._body import check_body
 from fakeclaude.server.validation._rules import check_rules
+from fakeclaude.server.validation._wire_model import field_names, required_fields
 from fakeclaude.server.wire import API_VERSIONS
+from fakeclaude.types.params import BatchCreateParams, Request
 
 __all__ = [
     "API_VERSIONS",
@@ -67,6 +71,8 @@ BETA_SURFACE = "beta=true"
 """Put in ``betas`` for a ``?beta=true`` request that named no beta."""
 
 _MAX_BATCH_REQUESTS = 100_000
+_F_BATCH = field_names(BatchCreateParams)
+_F_REQUEST = field_names(Request)
 
 
 @dataclass(frozen=True)
@@ -207,11 +213,7 @@ def validate_batch_create(
     ctx = _ctx(version, options, betas)
     if not isinstance(body, dict):
         fail(ctx, "", "Input should be a valid dictionary or object to extract fields from")
-    if "requests" not in body:
-        fail(ctx, "requests", "Field required")
-    for name in body:
-        if name != "requests":
-            fail(ctx, name, "Extra inputs are not permitted")
+    check_fields(ctx, body, "", _F_BATCH, required_fields(BatchCreateParams))
     reqs = body["requests"]
     if not isinstance(reqs, list):
         fail(ctx, "requests", "Input should be a valid list")
@@ -246,14 +248,8 @@ def _batch_request(
     errors: list[ApiError] | None,
 ) -> tuple[str, dict[str, Any]]:
     p = f"requests.{i}"
-    if not isinstance(r, dict):
-        fail(ctx, p, MSG_SHAPE)
-    for name in ("custom_id", "params"):
-        if name not in r:
-            fail(ctx, f"{p}.{name}", "Field required")
-    for name in r:
-        if name not in ("custom_id", "params"):
-            fail(ctx, f"{p}.{name}", "Extra inputs are not permitted")
+    check_fields(ctx, r, p, _F_REQUEST, required_fields(Request), not_object=MSG_SHAPE)
+    assert isinstance(r, dict)
     cid = r["custom_id"]
     if not isinstance(cid, str):
         fail(ctx, f"{p}.custom_id", "Input should be a valid string")

@@ -3,7 +3,8 @@
 Forced ``tool_choice`` is refused with ``enabled`` thinking only: recorded 200s pair adaptive thinking
 with ``tool_choice: any`` (Opus 4.6).
 
-Observed texts: the ``max_tokens`` cap, ``prompt is too long``, the input + ``max_tokens`` text,
+Observed texts: ``messages: at least one message is required`` (quoted with a request id by public
+code), the ``max_tokens`` cap, ``prompt is too long``, the input + ``max_tokens`` text,
 ``` `temperature` is deprecated for this model. ```, the thinking texts (budget vs ``max_tokens``,
 temperature, forced tool choice), the effort level text and the cache breakpoint limit.
 
@@ -23,6 +24,8 @@ from fakeclaude.server.validation._base import Ctx, fail, recover
 from fakeclaude.server.validation._blocks import Walk
 from fakeclaude.server.validation._media import check_media
 from fakeclaude.server.validation._messages import check_messages, merged_turns
+from fakeclaude.server.validation._output_schema import check_output_schemas
+from fakeclaude.server.validation._system_messages import check_system_messages, system_efforts
 from fakeclaude.server.validation._tools import check_tool_rules
 
 __all__ = ["check_rules"]
@@ -68,6 +71,7 @@ def check_rules(ctx: Ctx, body: dict[str, Any], spec: ModelSpec, walk: Walk, inp
         (_check_thinking, (ctx, body, spec, max_tokens)),
         (_check_effort, (ctx, body, spec)),
         (check_tool_rules, (ctx, body)),
+        (check_output_schemas, (ctx, body)),
         (_check_system, (ctx, body)),
         (_check_turns, (ctx, body, spec, thinking)),
         (check_media, (ctx, walk.media)),
@@ -102,6 +106,9 @@ def _check_system(ctx: Ctx, body: dict[str, Any]) -> None:
 
 
 def _check_turns(ctx: Ctx, body: dict[str, Any], spec: ModelSpec, thinking: str | None) -> None:
+    if not body["messages"]:
+        fail(ctx, "messages", "at least one message is required")
+    check_system_messages(ctx, body["messages"])
     check_messages(ctx, merged_turns(ctx, body["messages"]), spec, thinking)
 
 
@@ -150,13 +157,18 @@ def _check_thinking(ctx: Ctx, body: dict[str, Any], spec: ModelSpec, max_tokens:
 def _check_effort(ctx: Ctx, body: dict[str, Any], spec: ModelSpec) -> None:
     cfg = body.get("output_config")
     effort = cfg.get("effort") if cfg else None
-    if effort is None:
-        return
+    if effort is not None:
+        _check_effort_level(ctx, effort, "output_config.effort", spec)
+    for path, level in system_efforts(body["messages"]):
+        _check_effort_level(ctx, level, path, spec)
+
+
+def _check_effort_level(ctx: Ctx, effort: str, path: str, spec: ModelSpec) -> None:
     caps = spec.capabilities.get("effort")
     if caps is None or not hasattr(caps, "items"):
         return
     if not _supported(spec.capabilities, "effort"):
-        fail(ctx, "output_config.effort", "This model does not support the effort parameter.")
+        fail(ctx, path, "This model does not support the effort parameter.")
     if not _supported(spec.capabilities, "effort", effort):
         levels = sorted(
             k for k, v in caps.items() if k != "supported" and hasattr(v, "get") and v.get("supported")

@@ -26,27 +26,45 @@ from fakeclaude.server.validation._base import (
     tag_of,
 )
 from fakeclaude.server.validation._blocks import Walk
-from fakeclaude.server.validation._wire_model import field_names, required_fields
-from fakeclaude.types.params import ToolParam
+from fakeclaude.server.validation._wire_model import (
+    field_names,
+    field_values,
+    members,
+    required_fields,
+    shapes,
+    tags,
+)
+from fakeclaude.types.params import (
+    ToolChoiceParam,
+    ToolParam,
+    ToolSearchToolBm25_20251119Param,
+    ToolSearchToolRegex20251119Param,
+    ToolUnionParam,
+)
 
 __all__ = ["check_tool_choice", "check_tool_rules", "check_tools"]
 
 NAME_PATTERN = "^[a-zA-Z0-9_-]{1,128}$"
 _NAME_RE = re.compile(r"[a-zA-Z0-9_-]{1,128}\Z")
-_SERVER_KINDS = (
-    "bash", "text_editor", "computer", "web_search", "web_fetch", "code_execution", "memory",
-    "tool_search_tool_regex", "tool_search_tool_bm25", "advisor",
+_DATED = re.compile(r"_\d{8}\Z")
+#: The kinds of Anthropic-defined tools: the wire model's (its dated ``type`` values), then the beta ones.
+_BETA_KINDS = ("computer", "advisor")
+_SERVER_KINDS = tuple(
+    dict.fromkeys(
+        (*(_DATED.sub("", t) for m in members(ToolUnionParam) if m is not ToolParam
+           for t in field_values(m, "type") if _DATED.search(t)), *_BETA_KINDS)
+    )
 )  # fmt: skip
 _SERVER_RE = re.compile(rf"(?:{'|'.join(_SERVER_KINDS)})_\d{{8}}\Z")
-_TOOL_TAGS = ("custom", *(f"{k}_YYYYMMDD" for k in _SERVER_KINDS), "mcp_toolset")
+#: Undated ``type`` aliases the API takes too (``tool_search_tool_bm25``; messages-api-2026 §6.1).
+_SERVER_ALIASES = frozenset(
+    kind for tool in (ToolSearchToolBm25_20251119Param, ToolSearchToolRegex20251119Param)
+    for kind in field_values(tool, "type") if not _SERVER_RE.match(kind)
+)  # fmt: skip
+_TOOL_TAGS = (*field_values(ToolParam, "type"), *(f"{k}_YYYYMMDD" for k in _SERVER_KINDS), "mcp_toolset")
 _F_CUSTOM = field_names(ToolParam)
-_CHOICE_TAGS: dict[str, object] = dict.fromkeys(("auto", "any", "tool", "none"))
-_F_CHOICE = {
-    "auto": frozenset({"type", "disable_parallel_tool_use"}),
-    "any": frozenset({"type", "disable_parallel_tool_use"}),
-    "tool": frozenset({"type", "name", "disable_parallel_tool_use"}),
-    "none": frozenset({"type"}),
-}
+_CHOICE_TAGS = tags(ToolChoiceParam)
+_F_CHOICE = shapes(ToolChoiceParam)
 
 
 def check_tools(w: Walk, v: object, path: str) -> None:
@@ -75,7 +93,7 @@ def check_tools(w: Walk, v: object, path: str) -> None:
                 if t.get(flag) is not None:
                     check_bool(ctx, t[flag], f"{cp}.{flag}")
             w.cache(t, cp)
-        elif isinstance(kind, str) and (_SERVER_RE.match(kind) or kind == "mcp_toolset"):
+        elif isinstance(kind, str) and (_SERVER_RE.match(kind) or kind in _SERVER_ALIASES or kind == "mcp_toolset"):
             if kind != "mcp_toolset":
                 check_fields(ctx, t, f"{tp}.{kind}", None, ("name",))
                 check_str(ctx, t["name"], f"{tp}.{kind}.name")
@@ -95,7 +113,8 @@ def check_tool_choice(ctx: Ctx, v: object, path: str) -> None:
     tag = tag_of(ctx, v, path, _CHOICE_TAGS)
     assert isinstance(v, dict)
     tp = f"{path}.{tag}"
-    check_fields(ctx, v, tp, _F_CHOICE[tag], ("name",) if tag == "tool" else ())
+    allowed, required = _F_CHOICE[tag]
+    check_fields(ctx, v, tp, allowed, required)
     if tag == "tool":
         check_str(ctx, v["name"], f"{tp}.name")
     if v.get("disable_parallel_tool_use") is not None:

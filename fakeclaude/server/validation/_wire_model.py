@@ -4,7 +4,9 @@ Validation takes its value lists and field sets from here instead of restating t
 ``literal_values(OutputEffort)`` is ``("low", "medium", ...)``; ``field_names(TextBlockParam)`` is every
 key the TypedDict declares, ``required_fields`` the required ones (in declaration order, the order
 the API reports missing ones in); ``field_values(CacheControlEphemeralParam, "ttl")`` the Literal
-values of one field.
+values of one field. For a tagged union, ``tags(ToolChoiceParam)`` is its members by tag, in the
+union's order (the order the API lists expected tags in), and ``shapes(...)`` the field set and required
+fields of each tag.
 """
 
 from __future__ import annotations
@@ -12,9 +14,25 @@ from __future__ import annotations
 import types
 import typing
 from functools import cache
-from typing import Any, Literal, Required
+from typing import Any, Literal, NotRequired, Required
 
-__all__ = ["field_names", "field_values", "literal_values", "required_fields"]
+from typing_extensions import is_typeddict
+
+__all__ = [
+    "Shape",
+    "field_names",
+    "field_values",
+    "literal_values",
+    "members",
+    "required_fields",
+    "shapes",
+    "tags",
+]
+
+Shape = tuple[frozenset[str], tuple[str, ...]]
+"""A TypedDict's field set and its required fields but the tag (as ``check_fields`` takes them)."""
+
+_WRAPPERS = (Required, NotRequired, typing.Union, types.UnionType)
 
 
 def literal_values(alias: Any) -> tuple[str, ...]:
@@ -22,7 +40,7 @@ def literal_values(alias: Any) -> tuple[str, ...]:
     origin = typing.get_origin(alias)
     if origin is Literal:
         return tuple(typing.get_args(alias))
-    if origin in (Required, typing.Union, types.UnionType):
+    if origin in _WRAPPERS:
         out: list[str] = []
         for arg in typing.get_args(alias):
             out.extend(v for v in literal_values(arg) if v not in out)
@@ -37,9 +55,9 @@ def field_names(typed_dict: Any) -> frozenset[str]:
 
 
 @cache
-def required_fields(typed_dict: Any) -> tuple[str, ...]:
-    """The required keys but ``type`` (the tag the caller checks itself), in declaration order."""
-    return tuple(k for k in typed_dict.__annotations__ if k in typed_dict.__required_keys__ and k != "type")
+def required_fields(typed_dict: Any, tag: str = "type") -> tuple[str, ...]:
+    """The required keys but ``tag`` (which the caller checks itself), in declaration order."""
+    return tuple(k for k in _hints(typed_dict) if k in typed_dict.__required_keys__ and k != tag)
 
 
 @cache
@@ -50,3 +68,31 @@ def _hints(typed_dict: Any) -> dict[str, Any]:
 def field_values(typed_dict: Any, name: str) -> tuple[str, ...]:
     """The Literal values ``typed_dict`` allows for its field ``name``."""
     return literal_values(_hints(typed_dict)[name])
+
+
+def members(alias: Any) -> tuple[Any, ...]:
+    """The TypedDicts of a union (or the TypedDict itself), in order; other members (``str``...) are skipped."""
+    if is_typeddict(alias):
+        return (alias,)
+    if typing.get_origin(alias) in _WRAPPERS:
+        out: list[Any] = []
+        for arg in typing.get_args(alias):
+            out.extend(m for m in members(arg) if m not in out)
+        return tuple(out)
+    return ()
+
+
+@cache
+def tags(alias: Any, key: str = "type") -> dict[str, Any]:
+    """The members of a tagged union by the Literal values of their ``key`` field, in the union's order."""
+    out: dict[str, Any] = {}
+    for member in members(alias):
+        for value in field_values(member, key):
+            out.setdefault(value, member)
+    return out
+
+
+@cache
+def shapes(alias: Any, key: str = "type") -> dict[str, Shape]:
+    """Each tag's field set and required fields (but the tag), as ``check_fields`` takes them."""
+    return {tag: (field_names(m), required_fields(m, key)) for tag, m in tags(alias, key).items()}

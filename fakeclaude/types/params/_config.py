@@ -6,6 +6,7 @@ from typing import Literal, Required, TypeAlias
 from typing_extensions import TypedDict
 
 __all__ = [
+    "BetaTokenTaskBudgetParam",
     "ContainerParams",
     "DiagnosticsParam",
     "JSONOutputFormatParam",
@@ -63,9 +64,20 @@ class JSONOutputFormatParam(TypedDict, total=False):
     schema: Required[dict[str, object]]
 
 
+class BetaTokenTaskBudgetParam(TypedDict, total=False):
+    """A token budget for a whole agentic task (beta ``task-budgets-2026-03-13``)."""
+
+    total: Required[int]
+    type: Required[Literal["tokens"]]
+    remaining: int | None
+
+
 class OutputConfigParam(TypedDict, total=False):
+    """The answer's effort and format; ``task_budget`` is taken on every surface (recordings drop the beta header)."""
+
     effort: OutputEffort | None
     format: JSONOutputFormatParam | None
+    task_budget: BetaTokenTaskBudgetParam | None
 
 
 class SkillParams(TypedDict, total=False):

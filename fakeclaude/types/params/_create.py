@@ -45,8 +45,8 @@ class MessageCreateParamsBase(TypedDict, total=False):
     """
 
     model: Required[ModelParam]
-    max_tokens: Required[int]
     messages: Required[Sequence[MessageParam]]
+    max_tokens: Required[int]
     system: SystemParam
     stop_sequences: Sequence[str]
     temperature: float
@@ -77,14 +77,22 @@ MessageCreateParams: TypeAlias = MessageCreateParamsNonStreaming | MessageCreate
 
 
 class MessageCountTokensParams(TypedDict, total=False):
-    """The body of ``POST /v1/messages/count_tokens``: a create body without the output options."""
+    """The body of ``POST /v1/messages/count_tokens``: a create body without ``max_tokens``, ``stream``,
+    ``stop_sequences``, ``metadata`` and ``service_tier`` (spec §1; the sampling parameters, ``container``,
+    ``inference_geo`` and ``diagnostics`` are accepted as on create, though SDK 2.x does not type them)."""
 
     model: Required[ModelParam]
     messages: Required[Sequence[MessageParam]]
     system: SystemParam
+    temperature: float
+    top_k: int
+    top_p: float
     tools: Sequence[MessageCountTokensToolParam]
     tool_choice: ToolChoiceParam
     thinking: ThinkingConfigParam
+    container: MessageCreateParamsContainerParam | None
     cache_control: CacheControlEphemeralParam | None
     output_config: OutputConfigParam
+    inference_geo: str | None
     speed: Speed | None
+    diagnostics: DiagnosticsParam | None

@@ -40,10 +40,10 @@ ContentBlockParam: TypeAlias = (
     | ImageBlockParam
     | DocumentBlockParam
     | SearchResultBlockParam
-    | ThinkingBlockParam
-    | RedactedThinkingBlockParam
     | ToolUseBlockParam
     | ToolResultBlockParam
+    | ThinkingBlockParam
+    | RedactedThinkingBlockParam
     | ServerToolUseBlockParam
     | WebSearchToolResultBlockParam
     | WebFetchToolResultBlockParam
@@ -53,7 +53,7 @@ ContentBlockParam: TypeAlias = (
     | ToolSearchToolResultBlockParam
     | ContainerUploadBlockParam
 )
-"""Any block a user or assistant turn may carry."""
+"""Any block a user or assistant turn may carry (in the order the API lists the expected block types)."""
 
 MessageContentParam: TypeAlias = str | Sequence[ContentBlockParam]
 """A turn's content: a string (shorthand for one text block) or a list of blocks."""

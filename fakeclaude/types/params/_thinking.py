@@ -36,14 +36,10 @@ class ThinkingConfigAdaptiveParam(TypedDict, total=False):
 
 
 class ThinkingConfigBetweenToolsParam(TypedDict, total=False):
-    """Thinking only between tool calls."""
+    """Thinking only between tool calls (beta surface only: part of ``BetaThinkingConfigParam``)."""
 
     type: Required[Literal["between_tools"]]
 
 
-ThinkingConfigParam: TypeAlias = (
-    ThinkingConfigEnabledParam
-    | ThinkingConfigDisabledParam
-    | ThinkingConfigAdaptiveParam
-    | ThinkingConfigBetweenToolsParam
-)
+ThinkingConfigParam: TypeAlias = ThinkingConfigEnabledParam | ThinkingConfigDisabledParam | ThinkingConfigAdaptiveParam
+"""The GA ``thinking`` parameter (``between_tools`` and the other beta options: ``BetaThinkingConfigParam``)."""

@@ -97,11 +97,6 @@ ToolUnionParam: TypeAlias = (
     | ToolTextEditor20250124Param
     | ToolTextEditor20250429Param
     | ToolTextEditor20250728Param
-    | MemoryTool20250818Param
-    | CodeExecutionTool20250522Param
-    | CodeExecutionTool20250825Param
-    | CodeExecutionTool20260120Param
-    | CodeExecutionTool20260521Param
     | WebSearchTool20250305Param
     | WebSearchTool20260209Param
     | WebSearchTool20260318Param
@@ -109,7 +104,12 @@ ToolUnionParam: TypeAlias = (
     | WebFetchTool20260209Param
     | WebFetchTool20260309Param
     | WebFetchTool20260318Param
-    | ToolSearchToolBm25_20251119Param
+    | CodeExecutionTool20250522Param
+    | CodeExecutionTool20250825Param
+    | CodeExecutionTool20260120Param
+    | CodeExecutionTool20260521Param
+    | MemoryTool20250818Param
     | ToolSearchToolRegex20251119Param
+    | ToolSearchToolBm25_20251119Param
 )
-"""Any item of ``tools``."""
+"""Any item of ``tools`` (kinds in the order the API lists the expected tool types)."""

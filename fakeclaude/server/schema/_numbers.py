@@ -12,7 +12,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from fakeclaude.server.schema import is_multiple
+from fakeclaude.server.schema._check import is_multiple
 
 __all__ = ["NumberRangeError", "as_int", "as_opt_int", "is_num", "number_value"]
 
