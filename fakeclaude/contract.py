@@ -121,7 +121,8 @@ def validate_request(
     unknown fields), as the fake's lenient mode does. The first violation is the API's answer; see the
     module docstring for how the others are found.
 
-        >>> validate_request({"model": "claude-sonnet-4-5", "messages": []}, endpoint="count_tokens")
+        >>> validate_request({"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "Hi"}]},
+        ...                  endpoint="count_tokens")
         []
         >>> validate_request({"model": "claude-sonnet-4-5", "max_tokens": 5, "temperature": 0.5,
         ...                   "messages": [{"role": "user", "content": "Hi"}]}, api_version="2026-10-21")

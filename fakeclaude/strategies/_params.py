@@ -25,7 +25,10 @@ __all__ = ["THINKING_KINDS", "batch_params", "count_tokens_params", "create_para
 
 THINKING_KINDS = ("enabled", "adaptive", "disabled")
 _MIN_BUDGET = 1024
-_COUNT_TOKENS_FIELDS = MessageCountTokensParams.__required_keys__ | MessageCountTokensParams.__optional_keys__
+# The TypedDict's fields, less the sampling parameters (which count_tokens ignores and SDK 2.x does not send).
+_COUNT_TOKENS_FIELDS = (MessageCountTokensParams.__required_keys__ | MessageCountTokensParams.__optional_keys__) - {
+    "temperature", "top_p", "top_k"
+}
 
 
 def thinking_configs(

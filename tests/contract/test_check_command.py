@@ -128,6 +128,7 @@ def test_the_installed_command_runs(tmp_path: Path) -> None:
                           timeout=60)
     assert done.returncode == 1, done.stderr
     assert done.stdout.splitlines() == [
+        f"{path}: interaction 1: messages: at least one message is required",
         f"{path}: interaction 2: messages: Field required",
         f"{path}: interaction 2: max_tokens: Field required",
         f"{path}: interaction 2: model: Input should be a valid string",
