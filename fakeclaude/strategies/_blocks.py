@@ -36,7 +36,7 @@ _ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
 
 
 def texts(*, min_size: int = 1, max_size: int = 80, trailing_whitespace: bool = True) -> st.SearchStrategy[str]:
-    """Non-empty prompt text: words (some non-ASCII) and arbitrary printable characters.
+    """Prompt text with something besides whitespace: words (some non-ASCII) and arbitrary characters.
 
     ``trailing_whitespace=False`` gives text a final assistant turn (a prefill) may end with.
 
@@ -50,7 +50,7 @@ def texts(*, min_size: int = 1, max_size: int = 80, trailing_whitespace: bool = 
     out = (words | free).map(lambda s: s[:max_size])
     if not trailing_whitespace:
         out = out.map(str.rstrip)
-    return out.filter(lambda s: len(s) >= min_size)
+    return out.filter(lambda s: len(s) >= min_size and not s.isspace())  # the API refuses whitespace-only text
 
 
 def _cache_control(knob: bool | None) -> st.SearchStrategy[dict[str, Any] | None]:
