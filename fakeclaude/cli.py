@@ -1,7 +1,9 @@
-"""The ``fakeclaude`` command: ``fakeclaude serve`` runs the fake Messages API on a local port.
+"""The ``fakeclaude`` command: ``fakeclaude serve`` runs the fake Messages API on a local port,
+``fakeclaude check`` validates the requests recorded in cassettes.
 
     $ fakeclaude serve --port 8765 --seed 0 --validation strict
     $ fakeclaude --version
+    $ fakeclaude check cassettes/
 
 ``serve`` logs one line per request (method, path, status, duration, request id; never a key) and
 serves the control API under ``/_fakeclaude/`` (``fakeclaude.server.control``). Errors are one line
@@ -111,8 +113,14 @@ def _add_record(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     add_record_command(commands, port=port_number)
 
 
+def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from fakeclaude.cassette_check import add_check_command
+
+    add_check_command(commands)
+
+
 _SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
-    _add_serve, _add_replay, _add_record,
+    _add_serve, _add_replay, _add_record, _add_check,
 )
 
 

@@ -43,7 +43,7 @@ from .validation import (
     validate_count_tokens,
     validate_create,
 )
-from .wire import API_VERSION_2023
+from .wire import API_VERSION_2023, BODY_TOO_DEEP
 
 __all__ = ["EngineConfig", "MessagesEngine", "RecordedRequest"]
 
@@ -54,7 +54,7 @@ _SSE = {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no
 _BATCH = re.compile(r"^/v1/messages/batches/([^/]+)(/cancel|/results)?$")
 _MODEL = re.compile(r"^/v1/models/([^/]+)$")
 _Checked = TypeVar("_Checked")
-_TOO_DEEP = "There was an error parsing the body of your request as JSON: nesting too deep"
+_TOO_DEEP = BODY_TOO_DEEP
 
 
 @dataclass

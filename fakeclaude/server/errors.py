@@ -20,6 +20,8 @@ class ApiError(Exception):
     ``details`` goes in ``error.details`` when given (the 2026 API's machine-readable part, such as
     ``{"error_code": "thread_not_found"}``, which the SDK maps to its exception classes).
     The scripting API queues one with ``fake.error(status, ...)``.
+    ``path`` is where in the request body a validation error is (``messages.0.content.1``; empty for
+    the whole body); it is not sent on the wire, where the API puts it at the start of ``message``.
     """
 
     status: int
@@ -29,6 +31,7 @@ class ApiError(Exception):
     retry_after: float | None = None
     should_retry: bool | None = None
     details: dict[str, Any] | None = None
+    path: str = ""
 
     def __post_init__(self) -> None:
         facts = status_facts(self.status)

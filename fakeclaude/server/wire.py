@@ -10,12 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["API_VERSIONS", "API_VERSION_2023", "API_VERSION_2026", "StatusFacts", "status_facts"]
+__all__ = ["API_VERSIONS", "API_VERSION_2023", "API_VERSION_2026", "BODY_TOO_DEEP", "StatusFacts", "status_facts"]
 
 #: The seed's version (sampling parameters allowed) and the one SDK 2.x sends.
 API_VERSION_2023: Final = "2023-06-01"
 API_VERSION_2026: Final = "2026-10-21"
 API_VERSIONS: Final = (API_VERSION_2023, API_VERSION_2026)
+
+#: The 400 for a body nested deeper than the JSON parser or the validator can walk.
+BODY_TOO_DEEP: Final = "There was an error parsing the body of your request as JSON: nesting too deep"
 
 _DEFAULT_MESSAGE = "Error"
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from fakeclaude.strategies import create_params
+
 
 # ----- fixtures for media ----------------------------------------------------------------------------------
 def tiny_png() -> str:
@@ -107,49 +109,8 @@ REQUESTS: dict[str, dict[str, Any]] = {
 
 
 # ----- Hypothesis: generated valid requests ------------------------------------------------------------------
-WORDS = st.text(st.characters(codec="utf-8"), min_size=1, max_size=40).filter(str.strip)
-SCHEMA_TYPES = st.sampled_from([{"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"},
-                                {"type": "array", "items": {"type": "string"}},
-                                {"type": "string", "enum": ["a", "b"]},
-                                {"type": "object", "properties": {"x": {"type": "integer"}}}])
-
-
-@st.composite
-def tool_defs(draw: st.DrawFn) -> list[dict[str, Any]]:
-    names = draw(st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True), min_size=1, max_size=3, unique=True))
-    tools = []
-    for name in names:
-        props = draw(st.dictionaries(st.from_regex(r"[a-z]{1,8}", fullmatch=True), SCHEMA_TYPES, max_size=4))
-        required = draw(st.lists(st.sampled_from(sorted(props)), unique=True)) if props else []
-        tools.append({"name": name, "description": "d", "input_schema": {"type": "object", "properties": props,
-                                                                          "required": required}})
-    return tools
-
-
-@st.composite
-def create_bodies(draw: st.DrawFn) -> dict[str, Any]:
-    turns = draw(st.integers(1, 3))
-    messages: list[dict[str, Any]] = []
-    for i in range(turns):
-        messages.append({"role": "user", "content": draw(WORDS)})
-        if i < turns - 1:
-            messages.append({"role": "assistant", "content": draw(WORDS)})
-    body: dict[str, Any] = {"model": draw(st.sampled_from([SONNET, "claude-haiku-4-5", "claude-sonnet-4-0", ADAPTIVE])),
-                            "max_tokens": draw(st.integers(1, 2048)), "messages": messages}
-    if draw(st.booleans()):
-        body["system"] = draw(WORDS)
-    think = body["model"] != "claude-haiku-4-5" and draw(st.booleans())
-    if think:
-        body["max_tokens"] = draw(st.integers(1025, 4096))
-        body["thinking"] = {"type": "enabled", "budget_tokens": 1024}
-    if draw(st.booleans()):
-        body["tools"] = draw(tool_defs())
-        kinds = ["auto", "none"] if think else ["auto", "any", "tool", "none"]
-        kind = draw(st.sampled_from(kinds))
-        choice: dict[str, Any] = {"type": kind}
-        if kind == "tool":
-            choice["name"] = draw(st.sampled_from([t["name"] for t in body["tools"]]))
-        body["tool_choice"] = choice
-    if draw(st.booleans()):
-        body["stop_sequences"] = draw(st.lists(st.text("aeiost ", min_size=1, max_size=3).filter(str.strip), max_size=3))
-    return body
+def create_bodies() -> st.SearchStrategy[dict[str, Any]]:
+    """Valid create bodies (``fakeclaude.strategies``) for the models these tests know, on either API version
+    (no sampling parameters), without ``stream``."""
+    bodies = create_params(models=[SONNET, "claude-haiku-4-5", "claude-sonnet-4-0", ADAPTIVE], stream=False, sampling=False)
+    return bodies.map(lambda body: {k: v for k, v in body.items() if k != "stream"})

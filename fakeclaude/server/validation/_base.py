@@ -33,6 +33,7 @@ __all__ = [
     "check_str",
     "fail",
     "literal_text",
+    "recover",
     "tag_of",
 ]
 
@@ -67,10 +68,24 @@ class Ctx:
 def fail(ctx: Ctx, path: str, message: str) -> NoReturn:
     """Raise the 400 for ``path`` (empty path: a message with no location, prefixed in batches)."""
     if path:
-        raise ApiError(400, f"{ctx.prefix}{path}: {message}")
+        raise ApiError(400, f"{ctx.prefix}{path}: {message}", path=f"{ctx.prefix}{path}")
     if ctx.prefix:
-        raise ApiError(400, f"{ctx.prefix[:-1]}: {message}")
+        raise ApiError(400, f"{ctx.prefix[:-1]}: {message}", path=ctx.prefix[:-1])
     raise ApiError(400, message)
+
+
+def recover(errors: list[ApiError] | None, error: ApiError) -> None:
+    """A recovery point caught ``error``: re-raise it (``errors`` None: the API's first-error answer), or
+    keep it and let the pass go on with the next independent part (the contract's every-violation list).
+
+    Recovery points sit only where the parts after them do not depend on the part that failed: each
+    missing required field, each top-level field and each message of the schema pass, each semantic
+    rule, each request of a batch. The first error kept is always the one the API answers.
+    """
+    if errors is None:
+        raise error
+    if not any(kept is error for kept in errors):
+        errors.append(error)
 
 
 def literal_text(values: Iterable[object]) -> str:

@@ -18,6 +18,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from fakeclaude.server.errors import ApiError
 from fakeclaude.server.validation._base import (
     MSG_SHAPE,
     Ctx,
@@ -128,6 +129,7 @@ class Walk:
     ctx: Ctx
     breakpoints: int = 0
     media: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (path, kind, source)
+    errors: list[ApiError] | None = None  # given: keep every violation (see ``recover``), else raise the first
 
     def cache(self, block: dict[str, Any], path: str) -> None:
         if "cache_control" in block and check_cache_control(

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fakeclaude.server.errors import ApiError
 from fakeclaude.server.structured import FORMAT_BETA
 from fakeclaude.server.threads import THREADS_BETA
 from fakeclaude.server.validation._base import (
@@ -31,6 +32,7 @@ from fakeclaude.server.validation._base import (
     check_number,
     check_str,
     fail,
+    recover,
     tag_of,
 )
 from fakeclaude.server.validation._blocks import Walk, check_blocks, check_system
@@ -146,15 +148,22 @@ def _max_tokens(w: Walk, v: Any, path: str) -> None:
 def _messages(w: Walk, v: Any, path: str) -> None:
     ctx = w.ctx
     for i, m in enumerate(check_list(ctx, v, path)):
-        mp = f"{path}.{i}"
-        if not isinstance(m, dict):
-            fail(ctx, mp, MSG_SHAPE)
-        if m.get("role") == "system" and ctx.beta:
-            _beta_system_message(w, m, mp)
-            continue
-        check_fields(ctx, m, mp, _F_MESSAGE, _R_MESSAGE)
-        role = check_literal(ctx, m["role"], f"{mp}.role", _ROLES_SYSTEM if ctx.v2026 else _ROLES)
-        check_blocks(w, m["content"], f"{mp}.content", system_role=role == "system")
+        try:
+            _message(w, m, f"{path}.{i}")
+        except ApiError as error:
+            recover(w.errors, error)
+
+
+def _message(w: Walk, m: object, mp: str) -> None:
+    ctx = w.ctx
+    if not isinstance(m, dict):
+        fail(ctx, mp, MSG_SHAPE)
+    if m.get("role") == "system" and ctx.beta:
+        _beta_system_message(w, m, mp)
+        return
+    check_fields(ctx, m, mp, _F_MESSAGE, _R_MESSAGE)
+    role = check_literal(ctx, m["role"], f"{mp}.role", _ROLES_SYSTEM if ctx.v2026 else _ROLES)
+    check_blocks(w, m["content"], f"{mp}.content", system_role=role == "system")
 
 
 def _beta_system_message(w: Walk, m: dict[str, Any], mp: str) -> None:
@@ -375,8 +384,11 @@ def _allowed(endpoint: str, ctx: Ctx) -> frozenset[str]:
 _ALLOWED: dict[tuple[str, bool, bool, frozenset[str]], frozenset[str]] = {}
 
 
-def check_body(ctx: Ctx, body: object, endpoint: str) -> Walk:
-    """The schema pass; returns what the semantic pass needs (cache breakpoints, media to inspect)."""
+def check_body(ctx: Ctx, body: object, endpoint: str, errors: list[ApiError] | None = None) -> Walk:
+    """The schema pass; returns what the semantic pass needs (cache breakpoints, media to inspect).
+
+    With ``errors``, violations are kept there and the pass goes on (see ``recover``).
+    """
     if not isinstance(body, dict):
         fail(ctx, "", "Input should be a valid dictionary or object to extract fields from")
     key = (endpoint, ctx.v2026, ctx.beta, ctx.betas & _NAMED_BETAS)
@@ -386,12 +398,18 @@ def check_body(ctx: Ctx, body: object, endpoint: str) -> Walk:
     required = _REQUIRED[endpoint]
     for name in required:
         if name not in body:
-            fail(ctx, name, "Field required")
-    w = Walk(ctx)
+            try:
+                fail(ctx, name, "Field required")
+            except ApiError as error:
+                recover(errors, error)
+    w = Walk(ctx, errors=errors)
     for name, value in body.items():
-        if name not in allowed:
-            fail(ctx, name, "Extra inputs are not permitted")
-        if value is None and name in _NULLABLE:
-            continue
-        _FIELDS[name](w, value, name)
+        try:
+            if name not in allowed:
+                fail(ctx, name, "Extra inputs are not permitted")
+            if value is None and name in _NULLABLE:
+                continue
+            _FIELDS[name](w, value, name)
+        except ApiError as error:
+            recover(errors, error)
     return w

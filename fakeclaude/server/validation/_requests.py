@@ -47,7 +47,7 @@ from typing import Any, Literal, NamedTuple
 from fakeclaude.server.catalog import ModelSpec, resolve_model
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.tokens import PromptTokens, measure_prompt
-from fakeclaude.server.validation._base import MSG_SHAPE, Ctx, check_fields, fail
+from fakeclaude.server.validation._base import MSG_SHAPE, Ctx, check_fields, fail, recover
 from fakeclaude.server.validation._body import check_body
 from fakeclaude.server.validation._rules import check_rules
 from fakeclaude.server.validation._wire_model import field_names, required_fields
@@ -138,7 +138,7 @@ def _model(ctx: Ctx, body: dict[str, Any], options: ValidationOptions) -> ModelS
     name = body["model"]
     spec = resolve_model(name)
     if spec is None or (spec.retired and not options.accept_retired_models):
-        raise ApiError(404, f"{ctx.prefix}model: {name}")
+        raise ApiError(404, f"{ctx.prefix}model: {name}", path=f"{ctx.prefix}model")
     return spec
 
 
@@ -149,41 +149,66 @@ def _validate(
     options: ValidationOptions,
     betas: frozenset[str],
     prefix: str = "",
+    errors: list[ApiError] | None = None,
 ) -> Validated:
     ctx = _ctx(version, options, betas, prefix)
-    walk = check_body(ctx, body, endpoint)
+    start = 0 if errors is None else len(errors)
+    walk = check_body(ctx, body, endpoint, errors)
+    if errors is not None and len(errors) > start:
+        raise errors[start]  # the semantic pass needs a body that passed the schema
     assert isinstance(body, dict)
     spec = _model(ctx, body, options)
     prompt = measure_prompt(body, spec)
     if ctx.strict:
         check_rules(ctx, body, spec, walk, prompt.total)
+        if errors is not None and len(errors) > start:
+            raise errors[start]
     return Validated(body, spec, prompt)
 
 
 def validate_create(
-    body: object, *, version: str, options: ValidationOptions, betas: frozenset[str] = frozenset()
+    body: object,
+    *,
+    version: str,
+    options: ValidationOptions,
+    betas: frozenset[str] = frozenset(),
+    errors: list[ApiError] | None = None,
 ) -> Validated:
-    """``POST /v1/messages``: the body, its resolved model and its input tokens."""
-    return _validate(body, "create", version, options, betas)
+    """``POST /v1/messages``: the body, its resolved model and its input tokens.
+
+    Raises the API's first error. With an ``errors`` list, the independent violations after it are
+    collected there too (the first of them is the one raised); see ``fakeclaude.contract``.
+    """
+    return _validate(body, "create", version, options, betas, errors=errors)
 
 
 def validate_count_tokens(
-    body: object, *, version: str, options: ValidationOptions, betas: frozenset[str] = frozenset()
+    body: object,
+    *,
+    version: str,
+    options: ValidationOptions,
+    betas: frozenset[str] = frozenset(),
+    errors: list[ApiError] | None = None,
 ) -> Validated:
     """``POST /v1/messages/count_tokens``: create's shape minus ``max_tokens``, ``stream``,
-    ``stop_sequences``, ``metadata``, ``service_tier`` (unknown fields there)."""
-    return _validate(body, "count_tokens", version, options, betas)
+    ``stop_sequences``, ``metadata``, ``service_tier`` (unknown fields there). ``errors`` as in create."""
+    return _validate(body, "count_tokens", version, options, betas, errors=errors)
 
 
 def validate_batch_create(
-    body: object, *, version: str, options: ValidationOptions, betas: frozenset[str] = frozenset()
+    body: object,
+    *,
+    version: str,
+    options: ValidationOptions,
+    betas: frozenset[str] = frozenset(),
+    errors: list[ApiError] | None = None,
 ) -> list[tuple[str, dict[str, Any]]]:
     """``POST /v1/messages/batches``: ``[(custom_id, params), ...]``, each params checked like create.
 
     Errors inside params carry the prefix ``requests.<i>.params.``. ``stream`` is refused in params
     (``requests.<i>.params.stream: Streaming is not supported in batch requests.``), ``custom_id`` must
     be 1-64 characters of ``[a-zA-Z0-9_-]`` and unique (``requests.<i>.custom_id: Duplicate custom_id
-    found: '<id>'.``).
+    found: '<id>'.``). With ``errors``, each request is a recovery point (``errors`` as in create).
     """
     ctx = _ctx(version, options, betas)
     if not isinstance(body, dict):
@@ -203,23 +228,42 @@ def validate_batch_create(
     out: list[tuple[str, dict[str, Any]]] = []
     seen: set[str] = set()
     for i, r in enumerate(reqs):
-        p = f"requests.{i}"
-        check_fields(ctx, r, p, _F_REQUEST, required_fields(Request), not_object=MSG_SHAPE)
-        cid = r["custom_id"]
-        if not isinstance(cid, str):
-            fail(ctx, f"{p}.custom_id", "Input should be a valid string")
-        if ctx.strict and not _custom_id_ok(cid):
-            fail(ctx, f"{p}.custom_id", "String should match pattern '^[a-zA-Z0-9_-]{1,64}$'")
-        if ctx.strict and cid in seen:
-            fail(ctx, f"{p}.custom_id", f"Duplicate custom_id found: {cid!r}.")
-        seen.add(cid)
-        params = r["params"]
-        if isinstance(params, dict) and "stream" in params and ctx.strict:
-            fail(ctx, f"{p}.params.stream", "Streaming is not supported in batch requests.")
-        _validate(params, "create", version, options, betas, prefix=f"{p}.params.")
-        assert isinstance(params, dict)
-        out.append((cid, params))
+        try:
+            out.append(_batch_request(ctx, i, r, seen, version, options, betas, errors))
+        except ApiError as error:
+            recover(errors, error)
+    if errors:
+        raise errors[0]
     return out
+
+
+def _batch_request(
+    ctx: Ctx,
+    i: int,
+    r: object,
+    seen: set[str],
+    version: str,
+    options: ValidationOptions,
+    betas: frozenset[str],
+    errors: list[ApiError] | None,
+) -> tuple[str, dict[str, Any]]:
+    p = f"requests.{i}"
+    check_fields(ctx, r, p, _F_REQUEST, required_fields(Request), not_object=MSG_SHAPE)
+    assert isinstance(r, dict)
+    cid = r["custom_id"]
+    if not isinstance(cid, str):
+        fail(ctx, f"{p}.custom_id", "Input should be a valid string")
+    if ctx.strict and not _custom_id_ok(cid):
+        fail(ctx, f"{p}.custom_id", "String should match pattern '^[a-zA-Z0-9_-]{1,64}$'")
+    if ctx.strict and cid in seen:
+        fail(ctx, f"{p}.custom_id", f"Duplicate custom_id found: {cid!r}.")
+    seen.add(cid)
+    params = r["params"]
+    if isinstance(params, dict) and "stream" in params and ctx.strict:
+        fail(ctx, f"{p}.params.stream", "Streaming is not supported in batch requests.")
+    _validate(params, "create", version, options, betas, prefix=f"{p}.params.", errors=errors)
+    assert isinstance(params, dict)
+    return cid, params
 
 
 def _custom_id_ok(cid: str) -> bool:

@@ -19,7 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 from fakeclaude.server.catalog import ModelSpec
-from fakeclaude.server.validation._base import Ctx, fail
+from fakeclaude.server.errors import ApiError
+from fakeclaude.server.validation._base import Ctx, fail, recover
 from fakeclaude.server.validation._blocks import Walk
 from fakeclaude.server.validation._media import check_media
 from fakeclaude.server.validation._messages import check_messages, merged_turns
@@ -55,46 +56,76 @@ def _supported(caps: Any, *keys: str) -> bool:
 
 
 def check_rules(ctx: Ctx, body: dict[str, Any], spec: ModelSpec, walk: Walk, input_tokens: int) -> None:
-    """The semantic rules, in the API's order; ``input_tokens`` is the prompt's count (for the context window)."""
+    """The semantic rules, in the API's order; ``input_tokens`` is the prompt's count (for the context window).
+
+    Each rule needs only a body that passed the schema, not the other rules: with ``walk.errors`` every
+    rule runs and each keeps its first violation (see ``recover``).
+    """
     max_tokens = body.get("max_tokens")
-    if max_tokens is not None:
-        max_tokens = int(max_tokens)
-        cap = _cap(spec, ctx.betas)
-        if max_tokens > cap:
-            fail(ctx, "max_tokens", (
-                f"{max_tokens} > {cap}, which is the maximum allowed number of output tokens for {spec.id}"
-            ))  # fmt: skip
+    max_tokens = None if max_tokens is None else int(max_tokens)
+    cfg = body.get("thinking")
+    thinking = cfg["type"] if cfg and cfg["type"] in ("enabled", "adaptive") else None
+    for rule, args in (
+        (_check_cap, (ctx, spec, max_tokens)),
+        (_check_sampling, (ctx, body, spec)),
+        (_check_thinking, (ctx, body, spec, max_tokens)),
+        (_check_effort, (ctx, body, spec)),
+        (check_tool_rules, (ctx, body)),
+        (check_output_schemas, (ctx, body)),
+        (_check_system, (ctx, body)),
+        (_check_turns, (ctx, body, spec, thinking)),
+        (check_media, (ctx, walk.media)),
+        (_check_breakpoints, (ctx, walk.breakpoints)),
+        (_check_context, (ctx, input_tokens, spec, max_tokens)),
+    ):
+        try:
+            rule(*args)
+        except ApiError as error:
+            recover(walk.errors, error)
+
+
+def _check_cap(ctx: Ctx, spec: ModelSpec, max_tokens: int | None) -> None:
+    cap = _cap(spec, ctx.betas)
+    if max_tokens is not None and max_tokens > cap:
+        fail(ctx, "max_tokens", (
+            f"{max_tokens} > {cap}, which is the maximum allowed number of output tokens for {spec.id}"
+        ))  # fmt: skip
+
+
+def _check_sampling(ctx: Ctx, body: dict[str, Any], spec: ModelSpec) -> None:
     if not spec.supports_sampling_params:
         for name in ("temperature", "top_p", "top_k"):
             if body.get(name) is not None:
                 fail(ctx, "", f"`{name}` is deprecated for this model.")
-    thinking = _check_thinking(ctx, body, spec, max_tokens)
-    _check_effort(ctx, body, spec)
-    check_tool_rules(ctx, body)
-    check_output_schemas(ctx, body)
+
+
+def _check_system(ctx: Ctx, body: dict[str, Any]) -> None:
     system = body.get("system")
     if isinstance(system, list) and any(b["text"] == "" for b in system):
         fail(ctx, "system", "text content blocks must be non-empty")
+
+
+def _check_turns(ctx: Ctx, body: dict[str, Any], spec: ModelSpec, thinking: str | None) -> None:
     if not body["messages"]:
         fail(ctx, "messages", "at least one message is required")
     check_system_messages(ctx, body["messages"])
-    turns = merged_turns(ctx, body["messages"])
-    check_messages(ctx, turns, spec, thinking)
-    check_media(ctx, walk.media)
-    if walk.breakpoints > _MAX_BREAKPOINTS:
+    check_messages(ctx, merged_turns(ctx, body["messages"]), spec, thinking)
+
+
+def _check_breakpoints(ctx: Ctx, breakpoints: int) -> None:
+    if breakpoints > _MAX_BREAKPOINTS:
         fail(
             ctx,
             "",
-            f"A maximum of {_MAX_BREAKPOINTS} blocks with cache_control may be provided. Found {walk.breakpoints}.",
+            f"A maximum of {_MAX_BREAKPOINTS} blocks with cache_control may be provided. Found {breakpoints}.",
         )
-    _check_context(ctx, input_tokens, spec, max_tokens)
 
 
-def _check_thinking(ctx: Ctx, body: dict[str, Any], spec: ModelSpec, max_tokens: int | None) -> str | None:
+def _check_thinking(ctx: Ctx, body: dict[str, Any], spec: ModelSpec, max_tokens: int | None) -> None:
     cfg = body.get("thinking")
     kind = cfg["type"] if cfg else None
     if cfg is None or kind not in ("enabled", "adaptive"):
-        return None
+        return
     caps = spec.capabilities
     if not _supported(caps, "thinking"):
         fail(ctx, "thinking", "This model does not support thinking.")
@@ -121,7 +152,6 @@ def _check_thinking(ctx: Ctx, body: dict[str, Any], spec: ModelSpec, max_tokens:
     choice = body.get("tool_choice")
     if kind == "enabled" and choice and choice["type"] in ("any", "tool"):
         fail(ctx, "", "Thinking may not be enabled when tool_choice forces tool use.")
-    return str(kind)
 
 
 def _check_effort(ctx: Ctx, body: dict[str, Any], spec: ModelSpec) -> None:
