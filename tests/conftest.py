@@ -7,6 +7,8 @@ Tests take theirs with ``settings(settings.get_profile(os.environ.get("FAKECLAUD
 
 from __future__ import annotations
 
+import os
+
 import httpcore2  # noqa: F401  (see below)
 from hypothesis import HealthCheck, settings
 
@@ -19,3 +21,8 @@ from hypothesis import HealthCheck, settings
 _SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
 settings.register_profile("contract", max_examples=30, deadline=None, suppress_health_check=_SLOW_IS_FINE)
 settings.register_profile("contract-thorough", max_examples=500, deadline=None, suppress_health_check=_SLOW_IS_FINE)
+
+# Every other property test: no deadline and no "too slow" health check, which a loaded 2-core CI machine
+# trips through no fault of the code (example counts stay as each test sets them).
+settings.register_profile("suite", deadline=None, suppress_health_check=_SLOW_IS_FINE)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
