@@ -32,7 +32,7 @@ DEFAULT_TIMEOUT = 120.0
 #: Where each scenario's full output and each server's log are kept (git-ignored).
 LOG_DIR = ECOSYSTEM_DIR / ".logs"
 
-_API_KEY = "sk-ant-fakeclaude-ecosystem"
+_API_KEY = "fakeclaude-ecosystem-key"
 
 # Variables of the host that would change what a client does or where it sends things.
 _DROPPED_PREFIXES = ("ANTHROPIC_", "CLAUDE_", "LITELLM_", "LLM_", "OPENAI_", "LANGCHAIN_", "LANGSMITH_",

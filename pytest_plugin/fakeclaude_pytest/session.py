@@ -42,7 +42,7 @@ _OPTIONS = frozenset({
 _SUFFIXES = (".yaml", ".yml", ".json")
 
 #: The key a replaying test gets when the environment has none (the SDK refuses to build a request without one).
-REPLAY_API_KEY = "sk-ant-fakeclaude-replay-key"
+REPLAY_API_KEY = "fakeclaude-replay-key"
 
 
 def _file_name(name: str) -> str:

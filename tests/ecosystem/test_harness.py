@@ -136,7 +136,7 @@ def test_a_scenario_sees_only_the_fake() -> None:
             "CLAUDE_CONFIG_DIR": "/root/.claude", "OPENAI_API_KEY": "sk-real", "LANG": "C.UTF-8"}
     env = scenario_environment("http://127.0.0.1:1234", Path("/tmp/x"), host=host, timeout=30)
     assert env["ANTHROPIC_BASE_URL"] == "http://127.0.0.1:1234" and env["HOME"] == "/tmp/x"
-    assert env["ANTHROPIC_API_KEY"].startswith("sk-ant-fakeclaude")
+    assert env["ANTHROPIC_API_KEY"].startswith("fakeclaude-")
     assert not {"ANTHROPIC_AUTH_TOKEN", "HTTPS_PROXY", "CLAUDE_CONFIG_DIR", "OPENAI_API_KEY"} & set(env)
     assert env["PATH"] == "/usr/bin" and env["LANG"] == "C.UTF-8" and env["ECOSYSTEM_TIMEOUT"] == "30"
     assert env["DISABLE_TELEMETRY"] == env["DISABLE_AUTOUPDATER"] == env["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] == "1"

@@ -13,7 +13,7 @@ import aiohttp, anthropic, httpx, httpx2, pytest
 MODEL = "claude-sonnet-4-6"
 
 def test_official_sdk_built_with_the_real_base_url(fake_claude):
-    client = anthropic.Anthropic(base_url="https://api.anthropic.com", api_key="sk-ant-real-looking")
+    client = anthropic.Anthropic(base_url="https://api.anthropic.com", api_key="not-a-real-key")
     client.messages.create(model=MODEL, max_tokens=8, messages=[{"role": "user", "content": "hi"}])
 
 def test_httpx(fake_claude):
@@ -153,7 +153,7 @@ def test_replay_needs_no_api_key_and_blocks_other_hosts(
 ) -> None:
     write_inner(pytester, CASSETTE)
     monkeypatch.setenv("TARGET", live.url)
-    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-used-only-while-recording")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "used-only-while-recording")
     pytester.runpytest_inprocess("--claude-record-mode=once").assert_outcomes(passed=1)
     live.stop()
     monkeypatch.delenv("ANTHROPIC_API_KEY")
