@@ -68,9 +68,9 @@ class Settings:
 
 
 FULL = Settings("full", rounds=40, batch=50, stream_batch=10, loop_rounds=25, loop_batch=40, tests=1000,
-                test_rounds=5, import_rounds=9)
-QUICK = Settings("quick", rounds=15, batch=30, stream_batch=6, loop_rounds=10, loop_batch=20, tests=400,
-                 test_rounds=3, import_rounds=5)
+                test_rounds=3, import_rounds=5)
+QUICK = Settings("quick", rounds=15, batch=30, stream_batch=6, loop_rounds=10, loop_batch=20, tests=500,
+                 test_rounds=2, import_rounds=5)
 SMOKE = Settings("smoke", rounds=1, batch=2, stream_batch=1, loop_rounds=1, loop_batch=2, tests=5,
                  test_rounds=1, import_rounds=1)
 
@@ -404,62 +404,98 @@ def calls_groups(settings: Settings, folder: Path, log: IO[str]) -> list[Group]:
     return groups
 
 
-_PLAIN = "def test_x(n):\n    pass\n"
 TEST_VARIANTS: list[tuple[str, str, str]] = [
-    # (label, environment, test body); the first of each environment is its plain baseline
-    ("fake_claude", PROJECT, "def test_x(n, fake_claude):\n    pass\n"),
-    ("fake_claude_session", PROJECT, "def test_x(n, fake_claude_session):\n    pass\n"),
-    ("claude_cassette marker", PROJECT, "@pytest.mark.claude_cassette\ndef test_x(n):\n    pass\n"),
-    ("pytest-httpx2 httpx2_mock (respx)", "pytest-httpx2", "def test_x(n, httpx2_mock):\n    pass\n"),
-    ("httpx2-pytest httpx2_mock", "httpx2-pytest", "def test_x(n, httpx2_mock):\n    pass\n"),
-    ("pytest-recording vcr marker", "vcrpy", "@pytest.mark.vcr\ndef test_x(n):\n    pass\n"),
+    # (label, environment, the variant test); the first is the floor
+    ("floor: an empty yield fixture", PROJECT, "def test_variant(n, empty_fixture):\n    pass\n"),
+    ("fake_claude", PROJECT, "def test_variant(n, fake_claude):\n    pass\n"),
+    ("fake_claude_session", PROJECT, "def test_variant(n, fake_claude_session):\n    pass\n"),
+    ("claude_cassette marker", PROJECT, "@pytest.mark.claude_cassette\ndef test_variant(n):\n    pass\n"),
+    ("pytest-httpx2 httpx2_mock (respx)", "pytest-httpx2", "def test_variant(n, httpx2_mock):\n    pass\n"),
+    ("httpx2-pytest httpx2_mock", "httpx2-pytest", "def test_variant(n, httpx2_mock):\n    pass\n"),
+    ("pytest-recording vcr marker", "vcrpy", "@pytest.mark.vcr\ndef test_variant(n):\n    pass\n"),
 ]
 
+_TIMING_CONFTEST = '''"""Written by benchmarks/suite.py: plain and variant tests alternate; each test's phases are timed on
+the process CPU clock (all threads: a fixture's server thread counts), around every other plugin's hooks."""
+import json
+import os
+import time
 
-def _session_seconds(env: str, folder: Path, body: str, tests: int) -> float:
+import pytest
+
+_SECONDS = {}
+
+
+@pytest.fixture
+def empty_fixture(request):
+    yield request
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: (item.callspec.params["n"], item.originalname))
+
+
+def _timed(item):
+    start = time.process_time()
+    yield
+    _SECONDS[item.nodeid] = _SECONDS.get(item.nodeid, 0.0) + time.process_time() - start
+
+
+pytest_runtest_setup = pytest.hookimpl(wrapper=True, tryfirst=True)(lambda item: (yield from _timed(item)))
+pytest_runtest_call = pytest.hookimpl(wrapper=True, tryfirst=True)(lambda item: (yield from _timed(item)))
+pytest_runtest_teardown = pytest.hookimpl(wrapper=True, tryfirst=True)(
+    lambda item, nextitem: (yield from _timed(item)))
+
+
+def pytest_sessionfinish(session):
+    with open(os.environ["BENCH_DURATIONS"], "w") as out:
+        json.dump(_SECONDS, out)
+'''
+
+
+def _session_overhead(env: str, folder: Path, body: str, tests: int) -> float:
+    """One pytest session of ``tests`` plain and ``tests`` variant tests, alternating: the median of the
+    variant's setup + call + teardown minus the plain test's, in seconds."""
+    (folder / "conftest.py").write_text(_TIMING_CONFTEST, encoding="utf-8")
     (folder / "test_bench.py").write_text(
-        f"import pytest\n\n@pytest.mark.parametrize('n', range({tests}))\n{body}", encoding="utf-8")
-    start = time.perf_counter()
+        f"import pytest\n\nN = range({tests})\n\n@pytest.mark.parametrize('n', N)\ndef test_plain(n):\n    pass\n\n"
+        f"@pytest.mark.parametrize('n', N)\n{body}", encoding="utf-8")
+    durations = folder / "durations.json"
+    environment = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "PYTHONPATH")}
+    environment["BENCH_DURATIONS"] = str(durations)
     subprocess.run([str(_python(env)), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-                    "-p", "no:xdist", str(folder)], check=True, capture_output=True, cwd=folder,
-                   env={k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"})
-    return time.perf_counter() - start
+                    "-p", "no:xdist", str(folder)], check=True, capture_output=True, cwd=folder, env=environment)
+    seconds = json.loads(durations.read_text(encoding="utf-8"))
+    plain = [v for k, v in seconds.items() if "::test_plain[" in k]
+    variant = [v for k, v in seconds.items() if "::test_variant[" in k]
+    return statistics.median(variant) - statistics.median(plain)
 
 
 def per_test_group(settings: Settings, folder: Path, log: IO[str]) -> Group:
-    """Per-test overhead: (session with the fixture - plain session in the same environment) / tests."""
+    """Per-test overhead of each fixture or marker, measured inside pytest sessions (see METHOD)."""
     print("per-test overhead ...", file=log, flush=True)
     variants = [(label, env, body) for label, env, body in TEST_VARIANTS if settings.available(env)]
     missing = [(label, env) for label, env, _ in TEST_VARIANTS if not settings.available(env)]
-    session_envs = sorted({env for _, env, _ in variants})
     overheads: dict[str, list[float]] = {label: [] for label, _, _ in variants}
-    for env in session_envs:
-        (folder / env).mkdir(parents=True, exist_ok=True)
-        (folder / env / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     for r in range(settings.test_rounds):
-        plain = {env: _session_seconds(env, folder / env, _PLAIN, settings.tests) for env in session_envs}
-        order = variants if r % 2 == 0 else list(reversed(variants))
-        for label, env, body in order:
-            seconds = _session_seconds(env, folder / env, body, settings.tests)
-            overheads[label].append((seconds - plain[env]) / settings.tests)
-        # the plain sessions again after the variants, so drift during the round weighs on both sides
-        for env in session_envs:
-            again = _session_seconds(env, folder / env, _PLAIN, settings.tests)
-            for label, e, _ in variants:
-                if e == env:
-                    seconds = overheads[label][-1] * settings.tests + plain[env]
-                    overheads[label][-1] = (seconds - (plain[env] + again) / 2) / settings.tests
-    reference = overheads.get("pytest-httpx2 httpx2_mock (respx)")
+        for label, env, body in variants if r % 2 == 0 else list(reversed(variants)):
+            session = folder / env
+            session.mkdir(parents=True, exist_ok=True)
+            (session / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+            overheads[label].append(_session_overhead(env, session, body, settings.tests))
+    floor = overheads[TEST_VARIANTS[0][0]]
     rows = []
     for label, _, _ in variants:
         median, low, high = spread([s * 1e3 for s in overheads[label]])
         row = Row(label, median, low, high)
-        if reference:
-            row.ratio = statistics.median(overheads[label]) / statistics.median(reference)
+        ratio = statistics.median(overheads[label]) / statistics.median(floor) if statistics.median(floor) > 0 else 0
+        if ratio > 0:
+            row.ratio = ratio
         rows.append(row)
     rows += [Row(label, note=f"did not run: environment {env} not installed") for label, env in missing]
-    return Group("per-test", f"Per-test overhead: pytest sessions of {settings.tests} empty tests, "
-                 "minus a plain session in the same environment", "ms per test", "wall", rows)
+    return Group("per-test", f"Per-test overhead: setup + call + teardown of an empty test using the fixture or "
+                 f"marker, minus a plain empty test's, in one pytest session ({settings.tests} of each)",
+                 "ms per test", "wall", rows)
 
 
 def import_group(settings: Settings, log: IO[str]) -> Group:
@@ -511,10 +547,13 @@ METHOD = """\
   (respx, httpx2-pytest) serve the fake's own answer to the same request, byte for byte with its headers;
   the cassette tools replay what they recorded from it; the LLM mock servers answer the same text from
   their own rule or fixture formats (their JSON differs: fewer fields, other ids).
-- **Per-test overhead.** Pytest sessions of N empty parametrized tests, each using one fixture or marker
-  and making no request, minus the mean of a plain session before and after in the same environment,
-  divided by N; ratio to pytest-httpx2's `httpx2_mock` (respx). **Import.** `python -c "import X"` minus
-  `python -c pass`, paired per round; both packages read one warm bytecode cache (`-X pycache_prefix`).
+- **Per-test overhead.** One pytest session per tool and round, in the tool's environment: N empty plain
+  tests and N empty tests using the tool's fixture or marker, alternating (plain 0, variant 0, plain 1, ...),
+  making no request. Each test's setup, call and teardown are timed on the process CPU clock (hook
+  wrappers around every other plugin's, all threads counted) and summed; the figure is the median over the variant's tests minus the median over the plain ones, so the sessions'
+  start-up and collection (seconds, and noisy) drop out. The floor is an empty function-scoped yield
+  fixture: what any fixture costs in pytest. **Import.** `python -c "import X"` minus `python -c pass`,
+  paired per round; both packages read one warm bytecode cache (`-X pycache_prefix`).
 
 ## Why two earlier methods disagreed (1.19-1.22x against 1.28-1.35x)
 
@@ -574,7 +613,7 @@ def _fmt(value: float, digits: int = 1) -> str:
 
 def table(group: Group) -> str:
     digits = 2 if group.unit.startswith("ms") else 0
-    ratio_head = "vs pytest-httpx2" if group.key == "per-test" else "ratio to floor (p10-p90)"
+    ratio_head = "ratio to floor (p10-p90)"
     lines = [f"### {group.title}", "", f"| case | median {group.unit} | p10-p90 | {ratio_head} | note |",
              "| --- | ---: | ---: | ---: | --- |"]
     for row in group.rows:
