@@ -465,9 +465,9 @@ def _session_overhead(env: str, folder: Path, body: str, tests: int) -> float:
     environment["BENCH_DURATIONS"] = str(durations)
     subprocess.run([str(_python(env)), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
                     "-p", "no:xdist", str(folder)], check=True, capture_output=True, cwd=folder, env=environment)
-    seconds = json.loads(durations.read_text(encoding="utf-8"))
-    plain = [v for k, v in seconds.items() if "::test_plain[" in k]
-    variant = [v for k, v in seconds.items() if "::test_variant[" in k]
+    seconds: dict[str, float] = json.loads(durations.read_text(encoding="utf-8"))
+    plain = [float(v) for k, v in seconds.items() if "::test_plain[" in k]
+    variant = [float(v) for k, v in seconds.items() if "::test_variant[" in k]
     return statistics.median(variant) - statistics.median(plain)
 
 
