@@ -547,6 +547,10 @@ METHOD = """\
   (respx, httpx2-pytest) serve the fake's own answer to the same request, byte for byte with its headers;
   the cassette tools replay what they recorded from it; the LLM mock servers answer the same text from
   their own rule or fixture formats (their JSON differs: fewer fields, other ids).
+- **One request, repeated.** Every call sends the same request. The fake's text generator is a pure
+  function and keeps its last 256 answers (prompts up to 2,048 characters), so a repeated request skips
+  generation; the *scripted handler* row shows the cost without generation at all, and a workload of
+  all-different prompts pays generation on every call (about a quarter of the fake's own time).
 - **Per-test overhead.** One pytest session per tool and round, in the tool's environment: N empty plain
   tests and N empty tests using the tool's fixture or marker, alternating (plain 0, variant 0, plain 1, ...),
   making no request. Each test's setup, call and teardown are timed on the process CPU clock (hook
