@@ -27,7 +27,8 @@ class Family:
     tool_any: int  # hidden tool-use prompt, tool_choice any / tool
     per_tool: int  # framing of each tool definition
     tool_json: float  # tokens per estimated token of the tool's JSON definition
-    thinking: int  # thinking enabled / adaptive
+    thinking: int  # thinking enabled
+    round_trip: int = 0  # framing of each tool_use / tool_result pair in the history, beyond their content
 
 
 _CLAUDE_4_5 = Family(chunk=10, base=7, per_message=2, system=2, tool_auto=498, tool_any=598, per_tool=0,

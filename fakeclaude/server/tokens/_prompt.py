@@ -210,7 +210,8 @@ def _block_tokens(block: Mapping[str, Any], fam: Family, *, keep_thinking: bool)
     if kind == "document":
         return 8 + _document_tokens(block.get("source"), fam)
     if kind in ("tool_use", "server_tool_use"):
-        return 10 + _text(str(block.get("name", "")), fam) + _text(_json(block.get("input", {})), fam)
+        name = _text(str(block.get("name", "")), fam)
+        return 10 + fam.round_trip + name + _text(_json(block.get("input", {})), fam)
     if kind == "tool_result" or (isinstance(kind, str) and kind.endswith("_tool_result")):
         inner = block.get("content", "")
         if isinstance(inner, str):
