@@ -151,7 +151,9 @@ def shipped_values(families: Iterable[str]) -> Values:
 
 def predict(row: Row, values: Values, start: Values) -> float:
     """``row``'s estimate when the constants are ``values`` instead of ``start``."""
-    return row.estimate + sum(k * (values[(p, row.family)] - start[(p, row.family)]) for p, k in row.uses.items())
+    return row.estimate + sum(
+        k * (values[(p, row.family)] - start[(p, row.family)]) for p, k in row.uses.items()
+    )
 
 
 def _weighted_median(points: list[tuple[float, float]]) -> float:
@@ -214,10 +216,10 @@ def leave_one_project_out(rows: Sequence[Row]) -> Iterator[tuple[list[Row], list
 Errors = dict[str, list[float]]  # family group -> relative errors
 
 
-def _errors(rows: Iterable[Row], score: Callable[[Row], float]) -> Errors:
+def _errors(scored: Iterable[tuple[Row, float]]) -> Errors:
     out: Errors = defaultdict(list)
-    for r in rows:
-        e = relative_error(score(r), r.recorded)
+    for r, estimate in scored:
+        e = relative_error(estimate, r.recorded)
         out[group_of(r.family)].append(e)
         out["all"].append(e)
     return out
@@ -230,14 +232,15 @@ def cross_validate(splits: Iterable[tuple[list[Row], list[Row]]]) -> tuple[Error
     for train, test in splits:
         values, start = fit(train)
         for pooled, rows in ((inside, train), (outside, test)):
-            for group, errs in _errors(rows, lambda r: predict(r, values, start)).items():
+            scored = [(r, predict(r, values, start)) for r in rows]
+            for group, errs in _errors(scored).items():
                 pooled[group].extend(errs)
     return inside, outside
 
 
 def summarize(columns: Mapping[str, Errors]) -> list[list[str]]:
     """Table rows: per group, ``n`` then ``median / p90`` (in %) of every column."""
-    groups = sorted({g for errs in columns.values() for g in errs if g != "all"}) + ["all"]
+    groups = [*sorted({g for errs in columns.values() for g in errs if g != "all"}), "all"]
     first = next(iter(columns.values()))
     out = []
     for g in groups:
@@ -261,7 +264,7 @@ def main() -> int:
         print("skipped: ../shared/real-traffic not found (the shared recordings are absent)")
         return 0
     rows = design(pairs)
-    shipped = _errors(rows, lambda r: r.estimate)
+    shipped = _errors((r, r.estimate) for r in rows)
     rand_in, rand_out = cross_validate(random_splits(rows))
     _, project_out = cross_validate(leave_one_project_out(rows))
     columns = {"shipped": shipped, "random in": rand_in, "random out": rand_out, "project out": project_out}

@@ -97,7 +97,12 @@ def _from_interaction(rec: Mapping[str, Any]) -> Pair | None:
 
 
 def _pair(
-    source: str, project: str, model: str, body: Mapping[str, Any], usage: Mapping[str, Any], beta: bool,
+    source: str,
+    project: str,
+    model: str,
+    body: Mapping[str, Any],
+    usage: Mapping[str, Any],
+    beta: bool,
     counting: bool,
 ) -> Pair | None:
     spec = resolve_model(model) or resolve_model(str(body.get("model")))
