@@ -40,7 +40,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks import table
 from benchmarks.token_pairs import Pair, open_pairs
 from fakeclaude.server.catalog import resolve_model
-from fakeclaude.server.tokens import _families, count_request_tokens, count_text_tokens
+from fakeclaude.server.tokens import (
+    _families,
+    count_request_tokens,
+    count_text_tokens,
+    iterations_input_tokens,
+)
 
 __all__ = [
     "PARAMS",
@@ -66,6 +71,7 @@ PARAMS: tuple[tuple[str, bool], ...] = (
     ("per_tool", False),
     ("round_trip", False),
     ("thinking", False),
+    ("adaptive", False),
 )
 MIN_USES = 8
 SPLITS = 5
@@ -123,7 +129,7 @@ def _estimates(pairs: Sequence[Pair]) -> list[int]:
     for pair in pairs:
         spec = resolve_model(pair.model)
         assert spec is not None
-        out.append(count_request_tokens(pair.request, spec))
+        out.append(iterations_input_tokens(count_request_tokens(pair.request, spec), pair.answer, spec))
     return out
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ class Pair:
     recorded: int
     beta: bool
     count_tokens: bool  # from ``/v1/messages/count_tokens`` (else ``/v1/messages`` usage)
+    answer: tuple[Mapping[str, Any], ...] = ()  # the answer's content blocks (rebuilt from a stream)
 
 
 def recorded_input(usage: Mapping[str, Any]) -> int:
@@ -53,9 +54,11 @@ def recorded_input(usage: Mapping[str, Any]) -> int:
     return sum(int(usage.get(k) or 0) for k in keys)
 
 
-def _stream_usage(events: list[Any]) -> tuple[Mapping[str, Any] | None, str | None]:
+def _stream_usage(events: list[Any]) -> tuple[Mapping[str, Any] | None, str | None, list[dict[str, Any]]]:
     usage: dict[str, Any] | None = None
     model = None
+    blocks: list[dict[str, Any]] = []
+    partial: dict[int, str] = {}
     for event in events:
         data = event.get("data") if isinstance(event, Mapping) else None
         if isinstance(data, str):
@@ -70,7 +73,28 @@ def _stream_usage(events: list[Any]) -> tuple[Mapping[str, Any] | None, str | No
             model = data["message"].get("model")
         elif data.get("type") == "message_delta" and "input_tokens" in (data.get("usage") or {}):
             usage = {**(usage or {}), **data["usage"]}
-    return usage, model
+        elif data.get("type") == "content_block_start" and isinstance(data.get("content_block"), Mapping):
+            blocks.append(dict(data["content_block"]))
+        elif data.get("type") == "content_block_delta" and blocks:
+            _apply_delta(blocks[-1], data.get("delta") or {}, partial, len(blocks) - 1)
+    for index, text in partial.items():
+        try:
+            blocks[index]["input"] = json.loads(text) if text else {}
+        except ValueError:
+            blocks[index]["input"] = {}
+    return usage, model, blocks
+
+
+def _apply_delta(
+    block: dict[str, Any], delta: Mapping[str, Any], partial: dict[int, str], index: int
+) -> None:
+    kind = delta.get("type")
+    if kind == "text_delta":
+        block["text"] = str(block.get("text", "")) + str(delta.get("text", ""))
+    elif kind == "thinking_delta":
+        block["thinking"] = str(block.get("thinking", "")) + str(delta.get("thinking", ""))
+    elif kind == "input_json_delta":
+        partial[index] = partial.get(index, "") + str(delta.get("partial_json", ""))
 
 
 def _from_interaction(rec: Mapping[str, Any]) -> Pair | None:
@@ -82,18 +106,22 @@ def _from_interaction(rec: Mapping[str, Any]) -> Pair | None:
     counting = "/count_tokens" in url
     answer = rec.get("resp_json")
     model = None
+    content: list[Any] = []
     if counting:
         usage = answer if isinstance(answer, Mapping) and "input_tokens" in answer else None
     elif isinstance(answer, Mapping):
-        usage, model = answer.get("usage"), answer.get("model")
+        usage, model, content = answer.get("usage"), answer.get("model"), list(answer.get("content") or [])
     else:
-        usage, model = _stream_usage(rec.get("resp_sse") or [])
+        usage, model, content = _stream_usage(rec.get("resp_sse") or [])
     if not isinstance(usage, Mapping):
         return None
     headers = rec.get("req_headers") or {}
     beta = "beta=true" in url or "anthropic-beta" in headers
     source = f"{rec.get('repo')}:{rec.get('path')}#{rec.get('idx')}"
-    return _pair(source, str(rec.get("repo")), str(model or body.get("model")), body, usage, beta, counting)
+    pair = _pair(source, str(rec.get("repo")), str(model or body.get("model")), body, usage, beta, counting)
+    if pair is None:
+        return None
+    return replace(pair, answer=tuple(b for b in content if isinstance(b, Mapping)))
 
 
 def _pair(

@@ -29,6 +29,8 @@ class Family:
     tool_json: float  # tokens per estimated token of the tool's JSON definition
     thinking: int  # thinking enabled
     round_trip: int = 0  # framing of each tool_use / tool_result pair in the history, beyond their content
+    adaptive: int = 0  # adaptive thinking (costs about nothing, unlike enabled thinking)
+    text_scale: float = 1.0  # real tokens per estimated piece of prompt text (claude-5's tokenizer: more)
 
 
 _CLAUDE_4_5 = Family(chunk=10, base=7, per_message=2, system=2, tool_auto=498, tool_any=598, per_tool=0,
@@ -45,7 +47,7 @@ FAMILIES: dict[str, Family] = {
     "claude-3-7-sonnet": Family(10, 7, 3, 1, 346, 313, 20, 1.0, 29),  # 0: spec 8.1 tool prompts
     "claude-4":          Family(10, 7, 3, 2, 297, 272, 23, 1.0, 29),  # 55
     "claude-4-5":        _CLAUDE_4_5,                                  # 146
-    "claude-5":          Family(10, 6, 3, 5, 413, 530, 20, 1.0, 29),  # 3 + count_tokens examples
+    "claude-5":          Family(10, 6, 3, 5, 413, 530, 20, 1.0, 29, text_scale=1.13),  # 3 + count_tokens examples
 }  # fmt: skip
 DEFAULT_FAMILY = _CLAUDE_4_5
 

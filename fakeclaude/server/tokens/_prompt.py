@@ -37,6 +37,9 @@ from fakeclaude.server.tokens._media import image_dimensions, image_tokens, pdf_
 from fakeclaude.server.tokens._text import count_pieces, pattern
 
 __all__ = [
+    "URL_IMAGE_SIZE",
+    "ImageSizes",
+    "block_input_tokens",
     "count_request_tokens",
     "count_text_tokens",
     "image_dimensions",
@@ -52,8 +55,12 @@ _FORCED = frozenset({"any", "tool"})
 _FORMAT_PROMPT = 87  # structured outputs: format instructions, plus _FORMAT_JSON x the schema's tokens
 _FORMAT_JSON = 1.55
 _PTC_PROMPT = 2500  # tools callable from code execution (programmatic tool calling) add its prompt
+#: An image the fake cannot read (a URL, a file id whose bytes are not known): recorded URL images cost
+#: 20-320 tokens (median ~260), far below the 1,600 of the largest size; ``image_sizes`` declares one.
+URL_IMAGE_SIZE = (440, 440)
+ImageSizes = Mapping[str, tuple[int, int]]
+_NO_SIZES: ImageSizes = {}
 _PDF_PAGE = 1590  # a light page as recorded (spec 8.3 documents 1,500-3,000 text tokens + the page image)
-_UNKNOWN_IMAGE = image_tokens(1092, 1092)  # an image whose size cannot be read (URL, file id)
 
 
 def count_text_tokens(text: str, spec: ModelSpec | None = None) -> int:
@@ -70,12 +77,20 @@ class PromptTokens(NamedTuple):
     """A request's input tokens, counted once: the total and the cumulative count at each cache breakpoint."""
 
     total: int
-    marks: tuple[tuple[str, int], ...]  # ``(path, tokens up to and including the marked block)``, prefix order
+    marks: tuple[
+        tuple[str, int], ...
+    ]  # ``(path, tokens up to and including the marked block)``, prefix order
 
 
-def measure_prompt(body: Mapping[str, Any], spec: ModelSpec) -> PromptTokens:
-    """Count ``body``'s input tokens for the model ``spec`` in one pass (see ``prefix_token_counts``)."""
-    segments = _count_segments(body, spec)
+def measure_prompt(
+    body: Mapping[str, Any], spec: ModelSpec, *, image_sizes: ImageSizes | None = None
+) -> PromptTokens:
+    """Count ``body``'s input tokens for the model ``spec`` in one pass (see ``prefix_token_counts``).
+
+    ``image_sizes`` maps an image URL or file id to its ``(width, height)``: the fake cannot fetch them,
+    so an undeclared one costs a typical web image's tokens (``URL_IMAGE_SIZE``).
+    """
+    segments = _count_segments(body, spec, image_sizes or _NO_SIZES)
     total = 0
     marks: list[tuple[str, int]] = []
     last_block, last_end = "", 0
@@ -85,15 +100,21 @@ def measure_prompt(body: Mapping[str, Any], spec: ModelSpec) -> PromptTokens:
             last_block, last_end = path, total
         if marked and (not marks or marks[-1][0] != path):
             marks.append((path, total))
-    if last_block and isinstance(body.get("cache_control"), Mapping) and not any(p == last_block for p, _ in marks):
+    if (
+        last_block
+        and isinstance(body.get("cache_control"), Mapping)
+        and not any(p == last_block for p, _ in marks)
+    ):
         marks.append((last_block, last_end))
         marks.sort(key=lambda item: item[1])
     return PromptTokens(total, tuple(marks))
 
 
-def count_request_tokens(body: Mapping[str, Any], spec: ModelSpec) -> int:
+def count_request_tokens(
+    body: Mapping[str, Any], spec: ModelSpec, *, image_sizes: ImageSizes | None = None
+) -> int:
     """Input tokens of a ``messages.create`` / ``count_tokens`` body for the model ``spec``."""
-    return measure_prompt(body, spec).total
+    return measure_prompt(body, spec, image_sizes=image_sizes).total
 
 
 def prefix_token_counts(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str, int]]:
@@ -107,7 +128,9 @@ def prefix_token_counts(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[
     return list(measure_prompt(body, spec).marks)
 
 
-def _count_segments(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str, int, bool]]:
+def _count_segments(
+    body: Mapping[str, Any], spec: ModelSpec, sizes: ImageSizes
+) -> list[tuple[str, int, bool]]:
     fam = family_of(spec)
     segs: list[tuple[str, int, bool]] = [("", fam.base, False)]
     tools = body.get("tools")
@@ -115,7 +138,7 @@ def _count_segments(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str,
         choice = body.get("tool_choice")
         forced = isinstance(choice, Mapping) and choice.get("type") in _FORCED
         segs.append(("", fam.tool_any if forced else fam.tool_auto, False))
-        if any(isinstance(t, Mapping) and t.get("allowed_callers") for t in tools):
+        if any(isinstance(t, Mapping) and _called_from_code(t) for t in tools):
             segs.append(("", _PTC_PROMPT, False))
         for i, tool in enumerate(tools):
             if isinstance(tool, Mapping):
@@ -130,17 +153,19 @@ def _count_segments(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str,
                 segs.append((f"system.{i}", _text(str(block.get("text", "")), fam), _marked(block)))
     thinking = body.get("thinking")
     if thinking and isinstance(thinking, Mapping) and thinking.get("type") in ("enabled", "adaptive"):
-        segs.append(("", fam.thinking, False))
+        segs.append(("", fam.thinking if thinking.get("type") == "enabled" else fam.adaptive, False))
     messages = body.get("messages")
     if isinstance(messages, Sequence):
-        segs.extend(_message_segments(messages, fam))
+        segs.extend(_message_segments(messages, fam, sizes))
     found = output_schema(body)
     if found is not None:
         segs.append(("", _FORMAT_PROMPT + round(_FORMAT_JSON * _text(_json(found[1]), fam)), False))
     return segs
 
 
-def _message_segments(messages: Sequence[Any], fam: Family) -> Iterator[tuple[str, int, bool]]:
+def _message_segments(
+    messages: Sequence[Any], fam: Family, sizes: ImageSizes
+) -> Iterator[tuple[str, int, bool]]:
     current = _current_assistant_turn(messages)
     for i, message in enumerate(messages):
         if not isinstance(message, Mapping):
@@ -155,7 +180,7 @@ def _message_segments(messages: Sequence[Any], fam: Family) -> Iterator[tuple[st
             continue
         for j, block in enumerate(content):
             if isinstance(block, Mapping):
-                tokens = _block_tokens(block, fam, keep_thinking=i == current)
+                tokens = _block_tokens(block, fam, keep_thinking=i == current, sizes=sizes)
                 yield (f"messages.{i}.content.{j}", tokens, _marked(block))
 
 
@@ -182,8 +207,14 @@ def _marked(block: Mapping[str, Any]) -> bool:
     return control is not None and isinstance(control, Mapping)
 
 
+def _called_from_code(tool: Mapping[str, Any]) -> bool:
+    callers = tool.get("allowed_callers")
+    return isinstance(callers, Sequence) and any(c != "direct" for c in callers)
+
+
 def _text(text: str, fam: Family) -> int:
-    return count_pieces(text, fam.chunk)
+    n = count_pieces(text, fam.chunk)
+    return n if fam.text_scale == 1.0 else round(n * fam.text_scale)
 
 
 def _json(value: Any) -> str:
@@ -201,24 +232,35 @@ def _tool_tokens(tool: Mapping[str, Any], fam: Family) -> int:
     return fam.per_tool + round(fam.tool_json * _text(_json(fields), fam))
 
 
-def _block_tokens(block: Mapping[str, Any], fam: Family, *, keep_thinking: bool) -> int:
+def block_input_tokens(block: Mapping[str, Any], fam: Family, *, sizes: ImageSizes | None = None) -> int:
+    """What one content block costs as input when read back (thinking included: the current turn's)."""
+    return _block_tokens(block, fam, keep_thinking=True, sizes=sizes or _NO_SIZES)
+
+
+def _block_tokens(
+    block: Mapping[str, Any], fam: Family, *, keep_thinking: bool, sizes: ImageSizes = _NO_SIZES
+) -> int:
     kind = block.get("type")
     if kind == "text":
         return _text(str(block.get("text", "")), fam)
     if kind == "image":
-        return 3 + _image_block_tokens(block.get("source"))
+        return 3 + _image_block_tokens(block.get("source"), sizes)
     if kind == "document":
-        return 8 + _document_tokens(block.get("source"), fam)
+        return 8 + _document_tokens(block.get("source"), fam, sizes)
     if kind in ("tool_use", "server_tool_use"):
         name = _text(str(block.get("name", "")), fam)
         return 10 + fam.round_trip + name + _text(_json(block.get("input", {})), fam)
+    if kind == "web_search_tool_result":
+        return 6 + _search_results_tokens(block.get("content"), fam)
+    if kind == "web_fetch_tool_result":
+        return 6 + _fetch_result_tokens(block.get("content"), fam, sizes)
     if kind == "tool_result" or (isinstance(kind, str) and kind.endswith("_tool_result")):
         inner = block.get("content", "")
         if isinstance(inner, str):
             return 6 + _text(inner, fam)
         if isinstance(inner, Sequence):
             blocks = [b for b in inner if isinstance(b, Mapping)]
-            return 6 + sum(_block_tokens(b, fam, keep_thinking=False) for b in blocks)
+            return 6 + sum(_block_tokens(b, fam, keep_thinking=False, sizes=sizes) for b in blocks)
         return 6
     if kind == "thinking":
         return 4 + _text(str(block.get("thinking", "")), fam) if keep_thinking else 0
@@ -227,6 +269,33 @@ def _block_tokens(block: Mapping[str, Any], fam: Family, *, keep_thinking: bool)
     if kind == "search_result":
         return 8 + _text(_json(block), fam)
     return _text(_json(block), fam)
+
+
+_ENCRYPTED_CHARS = 3  # characters of a search result's ``encrypted_content`` per token of the page it holds
+
+
+def _search_results_tokens(content: Any, fam: Family) -> int:
+    """Web search results: each one's title, URL and age, and the page text its encrypted content holds."""
+    if not isinstance(content, Sequence) or isinstance(content, str):
+        return _text(_json(content), fam)
+    total = 0
+    for item in content:
+        if not isinstance(item, Mapping):
+            continue
+        seen = " ".join(str(item.get(k) or "") for k in ("title", "url", "page_age"))
+        total += 4 + _text(seen, fam) + len(str(item.get("encrypted_content") or "")) // _ENCRYPTED_CHARS
+    return total
+
+
+def _fetch_result_tokens(content: Any, fam: Family, sizes: ImageSizes) -> int:
+    """A web fetch result: its URL and the fetched document (an object, not a list of blocks)."""
+    if not isinstance(content, Mapping):
+        return 0
+    document = content.get("content")
+    inner = (
+        _block_tokens(document, fam, keep_thinking=False, sizes=sizes) if isinstance(document, Mapping) else 0
+    )
+    return 4 + _text(str(content.get("url") or ""), fam) + inner
 
 
 def _decode(data: Any) -> bytes | None:
@@ -238,16 +307,23 @@ def _decode(data: Any) -> bytes | None:
         return None
 
 
-def _image_block_tokens(source: Any) -> int:
-    if isinstance(source, Mapping) and source.get("type") == "base64":
+def _image_block_tokens(source: Any, sizes: ImageSizes) -> int:
+    if not isinstance(source, Mapping):
+        return image_tokens(*URL_IMAGE_SIZE)
+    if source.get("type") == "base64":
         raw = _decode(source.get("data"))
         dims = image_dimensions(raw) if raw else None
         if dims:
             return image_tokens(*dims)
-    return _UNKNOWN_IMAGE
+    key = source.get("url") or source.get("file_id")
+    return (
+        image_tokens(*sizes.get(key, URL_IMAGE_SIZE))
+        if isinstance(key, str)
+        else image_tokens(*URL_IMAGE_SIZE)
+    )
 
 
-def _document_tokens(source: Any, fam: Family) -> int:
+def _document_tokens(source: Any, fam: Family, sizes: ImageSizes) -> int:
     if not isinstance(source, Mapping):
         return 0
     kind = source.get("type")
@@ -259,7 +335,7 @@ def _document_tokens(source: Any, fam: Family) -> int:
             return _text(inner, fam)
         if isinstance(inner, Sequence):
             blocks = [b for b in inner if isinstance(b, Mapping)]
-            return sum(_block_tokens(b, fam, keep_thinking=False) for b in blocks)
+            return sum(_block_tokens(b, fam, keep_thinking=False, sizes=sizes) for b in blocks)
         return 0
     raw = _decode(source.get("data")) if kind == "base64" else None
     pages = pdf_page_count(raw) if raw else 1
