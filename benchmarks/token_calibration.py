@@ -63,7 +63,7 @@ __all__ = [
 
 #: ``(Family field, per-family?)``: the constants the calibration fits.
 PARAMS: tuple[tuple[str, bool], ...] = (
-    ("base", False),
+    ("base", True),
     ("per_message", False),
     ("system", False),
     ("tool_auto", True),
@@ -73,7 +73,7 @@ PARAMS: tuple[tuple[str, bool], ...] = (
     ("thinking", False),
     ("adaptive", False),
 )
-MIN_USES = 8
+MIN_USES = 20
 SPLITS = 5
 _NUDGE = 1000
 

@@ -167,10 +167,11 @@ def _message_segments(
     messages: Sequence[Any], fam: Family, sizes: ImageSizes
 ) -> Iterator[tuple[str, int, bool]]:
     current = _current_assistant_turn(messages)
+    first, first_block = _compacted_from(messages)
     for i, message in enumerate(messages):
-        if not isinstance(message, Mapping):
+        if not isinstance(message, Mapping) or i < first:
             continue
-        if i:
+        if i > first:
             yield ("", fam.per_message, False)
         content = message.get("content")
         if isinstance(content, str):
@@ -179,9 +180,21 @@ def _message_segments(
         if not isinstance(content, Sequence):
             continue
         for j, block in enumerate(content):
-            if isinstance(block, Mapping):
+            if isinstance(block, Mapping) and (i > first or j >= first_block):
                 tokens = _block_tokens(block, fam, keep_thinking=i == current, sizes=sizes)
                 yield (f"messages.{i}.content.{j}", tokens, _marked(block))
+
+
+def _compacted_from(messages: Sequence[Any]) -> tuple[int, int]:
+    """``(message, block)`` of the last ``compaction`` block: the API reads nothing before it (its summary
+    stands for the turns it replaced); ``(0, 0)`` when there is none."""
+    for i in range(len(messages) - 1, -1, -1):
+        content = messages[i].get("content") if isinstance(messages[i], Mapping) else None
+        if isinstance(content, list):
+            for j in range(len(content) - 1, -1, -1):
+                if isinstance(content[j], Mapping) and content[j].get("type") == "compaction":
+                    return i, j
+    return 0, 0
 
 
 def _current_assistant_turn(messages: Sequence[Any]) -> int:
@@ -266,6 +279,8 @@ def _block_tokens(
         return 4 + _text(str(block.get("thinking", "")), fam) if keep_thinking else 0
     if kind == "redacted_thinking":
         return 4 + len(str(block.get("data", ""))) // 8 if keep_thinking else 0
+    if kind == "compaction":
+        return 4 + _text(str(block.get("content") or ""), fam)
     if kind == "search_result":
         return 8 + _text(_json(block), fam)
     return _text(_json(block), fam)
