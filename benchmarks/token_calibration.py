@@ -70,7 +70,6 @@ PARAMS: tuple[tuple[str, bool], ...] = (
     ("tool_any", True),
     ("per_tool", False),
     ("round_trip", False),
-    ("thinking", False),
     ("adaptive", False),
 )
 MIN_USES = 20

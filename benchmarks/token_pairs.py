@@ -47,6 +47,11 @@ class Pair:
     count_tokens: bool  # from ``/v1/messages/count_tokens`` (else ``/v1/messages`` usage)
     answer: tuple[Mapping[str, Any], ...] = ()  # the answer's content blocks (rebuilt from a stream)
 
+    @property
+    def answer_has_server_tools(self) -> bool:
+        """Whether a server tool ran in the answer (its usage then sums several sampling iterations)."""
+        return any(b.get("type") == "server_tool_use" for b in self.answer)
+
 
 def recorded_input(usage: Mapping[str, Any]) -> int:
     """Input + cache creation + cache read tokens of a recorded ``usage``."""
