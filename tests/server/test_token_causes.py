@@ -152,3 +152,22 @@ def test_claude_5_prompt_text_costs_more_pieces() -> None:
     body = {"messages": [{"role": "user", "content": text}]}
     ratio = count_request_tokens(body, spec5) / count_request_tokens(body, spec45)
     assert 1.10 <= ratio <= 1.16
+
+
+def test_fake_claude_takes_declared_image_sizes() -> None:
+    from fakeclaude import FakeClaude
+
+    url = "https://example.com/chart.png"
+    body = {"model": "claude-sonnet-4-5", "max_tokens": 10, "messages": [{"role": "user", "content": [
+        {"type": "image", "source": {"type": "url", "url": url}}, {"type": "text", "text": "What is this?"}]}]}  # fmt: skip
+    plain = (
+        FakeClaude().client().messages.count_tokens(**{k: v for k, v in body.items() if k != "max_tokens"})
+    )
+    declared = (
+        FakeClaude(image_sizes={url: (1000, 1000)})
+        .client()
+        .messages.count_tokens(**{k: v for k, v in body.items() if k != "max_tokens"})
+    )
+    assert declared.input_tokens - plain.input_tokens == image_tokens(1000, 1000) - image_tokens(
+        *URL_IMAGE_SIZE
+    )
