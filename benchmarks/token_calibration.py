@@ -70,6 +70,7 @@ PARAMS: tuple[tuple[str, bool], ...] = (
     ("tool_any", True),
     ("per_tool", False),
     ("round_trip", False),
+    ("thinking", True),
     ("adaptive", False),
 )
 MIN_USES = 20

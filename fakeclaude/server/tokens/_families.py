@@ -48,7 +48,7 @@ FAMILIES: dict[str, Family] = {
     "claude-3-5-haiku":  Family(10, 7, 245, 345),   # 145
     "claude-3-5-sonnet": Family(10, 7, 346, 313),   # 12: spec 8.1 (too few pairs to fit)
     "claude-3-7-sonnet": Family(10, 7, 346, 313),   # 3: spec 8.1
-    "claude-4":          Family(10, 7, 304, 283),   # 315
+    "claude-4":          Family(10, 7, 304, 283, thinking=36),  # 315
     "claude-4-5":        _CLAUDE_4_5,               # 647
     "claude-5":          Family(10, 5, 396, 530, system=5, text_scale=1.13),  # 22; base, system: count_tokens
 }  # fmt: skip
