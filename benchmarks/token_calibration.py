@@ -72,6 +72,7 @@ PARAMS: tuple[tuple[str, bool], ...] = (
     ("round_trip", False),
     ("thinking", True),
     ("adaptive", False),
+    ("no_parallel", False),
 )
 MIN_USES = 20
 SPLITS = 5

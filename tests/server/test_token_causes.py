@@ -171,3 +171,56 @@ def test_fake_claude_takes_declared_image_sizes() -> None:
     assert declared.input_tokens - plain.input_tokens == image_tokens(1000, 1000) - image_tokens(
         *URL_IMAGE_SIZE
     )
+
+
+# --- causes without an open recording (the shapes follow the spec; the sizes are the issue's) -------------
+
+HAIKU = resolve_model("claude-haiku-4-5")
+ASK = [{"role": "user", "content": "Fix the bug."}]
+
+
+def _tokens(body: Mapping[str, Any]) -> int:
+    assert HAIKU is not None
+    return count_request_tokens(body, HAIKU)
+
+
+def test_computer_bash_and_text_editor_tools_add_their_own_prompt_once() -> None:
+    custom = {"name": "run", "description": "Run a shell command.", "input_schema": {"type": "object"}}
+    bash = {"type": "bash_20250124", "name": "bash"}
+    editor = {"type": "text_editor_20250728", "name": "str_replace_based_edit_tool"}
+    base = _tokens({"messages": ASK, "tools": [custom]})
+    with_bash = _tokens({"messages": ASK, "tools": [custom, bash]})
+    both = _tokens({"messages": ASK, "tools": [custom, bash, editor]})
+    assert with_bash - base == 245 + 600
+    assert both - with_bash == 700  # the shared prompt counts once
+
+
+def test_search_result_blocks_cost_their_text_not_their_json() -> None:
+    text = "The Eiffel Tower is 330 metres tall and was completed in 1889. " * 20
+    result = {"type": "search_result", "source": "https://example.com/eiffel", "title": "Eiffel Tower",
+              "content": [{"type": "text", "text": text}]}  # fmt: skip
+    as_text = _tokens({"messages": [{"role": "user", "content": [{"type": "text", "text": text}]}]})
+    as_result = _tokens({"messages": [{"role": "user", "content": [result]}]})
+    assert 0 < as_result - as_text < 30
+    cited = {**result, "citations": {"enabled": True}}
+    assert _tokens({"messages": [{"role": "user", "content": [cited]}]}) > as_result + 20
+
+
+def test_citable_documents_and_cited_answers_cost_more() -> None:
+    text = "Water boils at 100 degrees Celsius at sea level. " * 40
+    doc = {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": text}}
+    plain = _tokens(
+        {"messages": [{"role": "user", "content": [doc, {"type": "text", "text": "Boiling point?"}]}]}
+    )
+    citable = {**doc, "citations": {"enabled": True}}
+    assert (
+        _tokens({"messages": [{"role": "user", "content": [citable, {"type": "text", "text": "?"}]}]})
+        > plain + 20
+    )
+    quote = {"type": "char_location", "cited_text": "Water boils at 100 degrees Celsius at sea level.",
+             "document_index": 0, "start_char_index": 0, "end_char_index": 49}  # fmt: skip
+    answer = [{"type": "text", "text": "At 100 °C.", "citations": [quote]}]
+    bare = [{"type": "text", "text": "At 100 °C."}]
+    history = [*ASK, {"role": "assistant", "content": answer}, {"role": "user", "content": "Thanks"}]
+    history_bare = [*ASK, {"role": "assistant", "content": bare}, {"role": "user", "content": "Thanks"}]
+    assert _tokens({"messages": history}) - _tokens({"messages": history_bare}) >= 10

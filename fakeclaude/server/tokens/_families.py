@@ -34,6 +34,7 @@ class Family:
     thinking: int = 29  # thinking enabled (recorded count_tokens: 14 -> 43)
     round_trip: int = 47  # framing of each tool_use / tool_result pair in the history, beyond their content
     adaptive: int = 0  # adaptive thinking (costs about nothing, unlike enabled thinking)
+    no_parallel: int = 0  # ``tool_choice.disable_parallel_tool_use``: its line in the tool-use prompt
     text_scale: float = 1.0  # real tokens per estimated piece of prompt text (claude-5's tokenizer: more)
 
 

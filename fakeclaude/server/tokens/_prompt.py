@@ -138,6 +138,10 @@ def _count_segments(
         choice = body.get("tool_choice")
         forced = isinstance(choice, Mapping) and choice.get("type") in _FORCED
         segs.append(("", fam.tool_any if forced else fam.tool_auto, False))
+        if isinstance(choice, Mapping) and choice.get("disable_parallel_tool_use") is True:
+            segs.append(("", fam.no_parallel, False))
+        if any(isinstance(t, Mapping) and str(t.get("type", "")).startswith(_CLIENT_TOOLS) for t in tools):
+            segs.append(("", _CLIENT_TOOL_PROMPT, False))
         if any(isinstance(t, Mapping) and _called_from_code(t) for t in tools):
             segs.append(("", _PTC_PROMPT, False))
         for i, tool in enumerate(tools):
@@ -255,11 +259,14 @@ def _block_tokens(
 ) -> int:
     kind = block.get("type")
     if kind == "text":
-        return _text(str(block.get("text", "")), fam)
+        cited = block.get("citations")
+        extra = _citations_tokens(cited, fam) if isinstance(cited, list) and cited else 0
+        return _text(str(block.get("text", "")), fam) + extra
     if kind == "image":
         return 3 + _image_block_tokens(block.get("source"), sizes)
     if kind == "document":
-        return 8 + _document_tokens(block.get("source"), fam, sizes)
+        inner = _document_tokens(block.get("source"), fam, sizes)
+        return 8 + inner + _citable_tokens(block, inner) + _text(str(block.get("title") or ""), fam)
     if kind in ("tool_use", "server_tool_use"):
         name = _text(str(block.get("name", "")), fam)
         return 10 + fam.round_trip + name + _text(_json(block.get("input", {})), fam)
@@ -282,8 +289,41 @@ def _block_tokens(
     if kind == "compaction":
         return 4 + _text(str(block.get("content") or ""), fam)
     if kind == "search_result":
-        return 8 + _text(_json(block), fam)
+        return _search_result_tokens(block, fam)
     return _text(_json(block), fam)
+
+
+#: Anthropic-defined client tools (computer, bash, text editor) bring their own system prompt on top of
+#: each definition's fixed cost (``SERVER_TOOL_TOKENS``): about 600 tokens, once per request.
+_CLIENT_TOOLS = ("computer_", "bash_", "text_editor_")
+_CLIENT_TOOL_PROMPT = 600
+#: Citations: a citable document or search result is cut into numbered sentences (a few tokens of
+#: framing each, here a share of its text), and a cited answer block carries what it quotes.
+_CITABLE_SHARE = 0.08
+_PER_CITATION = 6
+
+
+def _citable_tokens(block: Mapping[str, Any], inner: int) -> int:
+    citations = block.get("citations")
+    enabled = isinstance(citations, Mapping) and citations.get("enabled") is True
+    return round(inner * _CITABLE_SHARE) if enabled else 0
+
+
+def _citations_tokens(citations: list[Any], fam: Family) -> int:
+    total = 0
+    for cite in citations:
+        if isinstance(cite, Mapping):
+            total += _PER_CITATION + _text(str(cite.get("cited_text") or ""), fam)
+    return total
+
+
+def _search_result_tokens(block: Mapping[str, Any], fam: Family) -> int:
+    """A ``search_result`` block: its source, title and text blocks (not its JSON), citable if asked."""
+    content = block.get("content")
+    texts = content if isinstance(content, list) else []
+    inner = sum(_text(str(b.get("text", "")), fam) for b in texts if isinstance(b, Mapping))
+    head = _text(f"{block.get('source') or ''} {block.get('title') or ''}", fam)
+    return 8 + head + inner + _citable_tokens(block, inner)
 
 
 _ENCRYPTED_CHARS = 3.4  # characters of a search result's ``encrypted_content`` per token of the page it holds
