@@ -51,7 +51,7 @@ FAMILIES: dict[str, Family] = {
     "claude-3-7-sonnet": Family(10, 7, 346, 313),   # 3: spec 8.1
     "claude-4":          Family(10, 7, 304, 283, thinking=36),  # 315
     "claude-4-5":        _CLAUDE_4_5,               # 647
-    "claude-5":          Family(10, 5, 396, 530, system=5, text_scale=1.13),  # 22; base, system: count_tokens
+    "claude-5":          Family(10, 6, 396, 530, system=4, text_scale=1.13),  # 22
 }  # fmt: skip
 DEFAULT_FAMILY = _CLAUDE_4_5
 
