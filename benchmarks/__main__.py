@@ -20,11 +20,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def discover(selected: list[str]) -> list[str]:
-    names = sorted(
-        p.stem
-        for p in HERE.glob("*.py")
-        if not p.stem.startswith("_") and "\ndef main(" in p.read_text(encoding="utf-8")
-    )
+    names = sorted(p.stem for p in HERE.glob("*.py")
+                   if not p.stem.startswith("_") and "\ndef main(" in p.read_text(encoding="utf-8"))
     if selected:
         names = [n for n in names if any(n == s or n.startswith(s) for s in selected)]
     return names

@@ -26,30 +26,12 @@ VARIANTS = {
 
 
 def session_time(folder: Path, body: str) -> float:
-    (folder / "test_bench.py").write_text(
-        f"import pytest\n\n@pytest.mark.parametrize('n', range({N}))\n{body}"
-    )
+    (folder / "test_bench.py").write_text(f"import pytest\n\n@pytest.mark.parametrize('n', range({N}))\n{body}")
     best = float("inf")
     for _ in range(5):
         start = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "-p",
-                "no:randomly",
-                "-p",
-                "no:xdist",
-                str(folder),
-            ],
-            check=True,
-            capture_output=True,
-            cwd=folder,
-        )
+        subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+                        "-p", "no:xdist", str(folder)], check=True, capture_output=True, cwd=folder)
         best = min(best, time.perf_counter() - start)
     return best
 

@@ -19,11 +19,7 @@ from fakeclaude.cassettes import interception, recorder
 from fakeclaude.cassettes.store import ClaudeCassette
 from fakeclaude.server import FakeClaude
 
-BODY = {
-    "model": "claude-sonnet-4-5",
-    "max_tokens": 64,
-    "messages": [{"role": "user", "content": "Say hello"}],
-}
+BODY = {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": [{"role": "user", "content": "Say hello"}]}
 HEADERS = {"x-api-key": "sk-ant-x", "anthropic-version": "2023-06-01"}
 N = 2000
 
@@ -50,14 +46,9 @@ def main() -> None:
         interception.deactivate()
         ours.save()
 
-    with httpx2.Client(
-        transport=httpx2.MockTransport(lambda request: httpx2.Response(200, json=payload))
-    ) as c:
+    with httpx2.Client(transport=httpx2.MockTransport(lambda request: httpx2.Response(200, json=payload))) as c:
         bare = per_call(c, url)
-    with (
-        my_vcr.use_cassette(str(folder / "vcr.yaml"), record_mode="none", allow_playback_repeats=True),
-        httpx2.Client() as c,
-    ):
+    with my_vcr.use_cassette(str(folder / "vcr.yaml"), record_mode="none", allow_playback_repeats=True), httpx2.Client() as c:
         vcrpy = per_call(c, url)
     cassette = ClaudeCassette(folder / "ours.yaml", record_mode="none", allow_playback_repeats=True)
     interception.activate(recorder.Recorder(cassette))
@@ -68,9 +59,7 @@ def main() -> None:
         interception.deactivate()
     print(f"bare MockTransport : {bare * 1e6:8.1f} us/call  (1.00x)")
     print(f"vcrpy 9 replay     : {vcrpy * 1e6:8.1f} us/call  ({vcrpy / bare:.2f}x bare)")
-    print(
-        f"fakeclaude replay  : {fake * 1e6:8.1f} us/call  ({fake / bare:.2f}x bare, {fake / vcrpy:.2f}x vcrpy)"
-    )
+    print(f"fakeclaude replay  : {fake * 1e6:8.1f} us/call  ({fake / bare:.2f}x bare, {fake / vcrpy:.2f}x vcrpy)")
 
 
 if __name__ == "__main__":

@@ -24,11 +24,7 @@ from tests.cli_support import fakeclaude_command
 
 N = 20
 TTFT = 0.2
-MSG = {
-    "model": "claude-sonnet-4-6",
-    "max_tokens": 200,
-    "messages": [{"role": "user", "content": "Tell a story"}],
-}
+MSG = {"model": "claude-sonnet-4-6", "max_tokens": 200, "messages": [{"role": "user", "content": "Tell a story"}]}
 
 
 def first_event_and_total(url: str) -> tuple[float, float]:
@@ -58,10 +54,8 @@ def main() -> None:
     print(f"upstream ttft {TTFT * 1e3:.0f} ms, median of {N} streamed calls (official SDK):")
     print(f"direct        : first event {direct[0] * 1e3:7.1f} ms, whole stream {direct[1] * 1e3:7.1f} ms")
     print(f"through proxy : first event {proxied[0] * 1e3:7.1f} ms, whole stream {proxied[1] * 1e3:7.1f} ms")
-    print(
-        f"proxy adds    : first event {(proxied[0] - direct[0]) * 1e3:+7.1f} ms, "
-        f"whole stream {(proxied[1] - direct[1]) * 1e3:+7.1f} ms"
-    )
+    print(f"proxy adds    : first event {(proxied[0] - direct[0]) * 1e3:+7.1f} ms, "
+          f"whole stream {(proxied[1] - direct[1]) * 1e3:+7.1f} ms")
 
 
 if __name__ == "__main__":

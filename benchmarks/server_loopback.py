@@ -37,9 +37,8 @@ _HOP = {"content-length", "transfer-encoding", "connection", "keep-alive"}
 
 
 @contextmanager
-def minimal_server(
-    plain: bytes, streamed: bytes, plain_headers: dict[str, str], stream_headers: dict[str, str]
-) -> Iterator[str]:
+def minimal_server(plain: bytes, streamed: bytes, plain_headers: dict[str, str],
+                   stream_headers: dict[str, str]) -> Iterator[str]:
     """An aiohttp server on 127.0.0.1 answering canned bytes; yields its base URL."""
     plain_headers = {k: v for k, v in plain_headers.items() if k.lower() not in _HOP}
     stream_headers = {k: v for k, v in stream_headers.items() if k.lower() not in _HOP}
@@ -99,10 +98,8 @@ def streaming(client: anthropic.Anthropic) -> Callable[[int], None]:
 
 def concurrent(base_url: str, loop: asyncio.AbstractEventLoop) -> Callable[[int], None]:
     """``run(n)``: about ``n`` creates spread over CONCURRENCY clients awaiting in parallel."""
-    clients = [
-        anthropic.AsyncAnthropic(api_key="sk-ant-bench", base_url=base_url, max_retries=0)
-        for _ in range(CONCURRENCY)
-    ]
+    clients = [anthropic.AsyncAnthropic(api_key="sk-ant-bench", base_url=base_url, max_retries=0)
+               for _ in range(CONCURRENCY)]
 
     async def one(client: anthropic.AsyncAnthropic, calls: int) -> None:
         for _ in range(calls):
@@ -123,25 +120,18 @@ def measure() -> list[tuple[str, float, float]]:
     plain, streamed, plain_headers, stream_headers = canned_from(fake)
     rounds = max(3, int(9 * scale()))
     results = []
-    with (
-        fake.serve() as fake_url,
-        minimal_server(plain, streamed, plain_headers, stream_headers) as minimal_url,
-    ):
+    with fake.serve() as fake_url, minimal_server(plain, streamed, plain_headers, stream_headers) as minimal_url:
         ours = anthropic.Anthropic(api_key="sk-ant-bench", base_url=fake_url, max_retries=0)
         theirs = anthropic.Anthropic(api_key="sk-ant-bench", base_url=minimal_url, max_retries=0)
-        for label, make, batch in (
-            ("create", creating, 100),
-            ("stream() + get_final_message()", streaming, 50),
-        ):
+        for label, make, batch in (("create", creating, 100), ("stream() + get_final_message()", streaming, 50)):
             b = max(10, int(batch * scale()))
             mine, base = interleaved([make(ours), make(theirs)], batch=b, rounds=rounds, warmup=b)
             results.append((label, mine, base))
         loop = asyncio.new_event_loop()
         try:
             b = CONCURRENCY * max(2, int(8 * scale()))
-            mine, base = interleaved(
-                [concurrent(fake_url, loop), concurrent(minimal_url, loop)], batch=b, rounds=rounds, warmup=b
-            )
+            mine, base = interleaved([concurrent(fake_url, loop), concurrent(minimal_url, loop)],
+                                     batch=b, rounds=rounds, warmup=b)
             results.append((f"async create, {CONCURRENCY} clients gathered", mine, base))
         finally:
             loop.close()
@@ -150,20 +140,10 @@ def measure() -> list[tuple[str, float, float]]:
 
 def main() -> int:
     warnings.simplefilter("ignore", DeprecationWarning)
-    print(
-        f"anthropic {anthropic.__version__} over 127.0.0.1: fake.serve() vs a minimal aiohttp server "
-        f"answering the fake's own bytes; Python {sys.version.split()[0]}"
-    )
-    rows = [
-        (
-            label,
-            f"{ours * 1e6:.0f}",
-            f"{base * 1e6:.0f}",
-            f"{ours / base:.2f}",
-            "yes" if ours / base <= GOAL else "NO",
-        )
-        for label, ours, base in measure()
-    ]
+    print(f"anthropic {anthropic.__version__} over 127.0.0.1: fake.serve() vs a minimal aiohttp server "
+          f"answering the fake's own bytes; Python {sys.version.split()[0]}")
+    rows = [(label, f"{ours * 1e6:.0f}", f"{base * 1e6:.0f}", f"{ours / base:.2f}",
+             "yes" if ours / base <= GOAL else "NO") for label, ours, base in measure()]
     print(table(["per call", "fake µs", "minimal aiohttp µs", "ratio", f"<= {GOAL}"], rows))
     return 0
 

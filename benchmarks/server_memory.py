@@ -42,9 +42,8 @@ def body(i: int) -> bytes:
     turns = [{"role": "user", "content": f"Question number {i % 25}?"}]
     for k in range(i % 25 // 5):
         turns += [{"role": "assistant", "content": f"Answer {k}."}, {"role": "user", "content": f"And {k}?"}]
-    return json.dumps(
-        {"model": "claude-sonnet-4-5", "max_tokens": 256, "messages": turns, "stream": i % 10 == 0}
-    ).encode()
+    return json.dumps({"model": "claude-sonnet-4-5", "max_tokens": 256, "messages": turns,
+                       "stream": i % 10 == 0}).encode()
 
 
 def drive(fake: FakeClaude, total: int, every: int) -> list[tuple[int, float, int]]:
@@ -56,10 +55,8 @@ def drive(fake: FakeClaude, total: int, every: int) -> list[tuple[int, float, in
                 response = client.post("/v1/messages", content=b'{"model": 1}')
                 assert response.status_code == 400
             elif i % 50 == 0:
-                response = client.post(
-                    "/v1/messages/count_tokens",
-                    json={"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "x"}]},
-                )
+                response = client.post("/v1/messages/count_tokens",
+                                       json={"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "x"}]})
                 assert response.status_code == 200
             else:
                 response = client.post("/v1/messages", content=body(i))
@@ -85,11 +82,7 @@ def scenarios() -> list[tuple[str, Callable[[], FakeClaude], float]]:
         fake.on(model="claude-sonnet-4-5").respond("Scripted by a rule.")
         return fake
 
-    return [
-        ("default answers", default, 1.0),
-        ("fake.handler(...)", handler, 0.5),
-        ("fake.on(...).respond()", rule, 0.2),
-    ]
+    return [("default answers", default, 1.0), ("fake.handler(...)", handler, 0.5), ("fake.on(...).respond()", rule, 0.2)]
 
 
 def main() -> int:
@@ -106,36 +99,11 @@ def main() -> int:
         first = samples[1] if len(samples) > 1 else samples[0]  # after warm-up (caches, Faker, regexes)
         last = samples[-1]
         trace = " ".join(f"{rss:.0f}" for _, rss, _ in samples[1:])
-        rows.append(
-            (
-                label,
-                f"{total:,}",
-                f"{seconds:.0f}",
-                f"{first[1]:.1f}",
-                f"{last[1]:.1f}",
-                f"{last[1] - first[1]:+.1f}",
-                f"{(last[2] - first[2]) / (last[0] - first[0]):+.2f}",
-                trace,
-            )
-        )
-    print(
-        "RSS after gc.collect(), sampled every tenth of the run; growth measured from the first sample after warm-up"
-    )
-    print(
-        table(
-            [
-                "scenario",
-                "requests",
-                "s",
-                "RSS MB first",
-                "RSS MB last",
-                "growth MB",
-                "blocks/request",
-                "RSS MB samples",
-            ],
-            rows,
-        )
-    )
+        rows.append((label, f"{total:,}", f"{seconds:.0f}", f"{first[1]:.1f}", f"{last[1]:.1f}",
+                     f"{last[1] - first[1]:+.1f}", f"{(last[2] - first[2]) / (last[0] - first[0]):+.2f}", trace))
+    print("RSS after gc.collect(), sampled every tenth of the run; growth measured from the first sample after warm-up")
+    print(table(["scenario", "requests", "s", "RSS MB first", "RSS MB last", "growth MB", "blocks/request",
+                 "RSS MB samples"], rows))
     return 0
 
 

@@ -42,9 +42,7 @@ STREAM_TEXT = " ".join(f"word{i}" for i in range(40))  # 3 tokens per delta: ~40
 def scripted_fake() -> FakeClaude:
     """A fake answering every request with the same scripted reply (so the stream has ~40 deltas)."""
     fake = FakeClaude(seed=0, max_recorded_requests=100)
-    fake.handler(
-        lambda request: Reply([STREAM_TEXT])
-    )  # a handler keeps no per-call record (a rule's .calls would grow)
+    fake.handler(lambda request: Reply([STREAM_TEXT]))  # a handler keeps no per-call record (a rule's .calls would grow)
     return fake
 
 
@@ -71,21 +69,13 @@ def mock_transport(fake: FakeClaude) -> httpx2.MockTransport:
 
 
 def sdk(transport: Any) -> anthropic.Anthropic:
-    return anthropic.Anthropic(
-        api_key="sk-ant-bench",
-        base_url="http://fake",
-        max_retries=0,
-        http_client=httpx2.Client(transport=transport),
-    )
+    return anthropic.Anthropic(api_key="sk-ant-bench", base_url="http://fake", max_retries=0,
+                               http_client=httpx2.Client(transport=transport))
 
 
 def async_sdk(transport: Any) -> anthropic.AsyncAnthropic:
-    return anthropic.AsyncAnthropic(
-        api_key="sk-ant-bench",
-        base_url="http://fake",
-        max_retries=0,
-        http_client=httpx2.AsyncClient(transport=transport),
-    )
+    return anthropic.AsyncAnthropic(api_key="sk-ant-bench", base_url="http://fake", max_retries=0,
+                                    http_client=httpx2.AsyncClient(transport=transport))
 
 
 def creating(client: anthropic.Anthropic) -> Callable[[int], None]:
@@ -107,9 +97,7 @@ def streaming(client: anthropic.Anthropic) -> Callable[[int], None]:
     return run
 
 
-def creating_async(
-    client: anthropic.AsyncAnthropic, loop: asyncio.AbstractEventLoop
-) -> Callable[[int], None]:
+def creating_async(client: anthropic.AsyncAnthropic, loop: asyncio.AbstractEventLoop) -> Callable[[int], None]:
     async def calls(n: int) -> None:
         for _ in range(n):
             message = await client.messages.create(**PARAMS)
@@ -130,28 +118,16 @@ def measure() -> list[tuple[str, float, float, float]]:
     loop = asyncio.new_event_loop()
     scenarios: list[tuple[str, list[Callable[[int], None]], int]] = [
         ("create", [creating(sdk(fake.httpx2_transport())), creating(sdk(baseline))], 40),
-        (
-            "stream() + get_final_message()",
-            [streaming(sdk(fake.httpx2_transport())), streaming(sdk(baseline))],
-            10,
-        ),
-        (
-            "async create",
-            [
-                creating_async(async_sdk(fake.httpx2_transport()), loop),
-                creating_async(async_sdk(baseline), loop),
-            ],
-            40,
-        ),
+        ("stream() + get_final_message()", [streaming(sdk(fake.httpx2_transport())), streaming(sdk(baseline))], 10),
+        ("async create", [creating_async(async_sdk(fake.httpx2_transport()), loop),
+                          creating_async(async_sdk(baseline), loop)], 40),
     ]
     results = []
     try:
         for label, contenders, batch in scenarios:
             b = max(5, int(batch * scale()))
             ours, theirs = interleaved_samples(contenders, batch=b, rounds=rounds, warmup=5 * b)
-            results.append(
-                (label, statistics.median(ours), statistics.median(theirs), paired_ratio(ours, theirs))
-            )
+            results.append((label, statistics.median(ours), statistics.median(theirs), paired_ratio(ours, theirs)))
     finally:
         loop.close()
     return results
@@ -159,14 +135,10 @@ def measure() -> list[tuple[str, float, float, float]]:
 
 def main() -> int:
     warnings.simplefilter("ignore", DeprecationWarning)
-    print(
-        f"anthropic {anthropic.__version__} through fake.httpx2_transport() vs httpx2.MockTransport "
-        f"serving the fake's own bytes; Python {sys.version.split()[0]}"
-    )
-    rows = [
-        (label, f"{ours * 1e6:.0f}", f"{theirs * 1e6:.0f}", f"{ratio:.2f}", "yes" if ratio <= GOAL else "NO")
-        for label, ours, theirs, ratio in measure()
-    ]
+    print(f"anthropic {anthropic.__version__} through fake.httpx2_transport() vs httpx2.MockTransport "
+          f"serving the fake's own bytes; Python {sys.version.split()[0]}")
+    rows = [(label, f"{ours * 1e6:.0f}", f"{theirs * 1e6:.0f}", f"{ratio:.2f}", "yes" if ratio <= GOAL else "NO")
+            for label, ours, theirs, ratio in measure()]
     print(table(["per call", "fake µs", "MockTransport µs", "ratio", f"<= {GOAL}"], rows))
     return 0
 
