@@ -77,9 +77,7 @@ class PromptTokens(NamedTuple):
     """A request's input tokens, counted once: the total and the cumulative count at each cache breakpoint."""
 
     total: int
-    marks: tuple[
-        tuple[str, int], ...
-    ]  # ``(path, tokens up to and including the marked block)``, prefix order
+    marks: tuple[tuple[str, int], ...]  # ``(path, tokens up to and including the marked block)``, prefix order
 
 
 def measure_prompt(
@@ -100,11 +98,7 @@ def measure_prompt(
             last_block, last_end = path, total
         if marked and (not marks or marks[-1][0] != path):
             marks.append((path, total))
-    if (
-        last_block
-        and isinstance(body.get("cache_control"), Mapping)
-        and not any(p == last_block for p, _ in marks)
-    ):
+    if last_block and isinstance(body.get("cache_control"), Mapping) and not any(p == last_block for p, _ in marks):
         marks.append((last_block, last_end))
         marks.sort(key=lambda item: item[1])
     return PromptTokens(total, tuple(marks))
