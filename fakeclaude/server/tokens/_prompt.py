@@ -7,14 +7,23 @@ real recorded usage, see ``benchmarks/token_calibration.py``)::
   + per_message * (len(messages) - 1)     framing of every further turn
   + system + text(system)                 when a system prompt is given
   + tool_prompt[auto|any] + per_tool * n  the hidden tool-use system prompt (spec 8.1) and tool framing
-      + tool_json * text(definition JSON)
-  + thinking                              when ``thinking`` is enabled or adaptive
+      + tool_json * text(definition JSON)  (Anthropic-defined tools: a fixed cost each; computer / bash /
+                                          text editor add their own prompt once; tools callable from
+                                          code execution add its prompt; ``no_parallel`` when asked)
+  + thinking | adaptive                   when ``thinking`` is enabled (adaptive costs about nothing)
   + format + format_json * text(schema)   structured outputs: the hidden format instructions (87 + 1.55 x
                                           the schema's compact JSON, fitted on the 68 recorded answers;
                                           after the messages, so no cache prefix includes it)
-  + content blocks                        text; images (w*h/750); PDFs (pages); tool_use / tool_result;
-                                          thinking of the current assistant turn only (older turns'
-                                          thinking is stripped, as the API does)
+  + content blocks                        text (and what its citations quote); images (w*h/750, URL
+                                          images as declared or a typical web image); PDFs (pages);
+                                          tool_use + round_trip / tool_result; web search results (their
+                                          encrypted page text) and fetch results (the document);
+                                          search_result blocks; thinking of the current assistant turn
+                                          only (older turns' thinking is stripped, as the API does);
+                                          nothing before the last ``compaction`` block
+
+All prompt text of claude-5 is scaled by its ``text_scale`` (its tokenizer cuts finer).
+``tokens._iterations`` adds the re-reading when server tools ran in an answer.
 
 ``prefix_token_counts`` cuts the same sum at every ``cache_control`` breakpoint, in the API's prefix
 order tools -> system -> messages, for the prompt-caching logic. ``measure_prompt`` gives both from one
