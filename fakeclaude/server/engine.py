@@ -22,6 +22,7 @@ from .batches import BatchStore
 from .caching import PromptCache, breakpoints, lookback_points
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
+from .context_management import finish_context, plan_context
 from .errors import ApiError, ScriptedReplyError
 from .generation import IdFactory, request_seed
 from .http import HttpReply, HttpRequest
@@ -302,6 +303,8 @@ class MessagesEngine:
 
     def _answer(self, call: _Call, validated: tuple[Any, ModelSpec, PromptTokens], turn: ThreadTurn | None) -> HttpReply:
         body, spec, prompt = validated
+        context = plan_context(body, spec, prompt, call.betas)  # the edits run before the prompt is counted
+        counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         input_tokens = prompt.total
         self.limiter.check(call.key, input_tokens, model=spec.id)
         parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
@@ -317,8 +320,9 @@ class MessagesEngine:
             self._check_reply(parsed, outcome)
         composed = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
-            usage_in=self._input_usage(body, spec, prompt, call.key), tool_policy=self.config.tool_policy,
+            usage_in=self._input_usage(counted, spec, prompt, call.key), tool_policy=self.config.tool_policy,
         )
+        finish_context(composed.message, context, spec)
         message = call.answer = composed.message
         headers = self.limiter.settle(call.key, input_tokens, int(message["usage"]["output_tokens"]))
         reply = composed.reply
