@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakeclaude.server.citations import MIXED_CITATIONS, mixed_citations
 from fakeclaude.server.validation._base import (
     Ctx,
     check_bool,
@@ -136,6 +137,9 @@ def check_compaction_block(ctx: Ctx, b: dict[str, Any], path: str) -> None:
 
 
 def check_context_rules(ctx: Ctx, body: dict[str, Any]) -> None:
-    """Semantic: the explicit ``compaction`` request does not take ``context_management``."""
+    """Semantic: the explicit ``compaction`` request does not take ``context_management``; citations are
+    enabled on all documents or none (``fakeclaude.server.citations.MIXED_CITATIONS``)."""
     if body.get("compaction") is not None and body.get("context_management") is not None:
         fail(ctx, "", COMPACTION_WITH_CONTEXT_MANAGEMENT)
+    if mixed_citations(body):
+        fail(ctx, "", MIXED_CITATIONS)

@@ -1,0 +1,243 @@
+"""Context management and compaction (spec 2026 §7) through the official SDK, unchanged, and fakeclaude's client.
+
+Each edit is applied before the prompt is counted: the answer's ``input_tokens`` shrink by exactly the
+``cleared_input_tokens`` it reports; a compacted conversation sent back (compaction block included) is
+counted from the block on; streamed compaction accumulates to the non-streamed message.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import anthropic
+import httpx2
+import pytest
+
+import fakeclaude
+from fakeclaude.server import FakeClaude, FakeClock, Reply
+from fakeclaude.server.context_management import CLEARED_TOOL_RESULT
+from fakeclaude.server.validation._context import COMPACTION_WITH_CONTEXT_MANAGEMENT
+from tests.server.conftest import HEADERS
+
+MODEL = "claude-sonnet-4-6"
+LONG = "The quick brown fox jumps over the lazy dog. " * 6000 + "Now say hello."
+COMPACT = {"edits": [{"type": "compact_20260112", "trigger": {"type": "input_tokens", "value": 50000}}]}
+
+
+def sdk(fake: FakeClaude) -> anthropic.Anthropic:
+    return anthropic.Anthropic(api_key="sk-test", http_client=httpx2.Client(transport=fake.httpx2_transport()),
+                               max_retries=0)
+
+
+def post(fake: FakeClaude, body: dict[str, Any]) -> httpx2.Response:
+    with httpx2.Client(transport=fake.httpx2_transport(), base_url="http://fake") as client:
+        response = client.post("/v1/messages", params={"beta": "true"}, headers=HEADERS, content=json.dumps(body).encode())
+        response.read()
+        return response
+
+
+def tool_loop(uses: int) -> list[dict[str, Any]]:
+    """A conversation of ``uses`` tool calls, each answered with a long result, ending on a user turn."""
+    messages: list[dict[str, Any]] = [{"role": "user", "content": "Look up every order."}]
+    for n in range(uses):
+        name = "audit" if n == 0 else "lookup"
+        messages.append({"role": "assistant", "content": [
+            {"type": "tool_use", "id": f"toolu_{n:02d}", "name": name, "input": {"order": f"A-{n}", "pad": "x " * 40}}]})
+        messages.append({"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": f"toolu_{n:02d}", "content": f"Order A-{n}: " + "shipped and paid. " * 80}]})
+    return messages
+
+
+TOOLS = [{"name": name, "description": f"{name} an order", "input_schema": {"type": "object", "properties": {
+    "order": {"type": "string"}, "pad": {"type": "string"}}}} for name in ("audit", "lookup")]
+
+
+def create(client: anthropic.Anthropic, messages: list[dict[str, Any]], **extra: Any) -> Any:
+    return client.beta.messages.create(model=MODEL, max_tokens=64, messages=messages, tools=TOOLS,  # type: ignore[arg-type]
+                                       betas=["context-management-2025-06-27"], **extra)
+
+
+def test_clear_tool_uses_shrinks_the_counted_prompt_by_what_it_reports() -> None:
+    client = sdk(FakeClaude(seed=3, clock=FakeClock()))
+    messages = tool_loop(5)
+    plain = create(client, messages)
+    assert plain.context_management.applied_edits == [], "the beta named: reported, nothing applied"
+    edit = {"type": "clear_tool_uses_20250919", "trigger": {"type": "input_tokens", "value": 1000},
+            "keep": {"type": "tool_uses", "value": 2}}
+    edited = create(client, messages, context_management={"edits": [edit]})
+    [applied] = edited.context_management.applied_edits
+    assert applied.type == "clear_tool_uses_20250919" and applied.cleared_tool_uses == 3
+    assert applied.cleared_input_tokens > 0
+    assert edited.usage.input_tokens == plain.usage.input_tokens - applied.cleared_input_tokens
+    # the client's history is never changed; the edit is applied again on every request
+    assert messages[2]["content"][0]["content"] != CLEARED_TOOL_RESULT
+
+
+def test_clear_tool_uses_options() -> None:
+    client = sdk(FakeClaude(seed=3, clock=FakeClock()))
+    messages = tool_loop(5)
+    base = {"type": "clear_tool_uses_20250919", "trigger": {"type": "tool_uses", "value": 5},
+            "keep": {"type": "tool_uses", "value": 1}}
+
+    def applied(**options: Any) -> tuple[list[Any], int]:
+        answer = create(client, messages, context_management={"edits": [{**base, **options}]})
+        return answer.context_management.applied_edits, answer.usage.input_tokens
+
+    [plain], plain_tokens = applied()
+    assert plain.cleared_tool_uses == 4
+    [excluded], _ = applied(exclude_tools=["audit"])
+    assert excluded.cleared_tool_uses == 3, "the audit call is kept"
+    [inputs], input_tokens = applied(clear_tool_inputs=True)
+    assert inputs.cleared_tool_uses == 4 and input_tokens < plain_tokens, "inputs cleared too"
+    assert inputs.cleared_input_tokens > plain.cleared_input_tokens
+    assert applied(clear_at_least={"type": "input_tokens", "value": 10**6})[0] == [], "cannot clear that much"
+    assert applied(trigger={"type": "tool_uses", "value": 6})[0] == [], "trigger not reached"
+
+
+def test_clear_thinking_keeps_the_last_turns() -> None:
+    client = sdk(FakeClaude(seed=3, clock=FakeClock()))
+    messages: list[dict[str, Any]] = []
+    for n in range(3):
+        messages.append({"role": "user", "content": f"Question {n}"})
+        messages.append({"role": "assistant", "content": [
+            {"type": "thinking", "thinking": "Let me think about it carefully. " * 20, "signature": "sig"},
+            {"type": "text", "text": f"Answer {n}"}]})
+    messages.append({"role": "user", "content": "Last question"})
+    thinking = {"type": "enabled", "budget_tokens": 1024}
+    answer = client.beta.messages.create(
+        model=MODEL, max_tokens=2048, messages=messages, thinking=thinking, betas=["context-management-2025-06-27"],  # type: ignore[arg-type]
+        context_management={"edits": [{"type": "clear_thinking_20251015", "keep": {"type": "thinking_turns", "value": 1}}]})
+    [applied] = answer.context_management.applied_edits
+    assert applied.type == "clear_thinking_20251015" and applied.cleared_thinking_turns == 2
+    assert applied.cleared_input_tokens > 0
+    kept = client.beta.messages.create(
+        model=MODEL, max_tokens=2048, messages=messages, thinking=thinking, betas=["context-management-2025-06-27"],  # type: ignore[arg-type]
+        context_management={"edits": [{"type": "clear_thinking_20251015", "keep": "all"}]})
+    assert kept.context_management.applied_edits == []
+
+
+def test_a_compacted_conversation_continues_from_its_compaction_block() -> None:
+    client = sdk(FakeClaude(seed=4, clock=FakeClock()))
+    history: list[dict[str, Any]] = [{"role": "user", "content": LONG}]
+    answers = []
+    for question in ("What did I ask you to do?", "And before that?"):
+        answer = client.beta.messages.create(model=MODEL, max_tokens=256, messages=history,  # type: ignore[arg-type]
+                                             betas=["compact-2026-01-12"], context_management=COMPACT)
+        answers.append(answer)
+        history += [{"role": "assistant", "content": answer.content}, {"role": "user", "content": question}]
+    answers.append(client.beta.messages.create(model=MODEL, max_tokens=256, messages=history,  # type: ignore[arg-type]
+                                               betas=["compact-2026-01-12"], context_management=COMPACT))
+    first, second, third = answers
+    assert [b.type for b in first.content] == ["compaction", "text"] and first.stop_reason == "end_turn"
+    assert "Now say hello." in first.content[0].content, "the summary keeps the request"
+    assert [i.type for i in first.usage.iterations] == ["compaction", "message"]
+    compaction, message = first.usage.iterations
+    assert compaction.input_tokens > 50000 and compaction.output_tokens > 0
+    assert (first.usage.input_tokens, first.usage.output_tokens) == (message.input_tokens, message.output_tokens)
+    assert first.usage.input_tokens < 500, "the model answers from the summary"
+    for later in (second, third):
+        assert [b.type for b in later.content] == ["text"], "below the trigger: no new compaction"
+        assert [i.type for i in later.usage.iterations] == ["message"]
+        assert later.usage.input_tokens < 1000, "everything before the compaction block is dropped"
+    assert third.usage.input_tokens > second.usage.input_tokens
+    assert all(a.context_management.applied_edits == [] for a in answers)
+
+
+def test_streamed_compaction_accumulates_to_the_message_over_a_socket() -> None:
+    kwargs: dict[str, Any] = {"model": MODEL, "max_tokens": 256, "messages": [{"role": "user", "content": LONG}],
+                              "betas": ["compact-2026-01-12"], "context_management": COMPACT}
+    streamed_fake, plain_fake = FakeClaude(seed=5, clock=FakeClock()), FakeClaude(seed=5, clock=FakeClock())
+    with streamed_fake.serve() as base_url:
+        client = anthropic.Anthropic(api_key="sk-test", base_url=base_url, max_retries=0)
+        with client.beta.messages.stream(**kwargs) as stream:
+            events = list(stream)
+            streamed = stream.get_final_message()
+    plain = sdk(plain_fake).beta.messages.create(**kwargs)
+    assert streamed.model_dump() == plain.model_dump()
+    kinds = [(e.type, getattr(getattr(e, "delta", None), "type", None)) for e in events]
+    assert ("content_block_delta", "compaction_delta") in kinds
+    start = next(e for e in events if e.type == "content_block_start")
+    assert start.content_block.type == "compaction" and start.content_block.content is None
+
+
+def test_pause_after_compaction_stops_then_the_next_request_goes_on() -> None:
+    client = sdk(FakeClaude(seed=6, clock=FakeClock()))
+    edits = {"edits": [{**COMPACT["edits"][0], "pause_after_compaction": True, "instructions": "Keep names."}]}
+    paused = client.beta.messages.create(model=MODEL, max_tokens=256, messages=[{"role": "user", "content": LONG}],
+                                         betas=["compact-2026-01-12"], context_management=edits)
+    assert paused.stop_reason == "compaction" and [b.type for b in paused.content] == ["compaction"]
+    assert "Keep names." in paused.content[0].content
+    assert [i.type for i in paused.usage.iterations] == ["compaction"]
+    resumed = client.beta.messages.create(
+        model=MODEL, max_tokens=256, betas=["compact-2026-01-12"], context_management=edits,
+        messages=[{"role": "user", "content": LONG}, {"role": "assistant", "content": paused.content}])
+    assert resumed.stop_reason == "end_turn" and [b.type for b in resumed.content] == ["text"]
+    assert resumed.usage.input_tokens < 500
+
+
+def test_explicit_compaction_on_a_thread_then_the_thread_continues() -> None:
+    fake = FakeClaude(seed=7, clock=FakeClock())
+    client = sdk(fake)
+    thread = client.beta.messages.thread(model=MODEL, max_tokens=256, betas=["compact-2026-09-04"])
+    first = thread.send({"role": "user", "content": LONG})
+    summary = thread.send(compaction={"type": "summarize"})
+    assert summary.stop_reason == "compaction" and [b.type for b in summary.content] == ["compaction"]
+    later = thread.send({"role": "user", "content": "What next?"})
+    assert later.stop_reason == "end_turn"
+    assert first.usage.input_tokens > 50000 and later.usage.input_tokens < 1000, "counted from the compaction block"
+    assert [r.status for r in fake.requests] == [200, 200, 200]
+
+
+def test_scripted_compaction_is_kept_and_reported() -> None:
+    fake = FakeClaude(seed=8, clock=FakeClock())
+    fake.reply(Reply([{"type": "compaction", "content": "Summary: the user said hello."}, "Hello again!"]))
+    answer = sdk(fake).beta.messages.create(model=MODEL, max_tokens=256, messages=[{"role": "user", "content": "Hi"}],
+                                            betas=["compact-2026-01-12"], context_management={"edits": [{"type": "compact_20260112"}]})
+    assert answer.content[0].content == "Summary: the user said hello." and answer.content[1].text == "Hello again!"
+    assert [i.type for i in answer.usage.iterations] == ["compaction", "message"]
+
+
+def test_fakeclaude_client_streams_compaction_and_context_management() -> None:
+    fake = FakeClaude(seed=9, clock=FakeClock())
+    client = fakeclaude.Anthropic(api_key="sk-test", http_client=httpx2.Client(transport=fake.httpx2_transport()))
+    kwargs: dict[str, Any] = {"model": MODEL, "max_tokens": 256, "messages": [{"role": "user", "content": LONG}],
+                              "betas": ["compact-2026-01-12"], "context_management": COMPACT}
+    with client.beta.messages.stream(**kwargs) as stream:
+        message = stream.get_final_message()
+    block = message.content[0].model_dump()
+    assert block["type"] == "compaction" and "Now say hello." in block["content"]
+    assert message.model_dump()["context_management"] == {"applied_edits": []}
+    assert [i["type"] for i in message.model_dump()["usage"]["iterations"]] == ["compaction", "message"]
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"context_management": {"edits": [{"type": "compact_20260112", "trigger": {"type": "input_tokens", "value": 100}}]}},
+     "context_management.edits.0.compact_20260112.trigger.value: Input should be greater than or equal to 50000"),
+    ({"context_management": {"edits": [{"type": "clear_everything"}]}},
+     "context_management.edits.0: Input tag 'clear_everything' found using 'type' does not match any of the expected "
+     "tags: 'clear_tool_uses_20250919', 'clear_thinking_20251015', 'compact_20260112'"),
+    ({"context_management": {"edits": [{"type": "clear_tool_uses_20250919", "keep": {"type": "tool_uses", "value": -1}}]}},
+     "context_management.edits.0.clear_tool_uses_20250919.keep.value: Input should be greater than or equal to 0"),
+    ({"context_management": {"edits": [{"type": "clear_thinking_20251015", "keep": "some"}]}},
+     "context_management.edits.0.clear_thinking_20251015.keep: Input should be 'all'"),
+    ({"context_management": {"edits": []}, "compaction": {"type": "summarize"}}, COMPACTION_WITH_CONTEXT_MANAGEMENT),
+    ({"compaction": {"type": "condense"}}, "compaction.type: Input should be 'summarize'"),
+    ({"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": [{"type": "compaction", "content": ""}]},
+                   {"role": "user", "content": "b"}]},
+     "messages.1.content.0.compaction.content: String should have at least 1 character"),
+])
+def test_bad_edits_get_the_api_texts(extra: dict[str, Any], message: str) -> None:
+    body = {"model": MODEL, "max_tokens": 16, "messages": [{"role": "user", "content": "Hi"}], **extra}
+    response = post(FakeClaude(seed=1, clock=FakeClock()), body)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"] == {"type": "invalid_request_error", "message": message}
+
+
+def test_a_null_compaction_block_is_a_no_op() -> None:
+    body = {"model": MODEL, "max_tokens": 16, "messages": [
+        {"role": "user", "content": "Hello there"}, {"role": "assistant", "content": [{"type": "compaction", "content": None}]},
+        {"role": "user", "content": "Hi"}]}
+    with_block = post(FakeClaude(seed=1, clock=FakeClock()), body)
+    assert with_block.status_code == 200, with_block.text
+    assert with_block.json()["usage"]["input_tokens"] > 10, "nothing before a failed compaction is dropped"
