@@ -50,7 +50,7 @@ __all__ = [
 MIXED_CITATIONS = "Citations must be enabled on all documents or on none of them."
 """The 400 text for a request mixing documents with and without citations (spec 2026 §13 open point 1)."""
 
-_MAX_CITED = 3
+_MAX_CITED = 4
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)\s*")
 
 Block = dict[str, Any]
@@ -160,7 +160,7 @@ def citable_sources(body: Mapping[str, Any]) -> list[Source]:
 def cited_answer(body: Mapping[str, Any], seed: int, opening: str, closing: str) -> list[Block] | None:
     """An answer split into text blocks citing passages of the request's sources, or None (nothing citable).
 
-    Picks up to three passages, spread over the sources, deterministically from ``seed``.
+    Picks one passage from each of the first four sources, spread over the sources, deterministically from ``seed``.
     """
     sources = citable_sources(body)
     if not sources:
