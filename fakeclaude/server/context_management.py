@@ -18,7 +18,8 @@ sending the whole history; only the counted prompt changes):
   (``stop_reason: "compaction"``). No ``applied_edits`` entry (recorded: ``[]`` with a compaction).
 
 The explicit beta ``compaction: {"type": "summarize", "instructions"?}`` compacts unconditionally and
-answers with the block alone (``stop_reason: "compaction"``).
+answers with the block alone (``stop_reason: "compaction"``), signed: sent back, its signature must
+verify with its content (``validation`` checks it).
 
 A conversation that sends a compaction block back (with content; a null one is a no-op) is counted
 from that block on: everything before it is dropped (recorded: 55k tokens before the block, 239 counted).
@@ -30,7 +31,9 @@ samples no message, reports the compaction entry's counts at the top level as we
 
 ``context_management`` is on the answer when the request sent it, named the
 ``context-management-2025-06-27`` beta, or offered the memory tool (all recorded), ``applied_edits``
-``[]`` when nothing applied. Streamed, it is a top-level key of ``message_delta``.
+``[]`` when nothing applied. Streamed, it is a top-level key of ``message_delta``. ``count_tokens``
+counts the edited prompt (never compacting) and, when ``context_management`` was sent, adds
+``context_management.original_input_tokens`` (the unedited count).
 """
 
 from __future__ import annotations
@@ -41,10 +44,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from .catalog import ModelSpec
+from .generation import THINKING_SECRET, sign_thinking
 from .tokens import PromptTokens, count_text_tokens, measure_prompt
 
 __all__ = [
     "CLEARED_TOOL_RESULT",
+    "COMPACTION_SECRET",
     "CONTEXT_MANAGEMENT_BETA",
     "ContextPlan",
     "DEFAULT_CLEAR_TRIGGER",
@@ -61,6 +66,9 @@ DEFAULT_KEEP_TOOL_USES = 3
 DEFAULT_COMPACT_TRIGGER = 150_000
 CLEARED_TOOL_RESULT = "[This tool result was cleared to save context.]"
 """The placeholder a cleared tool result reads (the API's own text is not published)."""
+
+COMPACTION_SECRET = THINKING_SECRET ^ 0xC0A1
+"""The key explicit compaction blocks are signed with (a thinking signature never verifies as one)."""
 
 CLEAR_TOOL_USES = "clear_tool_uses_20250919"
 CLEAR_THINKING = "clear_thinking_20251015"
@@ -232,8 +240,12 @@ def summarize(body: Mapping[str, Any], instructions: str | None = None) -> str:
     return "\n\n".join(lines)
 
 
-def plan_context(body: dict[str, Any], spec: ModelSpec, prompt: PromptTokens, betas: frozenset[str]) -> ContextPlan:
-    """Apply the request's edits and any compaction block it sends back; ``prompt`` is the body's own count."""
+def plan_context(body: dict[str, Any], spec: ModelSpec, prompt: PromptTokens, betas: frozenset[str], *,
+                 compact: bool = True) -> ContextPlan:
+    """Apply the request's edits and any compaction block it sends back; ``prompt`` is the body's own count.
+
+    ``compact`` False leaves compaction out (``count_tokens`` counts, it never summarizes).
+    """
     messages = body.get("messages") or []
     kept, dropped = _after_last_compaction(list(messages))
     has_compaction = any(isinstance(b, Mapping) and b.get("type") == "compaction"
@@ -252,7 +264,7 @@ def plan_context(body: dict[str, Any], spec: ModelSpec, prompt: PromptTokens, be
             applied = _clear_tool_uses(edited, edit, spec, current.total)
         elif kind == CLEAR_THINKING:
             applied = _clear_thinking(edited, edit, spec)
-        elif kind == COMPACT:
+        elif kind == COMPACT and compact:
             plan.iterations = True
             if current.total >= _value(edit.get("trigger"), DEFAULT_COMPACT_TRIGGER):
                 _compact(plan, edited, current.total, edit.get("instructions"), bool(edit.get("pause_after_compaction")))
@@ -263,9 +275,11 @@ def plan_context(body: dict[str, Any], spec: ModelSpec, prompt: PromptTokens, be
             plan.changed = True
             current = measure_prompt(edited, spec)
     explicit = body.get("compaction")
-    if isinstance(explicit, Mapping):
+    if isinstance(explicit, Mapping) and compact:
         plan.iterations = True
         _compact(plan, edited, current.total, explicit.get("instructions"), True)
+        assert plan.compaction is not None
+        plan.compaction["signature"] = sign_thinking(str(plan.compaction["content"]), COMPACTION_SECRET)
     if plan.compaction is not None:
         summary_body = {**edited, "messages": _as_counted([{"role": "assistant", "content": [plan.compaction]}])}
         plan.body = summary_body

@@ -368,12 +368,18 @@ class MessagesEngine:
                              f"a scripted reply breaks the API's rules: {summary}")
 
     def _count_tokens(self, call: _Call) -> HttpReply:
-        prompt = self._validated(call, validate_count_tokens).prompt
-        return self._scripted(call) or _json_reply(200, {"input_tokens": prompt.total}, {})
+        body, spec, prompt = self._validated(call, validate_count_tokens)
+        context = plan_context(body, spec, prompt, call.betas, compact=False)  # counting never summarizes
+        payload: dict[str, Any] = {"input_tokens": context.prompt.total}
+        if body.get("context_management") is not None:
+            payload["context_management"] = {"original_input_tokens": prompt.total}
+        return self._scripted(call) or _json_reply(200, payload, {})
 
     def _answer_batch_request(self, params: dict[str, Any], custom_id: str = "") -> dict[str, Any]:
         """One batch request's Message (batches run through the same path as create)."""
         body, spec, prompt = validate_create(params, version=API_VERSION_2023, options=self.options)
+        context = plan_context(body, spec, prompt, frozenset())
+        counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         parsed = ParsedRequest(body, {}, "/v1/messages/batches", "POST", custom_id)
         try:
             outcome = self.script.next_outcome(parsed)
@@ -385,10 +391,12 @@ class MessagesEngine:
             raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
         if isinstance(outcome, JsonReply):
             return dict(outcome.body)
-        return compose_message(
+        message = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
-            usage_in=self._input_usage(body, spec, prompt), service_tier="batch", tool_policy=self.config.tool_policy,
+            usage_in=self._input_usage(counted, spec, prompt), service_tier="batch", tool_policy=self.config.tool_policy,
         ).message
+        finish_context(message, context, spec)
+        return message
 
     # ----- batches and models -----------------------------------------------------------------------
     def _batch_create(self, call: _Call) -> HttpReply:

@@ -241,3 +241,63 @@ def test_a_null_compaction_block_is_a_no_op() -> None:
     with_block = post(FakeClaude(seed=1, clock=FakeClock()), body)
     assert with_block.status_code == 200, with_block.text
     assert with_block.json()["usage"]["input_tokens"] > 10, "nothing before a failed compaction is dropped"
+
+
+def test_count_tokens_counts_the_edited_prompt_and_reports_the_original() -> None:
+    client = sdk(FakeClaude(seed=3, clock=FakeClock()))
+    messages = tool_loop(5)
+    edit = {"type": "clear_tool_uses_20250919", "trigger": {"type": "tool_uses", "value": 2}}
+    counted = client.beta.messages.count_tokens(model=MODEL, messages=messages, tools=TOOLS,  # type: ignore[arg-type]
+                                                betas=["context-management-2025-06-27"],
+                                                context_management={"edits": [edit]})
+    answer = create(client, messages, context_management={"edits": [edit]})
+    plain = client.beta.messages.count_tokens(model=MODEL, messages=messages, tools=TOOLS)  # type: ignore[arg-type]
+    assert counted.context_management is not None
+    assert counted.context_management.original_input_tokens == plain.input_tokens
+    assert counted.input_tokens == answer.usage.input_tokens < plain.input_tokens
+    compacting = client.beta.messages.count_tokens(model=MODEL, messages=[{"role": "user", "content": LONG}],
+                                                   betas=["compact-2026-01-12"], context_management=COMPACT)
+    assert compacting.input_tokens == compacting.context_management.original_input_tokens > 50000, "counting never compacts"  # type: ignore[union-attr]
+
+
+def test_explicit_compaction_blocks_are_signed_and_checked() -> None:
+    fake = FakeClaude(seed=10, clock=FakeClock())
+    first = post(fake, {"model": MODEL, "max_tokens": 64, "compaction": {"type": "summarize"},
+                        "messages": [{"role": "user", "content": "Hello there, long story."}]}).json()
+    [block] = first["content"]
+    assert block["signature"]
+
+    def follow(sent: dict[str, Any]) -> httpx2.Response:
+        return post(fake, {"model": MODEL, "max_tokens": 64, "messages": [
+            {"role": "assistant", "content": [sent]}, {"role": "user", "content": "Go on"}]})
+
+    assert follow(block).status_code == 200
+    changed = follow({**block, "content": "A different summary."})
+    assert changed.status_code == 400
+    assert changed.json()["error"]["details"] == {"error_code": "compaction_content_mismatch"}
+    thinking_signed = post(fake, {"model": MODEL, "max_tokens": 2048, "thinking": {"type": "enabled", "budget_tokens": 1024},
+                                  "messages": [{"role": "user", "content": "Hi"}]}).json()["content"][0]["signature"]
+    forged = follow({**block, "signature": thinking_signed})
+    assert forged.json()["error"]["details"] == {"error_code": "compaction_signature_invalid"}
+
+
+@pytest.mark.parametrize(("extra", "code", "message"), [
+    ({"messages": [{"role": "user", "content": [{"type": "compaction", "content": "S"}]}]}, "compaction_block_misplaced",
+     "messages.0.content.0: `compaction` blocks may only appear in `assistant` messages."),
+    ({"compaction": {"type": "summarize"}, "messages": [{"role": "assistant", "content": [{"type": "compaction", "content": "S"}]}]},
+     "compaction_nothing_to_summarize", "messages: There is nothing to summarize after the last `compaction` block."),
+    ({"compaction": {"type": "summarize"}, "tools": TOOLS, "messages": [
+        {"role": "user", "content": "Go"},
+        {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_01", "name": "audit", "input": {}}]}]},
+     "compaction_incomplete_turn",
+     "messages: The conversation to compact ends on an unfinished `assistant` turn (a `tool_use` without its result)."),
+    ({"compaction": {"type": "summarize"}, "stop_sequences": ["END"]}, None,
+     "stop_sequences: `stop_sequences` cannot be used with `compaction`: a compaction request returns only the compaction block."),
+])
+def test_compaction_rules(extra: dict[str, Any], code: str | None, message: str) -> None:
+    body = {"model": MODEL, "max_tokens": 16, "messages": [{"role": "user", "content": "Hi"}], **extra}
+    response = post(FakeClaude(seed=1, clock=FakeClock()), body)
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["message"] == message
+    assert error.get("details") == (None if code is None else {"error_code": code})

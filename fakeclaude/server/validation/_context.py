@@ -4,7 +4,12 @@ Texts follow the API's pydantic style for the schema (``context_management.edits
 using 'type' does not match any of the expected tags: ...``, ``...trigger.value: Input should be greater
 than or equal to 50000``: the compaction trigger's documented minimum). Written here (no observed
 original): :data:`COMPACTION_WITH_CONTEXT_MANAGEMENT` (the SDK's docstring says the two "cannot be
-combined") and :data:`DUPLICATE_EDIT`.
+combined"), :data:`DUPLICATE_EDIT` and the ``COMPACTION_*`` texts. The compaction errors carry the SDK's
+``error.details.error_code`` (``compaction_block_misplaced``, ``compaction_signature_invalid``,
+``compaction_content_mismatch``, ``compaction_incomplete_turn``, ``compaction_nothing_to_summarize``).
+Not modelled: ``compaction_block_ambiguous`` (recorded conversations send several automatic blocks back;
+the fake counts from the last), ``compaction_tool_changes_mismatch``, ``compaction_too_many_tool_references``
+and the 529 ``compaction_unavailable`` (script it with ``fake.error(529, ...)``).
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from fakeclaude.server.citations import MIXED_CITATIONS, mixed_citations
+from fakeclaude.server.context_management import COMPACTION_SECRET
+from fakeclaude.server.errors import ApiError
+from fakeclaude.server.generation import is_fake_signature, verify_signature
 from fakeclaude.server.validation._base import (
     Ctx,
     check_bool,
@@ -25,6 +33,12 @@ from fakeclaude.server.validation._base import (
 )
 
 __all__ = [
+    "COMPACTION_CONTENT_MISMATCH",
+    "COMPACTION_INCOMPLETE_TURN",
+    "COMPACTION_MISPLACED",
+    "COMPACTION_NOTHING_TO_SUMMARIZE",
+    "COMPACTION_REPLY_FIELD",
+    "COMPACTION_SIGNATURE_INVALID",
     "COMPACTION_WITH_CONTEXT_MANAGEMENT",
     "DUPLICATE_EDIT",
     "MIN_COMPACT_TRIGGER",
@@ -36,6 +50,12 @@ __all__ = [
 
 MIN_COMPACT_TRIGGER = 50_000
 COMPACTION_WITH_CONTEXT_MANAGEMENT = "`compaction` cannot be combined with `context_management`."
+COMPACTION_REPLY_FIELD = "`{}` cannot be used with `compaction`: a compaction request returns only the compaction block."
+COMPACTION_MISPLACED = "`compaction` blocks may only appear in `assistant` messages."
+COMPACTION_SIGNATURE_INVALID = "The signature of this `compaction` block is invalid."
+COMPACTION_CONTENT_MISMATCH = "The content of this `compaction` block differs from the content its signature was made for."
+COMPACTION_INCOMPLETE_TURN = "The conversation to compact ends on an unfinished `assistant` turn (a `tool_use` without its result)."
+COMPACTION_NOTHING_TO_SUMMARIZE = "There is nothing to summarize after the last `compaction` block."
 DUPLICATE_EDIT = "Each context management edit type may appear at most once; found `{}` twice."
 
 _EDITS: dict[str, frozenset[str]] = {
@@ -136,10 +156,69 @@ def check_compaction_block(ctx: Ctx, b: dict[str, Any], path: str) -> None:
             check_str(ctx, b[name], f"{path}.{name}")
 
 
+def _compaction_error(ctx: Ctx, path: str, message: str, code: str) -> ApiError:
+    where = f"{ctx.prefix}{path}"
+    return ApiError(400, f"{where}: {message}" if where else message, path=where, details={"error_code": code})
+
+
+def _compaction_blocks(ctx: Ctx, messages: list[Any]) -> None:
+    """Where compaction blocks may be (assistant turns), and the signatures of the fake's own blocks."""
+    for i, message in enumerate(messages):
+        content = message.get("content") if isinstance(message, dict) else None
+        for j, block in enumerate(content if isinstance(content, list) else ()):
+            if not isinstance(block, dict) or block.get("type") != "compaction":
+                continue
+            path = f"messages.{i}.content.{j}"
+            if message.get("role") != "assistant":
+                raise _compaction_error(ctx, path, COMPACTION_MISPLACED, "compaction_block_misplaced")
+            signature = block.get("signature")
+            if not isinstance(signature, str) or not is_fake_signature(signature):
+                continue  # unsigned (automatic compaction, or written by the client) or the real API's
+            if not verify_signature("", signature, COMPACTION_SECRET):
+                raise _compaction_error(ctx, f"{path}.signature", COMPACTION_SIGNATURE_INVALID,
+                                        "compaction_signature_invalid")
+            if not verify_signature(str(block.get("content") or ""), signature, COMPACTION_SECRET) or not block.get("content"):
+                raise _compaction_error(ctx, f"{path}.content", COMPACTION_CONTENT_MISMATCH,
+                                        "compaction_content_mismatch")
+
+
+def _explicit_compaction(ctx: Ctx, body: dict[str, Any]) -> None:
+    """A ``compaction`` request answers with the block alone: reply-shaping fields are refused."""
+    choice = body.get("tool_choice")
+    config = body.get("output_config")
+    shaping = {
+        "stop_sequences": bool(body.get("stop_sequences")),
+        "tool_choice": isinstance(choice, dict) and choice.get("type") in ("any", "tool"),
+        "output_config.format": isinstance(config, dict) and config.get("format") is not None,
+        "output_format": body.get("output_format") is not None,
+    }
+    for name, present in shaping.items():
+        if present:
+            fail(ctx, name, COMPACTION_REPLY_FIELD.format(name))
+    messages = body.get("messages") or []
+    last = messages[-1] if messages else None
+    if isinstance(last, dict) and last.get("role") == "assistant" and isinstance(last.get("content"), list) and \
+            any(isinstance(b, dict) and b.get("type") == "tool_use" for b in last["content"]):
+        raise _compaction_error(ctx, "messages", COMPACTION_INCOMPLETE_TURN, "compaction_incomplete_turn")
+    blocks: list[Any] = []
+    for m in messages:
+        content = m.get("content") if isinstance(m, dict) else None
+        blocks.extend(content if isinstance(content, list) else [{"type": "text"}])
+    after = blocks[max((k for k, b in enumerate(blocks) if isinstance(b, dict) and b.get("type") == "compaction"
+                        and b.get("content")), default=-1) + 1:]
+    if not after:
+        raise _compaction_error(ctx, "messages", COMPACTION_NOTHING_TO_SUMMARIZE, "compaction_nothing_to_summarize")
+
+
 def check_context_rules(ctx: Ctx, body: dict[str, Any]) -> None:
-    """Semantic: the explicit ``compaction`` request does not take ``context_management``; citations are
-    enabled on all documents or none (``fakeclaude.server.citations.MIXED_CITATIONS``)."""
-    if body.get("compaction") is not None and body.get("context_management") is not None:
-        fail(ctx, "", COMPACTION_WITH_CONTEXT_MANAGEMENT)
+    """Semantic: compaction blocks sit in assistant turns and the fake's signed ones verify; the explicit
+    ``compaction`` request takes no ``context_management`` nor reply-shaping fields and needs something to
+    summarize; citations are enabled on all documents or none
+    (``fakeclaude.server.citations.MIXED_CITATIONS``)."""
+    _compaction_blocks(ctx, body.get("messages") or [])
+    if body.get("compaction") is not None:
+        if body.get("context_management") is not None:
+            fail(ctx, "", COMPACTION_WITH_CONTEXT_MANAGEMENT)
+        _explicit_compaction(ctx, body)
     if mixed_citations(body):
         fail(ctx, "", MIXED_CITATIONS)
