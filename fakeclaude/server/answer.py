@@ -67,7 +67,10 @@ def _thinking_on(body: Mapping[str, Any]) -> bool:
 def _prefill(body: Mapping[str, Any]) -> str | None:
     messages = body.get("messages") or []
     if messages and messages[-1].get("role") == "assistant":
-        return content_text(messages[-1].get("content"))
+        content = messages[-1].get("content")
+        if isinstance(content, list) and content and all(b.get("type") == "compaction" for b in content):
+            return None  # a paused compaction being resumed, not a prefill
+        return content_text(content)
     return None
 
 

@@ -182,3 +182,18 @@ def test_no_citations_without_enabled_sources() -> None:
     answer = sdk(FakeClaude(seed=8, clock=FakeClock())).messages.create(
         model=MODEL, max_tokens=256, messages=[{"role": "user", "content": [doc, {"type": "text", "text": "?"}]}])  # type: ignore[list-item]
     assert [b.type for b in answer.content] == ["text"] and not answer.content[0].citations  # type: ignore[union-attr]
+
+
+def test_api_2026_refuses_user_text_with_citations() -> None:
+    fake = FakeClaude(seed=9, clock=FakeClock())
+    cite = {"type": "char_location", "cited_text": "The grass is green. ", "document_index": 0, "document_title": "Facts",
+            "start_char_index": 0, "end_char_index": 20}
+    body = {"model": MODEL, "max_tokens": 16, "messages": [
+        {"role": "user", "content": [documents()[0], {"type": "text", "text": "Echo", "citations": [cite]}]}]}
+    with httpx2.Client(transport=fake.httpx2_transport(), base_url="http://fake") as client:
+        old = client.post("/v1/messages", json=body, headers={"x-api-key": "k", "anthropic-version": "2023-06-01"})
+        new = client.post("/v1/messages", json=body, headers={"x-api-key": "k", "anthropic-version": "2026-10-21"})
+    assert old.status_code == 200, old.text
+    assert new.status_code == 400
+    assert new.json()["error"]["message"] == (
+        "messages.0.content.1.text.citations: `citations` are not allowed on `text` blocks in `user` messages.")

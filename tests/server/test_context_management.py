@@ -301,3 +301,24 @@ def test_compaction_rules(extra: dict[str, Any], code: str | None, message: str)
     error = response.json()["error"]
     assert error["message"] == message
     assert error.get("details") == (None if code is None else {"error_code": code})
+
+
+def test_sdk_tool_runner_resumes_after_a_paused_compaction() -> None:
+    fake = FakeClaude(seed=3, clock=FakeClock())
+
+    @anthropic.beta_tool
+    def get_weather(city: str) -> str:
+        """Get the weather for a city."""
+        return f"Sunny in {city}"
+
+    edits = {"edits": [{**COMPACT["edits"][0], "pause_after_compaction": True}]}
+    runner = sdk(fake).beta.messages.tool_runner(
+        model=MODEL, max_tokens=256, tools=[get_weather], betas=["compact-2026-01-12"], context_management=edits,
+        messages=[{"role": "user", "content": LONG.replace("Now say hello.", "What is the weather in Paris?")}])
+    answers = list(runner)
+    assert [a.stop_reason for a in answers] == ["compaction", "tool_use", "end_turn"]
+    assert answers[1].content[0].text == answers[1].content[0].text.lstrip(), "a resumed compaction is no prefill"
+    assert all(a.usage.input_tokens < 1000 for a in answers[1:]), "counted from the compaction block"
+    statuses = [(r.status, (r.error or {}).get("message")) for r in fake.requests]
+    assert statuses[0] == (400, "This request cannot be used with `thread`."), "context_management is not threaded"
+    assert [s for s, _ in statuses[1:]] == [200, 200, 200]
