@@ -41,6 +41,7 @@ __all__ = [
     "MIXED_CITATIONS",
     "Source",
     "citable_sources",
+    "citation_problems",
     "cited_answer",
     "mixed_citations",
     "pdf_page_texts",
@@ -155,6 +156,49 @@ def citable_sources(body: Mapping[str, Any]) -> list[Source]:
                 out.append(Source("search_result", tuple(_search_passages(block, results))))
             results += 1
     return [s for s in out if s.passages]
+
+
+def _all_sources(body: Mapping[str, Any]) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    blocks = list(_user_blocks(body))
+    return [b for b in blocks if b.get("type") == "document"], [b for b in blocks if b.get("type") == "search_result"]
+
+
+def _citation_problem(citation: Mapping[str, Any], docs: list[Mapping[str, Any]], results: list[Mapping[str, Any]]) -> str | None:
+    kind = citation.get("type")
+    if kind == "search_result_location":
+        index, group, name = citation.get("search_result_index"), results, "search result"
+    elif kind in ("char_location", "page_location", "content_block_location"):
+        index, group, name = citation.get("document_index"), docs, "document"
+    else:
+        return None  # web search and future kinds: not checked here
+    if not isinstance(index, int) or not 0 <= index < len(group):
+        return f"a {kind} citation points to {name} {index!r}, but the request has {len(group)} {name}(s)"
+    if not _enabled(group[index]):
+        return f"a {kind} citation cites {name} {index}, which does not enable citations"
+    if kind == "char_location":
+        source = group[index].get("source") or {}
+        data = str(source.get("data", "")) if isinstance(source, Mapping) and source.get("type") == "text" else None
+        start, end = citation.get("start_char_index"), citation.get("end_char_index")
+        if data is not None and isinstance(start, int) and isinstance(end, int) and data[start:end] != citation.get("cited_text"):
+            return (f"a char_location citation's cited_text {citation.get('cited_text')!r} is not characters "
+                    f"{start}-{end} of document {index} ({data[start:end]!r})")
+    return None
+
+
+def citation_problems(body: Mapping[str, Any], blocks: list[Block]) -> list[str]:
+    """Why the citations of a scripted answer could not be the API's for ``body`` (empty when they could):
+    an index outside the request's documents or search results, a source without citations enabled, a
+    ``char_location`` whose ``cited_text`` is not that slice of the document."""
+    docs, results = _all_sources(body)
+    problems = []
+    for block in blocks:
+        citations = block.get("citations") if block.get("type") == "text" else None
+        for citation in citations if isinstance(citations, list) else ():
+            if isinstance(citation, Mapping):
+                problem = _citation_problem(citation, docs, results)
+                if problem:
+                    problems.append(problem)
+    return problems
 
 
 def cited_answer(body: Mapping[str, Any], seed: int, opening: str, closing: str) -> list[Block] | None:

@@ -197,3 +197,18 @@ def test_api_2026_refuses_user_text_with_citations() -> None:
     assert new.status_code == 400
     assert new.json()["error"]["message"] == (
         "messages.0.content.1.text.citations: `citations` are not allowed on `text` blocks in `user` messages.")
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    ({"cited_text": "The sky is blue! "}, "is not characters 0-20 of document 0"),
+    ({"document_index": 3}, "points to document 3, but the request has 1 document(s)"),
+])
+def test_a_scripted_citation_the_api_could_not_send_fails_the_script(change: dict[str, Any], problem: str) -> None:
+    fake = FakeClaude(seed=6, clock=FakeClock())
+    citation = {"type": "char_location", "cited_text": "The grass is green. ", "document_index": 0,
+                "document_title": "Facts", "start_char_index": 0, "end_char_index": 20, **change}
+    fake.reply({"type": "text", "text": "Grass is green.", "citations": [citation]})
+    with pytest.raises(anthropic.BadRequestError, match="the test's script failed") as caught:
+        sdk(fake).messages.create(model=MODEL, max_tokens=64, messages=[
+            {"role": "user", "content": [documents()[0], {"type": "text", "text": "Color?"}]}])  # type: ignore[list-item]
+    assert problem in str(caught.value)
