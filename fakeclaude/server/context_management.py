@@ -30,7 +30,7 @@ top-level counts are the ``message`` entry's. Decided here: a paused or explicit
 samples no message, reports the compaction entry's counts at the top level as well.
 
 ``context_management`` is on the answer when the request sent it, named the
-``context-management-2025-06-27`` beta, or offered the memory tool (all recorded), ``applied_edits``
+``context-management-2025-06-27`` beta, or offered the memory tool on the beta surface (all recorded), ``applied_edits``
 ``[]`` when nothing applied. Streamed, it is a top-level key of ``message_delta``. ``count_tokens``
 counts the edited prompt (never compacting) and, when ``context_management`` was sent, adds
 ``context_management.original_input_tokens`` (the unedited count).
@@ -100,7 +100,8 @@ def _edits(body: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 def _reports_context(body: Mapping[str, Any], betas: frozenset[str]) -> bool:
     if body.get("context_management") is not None or CONTEXT_MANAGEMENT_BETA in betas:
         return True
-    return any(isinstance(t, Mapping) and str(t.get("type", "")).startswith("memory_") for t in body.get("tools") or [])
+    return bool(betas) and any(isinstance(t, Mapping) and str(t.get("type", "")).startswith("memory_")
+                               for t in body.get("tools") or [])
 
 
 def _value(spec: object, default: int) -> int:

@@ -322,3 +322,17 @@ def test_sdk_tool_runner_resumes_after_a_paused_compaction() -> None:
     statuses = [(r.status, (r.error or {}).get("message")) for r in fake.requests]
     assert statuses[0] == (400, "This request cannot be used with `thread`."), "context_management is not threaded"
     assert [s for s, _ in statuses[1:]] == [200, 200, 200]
+
+
+def test_history_before_a_compaction_block_does_not_count_against_the_window() -> None:
+    huge = "The quick brown fox jumps over the lazy dog. " * 24000  # over Haiku 4.5's 200k tokens
+    messages = [{"role": "user", "content": huge}, {"role": "assistant", "content": [
+        {"type": "compaction", "content": "Summary: a long pangram."}, {"type": "text", "text": "Hello!"}]},
+        {"role": "user", "content": "What was it?"}]
+    fake = FakeClaude(seed=1, clock=FakeClock())
+    without_block = post(fake, {"model": "claude-haiku-4-5", "max_tokens": 64, "messages": [messages[0], {"role": "assistant", "content": "Hello!"},
+                                                                           messages[2]]})
+    assert without_block.status_code == 400 and "prompt is too long" in without_block.json()["error"]["message"]
+    compacted = post(fake, {"model": "claude-haiku-4-5", "max_tokens": 64, "messages": messages})
+    assert compacted.status_code == 200, compacted.text
+    assert compacted.json()["usage"]["input_tokens"] < 100
