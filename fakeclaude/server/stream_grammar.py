@@ -2,7 +2,11 @@
 
 Grammar (spec §4): ``message_start`` (content empty, stop_reason null, provisional output_tokens),
 per block ``content_block_start`` / ``content_block_delta``* / ``content_block_stop`` with a ``ping``
-after the first start, ``message_delta`` with the stop reason and cumulative usage, ``message_stop``.
+after the first start, ``message_delta`` with the stop reason and cumulative usage (``usage.iterations``
+there only) and the message's ``context_management`` as a sibling of ``delta``, ``message_stop``.
+Per block kind: a text block with citations starts with ``citations: []`` and sends one
+``citations_delta`` per citation before its ``text_delta``s; a ``compaction`` block starts with
+``content: null`` and sends its summary whole in one ``compaction_delta`` (as recorded).
 Accumulating these events gives back exactly the Message they came from.
 """
 
