@@ -153,7 +153,8 @@ def _tool_uses(messages: list[Any]) -> list[tuple[int, int, str, str]]:
     return found
 
 
-def _clear_tool_uses(body: dict[str, Any], edit: Mapping[str, Any], spec: ModelSpec, total: int) -> dict[str, Any] | None:
+def _clear_tool_uses(body: dict[str, Any], edit: Mapping[str, Any], spec: ModelSpec, total: int,
+                     sizes: Mapping[str, tuple[int, int]] | None = None) -> dict[str, Any] | None:
     messages = body["messages"]
     uses = _tool_uses(messages)
     trigger = edit.get("trigger")
@@ -183,7 +184,7 @@ def _clear_tool_uses(body: dict[str, Any], edit: Mapping[str, Any], spec: ModelS
         for block in _blocks(message):
             if isinstance(block, dict) and block.get("type") == "tool_result" and block.get("tool_use_id") in ids:
                 block["content"] = CLEARED_TOOL_RESULT
-    after = measure_prompt({**body, "messages": edited}, spec).total
+    after = measure_prompt({**body, "messages": edited}, spec, image_sizes=sizes).total
     gone = max(total - after, 0)
     if gone < _value(edit.get("clear_at_least"), 0):
         return None
@@ -242,10 +243,11 @@ def summarize(body: Mapping[str, Any], instructions: str | None = None) -> str:
 
 
 def plan_context(body: dict[str, Any], spec: ModelSpec, prompt: PromptTokens, betas: frozenset[str], *,
-                 compact: bool = True) -> ContextPlan:
+                 compact: bool = True, image_sizes: Mapping[str, tuple[int, int]] | None = None) -> ContextPlan:
     """Apply the request's edits and any compaction block it sends back; ``prompt`` is the body's own count.
 
-    ``compact`` False leaves compaction out (``count_tokens`` counts, it never summarizes).
+    ``compact`` False leaves compaction out (``count_tokens`` counts, it never summarizes); ``image_sizes``
+    is handed to the token counter (declared sizes of images given by URL or file id).
     """
     messages = body.get("messages") or []
     kept, dropped = _after_last_compaction(list(messages))
@@ -253,7 +255,7 @@ def plan_context(body: dict[str, Any], spec: ModelSpec, prompt: PromptTokens, be
                          for m in kept if isinstance(m, Mapping) for b in _blocks(m))
     edited: dict[str, Any] = {**body, "messages": _as_counted(kept) if has_compaction else kept}
     changed = dropped or has_compaction
-    current = measure_prompt(edited, spec) if changed else prompt
+    current = measure_prompt(edited, spec, image_sizes=image_sizes) if changed else prompt
     edits = _edits(body)
     plan = ContextPlan(edited, current, changed)
     if _reports_context(body, betas):
@@ -262,7 +264,7 @@ def plan_context(body: dict[str, Any], spec: ModelSpec, prompt: PromptTokens, be
         kind = edit.get("type")
         applied: dict[str, Any] | None = None
         if kind == CLEAR_TOOL_USES:
-            applied = _clear_tool_uses(edited, edit, spec, current.total)
+            applied = _clear_tool_uses(edited, edit, spec, current.total, image_sizes)
         elif kind == CLEAR_THINKING:
             applied = _clear_thinking(edited, edit, spec)
         elif kind == COMPACT and compact:
@@ -274,7 +276,7 @@ def plan_context(body: dict[str, Any], spec: ModelSpec, prompt: PromptTokens, be
             assert plan.applied_edits is not None
             plan.applied_edits.append(applied)
             plan.changed = True
-            current = measure_prompt(edited, spec)
+            current = measure_prompt(edited, spec, image_sizes=image_sizes)
     explicit = body.get("compaction")
     if isinstance(explicit, Mapping) and compact:
         plan.iterations = True
@@ -285,9 +287,9 @@ def plan_context(body: dict[str, Any], spec: ModelSpec, prompt: PromptTokens, be
         summary_body = {**edited, "messages": _as_counted([{"role": "assistant", "content": [plan.compaction]}])}
         plan.body = summary_body
         plan.changed = True
-        current = measure_prompt(summary_body, spec)  # the model answers from the summary alone
+        current = measure_prompt(summary_body, spec, image_sizes=image_sizes)  # the model reads the summary alone
     elif plan.changed:
-        current = measure_prompt(edited, spec)
+        current = measure_prompt(edited, spec, image_sizes=image_sizes)
     plan.prompt = current
     return plan
 

@@ -159,6 +159,7 @@ class MessagesEngine:
         self._ids = IdFactory(config.seed)
         self.options = ValidationOptions(mode=config.validation, accept_retired_models=config.accept_retired_models,
                                          image_sizes=tuple((config.image_sizes or {}).items()))
+        self._image_sizes = dict(config.image_sizes) if config.image_sizes else None
         self.cache = PromptCache(self.clock)
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
                                   processing_seconds=config.batch_processing_seconds)
@@ -305,7 +306,8 @@ class MessagesEngine:
 
     def _answer(self, call: _Call, validated: tuple[Any, ModelSpec, PromptTokens], turn: ThreadTurn | None) -> HttpReply:
         body, spec, prompt = validated
-        context = plan_context(body, spec, prompt, call.betas)  # the edits run before the prompt is counted
+        context = plan_context(body, spec, prompt, call.betas,  # the edits run before the prompt is counted
+                               image_sizes=self._image_sizes)
         counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         input_tokens = prompt.total
         self.limiter.check(call.key, input_tokens, model=spec.id)
@@ -371,7 +373,8 @@ class MessagesEngine:
 
     def _count_tokens(self, call: _Call) -> HttpReply:
         body, spec, prompt = self._validated(call, validate_count_tokens)
-        context = plan_context(body, spec, prompt, call.betas, compact=False)  # counting never summarizes
+        context = plan_context(body, spec, prompt, call.betas, compact=False,  # counting never summarizes
+                               image_sizes=self._image_sizes)
         payload: dict[str, Any] = {"input_tokens": context.prompt.total}
         if body.get("context_management") is not None:
             payload["context_management"] = {"original_input_tokens": prompt.total}
@@ -380,7 +383,7 @@ class MessagesEngine:
     def _answer_batch_request(self, params: dict[str, Any], custom_id: str = "") -> dict[str, Any]:
         """One batch request's Message (batches run through the same path as create)."""
         body, spec, prompt = validate_create(params, version=API_VERSION_2023, options=self.options)
-        context = plan_context(body, spec, prompt, frozenset())
+        context = plan_context(body, spec, prompt, frozenset(), image_sizes=self._image_sizes)
         counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         parsed = ParsedRequest(body, {}, "/v1/messages/batches", "POST", custom_id)
         try:

@@ -161,10 +161,12 @@ def _validate(
         raise errors[start]  # the semantic pass needs a body that passed the schema
     assert isinstance(body, dict)
     spec = _model(ctx, body, options)
-    prompt = measure_prompt(body, spec, image_sizes=dict(options.image_sizes) if options.image_sizes else None)
+    sizes = dict(options.image_sizes) if options.image_sizes else None
+    prompt = measure_prompt(body, spec, image_sizes=sizes)
     if ctx.strict:
         # the context window holds what the model reads: edits applied, nothing before a compaction block
-        check_rules(ctx, body, spec, walk, plan_context(body, spec, prompt, betas, compact=False).prompt.total)
+        read = plan_context(body, spec, prompt, betas, compact=False, image_sizes=sizes).prompt.total
+        check_rules(ctx, body, spec, walk, read)
         if errors is not None and len(errors) > start:
             raise errors[start]
     return Validated(body, spec, prompt)
