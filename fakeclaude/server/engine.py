@@ -303,7 +303,18 @@ class MessagesEngine:
     def _answer(self, call: _Call, validated: tuple[Any, ModelSpec, PromptTokens], turn: ThreadTurn | None) -> HttpReply:
         body, spec, prompt = validated
         input_tokens = prompt.total
-        self.limiter.check(call.key, input_tokens, model=spec.id)
+        self.limiter.admit(call.key, input_tokens, model=spec.id)  # checked and spent at once (concurrent requests)
+        settled = False
+        try:
+            reply = self._admitted(call, body, spec, prompt, turn)
+            settled = call.answer is not None
+            return reply
+        finally:
+            if not settled:  # an error or a scripted JSON answer spends no request, as before
+                self.limiter.refund(call.key, input_tokens)
+
+    def _admitted(self, call: _Call, body: Any, spec: ModelSpec, prompt: PromptTokens,
+                  turn: ThreadTurn | None) -> HttpReply:
         parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
         outcome = self.script.next_outcome(parsed)
         call.scripted = outcome is not None
@@ -320,7 +331,7 @@ class MessagesEngine:
             usage_in=self._input_usage(body, spec, prompt, call.key), tool_policy=self.config.tool_policy,
         )
         message = call.answer = composed.message
-        headers = self.limiter.settle(call.key, input_tokens, int(message["usage"]["output_tokens"]))
+        headers = self.limiter.finish(call.key, int(message["usage"]["output_tokens"]))
         reply = composed.reply
         ttft = reply.ttft if reply is not None and reply.ttft is not None else self.config.ttft
         tps = reply.tokens_per_second if reply is not None and reply.tokens_per_second else self.config.tokens_per_second
