@@ -27,6 +27,7 @@ from .generation import IdFactory, request_seed
 from .http import HttpReply, HttpRequest
 from .models_api import list_models_page, retrieve_model
 from .ratelimit import RateLimiter, RateLimits
+from .request_log import DEFAULT_MAX_RECORDED_BYTES, RequestLog
 from .script import JsonReply, ParsedRequest, Script, ScriptError
 from .script import Reply as ScriptedReply
 from .script_checks import reply_violations
@@ -69,6 +70,7 @@ class EngineConfig:
     pad_events: bool = False  # pad stream JSON with spaces as the real API does
     batch_processing_seconds: float = 0.0
     max_recorded_requests: int = 1000
+    max_recorded_bytes: int = DEFAULT_MAX_RECORDED_BYTES  # bodies kept in the request log (oldest dropped first)
     organization_id: str = ""
     tool_policy: ToolPolicy = "relevant"  # unscripted tool calls: see tool_policy.py
 
@@ -83,6 +85,8 @@ class RecordedRequest:
 
     ``error`` is the answer's ``{"type", "message"}`` when it was an error; ``scripted`` says the
     answer came from the test's script; ``script_failed`` that the script failed on this request.
+    ``body_size`` is the raw body's size in bytes; ``body_dropped`` says the log let go of ``body`` and
+    the answer to stay within its byte budget (``max_recorded_bytes``; the newest request keeps both).
     """
 
     method: str
@@ -96,6 +100,8 @@ class RecordedRequest:
     scripted: bool = False
     script_failed: bool = False
     reply_body: Any = None  # the answer: a dict (a Message, also when streamed) or the raw bytes sent
+    body_size: int = 0
+    body_dropped: bool = False
 
     @property
     def json(self) -> Any:
@@ -160,7 +166,7 @@ class MessagesEngine:
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
                                   processing_seconds=config.batch_processing_seconds)
         self.threads = ThreadStore(self.clock)
-        self.requests: deque[RecordedRequest] = deque(maxlen=config.max_recorded_requests)
+        self.requests = RequestLog(config.max_recorded_requests, config.max_recorded_bytes)
         self.script_errors: deque[ScriptedReplyError] = deque(maxlen=100)
         """Scripted replies refused as impossible answers (newest last); ``FakeClaude.serve()`` raises the first."""
         high, low = request_seed(config.seed, {"org": 1}), request_seed(config.seed, {"org": 2})
@@ -181,7 +187,7 @@ class MessagesEngine:
             self.script_errors.append(exc)
             self.requests.append(RecordedRequest(request.method, request.path, dict(request.query),
                                                  dict(request.headers), call.body, request_id, 0, scripted=True,
-                                                 script_failed=True))
+                                                 script_failed=True, body_size=len(request.body)))
             raise
         except ApiError as exc:
             error = exc
@@ -199,6 +205,7 @@ class MessagesEngine:
             request.method, request.path, dict(request.query), dict(request.headers), call.body, request_id,
             reply.status, None if error is None else {"type": error.type, "message": error.message},
             call.scripted or failed, failed, call.answer if call.answer is not None else reply.body,
+            len(request.body),
         ))
         return reply
 
@@ -400,7 +407,7 @@ class MessagesEngine:
     # ----- batches and models -----------------------------------------------------------------------
     def _batch_create(self, call: _Call) -> HttpReply:
         requests = self._validated(call, validate_batch_create)
-        return self._scripted(call) or _json_reply(200, self.batches.create(requests), {})
+        return self._scripted(call) or _json_reply(200, self.batches.create(requests, weight=len(call.request.body)), {})
 
     def _batch_list(self, call: _Call) -> HttpReply:
         self._authenticate(call)
