@@ -35,7 +35,7 @@ logger = logging.getLogger("fakeclaude.server")
 class Timeouts:
     """Seconds a connection may stay without sending a whole request head (``idle``), or within a body (``body``)."""
 
-    idle: float = 30.0
+    idle: float = 60.0
     body: float = 30.0
 
     def __post_init__(self) -> None:

@@ -73,7 +73,7 @@ class ServerThread:
 
     ``start()`` returns once the socket listens (``port=0`` picks a free port); ``stop()`` closes
     open streams, shuts down within about a second and joins the thread; it may be called twice.
-    ``timeouts`` close slow or silent connections (:class:`Timeouts`, 30 s each by default).
+    ``timeouts`` close slow or silent connections (:class:`Timeouts`: 60 s for a request head, 30 s of silence within a body).
     """
 
     def __init__(self, engine: Engine, host: str = "127.0.0.1", port: int = 0, *,
