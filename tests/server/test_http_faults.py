@@ -18,8 +18,7 @@ import httpx2
 import pytest
 
 from fakeclaude.server import FakeClaude, FakeClock
-from fakeclaude.server.adapters.app import OFFLOAD_BYTES
-from fakeclaude.server.adapters.runner import ServerThread, Timeouts
+from fakeclaude.server.adapters.runner import ServerThread
 from fakeclaude.server.http import HttpReply, HttpRequest
 
 SECRET = "SECRETkey0f" + "this-test-never-to-be-echoed"
@@ -31,6 +30,15 @@ BODY = json.dumps({"model": "claude-sonnet-4-5", "max_tokens": 8,
 @pytest.fixture
 def served(caplog: pytest.LogCaptureFixture) -> Iterator[ServerThread]:
     caplog.set_level(logging.DEBUG)
+    with ServerThread(FakeClaude(seed=1, clock=FakeClock()).engine) as server:
+        yield server
+
+
+@pytest.fixture
+def impatient() -> Iterator[ServerThread]:
+    """A served fake that gives a request head or a stalled body half a second."""
+    from fakeclaude.server.adapters.runner import Timeouts
+
     with ServerThread(FakeClaude(seed=1, clock=FakeClock()).engine, timeouts=Timeouts(idle=0.5, body=0.5)) as server:
         yield server
 
@@ -117,7 +125,8 @@ def test_what_http_cannot_parse_gets_an_api_error_without_the_key(
     assert len(refusals) == 1  # one line says what happened
 
 
-def test_headers_sent_byte_by_byte_are_cut_off_while_others_are_served(served: ServerThread) -> None:
+def test_headers_sent_byte_by_byte_are_cut_off_while_others_are_served(impatient: ServerThread) -> None:
+    served = impatient
     head = request(f"GET /v1/models HTTP/1.1\nHost: x\nx-api-key: {SECRET}\nanthropic-version: 2023-06-01\n")
     with socket.create_connection(("127.0.0.1", served.port), timeout=SAFETY) as slow:
         slow.settimeout(0.1)
@@ -139,32 +148,44 @@ def test_headers_sent_byte_by_byte_are_cut_off_while_others_are_served(served: S
         assert closed, "a client sending its headers byte by byte was never cut off"
 
 
-def test_a_silent_connection_is_closed(served: ServerThread) -> None:
-    with socket.create_connection(("127.0.0.1", served.port), timeout=SAFETY) as sock:
+def test_a_silent_connection_is_closed(impatient: ServerThread) -> None:
+    with socket.create_connection(("127.0.0.1", impatient.port), timeout=SAFETY) as sock:
         assert read_to_close(sock) == b""
 
 
-def test_a_body_that_never_finishes_gets_a_408(served: ServerThread) -> None:
-    raw = exchange(served, request(
+def test_a_body_that_never_finishes_gets_a_408(impatient: ServerThread) -> None:
+    raw = exchange(impatient, request(
         f"POST /v1/messages HTTP/1.1\nHost: x\nx-api-key: {SECRET}\nanthropic-version: 2023-06-01\n"
         f"content-type: application/json\nContent-Length: {len(BODY)}\n\n", BODY[:10]))
     message = assert_api_error(raw, 408, "timeout_error")
     assert "no part of the body arrived" in message
 
 
+OFFLOAD_BYTES = 256 * 1024  # fakeclaude.server.adapters.app.OFFLOAD_BYTES (written out: the test also runs on old code)
+
+
 class _GatedEngine:
-    """The real engine, except that a big request waits (at most ``SAFETY``) until ``release`` is set."""
+    """The real engine, except that a big request waits (at most ``GATE`` seconds) until ``release`` is set."""
+
+    GATE = 5.0
 
     def __init__(self) -> None:
         self.inner = FakeClaude(seed=1, clock=FakeClock()).engine
         self.big_started = threading.Event()
         self.release = threading.Event()
+        self.gave_up = False  # the gate opened by itself: nobody could release it while the big one ran
 
     def handle(self, request: HttpRequest) -> HttpReply:
         if len(request.body) >= OFFLOAD_BYTES:
             self.big_started.set()
-            self.release.wait(SAFETY)
+            self.gave_up = not self.release.wait(self.GATE)
         return self.inner.handle(request)
+
+
+def test_the_offload_threshold_is_the_one_these_tests_use() -> None:
+    from fakeclaude.server.adapters.app import OFFLOAD_BYTES as offload
+
+    assert offload == OFFLOAD_BYTES
 
 
 def test_a_huge_body_is_handled_off_the_loop_while_small_requests_are_answered() -> None:
@@ -179,8 +200,8 @@ def test_a_huge_body_is_handled_off_the_loop_while_small_requests_are_answered()
         sender.start()
         assert engine.big_started.wait(SAFETY)
         small = [http.post("/v1/messages", content=BODY, headers=headers) for _ in range(5)]  # while the big one waits
-        assert engine.release.is_set() is False
         engine.release.set()
         sender.join(SAFETY)
+    assert not engine.gave_up, "the small requests were only answered once the big one was done"
     assert [r.status_code for r in small] == [200] * 5
     assert results["big"].status_code == 200 and results["big"].json()["type"] == "message"
