@@ -64,7 +64,7 @@ def served() -> Iterator[tuple[str, int]]:
     """``fakeclaude serve`` on a free loopback port in its own process: (base URL, pid); stopped after."""
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "fakeclaude", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # its access log: unread
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -145,6 +145,32 @@ def streaming_rows(clients: int = CLIENTS, seconds: float = SECONDS) -> list[Row
 
 
 # ----- 2. simultaneous connections --------------------------------------------------------------------
+def _read_all(sockets: list[socket.socket], deadline: float) -> list[bytes]:
+    """What each socket received until the server closed it (or ``deadline``), reading them all at once."""
+    import selectors
+
+    received = {sock: bytearray() for sock in sockets}
+    with selectors.DefaultSelector() as selector:
+        for sock in sockets:
+            sock.setblocking(False)
+            selector.register(sock, selectors.EVENT_READ)
+        open_count = len(sockets)
+        while open_count and time.monotonic() < deadline:
+            for key, _ in selector.select(timeout=1.0):
+                sock = key.fileobj
+                assert isinstance(sock, socket.socket)
+                try:
+                    chunk = sock.recv(65536)
+                except OSError:
+                    chunk = b""
+                if chunk:
+                    received[sock] += chunk
+                else:
+                    selector.unregister(sock)
+                    open_count -= 1
+    return [bytes(received[sock]) for sock in sockets]
+
+
 def connection_rows(count: int = CONNECTIONS) -> list[Row]:
     raw = json.dumps(_body(0, False)).encode()
     request = (f"POST /v1/messages HTTP/1.1\r\nHost: soak\r\nx-api-key: sk-soak\r\nanthropic-version: 2023-06-01\r\n"
@@ -153,29 +179,19 @@ def connection_rows(count: int = CONNECTIONS) -> list[Row]:
         port = int(url.rsplit(":", 1)[1])
         before = _rss_mb(pid)
         start = time.perf_counter()
-        sockets = []
-        errors = answered = 0
+        sockets: list[socket.socket] = []
         try:
             for _ in range(count):
-                sockets.append(socket.create_connection(("127.0.0.1", port), timeout=60))
+                sockets.append(socket.create_connection(("127.0.0.1", port), timeout=10))
             opened = time.perf_counter() - start
             for sock in sockets:
                 sock.sendall(request)
-            for sock in sockets:
-                data = b""
-                try:
-                    while chunk := sock.recv(65536):
-                        data += chunk
-                except OSError:
-                    errors += 1
-                    continue
-                if data.startswith(b"HTTP/1.1 200 ") and b'"type":"message"' in data:
-                    answered += 1
-                else:
-                    errors += 1
+            answers = _read_all(sockets, deadline=time.monotonic() + 120)
         finally:
             for sock in sockets:
                 sock.close()
+        answered = sum(1 for a in answers if a.startswith(b"HTTP/1.1 200 ") and b'"type":"message"' in a)
+        errors = count - answered
         elapsed = time.perf_counter() - start
         after = _rss_mb(pid)
     case = f"{count:,} simultaneous connections"

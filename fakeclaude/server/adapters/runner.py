@@ -31,6 +31,8 @@ logger = logging.getLogger("fakeclaude.server")
 #: Seconds in-flight requests get to finish at shutdown before they are cancelled (streams are cut).
 SHUTDOWN_GRACE = 0.5
 _JOIN_TIMEOUT = 5.0
+#: Connections the kernel queues before they are accepted (aiohttp's default, 128, drops a burst of 1,000).
+BACKLOG = 2048
 
 
 def base_url(host: str, port: int) -> str:
@@ -47,7 +49,7 @@ async def _serve(engine: Engine, host: str, port: int, stop: asyncio.Event, on_r
                                 access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, host, port)
+        site = web.TCPSite(runner, host, port, backlog=BACKLOG)
         await site.start()
         on_ready(runner.addresses[0][1])
         await stop.wait()
