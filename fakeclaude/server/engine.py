@@ -86,7 +86,7 @@ class RecordedRequest:
     ``error`` is the answer's ``{"type", "message"}`` when it was an error; ``scripted`` says the
     answer came from the test's script; ``script_failed`` that the script failed on this request.
     ``body_size`` is the raw body's size in bytes; ``body_dropped`` says the log let go of ``body`` and
-    the answer to stay within its byte budget (``max_recorded_bytes``; the newest request keeps both).
+    the answer to stay within its byte budget (``max_recorded_bytes``).
     """
 
     method: str

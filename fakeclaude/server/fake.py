@@ -49,7 +49,7 @@ class FakeClaude:
     - ``pad_events``: pad stream JSON with spaces as the real API does.
     - ``max_recorded_requests``: how many requests ``requests`` keeps.
     - ``max_recorded_bytes``: how many bytes of bodies it keeps (older requests lose theirs first,
-      ``body_dropped`` then says so; default 16 MiB).
+      ``body_dropped`` then says so; default 8 MiB; a body larger than that is never kept).
     - ``tool_policy``: unscripted tool calls: ``"relevant"`` (default) calls a tool only when the last
       user turn plausibly asks for it (see :mod:`fakeclaude.server.tool_policy`), ``"every"`` calls every
       offered tool at once.

@@ -3,9 +3,9 @@
 Each entry weighs its request body's raw size plus its answer body's size. Once the kept bodies weigh
 more than ``max_bytes``, the oldest entries lose their body and answer (``body_dropped`` is then True,
 ``body_size`` still says how big the body was); method, path, headers, status, verdict and error stay.
-The newest entry always keeps its body, so a test can look at the one large request it just sent.
+A single body larger than the whole budget is never kept (its parsed form can weigh ten times its bytes).
 
-    log = RequestLog(max_entries=1000, max_bytes=16 * 1024 * 1024)
+    log = RequestLog(max_entries=1000, max_bytes=8 * 1024 * 1024)
     log.append(recorded);  log[-1].body;  len(log);  list(log);  log.clear()
 
 Thread-safe: requests are logged from the server's threads while a test reads the log.
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_MAX_RECORDED_BYTES", "RequestLog"]
 
 #: How many bytes of request and answer bodies the log keeps by default (the API's largest body is 32 MB).
-DEFAULT_MAX_RECORDED_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_RECORDED_BYTES = 8 * 1024 * 1024
 
 
 def _weight(entry: RecordedRequest) -> int:
@@ -65,7 +65,7 @@ class RequestLog:
                     self._oldest_kept -= 1
                 else:
                     self._kept_bytes -= _weight(gone)
-            while self._kept_bytes > self.max_bytes and self._oldest_kept < len(entries) - 1:
+            while self._kept_bytes > self.max_bytes and self._oldest_kept < len(entries):
                 index = self._oldest_kept
                 old = entries[index]
                 self._kept_bytes -= _weight(old)

@@ -42,7 +42,7 @@ def test_the_request_log_keeps_bodies_within_its_byte_budget_and_says_which_it_d
     assert [r.body_size for r in log] == sizes
     kept = [r for r in log if not r.body_dropped]
     dropped = [r for r in log if r.body_dropped]
-    assert dropped and kept and log[-1] in kept  # the newest keeps its body
+    assert dropped and kept and log[-1] in kept
     assert sum(r.body_size for r in kept) <= fake.engine.requests.kept_bytes <= 256 * KIB
     assert [r.body["messages"][0]["content"].split(":")[0] for r in kept] == [
         f"Request {i}" for i in range(12 - len(kept), 12)]
@@ -50,14 +50,16 @@ def test_the_request_log_keeps_bodies_within_its_byte_budget_and_says_which_it_d
     assert all(r.headers["x-api-key"] == "sk-test" for r in dropped)  # what a test asserts on stays
 
 
-def test_one_body_above_the_budget_is_kept_until_the_next_request() -> None:
+def test_a_body_larger_than_the_whole_budget_is_never_kept() -> None:
     fake = FakeClaude(seed=1, clock=FakeClock(), max_recorded_bytes=16 * KIB)
     call(fake, "POST", "/v1/messages", _body(0, 64 * KIB))
-    assert fake.last_request is not None and fake.last_request.body is not None
+    assert fake.last_request is not None
+    assert fake.last_request.body_dropped and fake.last_request.body is None
+    assert fake.last_request.body_size > 64 * KIB and fake.last_request.status == 200
     call(fake, "POST", "/v1/messages", _body(1, 1 * KIB))
     first, second = fake.requests
-    assert first.body_dropped and first.body is None
-    assert not second.body_dropped and second.body["messages"]
+    assert first.body_dropped and not second.body_dropped and second.body["messages"]
+    assert fake.engine.requests.kept_bytes <= 16 * KIB
 
 
 def test_the_control_api_and_page_say_a_body_was_dropped() -> None:
@@ -102,8 +104,10 @@ def test_memory_stays_flat_over_many_large_requests() -> None:
     assert grown < 2 * 1024 * KIB, f"the fake kept {grown:,} bytes for 20 requests of 200 KiB"
 
 
-def test_the_default_budget_holds_one_largest_request_or_so() -> None:
-    assert 8 * 1024 * KIB <= DEFAULT_MAX_RECORDED_BYTES <= 64 * 1024 * KIB
+def test_the_default_budget_is_a_few_mebibytes() -> None:
+    """Parsed bodies weigh up to ten times their bytes: the default keeps the log to tens of megabytes."""
+    assert 4 * 1024 * KIB <= DEFAULT_MAX_RECORDED_BYTES <= 16 * 1024 * KIB
+    assert FakeClaude().engine.requests.max_bytes == DEFAULT_MAX_RECORDED_BYTES
 
 
 def test_the_batch_store_drops_its_oldest_batches_beyond_its_byte_budget() -> None:
