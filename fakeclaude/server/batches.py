@@ -13,7 +13,9 @@ would finish after ``expires_at`` (created + 24 h, so only with ``processing_sec
 ``expired``. Until a batch ends its counts stay in ``processing``; they always sum to its size.
 
 Results lines are ordered deterministically but not by request (as the API warns): by a hash of the
-batch id and ``custom_id``. Only the newest ``max_batches`` batches are kept.
+batch id and ``custom_id``. Only the newest ``max_batches`` batches are kept, and only as many of the
+newest as weigh ``max_bytes`` together (a batch weighs its request body's size, given to ``create``;
+the newest batch is always kept), so a long run stays flat in memory.
 """
 
 from __future__ import annotations
@@ -31,10 +33,12 @@ from fakeclaude.server.clock import Clock, rfc3339
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.models_api import page
 
-__all__ = ["BatchStore", "IdSource"]
+__all__ = ["BatchStore", "DEFAULT_MAX_BATCH_BYTES", "IdSource"]
 
 _DAY = 24 * 3600.0
 _COUNTS = ("processing", "succeeded", "errored", "canceled", "expired")
+#: How many bytes of batch bodies the store keeps by default (the API's largest batch body is 256 MB).
+DEFAULT_MAX_BATCH_BYTES = 256 * 1024 * 1024
 
 
 class IdSource(Protocol):
@@ -53,6 +57,7 @@ class _Batch:
     cancel_initiated_at: float | None = None
     ended_at: float | None = None
     lines: list[dict[str, Any]] = field(default_factory=list)
+    weight: int = 0  # the bytes of the request body that created it
 
 
 class BatchStore:
@@ -66,6 +71,7 @@ class BatchStore:
         processing_seconds: float = 0.0,
         base_url_of_results: Callable[[str], str] | None = None,
         max_batches: int = 10_000,
+        max_bytes: int = DEFAULT_MAX_BATCH_BYTES,
     ) -> None:
         if processing_seconds < 0:
             raise ValueError("processing_seconds must be >= 0")
@@ -77,17 +83,21 @@ class BatchStore:
         self.processing_seconds = processing_seconds
         self._results_url = base_url_of_results or (lambda bid: f"/v1/messages/batches/{bid}/results")
         self._max = max_batches
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._batches: OrderedDict[str, _Batch] = OrderedDict()  # oldest first
         self._lock = threading.RLock()
 
-    def create(self, requests: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
-        """Store already validated ``(custom_id, params)`` pairs as a new batch."""
+    def create(self, requests: list[tuple[str, dict[str, Any]]], *, weight: int = 0) -> dict[str, Any]:
+        """Store already validated ``(custom_id, params)`` pairs as a new batch (``weight``: its body's bytes)."""
         with self._lock:
             stored = [(cid, copy.deepcopy(params)) for cid, params in requests]
-            batch = _Batch(self._ids.new("msgbatch"), self._clock.now(), stored, len(stored))
+            batch = _Batch(self._ids.new("msgbatch"), self._clock.now(), stored, len(stored), weight=weight)
             self._batches[batch.id] = batch
-            while len(self._batches) > self._max:
-                self._batches.popitem(last=False)
+            self._bytes += weight
+            while len(self._batches) > self._max or (self._bytes > self._max_bytes and len(self._batches) > 1):
+                _, gone = self._batches.popitem(last=False)
+                self._bytes -= gone.weight
             return self._wire(batch)
 
     def retrieve(self, batch_id: str) -> dict[str, Any]:
@@ -122,6 +132,7 @@ class BatchStore:
                     "Cancel it first and wait until it has ended.",
                 )
             del self._batches[batch_id]
+            self._bytes -= batch.weight
             return {"id": batch_id, "type": "message_batch_deleted"}
 
     def results(self, batch_id: str) -> bytes:

@@ -28,6 +28,7 @@ from .generation import IdFactory, request_seed
 from .http import HttpReply, HttpRequest
 from .models_api import list_models_page, retrieve_model
 from .ratelimit import RateLimiter, RateLimits
+from .request_log import DEFAULT_MAX_RECORDED_BYTES, RequestLog
 from .script import JsonReply, ParsedRequest, Script, ScriptError
 from .script import Reply as ScriptedReply
 from .script_checks import reply_violations
@@ -70,6 +71,7 @@ class EngineConfig:
     pad_events: bool = False  # pad stream JSON with spaces as the real API does
     batch_processing_seconds: float = 0.0
     max_recorded_requests: int = 1000
+    max_recorded_bytes: int = DEFAULT_MAX_RECORDED_BYTES  # bodies kept in the request log (oldest dropped first)
     organization_id: str = ""
     tool_policy: ToolPolicy = "relevant"  # unscripted tool calls: see tool_policy.py
     image_sizes: Mapping[str, tuple[int, int]] | None = None  # URL / file id -> (width, height), for tokens
@@ -85,6 +87,8 @@ class RecordedRequest:
 
     ``error`` is the answer's ``{"type", "message"}`` when it was an error; ``scripted`` says the
     answer came from the test's script; ``script_failed`` that the script failed on this request.
+    ``body_size`` is the raw body's size in bytes; ``body_dropped`` says the log let go of ``body`` and
+    the answer to stay within its byte budget (``max_recorded_bytes``).
     """
 
     method: str
@@ -98,6 +102,8 @@ class RecordedRequest:
     scripted: bool = False
     script_failed: bool = False
     reply_body: Any = None  # the answer: a dict (a Message, also when streamed) or the raw bytes sent
+    body_size: int = 0
+    body_dropped: bool = False
 
     @property
     def json(self) -> Any:
@@ -164,7 +170,7 @@ class MessagesEngine:
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
                                   processing_seconds=config.batch_processing_seconds)
         self.threads = ThreadStore(self.clock)
-        self.requests: deque[RecordedRequest] = deque(maxlen=config.max_recorded_requests)
+        self.requests = RequestLog(config.max_recorded_requests, config.max_recorded_bytes)
         self.script_errors: deque[ScriptedReplyError] = deque(maxlen=100)
         """Scripted replies refused as impossible answers (newest last); ``FakeClaude.serve()`` raises the first."""
         high, low = request_seed(config.seed, {"org": 1}), request_seed(config.seed, {"org": 2})
@@ -185,7 +191,7 @@ class MessagesEngine:
             self.script_errors.append(exc)
             self.requests.append(RecordedRequest(request.method, request.path, dict(request.query),
                                                  dict(request.headers), call.body, request_id, 0, scripted=True,
-                                                 script_failed=True))
+                                                 script_failed=True, body_size=len(request.body)))
             raise
         except ApiError as exc:
             error = exc
@@ -203,6 +209,7 @@ class MessagesEngine:
             request.method, request.path, dict(request.query), dict(request.headers), call.body, request_id,
             reply.status, None if error is None else {"type": error.type, "message": error.message},
             call.scripted or failed, failed, call.answer if call.answer is not None else reply.body,
+            len(request.body),
         ))
         return reply
 
@@ -310,7 +317,18 @@ class MessagesEngine:
                                image_sizes=self._image_sizes)
         counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         input_tokens = prompt.total
-        self.limiter.check(call.key, input_tokens, model=spec.id)
+        self.limiter.admit(call.key, input_tokens, model=spec.id)  # checked and spent at once (concurrent requests)
+        settled = False
+        try:
+            reply = self._admitted(call, body, spec, prompt, turn)
+            settled = call.answer is not None
+            return reply
+        finally:
+            if not settled:  # an error or a scripted JSON answer spends no request, as before
+                self.limiter.refund(call.key, input_tokens)
+
+    def _admitted(self, call: _Call, body: Any, spec: ModelSpec, prompt: PromptTokens,
+                  turn: ThreadTurn | None) -> HttpReply:
         parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
         outcome = self.script.next_outcome(parsed)
         call.scripted = outcome is not None
@@ -328,7 +346,7 @@ class MessagesEngine:
         )
         finish_context(composed.message, context, spec)
         message = call.answer = composed.message
-        headers = self.limiter.settle(call.key, input_tokens, int(message["usage"]["output_tokens"]))
+        headers = self.limiter.finish(call.key, int(message["usage"]["output_tokens"]))
         reply = composed.reply
         ttft = reply.ttft if reply is not None and reply.ttft is not None else self.config.ttft
         tps = reply.tokens_per_second if reply is not None and reply.tokens_per_second else self.config.tokens_per_second
@@ -406,7 +424,7 @@ class MessagesEngine:
     # ----- batches and models -----------------------------------------------------------------------
     def _batch_create(self, call: _Call) -> HttpReply:
         requests = self._validated(call, validate_batch_create)
-        return self._scripted(call) or _json_reply(200, self.batches.create(requests), {})
+        return self._scripted(call) or _json_reply(200, self.batches.create(requests, weight=len(call.request.body)), {})
 
     def _batch_list(self, call: _Call) -> HttpReply:
         self._authenticate(call)

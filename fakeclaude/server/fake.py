@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .clock import Clock, FakeClock, SystemClock
 from .engine import EngineConfig, MessagesEngine, RecordedRequest
 from .ratelimit import RateLimits
+from .request_log import DEFAULT_MAX_RECORDED_BYTES
 from .script import Handler, ParsedRequest, PathPattern, Reply, Route, Script
 from .tool_policy import ToolPolicy
 
@@ -47,6 +48,8 @@ class FakeClaude:
     - ``batch_processing_seconds``: how long a batch takes to end (on ``clock``).
     - ``pad_events``: pad stream JSON with spaces as the real API does.
     - ``max_recorded_requests``: how many requests ``requests`` keeps.
+    - ``max_recorded_bytes``: how many bytes of bodies it keeps (older requests lose theirs first,
+      ``body_dropped`` then says so; default 8 MiB; a body larger than that is never kept).
     - ``tool_policy``: unscripted tool calls: ``"relevant"`` (default) calls a tool only when the last
       user turn plausibly asks for it (see :mod:`fakeclaude.server.tool_policy`), ``"every"`` calls every
       offered tool at once.
@@ -69,6 +72,7 @@ class FakeClaude:
         batch_processing_seconds: float = 0.0,
         pad_events: bool = False,
         max_recorded_requests: int = 1000,
+        max_recorded_bytes: int = DEFAULT_MAX_RECORDED_BYTES,
         tool_policy: ToolPolicy = "relevant",
         image_sizes: Mapping[str, tuple[int, int]] | None = None,
     ) -> None:
@@ -79,7 +83,7 @@ class FakeClaude:
             seed=seed, validation=validation, accept_retired_models=accept_retired_models, api_keys=api_keys,
             rate_limits=rate_limits, ttft=ttft, tokens_per_second=tokens_per_second, pad_events=pad_events,
             batch_processing_seconds=batch_processing_seconds, max_recorded_requests=max_recorded_requests,
-            tool_policy=tool_policy, image_sizes=image_sizes,
+            max_recorded_bytes=max_recorded_bytes, tool_policy=tool_policy, image_sizes=image_sizes,
         )
         self.engine = MessagesEngine(self.config, clock=self.clock, script=self.script)
         self.base_url: str | None = None
@@ -208,7 +212,7 @@ class FakeClaude:
     # ----- inspection --------------------------------------------------------------------------------
     @property
     def requests(self) -> list[RecordedRequest]:
-        """What the fake received, oldest first (bounded by ``max_recorded_requests``)."""
+        """What the fake received, oldest first (bounded by ``max_recorded_requests`` and ``max_recorded_bytes``)."""
         return list(self.engine.requests)
 
     @property

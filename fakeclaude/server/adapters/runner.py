@@ -19,17 +19,20 @@ from typing import Self
 
 from aiohttp import web
 
+from fakeclaude.server.adapters._protocol import ApiShapedAppRunner, Timeouts
 from fakeclaude.server.adapters.app import make_app
 from fakeclaude.server.control import ControlApi
 from fakeclaude.server.http import Engine
 
-__all__ = ["ServerThread", "serve_forever"]
+__all__ = ["ServerThread", "Timeouts", "serve_forever"]
 
 logger = logging.getLogger("fakeclaude.server")
 
 #: Seconds in-flight requests get to finish at shutdown before they are cancelled (streams are cut).
 SHUTDOWN_GRACE = 0.5
 _JOIN_TIMEOUT = 5.0
+#: Connections the kernel queues before they are accepted (aiohttp's default, 128, drops a burst of 1,000).
+BACKLOG = 2048
 
 
 def base_url(host: str, port: int) -> str:
@@ -39,12 +42,14 @@ def base_url(host: str, port: int) -> str:
 
 
 async def _serve(engine: Engine, host: str, port: int, stop: asyncio.Event, on_ready: Callable[[int], None],
-                 control: ControlApi | None = None) -> None:
+                 control: ControlApi | None = None, timeouts: Timeouts | None = None) -> None:
     """Listen on ``host:port``, call ``on_ready(bound_port)``, serve until ``stop`` is set, shut down."""
-    runner = web.AppRunner(make_app(engine, control), access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
+    timeouts = timeouts or Timeouts()
+    runner = ApiShapedAppRunner(make_app(engine, control, body_timeout=timeouts.body), timeouts=timeouts,
+                                access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, host, port)
+        site = web.TCPSite(runner, host, port, backlog=BACKLOG)
         await site.start()
         on_ready(runner.addresses[0][1])
         await stop.wait()
@@ -70,10 +75,13 @@ class ServerThread:
 
     ``start()`` returns once the socket listens (``port=0`` picks a free port); ``stop()`` closes
     open streams, shuts down within about a second and joins the thread; it may be called twice.
+    ``timeouts`` close slow or silent connections (:class:`Timeouts`: 60 s for a request head, 30 s of silence within a body).
     """
 
-    def __init__(self, engine: Engine, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, engine: Engine, host: str = "127.0.0.1", port: int = 0, *,
+                 timeouts: Timeouts | None = None) -> None:
         self.engine = engine
+        self.timeouts = timeouts
         self.host = host
         self._requested_port = port
         self._port: int | None = None
@@ -131,7 +139,7 @@ class ServerThread:
             self._port = port
             self._ready.set()
 
-        await _serve(self.engine, self.host, self._requested_port, self._stop, ready)
+        await _serve(self.engine, self.host, self._requested_port, self._stop, ready, timeouts=self.timeouts)
 
     def __enter__(self) -> Self:
         return self.start()
