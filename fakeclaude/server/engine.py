@@ -22,7 +22,7 @@ from .batches import BatchStore
 from .caching import PromptCache, breakpoints, lookback_points
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
-from .context_management import finish_context, plan_context
+from .context_management import ContextPlan, finish_context, plan_context
 from .errors import ApiError, ScriptedReplyError
 from .generation import IdFactory, request_seed
 from .http import HttpReply, HttpRequest
@@ -320,7 +320,7 @@ class MessagesEngine:
         self.limiter.admit(call.key, input_tokens, model=spec.id)  # checked and spent at once (concurrent requests)
         settled = False
         try:
-            reply = self._admitted(call, body, spec, prompt, turn)
+            reply = self._admitted(call, body, spec, prompt, turn, counted, context)
             settled = call.answer is not None
             return reply
         finally:
@@ -328,7 +328,9 @@ class MessagesEngine:
                 self.limiter.refund(call.key, input_tokens)
 
     def _admitted(self, call: _Call, body: Any, spec: ModelSpec, prompt: PromptTokens,
-                  turn: ThreadTurn | None) -> HttpReply:
+                  turn: ThreadTurn | None, counted: Any, context: ContextPlan) -> HttpReply:
+        """The answer once the rate limiter admitted the request; ``counted`` is the body as the context
+        edits left it (what the prompt was counted on), ``context`` the edits to report."""
         parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
         outcome = self.script.next_outcome(parsed)
         call.scripted = outcome is not None
