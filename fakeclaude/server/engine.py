@@ -23,6 +23,9 @@ from .caching import PromptCache, breakpoints, lookback_points
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
 from .errors import ApiError, ScriptedReplyError
+from .file_refs import check_file_references, file_bytes
+from .files import FileLimits, FileStore
+from .files_api import answer_files, is_files_path
 from .generation import IdFactory, request_seed
 from .http import HttpReply, HttpRequest
 from .models_api import list_models_page, retrieve_model
@@ -71,6 +74,7 @@ class EngineConfig:
     max_recorded_requests: int = 1000
     organization_id: str = ""
     tool_policy: ToolPolicy = "relevant"  # unscripted tool calls: see tool_policy.py
+    file_limits: FileLimits | None = None  # Files API bounds (see files.py); None: the defaults
 
 
 #: Statuses with which the API refuses a request the app built wrongly (not auth, limits or outages).
@@ -160,6 +164,8 @@ class MessagesEngine:
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
                                   processing_seconds=config.batch_processing_seconds)
         self.threads = ThreadStore(self.clock)
+        self.files = FileStore(self.clock, self._ids, config.file_limits)
+        self._file_bytes = file_bytes(self.files)
         self.requests: deque[RecordedRequest] = deque(maxlen=config.max_recorded_requests)
         self.script_errors: deque[ScriptedReplyError] = deque(maxlen=100)
         """Scripted replies refused as impossible answers (newest last); ``FakeClaude.serve()`` raises the first."""
@@ -218,6 +224,8 @@ class MessagesEngine:
         match = _BATCH.match(path)
         if match:
             return self._batch_item(call, match.group(1), match.group(2) or "", method)
+        if is_files_path(path):
+            return self._files(call)
         if path == "/v1/models":
             return self._only(method, "GET") or self._models(call)
         match = _MODEL.match(path)
@@ -277,25 +285,31 @@ class MessagesEngine:
             raise ApiError(400, _TOO_DEEP) from None
         return call.body
 
-    def _validated(self, call: _Call, validate: Callable[..., _Checked], body: Any = None) -> _Checked:
+    def _validated(self, call: _Call, validate: Callable[..., _Checked], body: Any = None, *,
+                   files: bool = False) -> _Checked:
         """The JSON body (or ``body``, a thread's expanded one) as ``validate`` accepts it; a body nested too
         deep for Python's stack to walk gets the 400 (the parser allows 1024 levels; counting and checking
-        recurse once per level)."""
+        recurse once per level). ``files``: the body may name stored files (counted from their bytes, then
+        checked: unknown, expired, of the wrong type for their block)."""
         if body is None:
             body = self._json_body(call)
+        extra = {"files": self._file_bytes} if files else {}
         try:
-            return validate(body, version=call.version, options=self.options, betas=call.betas)
+            validated = validate(body, version=call.version, options=self.options, betas=call.betas, **extra)
         except RecursionError:
             raise ApiError(400, _TOO_DEEP) from None
+        if files:
+            check_file_references(body, self.files)
+        return validated
 
     # ----- /v1/messages -----------------------------------------------------------------------------
     def _messages(self, call: _Call) -> HttpReply:
         raw = self._json_body(call)
         if not wants_thread(raw, call.betas):
-            return self._answer(call, self._validated(call, validate_create, raw), None)
+            return self._answer(call, self._validated(call, validate_create, raw, files=True), None)
         turn = self.threads.begin(raw)
         try:
-            return self._answer(call, self._validated(call, validate_create, turn.body), turn)
+            return self._answer(call, self._validated(call, validate_create, turn.body, files=True), turn)
         except BaseException:
             self.threads.release(turn)
             raise
@@ -364,12 +378,14 @@ class MessagesEngine:
                              f"a scripted reply breaks the API's rules: {summary}")
 
     def _count_tokens(self, call: _Call) -> HttpReply:
-        prompt = self._validated(call, validate_count_tokens).prompt
+        prompt = self._validated(call, validate_count_tokens, files=True).prompt
         return self._scripted(call) or _json_reply(200, {"input_tokens": prompt.total}, {})
 
     def _answer_batch_request(self, params: dict[str, Any], custom_id: str = "") -> dict[str, Any]:
         """One batch request's Message (batches run through the same path as create)."""
-        body, spec, prompt = validate_create(params, version=API_VERSION_2023, options=self.options)
+        body, spec, prompt = validate_create(params, version=API_VERSION_2023, options=self.options,
+                                             files=self._file_bytes)
+        check_file_references(body, self.files)
         parsed = ParsedRequest(body, {}, "/v1/messages/batches", "POST", custom_id)
         try:
             outcome = self.script.next_outcome(parsed)
@@ -414,6 +430,10 @@ class MessagesEngine:
         if method == "DELETE":
             return _json_reply(200, self.batches.delete(batch_id), {})
         return self._only(method, "GET") or _json_reply(200, self.batches.retrieve(batch_id), {})
+
+    def _files(self, call: _Call) -> HttpReply:
+        self._authenticate(call)
+        return self._scripted(call) or answer_files(self.files, call.request, call.betas)
 
     def _models(self, call: _Call) -> HttpReply:
         self._authenticate(call)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .clock import Clock, FakeClock, SystemClock
 from .engine import EngineConfig, MessagesEngine, RecordedRequest
+from .files import FileLimits, FileStore
 from .ratelimit import RateLimits
 from .script import Handler, ParsedRequest, PathPattern, Reply, Route, Script
 from .tool_policy import ToolPolicy
@@ -50,6 +51,7 @@ class FakeClaude:
     - ``tool_policy``: unscripted tool calls: ``"relevant"`` (default) calls a tool only when the last
       user turn plausibly asks for it (see :mod:`fakeclaude.server.tool_policy`), ``"every"`` calls every
       offered tool at once.
+    - ``file_limits``: a ``FileLimits`` bounding the Files API store (per file, in all, how many).
     """
 
     def __init__(
@@ -67,6 +69,7 @@ class FakeClaude:
         pad_events: bool = False,
         max_recorded_requests: int = 1000,
         tool_policy: ToolPolicy = "relevant",
+        file_limits: FileLimits | None = None,
     ) -> None:
         self.seed = seed
         self.clock: Clock = clock or SystemClock()
@@ -75,7 +78,7 @@ class FakeClaude:
             seed=seed, validation=validation, accept_retired_models=accept_retired_models, api_keys=api_keys,
             rate_limits=rate_limits, ttft=ttft, tokens_per_second=tokens_per_second, pad_events=pad_events,
             batch_processing_seconds=batch_processing_seconds, max_recorded_requests=max_recorded_requests,
-            tool_policy=tool_policy,
+            tool_policy=tool_policy, file_limits=file_limits,
         )
         self.engine = MessagesEngine(self.config, clock=self.clock, script=self.script)
         self.base_url: str | None = None
@@ -206,6 +209,12 @@ class FakeClaude:
     def requests(self) -> list[RecordedRequest]:
         """What the fake received, oldest first (bounded by ``max_recorded_requests``)."""
         return list(self.engine.requests)
+
+    @property
+    def files(self) -> FileStore:
+        """The Files API's store: what was uploaded; ``files.create(..., downloadable=True)`` stands in for
+        a file a tool made (the only kind the API lets you download)."""
+        return self.engine.files
 
     @property
     def last_request(self) -> RecordedRequest | None:

@@ -94,6 +94,7 @@ async def _handle(request: web.Request) -> web.StreamResponse:
         query=dict(request.query.items()),
         headers=joined_headers(request.headers.items()),
         body=body,
+        query_string=request.query_string,
     )
     control = request.app[CONTROL_KEY]
     try:

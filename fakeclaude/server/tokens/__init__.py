@@ -7,6 +7,7 @@ hold the text splitter, image and PDF sizes, and the per-family constants they s
 
 from fakeclaude.server.tokens._output import block_output_tokens, output_tokens_of
 from fakeclaude.server.tokens._prompt import (
+    FileBytes,
     PromptTokens,
     count_request_tokens,
     count_text_tokens,
@@ -19,6 +20,7 @@ from fakeclaude.server.tokens._prompt import (
 )
 
 __all__ = [
+    "FileBytes",
     "PromptTokens",
     "block_output_tokens",
     "count_request_tokens",

@@ -27,7 +27,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from fakeclaude.server.catalog import ModelSpec
@@ -37,6 +37,7 @@ from fakeclaude.server.tokens._media import image_dimensions, image_tokens, pdf_
 from fakeclaude.server.tokens._text import count_pieces, pattern
 
 __all__ = [
+    "FileBytes",
     "count_request_tokens",
     "count_text_tokens",
     "image_dimensions",
@@ -53,7 +54,11 @@ _FORMAT_PROMPT = 87  # structured outputs: format instructions, plus _FORMAT_JSO
 _FORMAT_JSON = 1.55
 _PTC_PROMPT = 2500  # tools callable from code execution (programmatic tool calling) add its prompt
 _PDF_PAGE = 1590  # a light page as recorded (spec 8.3 documents 1,500-3,000 text tokens + the page image)
-_UNKNOWN_IMAGE = image_tokens(1092, 1092)  # an image whose size cannot be read (URL, file id)
+_UNKNOWN_IMAGE = image_tokens(1092, 1092)  # an image whose size cannot be read (URL, unknown file id)
+
+FileBytes = Callable[[str], "tuple[str, bytes] | None"]
+"""What a ``file_id`` source holds: ``(mime_type, bytes)`` of a stored file, or None when it is unknown.
+With it, a file-sourced image or document counts exactly as the same bytes sent inline."""
 
 
 def count_text_tokens(text: str, spec: ModelSpec | None = None) -> int:
@@ -73,9 +78,11 @@ class PromptTokens(NamedTuple):
     marks: tuple[tuple[str, int], ...]  # ``(path, tokens up to and including the marked block)``, prefix order
 
 
-def measure_prompt(body: Mapping[str, Any], spec: ModelSpec) -> PromptTokens:
-    """Count ``body``'s input tokens for the model ``spec`` in one pass (see ``prefix_token_counts``)."""
-    segments = _count_segments(body, spec)
+def measure_prompt(body: Mapping[str, Any], spec: ModelSpec, files: FileBytes | None = None) -> PromptTokens:
+    """Count ``body``'s input tokens for the model ``spec`` in one pass (see ``prefix_token_counts``).
+
+    ``files`` resolves ``{"type": "file", "file_id": ...}`` sources to their stored bytes."""
+    segments = _count_segments(body, spec, files)
     total = 0
     marks: list[tuple[str, int]] = []
     last_block, last_end = "", 0
@@ -107,7 +114,8 @@ def prefix_token_counts(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[
     return list(measure_prompt(body, spec).marks)
 
 
-def _count_segments(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str, int, bool]]:
+def _count_segments(body: Mapping[str, Any], spec: ModelSpec,
+                    files: FileBytes | None = None) -> list[tuple[str, int, bool]]:
     fam = family_of(spec)
     segs: list[tuple[str, int, bool]] = [("", fam.base, False)]
     tools = body.get("tools")
@@ -133,14 +141,15 @@ def _count_segments(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[str,
         segs.append(("", fam.thinking, False))
     messages = body.get("messages")
     if isinstance(messages, Sequence):
-        segs.extend(_message_segments(messages, fam))
+        segs.extend(_message_segments(messages, fam, files))
     found = output_schema(body)
     if found is not None:
         segs.append(("", _FORMAT_PROMPT + round(_FORMAT_JSON * _text(_json(found[1]), fam)), False))
     return segs
 
 
-def _message_segments(messages: Sequence[Any], fam: Family) -> Iterator[tuple[str, int, bool]]:
+def _message_segments(messages: Sequence[Any], fam: Family,
+                      files: FileBytes | None = None) -> Iterator[tuple[str, int, bool]]:
     current = _current_assistant_turn(messages)
     for i, message in enumerate(messages):
         if not isinstance(message, Mapping):
@@ -155,7 +164,7 @@ def _message_segments(messages: Sequence[Any], fam: Family) -> Iterator[tuple[st
             continue
         for j, block in enumerate(content):
             if isinstance(block, Mapping):
-                tokens = _block_tokens(block, fam, keep_thinking=i == current)
+                tokens = _block_tokens(block, fam, keep_thinking=i == current, files=files)
                 yield (f"messages.{i}.content.{j}", tokens, _marked(block))
 
 
@@ -201,14 +210,15 @@ def _tool_tokens(tool: Mapping[str, Any], fam: Family) -> int:
     return fam.per_tool + round(fam.tool_json * _text(_json(fields), fam))
 
 
-def _block_tokens(block: Mapping[str, Any], fam: Family, *, keep_thinking: bool) -> int:
+def _block_tokens(block: Mapping[str, Any], fam: Family, *, keep_thinking: bool,
+                  files: FileBytes | None = None) -> int:
     kind = block.get("type")
     if kind == "text":
         return _text(str(block.get("text", "")), fam)
     if kind == "image":
-        return 3 + _image_block_tokens(block.get("source"))
+        return 3 + _image_block_tokens(block.get("source"), files)
     if kind == "document":
-        return 8 + _document_tokens(block.get("source"), fam)
+        return 8 + _document_tokens(block.get("source"), fam, files)
     if kind in ("tool_use", "server_tool_use"):
         return 10 + _text(str(block.get("name", "")), fam) + _text(_json(block.get("input", {})), fam)
     if kind == "tool_result" or (isinstance(kind, str) and kind.endswith("_tool_result")):
@@ -217,7 +227,7 @@ def _block_tokens(block: Mapping[str, Any], fam: Family, *, keep_thinking: bool)
             return 6 + _text(inner, fam)
         if isinstance(inner, Sequence):
             blocks = [b for b in inner if isinstance(b, Mapping)]
-            return 6 + sum(_block_tokens(b, fam, keep_thinking=False) for b in blocks)
+            return 6 + sum(_block_tokens(b, fam, keep_thinking=False, files=files) for b in blocks)
         return 6
     if kind == "thinking":
         return 4 + _text(str(block.get("thinking", "")), fam) if keep_thinking else 0
@@ -237,16 +247,35 @@ def _decode(data: Any) -> bytes | None:
         return None
 
 
-def _image_block_tokens(source: Any) -> int:
-    if isinstance(source, Mapping) and source.get("type") == "base64":
-        raw = _decode(source.get("data"))
-        dims = image_dimensions(raw) if raw else None
-        if dims:
-            return image_tokens(*dims)
-    return _UNKNOWN_IMAGE
+def _source_bytes(source: Mapping[str, Any], files: FileBytes | None) -> tuple[str | None, bytes | None]:
+    """``(media type, bytes)`` of a base64 or file source: the one place both kinds are read."""
+    kind = source.get("type")
+    if kind == "base64":
+        media = source.get("media_type")
+        return (media if isinstance(media, str) else None), _decode(source.get("data"))
+    if kind == "file" and files is not None:
+        found = files(str(source.get("file_id", "")))
+        if found is not None:
+            return found
+    return None, None
 
 
-def _document_tokens(source: Any, fam: Family) -> int:
+def _image_bytes_tokens(raw: bytes | None) -> int:
+    dims = image_dimensions(raw) if raw else None
+    return image_tokens(*dims) if dims else _UNKNOWN_IMAGE
+
+
+def _pdf_tokens(raw: bytes | None) -> int:
+    return (pdf_page_count(raw) if raw else 1) * _PDF_PAGE
+
+
+def _image_block_tokens(source: Any, files: FileBytes | None = None) -> int:
+    if not isinstance(source, Mapping):
+        return _UNKNOWN_IMAGE
+    return _image_bytes_tokens(_source_bytes(source, files)[1])
+
+
+def _document_tokens(source: Any, fam: Family, files: FileBytes | None = None) -> int:
     if not isinstance(source, Mapping):
         return 0
     kind = source.get("type")
@@ -258,8 +287,9 @@ def _document_tokens(source: Any, fam: Family) -> int:
             return _text(inner, fam)
         if isinstance(inner, Sequence):
             blocks = [b for b in inner if isinstance(b, Mapping)]
-            return sum(_block_tokens(b, fam, keep_thinking=False) for b in blocks)
+            return sum(_block_tokens(b, fam, keep_thinking=False, files=files) for b in blocks)
         return 0
-    raw = _decode(source.get("data")) if kind == "base64" else None
-    pages = pdf_page_count(raw) if raw else 1
-    return pages * _PDF_PAGE
+    media, raw = _source_bytes(source, files)
+    if kind == "file" and media == "text/plain" and raw is not None:  # a plain-text file: as a text source
+        return _text(raw.decode("utf-8", "replace"), fam)
+    return _pdf_tokens(raw)
