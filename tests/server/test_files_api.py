@@ -247,3 +247,22 @@ def test_malformed_uploads_get_a_400_not_a_500(
     assert answer.status_code == 400
     assert answer.json()["error"]["type"] == "invalid_request_error"
     assert message in answer.json()["error"]["message"]
+
+
+def test_a_binary_upload_larger_than_the_messages_limit_passes_the_socket_unchanged() -> None:
+    """33 MB of arbitrary bytes (CRs, LFs and dashes included) through the aiohttp app: above the 32 MB
+    Messages limit, under the Files API's 500 MB; stored and downloadable byte for byte."""
+    import random
+
+    from fakeclaude.server.adapters._guard import MAX_BODY_BYTES, MAX_FILES_BODY_BYTES, body_limit
+
+    data = random.Random(11).randbytes(33 * 1024 * 1024)
+    assert len(data) > MAX_BODY_BYTES and body_limit("/v1/files") == MAX_FILES_BODY_BYTES == 500 * 1024 * 1024
+    fake = FakeClaude(clock=FakeClock())
+    with fake.serve() as url:
+        sdk = anthropic.Anthropic(api_key="sk-test", base_url=url, max_retries=0)
+        meta = sdk.files.upload(file=("blob.bin", data, "application/octet-stream"))
+        assert meta.size_bytes == len(data)
+        fake.files.create(fake.files.get(meta.id).content, filename="copy.bin", mime_type="application/zip",
+                          downloadable=True, file_id="file_011Ccopy")
+        assert sdk.files.download("file_011Ccopy").read() == data
