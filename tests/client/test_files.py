@@ -13,6 +13,8 @@ import pytest
 from fakeclaude import APIStatusError, BadRequestError, NotFoundError
 from fakeclaude.client._multipart import encode_multipart
 from fakeclaude.server import FakeClaude, FakeClock
+from fakeclaude.server.files import FileLimits
+from fakeclaude.server.files_form import parse_upload
 from fakeclaude.types import DeletedFile, FileMetadata
 from tests.seed_support import tiny_pdf, tiny_png
 
@@ -109,8 +111,6 @@ def test_the_async_twin(fake: FakeClaude, tmp_path: Path) -> None:
 
 
 def test_upload_errors_are_the_sdk_exception_classes() -> None:
-    from fakeclaude.server.files import FileLimits
-
     fake = FakeClaude(clock=FakeClock(), file_limits=FileLimits(max_file_bytes=10))
     client = fake.client(max_retries=0)
     with pytest.raises(APIStatusError) as too_big:
@@ -125,8 +125,6 @@ def test_multipart_encoding_is_what_servers_parse() -> None:
                                           boundary="bnd")
     assert content_type == "multipart/form-data; boundary=bnd"
     assert b'filename="we%22ird\\\\name.txt"' in body and b"Content-Type: text/plain" in body
-    from fakeclaude.server.files_form import parse_upload
-
     upload = parse_upload(content_type, body)
     assert upload.content == b"\r\n--not-a-boundary\r\n" and upload.mime_type == "text/plain"
     with pytest.raises(TypeError, match="binary mode"):

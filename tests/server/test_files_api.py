@@ -6,17 +6,22 @@ from __future__ import annotations
 
 import base64
 import io
+import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import anthropic
 import httpx2
 import pytest
 
 from fakeclaude.server import FakeClaude, FakeClock
+from fakeclaude.server.adapters._guard import MAX_BODY_BYTES, MAX_FILES_BODY_BYTES, body_limit
 from fakeclaude.server.files import FileLimits
+from fakeclaude.server.http import HttpRequest
 from tests.seed_support import tiny_pdf, tiny_png
+from tests.server.conftest import HEADERS, body_of, call
 
 MODEL = "claude-sonnet-4-5"
 CODE_EXECUTION = {"type": "code_execution_20250825", "name": "code_execution"}
@@ -252,10 +257,6 @@ def test_malformed_uploads_get_a_400_not_a_500(
 def test_a_binary_upload_larger_than_the_messages_limit_passes_the_socket_unchanged() -> None:
     """33 MB of arbitrary bytes (CRs, LFs and dashes included) through the aiohttp app: above the 32 MB
     Messages limit, under the Files API's 500 MB; stored and downloadable byte for byte."""
-    import random
-
-    from fakeclaude.server.adapters._guard import MAX_BODY_BYTES, MAX_FILES_BODY_BYTES, body_limit
-
     data = random.Random(11).randbytes(33 * 1024 * 1024)
     assert len(data) > MAX_BODY_BYTES and body_limit("/v1/files") == MAX_FILES_BODY_BYTES == 500 * 1024 * 1024
     fake = FakeClaude(clock=FakeClock())
@@ -266,3 +267,42 @@ def test_a_binary_upload_larger_than_the_messages_limit_passes_the_socket_unchan
         fake.files.create(fake.files.get(meta.id).content, filename="copy.bin", mime_type="application/zip",
                           downloadable=True, file_id="file_011Ccopy")
         assert sdk.files.download("file_011Ccopy").read() == data
+
+
+def _form(filename: str | None, content: bytes, mime: str | None) -> tuple[dict[str, str], bytes]:
+    name = "" if filename is None else f'; filename="{filename}"'
+    head = f'--b\r\nContent-Disposition: form-data; name="file"{name}\r\n'
+    head += f"Content-Type: {mime}\r\n" if mime else ""
+    return {"content-type": "multipart/form-data; boundary=b"}, head.encode() + b"\r\n" + content + b"\r\n--b--\r\n"
+
+
+@pytest.mark.parametrize(("filename", "mime", "content", "stored_name", "stored_mime"), [
+    ("reports/2026/q1.pdf", "application/pdf", b"%PDF-1.7", "q1.pdf", "application/pdf"),
+    ("C:\\Users\\me\\chart.png", "image/png", tiny_png(), "chart.png", "image/png"),
+    ("", "application/pdf", b"%PDF-1.7", "unnamed.pdf", "application/pdf"),
+    (None, None, tiny_png(), "unnamed.png", "image/png"),
+    ("data", "text/csv; charset=utf-8", b"a,b\n", "data", "text/csv"),
+    ("blob", None, b"\x00\x01", "blob", "application/octet-stream"),
+])
+def test_filename_and_mime_type_of_an_upload(fake: FakeClaude, filename: str | None, mime: str | None,
+                                             content: bytes, stored_name: str, stored_mime: str) -> None:
+    headers, body = _form(filename, content, mime)
+    reply = call(fake, "POST", "/v1/files", body, headers=headers)
+    assert reply.status == 200, reply.body
+    meta = body_of(reply)
+    assert (meta["filename"], meta["mime_type"], meta["size_bytes"]) == (stored_name, stored_mime, len(content))
+
+
+def test_list_query_errors(fake: FakeClaude) -> None:
+    def get(query: str) -> tuple[int, str]:
+        reply = fake.engine.handle(HttpRequest("GET", "/v1/files", dict(parse_qsl(query)), HEADERS, b"", query))
+        body = body_of(reply)
+        return reply.status, body["error"]["message"] if reply.status != 200 else ""
+
+    ids = "&".join(f"ids[]=file_{i}" for i in range(101))
+    assert get(ids) == (400, "ids: List should have at most 100 items after validation, not 101")
+    assert get("ids[]=file_1&limit=2") == (400, "ids: cannot be combined with page or limit")
+    assert get("limit=0") == (400, "limit: Input should be greater than or equal to 1")
+    assert get("page=nope") == (400, "page: Invalid page cursor 'nope'")
+    assert call(fake, "PUT", "/v1/files").status == 405
+    assert call(fake, "GET", "/v1/files/file_1/content/extra").status == 404
