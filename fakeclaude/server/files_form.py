@@ -17,6 +17,7 @@ multipart/form-data: <reason>``, ``file: Field required``, and pydantic-style ra
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from python_multipart.exceptions import MultipartParseError
@@ -43,6 +44,9 @@ _EXTENSIONS = {
     "application/zip": ".zip",
 }
 _OCTET = "application/octet-stream"
+# The parser logs each malformed body it meets; the 400 already says it, so nothing reaches stderr
+# unless the application configured logging.
+logging.getLogger("python_multipart").addHandler(logging.NullHandler())
 _PREFIX = "There was an error parsing the body of your request as multipart/form-data"
 
 
