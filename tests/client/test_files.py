@@ -12,8 +12,7 @@ import pytest
 
 from fakeclaude import APIStatusError, BadRequestError, NotFoundError
 from fakeclaude.client._multipart import encode_multipart
-from fakeclaude.server import FakeClaude, FakeClock
-from fakeclaude.server.files import FileLimits
+from fakeclaude.server import FakeClaude, FakeClock, FileLimits
 from fakeclaude.server.files_form import parse_upload
 from fakeclaude.types import DeletedFile, FileMetadata
 from tests.seed_support import tiny_pdf, tiny_png
@@ -94,6 +93,8 @@ def test_the_async_twin(fake: FakeClaude, tmp_path: Path) -> None:
         ids.append((await client.beta.files.upload(file=("3.txt", b"y", "text/plain"))).id)
         assert [f.id async for f in client.files.list(limit=2)] == ids[::-1]
         first = await client.files.list(limit=2)
+        raw = await client.files.with_raw_response.list(limit=2)
+        assert [f.id for f in (await raw.parse()).data] == ids[:1:-1]
         assert first.next_page and [f.id for f in (await first.get_next_page()).data] == ids[1::-1]
         assert (await client.beta.files.retrieve_metadata(ids[0])).filename == "0.txt"
         made = fake.files.create(b"made", filename="m.txt", mime_type="text/plain", downloadable=True)

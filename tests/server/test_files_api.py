@@ -18,9 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fakeclaude.server import FakeClaude, FakeClock
+from fakeclaude.server import FakeClaude, FakeClock, FileLimits
 from fakeclaude.server.adapters._guard import MAX_BODY_BYTES, MAX_FILES_BODY_BYTES, body_limit
-from fakeclaude.server.files import FileLimits
 from fakeclaude.server.http import HttpRequest
 from tests.seed_support import tiny_pdf, tiny_png
 from tests.server.conftest import HEADERS, body_of, call

@@ -158,6 +158,11 @@ class AsyncFiles(_FilesBase):
         params = self._list_params(ids, limit, page)
         return AsyncCursorPaginator(lambda: self._page(params, extras))
 
+    async def _list_first(self, *, ids: Sequence[str] | NotGiven | None = NOT_GIVEN,
+                          limit: int | NotGiven = NOT_GIVEN, page: str | NotGiven | None = NOT_GIVEN,
+                          **extras: Unpack[BetaRequestExtras]) -> AsyncPageCursor[FileMetadata]:
+        return await self._page(self._list_params(ids, limit, page), extras)
+
     async def _page(self, params: dict[str, Any], extras: RequestExtras) -> AsyncPageCursor[FileMetadata]:
         options = self._list_options(params, extras)
         page_kwargs = cursor_page_parser(FileMetadata.model_validate, options.params)
@@ -207,6 +212,7 @@ class FilesWithRawResponse:
 class AsyncFilesWithRawResponse:
     def __init__(self, files: AsyncFiles) -> None:
         self.upload = to_raw_async(files.upload)
+        self.list = to_raw_async(files._list_first)
         self.retrieve_metadata = to_raw_async(files.retrieve_metadata)
         self.delete = to_raw_async(files.delete)
         self.download = files.download  # already the raw answer
@@ -228,6 +234,7 @@ class FilesWithStreamingResponse:
 class AsyncFilesWithStreamingResponse:
     def __init__(self, files: AsyncFiles) -> None:
         self.upload = to_streamed_async(files.upload)
+        self.list = to_streamed_async(files._list_first)
         self.retrieve_metadata = to_streamed_async(files.retrieve_metadata)
         self.delete = to_streamed_async(files.delete)
         self._files = files
