@@ -30,9 +30,9 @@ beta-only fields; see ``fakeclaude.server.validation``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.validation import (
@@ -50,7 +50,7 @@ Endpoint = Literal["messages", "count_tokens", "batches"]
 ENDPOINTS: tuple[Endpoint, ...] = ("messages", "count_tokens", "batches")
 """``messages`` is ``POST /v1/messages``, ``count_tokens`` its ``/count_tokens``, ``batches`` batch create."""
 
-_VALIDATORS = {
+_VALIDATORS: dict[str, Callable[..., Any]] = {
     "messages": validate_create,
     "count_tokens": validate_count_tokens,
     "batches": validate_batch_create,

@@ -24,6 +24,9 @@ from .catalog import ModelSpec
 from .clock import Clock, SystemClock
 from .context_management import ContextPlan, finish_context, plan_context
 from .errors import ApiError, ScriptedReplyError
+from .file_refs import check_file_references, file_bytes
+from .files import FileLimits, FileStore
+from .files_api import answer_files, is_files_path
 from .generation import IdFactory, request_seed
 from .http import HttpReply, HttpRequest
 from .models_api import list_models_page, retrieve_model
@@ -75,6 +78,7 @@ class EngineConfig:
     organization_id: str = ""
     tool_policy: ToolPolicy = "relevant"  # unscripted tool calls: see tool_policy.py
     image_sizes: Mapping[str, tuple[int, int]] | None = None  # URL / file id -> (width, height), for tokens
+    file_limits: FileLimits | None = None  # Files API bounds (see files.py); None: the defaults
 
 
 #: Statuses with which the API refuses a request the app built wrongly (not auth, limits or outages).
@@ -170,6 +174,8 @@ class MessagesEngine:
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
                                   processing_seconds=config.batch_processing_seconds)
         self.threads = ThreadStore(self.clock)
+        self.files = FileStore(self.clock, self._ids, config.file_limits)
+        self._file_bytes = file_bytes(self.files)
         self.requests = RequestLog(config.max_recorded_requests, config.max_recorded_bytes)
         self.script_errors: deque[ScriptedReplyError] = deque(maxlen=100)
         """Scripted replies refused as impossible answers (newest last); ``FakeClaude.serve()`` raises the first."""
@@ -229,6 +235,8 @@ class MessagesEngine:
         match = _BATCH.match(path)
         if match:
             return self._batch_item(call, match.group(1), match.group(2) or "", method)
+        if is_files_path(path):
+            return self._files(call)
         if path == "/v1/models":
             return self._only(method, "GET") or self._models(call)
         match = _MODEL.match(path)
@@ -288,25 +296,31 @@ class MessagesEngine:
             raise ApiError(400, _TOO_DEEP) from None
         return call.body
 
-    def _validated(self, call: _Call, validate: Callable[..., _Checked], body: Any = None) -> _Checked:
+    def _validated(self, call: _Call, validate: Callable[..., _Checked], body: Any = None, *,
+                   files: bool = False) -> _Checked:
         """The JSON body (or ``body``, a thread's expanded one) as ``validate`` accepts it; a body nested too
         deep for Python's stack to walk gets the 400 (the parser allows 1024 levels; counting and checking
-        recurse once per level)."""
+        recurse once per level). ``files``: the body may name stored files (counted from their bytes, then
+        checked: unknown, expired, of the wrong type for their block)."""
         if body is None:
             body = self._json_body(call)
+        extra = {"files": self._file_bytes} if files else {}
         try:
-            return validate(body, version=call.version, options=self.options, betas=call.betas)
+            validated = validate(body, version=call.version, options=self.options, betas=call.betas, **extra)
         except RecursionError:
             raise ApiError(400, _TOO_DEEP) from None
+        if files:
+            check_file_references(body, self.files)
+        return validated
 
     # ----- /v1/messages -----------------------------------------------------------------------------
     def _messages(self, call: _Call) -> HttpReply:
         raw = self._json_body(call)
         if not wants_thread(raw, call.betas):
-            return self._answer(call, self._validated(call, validate_create, raw), None)
+            return self._answer(call, self._validated(call, validate_create, raw, files=True), None)
         turn = self.threads.begin(raw)
         try:
-            return self._answer(call, self._validated(call, validate_create, turn.body), turn)
+            return self._answer(call, self._validated(call, validate_create, turn.body, files=True), turn)
         except BaseException:
             self.threads.release(turn)
             raise
@@ -392,7 +406,7 @@ class MessagesEngine:
                              f"a scripted reply breaks the API's rules: {summary}")
 
     def _count_tokens(self, call: _Call) -> HttpReply:
-        body, spec, prompt = self._validated(call, validate_count_tokens)
+        body, spec, prompt = self._validated(call, validate_count_tokens, files=True)
         context = plan_context(body, spec, prompt, call.betas, compact=False,  # counting never summarizes
                                image_sizes=self._image_sizes)
         payload: dict[str, Any] = {"input_tokens": context.prompt.total}
@@ -402,7 +416,9 @@ class MessagesEngine:
 
     def _answer_batch_request(self, params: dict[str, Any], custom_id: str = "") -> dict[str, Any]:
         """One batch request's Message (batches run through the same path as create)."""
-        body, spec, prompt = validate_create(params, version=API_VERSION_2023, options=self.options)
+        body, spec, prompt = validate_create(params, version=API_VERSION_2023, options=self.options,
+                                             files=self._file_bytes)
+        check_file_references(body, self.files)
         context = plan_context(body, spec, prompt, frozenset(), image_sizes=self._image_sizes)
         counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         parsed = ParsedRequest(body, {}, "/v1/messages/batches", "POST", custom_id)
@@ -451,6 +467,10 @@ class MessagesEngine:
         if method == "DELETE":
             return _json_reply(200, self.batches.delete(batch_id), {})
         return self._only(method, "GET") or _json_reply(200, self.batches.retrieve(batch_id), {})
+
+    def _files(self, call: _Call) -> HttpReply:
+        self._authenticate(call)
+        return self._scripted(call) or answer_files(self.files, call.request, call.betas)
 
     def _models(self, call: _Call) -> HttpReply:
         self._authenticate(call)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .clock import Clock, FakeClock, SystemClock
 from .engine import EngineConfig, MessagesEngine, RecordedRequest
+from .files import FileLimits, FileStore
 from .ratelimit import RateLimits
 from .request_log import DEFAULT_MAX_RECORDED_BYTES
 from .script import Handler, ParsedRequest, PathPattern, Reply, Route, Script
@@ -56,6 +57,7 @@ class FakeClaude:
     - ``image_sizes``: ``{url or file id: (width, height)}`` of images the fake cannot see, so their
       tokens are ``width * height / 750`` like the API's; an undeclared one costs a typical web image's
       (``fakeclaude.server.tokens.URL_IMAGE_SIZE``, about 260 tokens).
+    - ``file_limits``: a ``FileLimits`` bounding the Files API store (per file, in all, how many).
     """
 
     def __init__(
@@ -75,6 +77,7 @@ class FakeClaude:
         max_recorded_bytes: int = DEFAULT_MAX_RECORDED_BYTES,
         tool_policy: ToolPolicy = "relevant",
         image_sizes: Mapping[str, tuple[int, int]] | None = None,
+        file_limits: FileLimits | None = None,
     ) -> None:
         self.seed = seed
         self.clock: Clock = clock or SystemClock()
@@ -84,6 +87,7 @@ class FakeClaude:
             rate_limits=rate_limits, ttft=ttft, tokens_per_second=tokens_per_second, pad_events=pad_events,
             batch_processing_seconds=batch_processing_seconds, max_recorded_requests=max_recorded_requests,
             max_recorded_bytes=max_recorded_bytes, tool_policy=tool_policy, image_sizes=image_sizes,
+            file_limits=file_limits,
         )
         self.engine = MessagesEngine(self.config, clock=self.clock, script=self.script)
         self.base_url: str | None = None
@@ -214,6 +218,12 @@ class FakeClaude:
     def requests(self) -> list[RecordedRequest]:
         """What the fake received, oldest first (bounded by ``max_recorded_requests`` and ``max_recorded_bytes``)."""
         return list(self.engine.requests)
+
+    @property
+    def files(self) -> FileStore:
+        """The Files API's store: what was uploaded; ``files.create(..., downloadable=True)`` stands in for
+        a file a tool made (the only kind the API lets you download)."""
+        return self.engine.files
 
     @property
     def last_request(self) -> RecordedRequest | None:

@@ -132,6 +132,7 @@ async def _handle(request: web.Request) -> web.StreamResponse:
         query=dict(request.query.items()),
         headers=joined_headers(request.headers.items()),
         body=body,
+        query_string=request.query_string,
     )
     if len(body) >= OFFLOAD_BYTES:  # off the loop: other clients are served meanwhile
         reply = await asyncio.to_thread(_answer, request, http_request)

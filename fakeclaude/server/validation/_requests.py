@@ -48,7 +48,7 @@ from typing import Any, Literal, NamedTuple
 from fakeclaude.server.catalog import ModelSpec, resolve_model
 from fakeclaude.server.context_management import plan_context
 from fakeclaude.server.errors import ApiError
-from fakeclaude.server.tokens import PromptTokens, measure_prompt
+from fakeclaude.server.tokens import FileBytes, PromptTokens, measure_prompt
 from fakeclaude.server.validation._base import MSG_SHAPE, Ctx, check_fields, fail, recover
 from fakeclaude.server.validation._body import check_body
 from fakeclaude.server.validation._rules import check_rules
@@ -153,6 +153,7 @@ def _validate(
     betas: frozenset[str],
     prefix: str = "",
     errors: list[ApiError] | None = None,
+    files: FileBytes | None = None,
 ) -> Validated:
     ctx = _ctx(version, options, betas, prefix)
     start = 0 if errors is None else len(errors)
@@ -162,7 +163,7 @@ def _validate(
     assert isinstance(body, dict)
     spec = _model(ctx, body, options)
     sizes = dict(options.image_sizes) if options.image_sizes else None
-    prompt = measure_prompt(body, spec, image_sizes=sizes)
+    prompt = measure_prompt(body, spec, image_sizes=sizes, files=files)
     if ctx.strict:
         # the context window holds what the model reads: edits applied, nothing before a compaction block
         read = plan_context(body, spec, prompt, betas, compact=False, image_sizes=sizes).prompt.total
@@ -179,13 +180,15 @@ def validate_create(
     options: ValidationOptions,
     betas: frozenset[str] = frozenset(),
     errors: list[ApiError] | None = None,
+    files: FileBytes | None = None,
 ) -> Validated:
     """``POST /v1/messages``: the body, its resolved model and its input tokens.
 
     Raises the API's first error. With an ``errors`` list, the independent violations after it are
-    collected there too (the first of them is the one raised); see ``fakeclaude.contract``.
+    collected there too (the first of them is the one raised); see ``fakeclaude.contract``. ``files``
+    gives the stored bytes of ``file_id`` sources, counted as the same bytes inline.
     """
-    return _validate(body, "create", version, options, betas, errors=errors)
+    return _validate(body, "create", version, options, betas, errors=errors, files=files)
 
 
 def validate_count_tokens(
@@ -195,10 +198,12 @@ def validate_count_tokens(
     options: ValidationOptions,
     betas: frozenset[str] = frozenset(),
     errors: list[ApiError] | None = None,
+    files: FileBytes | None = None,
 ) -> Validated:
     """``POST /v1/messages/count_tokens``: create's shape minus ``max_tokens``, ``stream``,
-    ``stop_sequences``, ``metadata``, ``service_tier`` (unknown fields there). ``errors`` as in create."""
-    return _validate(body, "count_tokens", version, options, betas, errors=errors)
+    ``stop_sequences``, ``metadata``, ``service_tier`` (unknown fields there). ``errors`` and ``files``
+    as in create."""
+    return _validate(body, "count_tokens", version, options, betas, errors=errors, files=files)
 
 
 def validate_batch_create(
