@@ -2,6 +2,7 @@
 ``fakeclaude check`` validates the requests recorded in cassettes.
 
     $ fakeclaude serve --port 8765 --seed 0 --validation strict
+    $ fakeclaude serve --batch-processing-seconds 600   # batches stay in_progress 10 minutes
     $ fakeclaude --version
     $ fakeclaude check cassettes/
 
@@ -30,6 +31,17 @@ def port_number(value: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{value} is not a port (0-65535; 0 picks a free one)")
     return port
+
+
+def _batch_seconds(value: str) -> float:
+    """A ``--batch-processing-seconds`` value: a finite number of seconds >= 0."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{value} is not a number of seconds >= 0")
+    return seconds
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,7 +74,8 @@ def _serve(args: argparse.Namespace) -> int:
     from fakeclaude.server.adapters.runner import serve_forever
     from fakeclaude.server.control import ControlApi
 
-    fake = FakeClaude(seed=args.seed, validation=args.validation, tool_policy=args.tool_policy)
+    fake = FakeClaude(seed=args.seed, validation=args.validation, tool_policy=args.tool_policy,
+                      batch_processing_seconds=args.batch_processing_seconds)
     _access_log(not args.no_access_log)
 
     def ready(url: str) -> None:
@@ -95,6 +108,12 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--tool-policy", choices=("relevant", "every"), default="relevant",
         help="unscripted tool calls: relevant: only a tool the last user turn asks for, one call unless parallel "
              "calls are asked for; every: call every offered tool at once (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--batch-processing-seconds", type=_batch_seconds, default=0.0, metavar="SECONDS",
+        help="how long a message batch stays in_progress (so cancel can be tried); a request of a batch of n "
+             "finishes after its share of it; batches expire after 24 h (86400) (default: %(default)s, "
+             "ended on the first poll)",
     )
     serve.add_argument("--no-access-log", action="store_true", help="do not log a line per request")
     serve.set_defaults(command=_serve)

@@ -4,8 +4,17 @@ Lifecycle (spec 1.2, real traffic 3.6). ``create`` answers ``in_progress`` with 
 ``processing``, as the API does. Request ``i`` of ``n`` finishes at ``created + processing_seconds *
 (i + 1) / n``; the batch ends when the last one does, so with ``processing_seconds=0`` the first
 observation after ``create`` (retrieve, list, results...) already sees it ``ended``. Answers are
-computed lazily, once, when the batch ends: ``answer(params, custom_id)`` gives the Message JSON (its usage gets
-``service_tier: "batch"``) or raises ``ApiError``, which becomes an ``errored`` line.
+computed lazily, once, when the batch ends: ``answer(params, custom_id, context)`` gives the Message JSON
+(its usage gets ``service_tier: "batch"``) or raises ``ApiError``, which becomes an ``errored`` line.
+``context`` is what ``create`` was given (the create call's API version and betas: each request's
+``params`` is validated only when it runs, 2026 spec section 11). An :class:`InvalidBatchRequest` is a
+request refused before it ran: its line has the recorded shape, ``request_id: null`` and
+``error.details.error_visibility: "user_facing"``; any other ``ApiError`` failed while running and
+carries a request id. ``errored`` lines carry no usage.
+
+Requests are kept as JSON bytes, not as the caller's objects: nothing the caller mutates later changes
+a batch, any depth of nesting the parser accepted is kept (no recursive copy), and the store holds
+only plain data.
 
 ``cancel`` turns ``in_progress`` into ``canceling``; the next observation ends the batch: requests
 finished before ``cancel_initiated_at`` keep their result, the rest are ``canceled``. Requests that
@@ -18,7 +27,6 @@ batch id and ``custom_id``. Only the newest ``max_batches`` batches are kept.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import threading
 from collections import OrderedDict
@@ -26,12 +34,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from fakeclaude._json import dumps
+from fakeclaude._json import dumps, loads
 from fakeclaude.server.clock import Clock, rfc3339
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.models_api import page
 
-__all__ = ["BatchStore", "IdSource"]
+__all__ = ["RETRY_AFTER_SECONDS", "BatchStore", "IdSource", "InvalidBatchRequest"]
+
+RETRY_AFTER_SECONDS = 10
+"""The ``retry-after`` the API sends when a poll finds a batch still processing (2026 spec section 11)."""
 
 _DAY = 24 * 3600.0
 _COUNTS = ("processing", "succeeded", "errored", "canceled", "expired")
@@ -43,12 +54,22 @@ class IdSource(Protocol):
     def new(self, prefix: str) -> str: ...
 
 
+class InvalidBatchRequest(ApiError):
+    """A batch request whose ``params`` the API refused before running it (an ``errored`` line)."""
+
+    def line(self) -> dict[str, Any]:
+        """The ``errored`` result's ``error``, as recorded (``details`` first, ``request_id`` null)."""
+        error = {"details": {"error_visibility": "user_facing"}, "type": self.type, "message": self.message}
+        return {"type": "error", "error": error, "request_id": None}
+
+
 @dataclass
 class _Batch:
     id: str
     created_at: float
-    requests: list[tuple[str, dict[str, Any]]]
+    requests: list[tuple[str, bytes]]
     size: int
+    context: dict[str, Any] = field(default_factory=dict)
     status: str = "in_progress"
     cancel_initiated_at: float | None = None
     ended_at: float | None = None
@@ -62,7 +83,7 @@ class BatchStore:
         self,
         clock: Clock,
         ids: IdSource,
-        answer: Callable[[dict[str, Any], str], dict[str, Any]],
+        answer: Callable[[dict[str, Any], str, dict[str, Any]], dict[str, Any]],
         processing_seconds: float = 0.0,
         base_url_of_results: Callable[[str], str] | None = None,
         max_batches: int = 10_000,
@@ -80,11 +101,16 @@ class BatchStore:
         self._batches: OrderedDict[str, _Batch] = OrderedDict()  # oldest first
         self._lock = threading.RLock()
 
-    def create(self, requests: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
-        """Store already validated ``(custom_id, params)`` pairs as a new batch."""
+    def create(
+        self, requests: list[tuple[str, dict[str, Any]]], context: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Store ``(custom_id, params)`` pairs (their envelope validated) as a new batch.
+
+        ``context`` (plain JSON data) is handed back to ``answer`` with each request when it runs.
+        """
+        stored = [(cid, dumps(params)) for cid, params in requests]
         with self._lock:
-            stored = [(cid, copy.deepcopy(params)) for cid, params in requests]
-            batch = _Batch(self._ids.new("msgbatch"), self._clock.now(), stored, len(stored))
+            batch = _Batch(self._ids.new("msgbatch"), self._clock.now(), stored, len(stored), dict(context or {}))
             self._batches[batch.id] = batch
             while len(self._batches) > self._max:
                 self._batches.popitem(last=False)
@@ -116,11 +142,7 @@ class BatchStore:
         with self._lock:
             batch = self._observe(batch_id)
             if batch.status != "ended":
-                raise ApiError(
-                    400,
-                    f"Message batch '{batch_id}' cannot be deleted while it is still processing. "
-                    "Cancel it first and wait until it has ended.",
-                )
+                raise ApiError(400, "In progress batches cannot be deleted. Consider canceling the batch instead.")
             del self._batches[batch_id]
             return {"id": batch_id, "type": "message_batch_deleted"}
 
@@ -129,11 +151,7 @@ class BatchStore:
         with self._lock:
             batch = self._observe(batch_id)
             if batch.status != "ended":
-                raise ApiError(
-                    400,
-                    f"Message batch '{batch_id}' has not finished processing yet. "
-                    "Results are available once its processing_status is 'ended'.",
-                )
+                raise ApiError(404, f"Message Batch {batch_id} has no available results.")
             return b"".join(dumps(line) + b"\n" for line in batch.lines)
 
     # -- internals ---------------------------------------------------------------------------------
@@ -141,7 +159,7 @@ class BatchStore:
     def _observe(self, batch_id: str) -> _Batch:
         batch = self._batches.get(batch_id)
         if batch is None:
-            raise ApiError(404, f"Message batch '{batch_id}' not found.")
+            raise ApiError(404, f"Message Batch {batch_id} not found.")
         self._advance(batch)
         return batch
 
@@ -170,7 +188,7 @@ class BatchStore:
         lines: list[tuple[bytes, dict[str, Any]]] = []
         for i, (custom_id, params) in enumerate(batch.requests):
             done = self._finish_time(batch, i)
-            result = self._run(params, custom_id) if done <= cutoff else {"type": unfinished}
+            result = self._run(params, custom_id, batch.context) if done <= cutoff else {"type": unfinished}
             order = hashlib.sha256(f"{batch.id}\0{custom_id}".encode()).digest()
             lines.append((order, {"custom_id": custom_id, "result": result}))
         lines.sort(key=lambda item: item[0])
@@ -183,9 +201,11 @@ class BatchStore:
             return batch.created_at + self.processing_seconds
         return batch.created_at + self.processing_seconds * (index + 1) / batch.size
 
-    def _run(self, params: dict[str, Any], custom_id: str) -> dict[str, Any]:
+    def _run(self, params: bytes, custom_id: str, context: dict[str, Any]) -> dict[str, Any]:
         try:
-            message = copy.deepcopy(self._answer(params, custom_id))
+            message = loads(dumps(self._answer(loads(params), custom_id, context)))  # a copy at any depth
+        except InvalidBatchRequest as err:
+            return {"type": "errored", "error": err.line()}
         except ApiError as err:
             return {"type": "errored", "error": err.body(self._ids.new("req"))}
         usage = message.get("usage")

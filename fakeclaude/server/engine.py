@@ -18,7 +18,7 @@ from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
 from .answer import compose_message
-from .batches import BatchStore
+from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
 from .caching import PromptCache, breakpoints, lookback_points
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
@@ -40,6 +40,7 @@ from .validation import (
     check_version,
     parse_betas,
     validate_batch_create,
+    validate_batch_request,
     validate_count_tokens,
     validate_create,
 )
@@ -367,9 +368,19 @@ class MessagesEngine:
         prompt = self._validated(call, validate_count_tokens).prompt
         return self._scripted(call) or _json_reply(200, {"input_tokens": prompt.total}, {})
 
-    def _answer_batch_request(self, params: dict[str, Any], custom_id: str = "") -> dict[str, Any]:
-        """One batch request's Message (batches run through the same path as create)."""
-        body, spec, prompt = validate_create(params, version=API_VERSION_2023, options=self.options)
+    def _answer_batch_request(self, params: dict[str, Any], custom_id: str = "",
+                              context: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """One batch request's Message (batches run through the same path as create), validated now, with
+        the create call's version and betas (``context``); refused params raise ``InvalidBatchRequest``."""
+        context = context or {}
+        try:
+            body, spec, prompt = validate_batch_request(
+                params, version=context.get("version", API_VERSION_2023), options=self.options,
+                betas=frozenset(context.get("betas", ())))
+        except ApiError as exc:
+            raise InvalidBatchRequest(exc.status, exc.message, exc.type, path=exc.path) from None
+        except RecursionError:
+            raise InvalidBatchRequest(400, _TOO_DEEP) from None
         parsed = ParsedRequest(body, {}, "/v1/messages/batches", "POST", custom_id)
         try:
             outcome = self.script.next_outcome(parsed)
@@ -389,7 +400,14 @@ class MessagesEngine:
     # ----- batches and models -----------------------------------------------------------------------
     def _batch_create(self, call: _Call) -> HttpReply:
         requests = self._validated(call, validate_batch_create)
-        return self._scripted(call) or _json_reply(200, self.batches.create(requests), {})
+        scripted = self._scripted(call)
+        if scripted is not None:
+            return scripted
+        try:
+            created = self.batches.create(requests, {"version": call.version, "betas": sorted(call.betas)})
+        except RecursionError:  # a request nested deeper than the JSON writer goes
+            raise ApiError(400, _TOO_DEEP) from None
+        return _json_reply(200, created, {})
 
     def _batch_list(self, call: _Call) -> HttpReply:
         self._authenticate(call)
@@ -413,7 +431,10 @@ class MessagesEngine:
             return HttpReply(200, headers, self.batches.results(batch_id))
         if method == "DELETE":
             return _json_reply(200, self.batches.delete(batch_id), {})
-        return self._only(method, "GET") or _json_reply(200, self.batches.retrieve(batch_id), {})
+        self._only(method, "GET")
+        batch = self.batches.retrieve(batch_id)
+        polled = {} if batch["processing_status"] == "ended" else {"retry-after": str(RETRY_AFTER_SECONDS)}
+        return _json_reply(200, batch, polled)
 
     def _models(self, call: _Call) -> HttpReply:
         self._authenticate(call)
