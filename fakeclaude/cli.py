@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn, cast
@@ -44,6 +45,16 @@ def _batch_seconds(value: str) -> float:
     return seconds
 
 
+def _worker_count(value: str) -> int:
+    try:
+        count = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers") from None
+    if not 1 <= count <= 64:
+        raise argparse.ArgumentTypeError(f"{value} is not a number of workers (1-64)")
+    return count
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors in one line: ``fakeclaude serve: argument --port: 'abc' is not a port number ...``."""
 
@@ -71,24 +82,57 @@ def _access_log(enabled: bool) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     from fakeclaude.server import FAKE_API_KEY, FakeClaude
-    from fakeclaude.server.adapters.runner import serve_forever
+    from fakeclaude.server.adapters.runner import base_url, serve_forever
+    from fakeclaude.server.adapters.workers import WorkerEngine, run_workers
     from fakeclaude.server.control import ControlApi
+    from fakeclaude.server.statestore import open_state
 
+    if args.workers > 1 and args.state in ("memory", "memory://"):
+        print(f"fakeclaude: --workers {args.workers} needs a shared --state (sqlite:///PATH on one host, "
+              "redis://HOST:PORT/DB on many): with memory:// each worker would keep its own batches", file=sys.stderr)
+        return 2
+    try:
+        state = open_state(args.state)
+        state.get("fakeclaude-ping")  # fail now, not on the first batch
+    except Exception as exc:  # a bad URL, a missing client, an unreachable server: one line, no traceback
+        print(f"fakeclaude: cannot open the state store {args.state}: {exc}", file=sys.stderr)
+        return 1
+    if args.workers > 1 and not args.pool_worker:
+        state.close()
+
+        def pool_ready(port: int) -> None:
+            url = base_url(args.host, port)
+            _announce(url, FAKE_API_KEY)
+            print(f"{args.workers} workers share the port; state in {args.state}", flush=True)
+
+        try:
+            return run_workers(args.argv, args.workers, args.host, args.port, on_ready=pool_ready)
+        except OSError as exc:
+            print(f"fakeclaude: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+            return 1
     fake = FakeClaude(seed=args.seed, validation=args.validation, tool_policy=args.tool_policy,
-                      batch_processing_seconds=args.batch_processing_seconds)
+                      batch_processing_seconds=args.batch_processing_seconds, state=state)
     _access_log(not args.no_access_log)
 
     def ready(url: str) -> None:
         fake.base_url = url
+        if args.pool_worker:
+            print(f"fakeclaude: worker {os.getpid()} listening on {url}", flush=True)
+            return
         _announce(url, FAKE_API_KEY)
         print(f"Control API and request log page: {url}/_fakeclaude/", flush=True)
 
+    engine = WorkerEngine(fake.engine) if args.pool_worker else fake.engine
     try:
-        serve_forever(fake.engine, args.host, args.port, on_ready=ready, control=ControlApi(fake))
+        serve_forever(engine, args.host, args.port, on_ready=ready, control=ControlApi(fake),
+                      reuse_port=args.pool_worker)
     except OSError as exc:
         print(f"fakeclaude: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
-    print("fakeclaude: stopped", flush=True)
+    finally:
+        state.close()
+    if not args.pool_worker:
+        print("fakeclaude: stopped", flush=True)
     return 0
 
 
@@ -115,6 +159,16 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
              "finishes after its share of it; batches expire after 24 h (86400) (default: %(default)s, "
              "ended on the first poll)",
     )
+    serve.add_argument(
+        "--workers", type=_worker_count, default=1, metavar="N",
+        help="answer with N processes sharing the port (SO_REUSEPORT); needs a shared --state (default: 1)",
+    )
+    serve.add_argument(
+        "--state", default="memory://", metavar="URL",
+        help="where batches live: memory:// (this process), sqlite:///PATH (one host), redis://HOST:PORT/DB "
+             "(many hosts); see docs/scaling.md (default: %(default)s)",
+    )
+    serve.add_argument("--pool-worker", action="store_true", help=argparse.SUPPRESS)  # set by --workers
     serve.add_argument("--no-access-log", action="store_true", help="do not log a line per request")
     serve.set_defaults(command=_serve)
 
@@ -156,6 +210,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
+    args.argv = argv
     command: Callable[[argparse.Namespace], int] = args.command
     return command(args)

@@ -12,9 +12,14 @@ request refused before it ran: its line has the recorded shape, ``request_id: nu
 ``error.details.error_visibility: "user_facing"``; any other ``ApiError`` failed while running and
 carries a request id. ``errored`` lines carry no usage.
 
-Requests are kept as JSON bytes, not as the caller's objects: nothing the caller mutates later changes
-a batch, any depth of nesting the parser accepted is kept (no recursive copy), and the store holds
-only plain data.
+Where batches live. Each batch is one JSON record in a :class:`~fakeclaude.server.statestore.StateStore`
+(``batches/<id>``; ``batch-order/<n>`` lists them in creation order): in memory by default, or in
+SQLite or Redis, shared by every worker of ``fakeclaude serve --workers N``. Every change is a
+compare-and-set of the record, so two workers observing the same batch never overwrite each other (one
+ends it; the other reads the ended record). Requests are kept as JSON text, not as the caller's
+objects: nothing the caller mutates later changes a batch, and any depth of nesting the parser accepted
+is kept (no recursive copy). A new batch's id is taken only if no record has it yet, so workers with the
+same seed never share one.
 
 ``cancel`` turns ``in_progress`` into ``canceling``; the next observation ends the batch: requests
 finished before ``cancel_initiated_at`` keep their result, the rest are ``canceled``. Requests that
@@ -29,15 +34,15 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from fakeclaude._json import dumps, loads
 from fakeclaude.server.clock import Clock, rfc3339
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.models_api import page
+from fakeclaude.server.statestore import MemoryStore, StateStore
 
 __all__ = ["RETRY_AFTER_SECONDS", "BatchStore", "IdSource", "InvalidBatchRequest"]
 
@@ -46,6 +51,9 @@ RETRY_AFTER_SECONDS = 10
 
 _DAY = 24 * 3600.0
 _COUNTS = ("processing", "succeeded", "errored", "canceled", "expired")
+_RECORD = "batches/"
+_ORDER = "batch-order/"
+_SEQUENCE = "batch-sequence"
 
 
 class IdSource(Protocol):
@@ -66,14 +74,24 @@ class InvalidBatchRequest(ApiError):
 @dataclass
 class _Batch:
     id: str
+    seq: int
     created_at: float
-    requests: list[tuple[str, bytes]]
+    requests: list[tuple[str, str]]  # (custom_id, params as JSON text) until the batch ends
     size: int
     context: dict[str, Any] = field(default_factory=dict)
     status: str = "in_progress"
     cancel_initiated_at: float | None = None
     ended_at: float | None = None
     lines: list[dict[str, Any]] = field(default_factory=list)
+
+    def dump(self) -> bytes:
+        return dumps(asdict(self))
+
+    @classmethod
+    def load(cls, raw: bytes) -> _Batch:
+        record = loads(raw)
+        record["requests"] = [(cid, params) for cid, params in record["requests"]]
+        return cls(**record)
 
 
 class BatchStore:
@@ -87,6 +105,7 @@ class BatchStore:
         processing_seconds: float = 0.0,
         base_url_of_results: Callable[[str], str] | None = None,
         max_batches: int = 10_000,
+        state: StateStore | None = None,
     ) -> None:
         if processing_seconds < 0:
             raise ValueError("processing_seconds must be >= 0")
@@ -98,8 +117,8 @@ class BatchStore:
         self.processing_seconds = processing_seconds
         self._results_url = base_url_of_results or (lambda bid: f"/v1/messages/batches/{bid}/results")
         self._max = max_batches
-        self._batches: OrderedDict[str, _Batch] = OrderedDict()  # oldest first
-        self._lock = threading.RLock()
+        self._state: StateStore = state if state is not None else MemoryStore()
+        self._lock = threading.RLock()  # one observation at a time in this process: answers are computed once
 
     def create(
         self, requests: list[tuple[str, dict[str, Any]]], context: dict[str, Any] | None = None
@@ -108,12 +127,21 @@ class BatchStore:
 
         ``context`` (plain JSON data) is handed back to ``answer`` with each request when it runs.
         """
-        stored = [(cid, dumps(params)) for cid, params in requests]
+        stored = [(cid, dumps(params).decode()) for cid, params in requests]
         with self._lock:
-            batch = _Batch(self._ids.new("msgbatch"), self._clock.now(), stored, len(stored), dict(context or {}))
-            self._batches[batch.id] = batch
-            while len(self._batches) > self._max:
-                self._batches.popitem(last=False)
+            seq = self._state.increment(_SEQUENCE)
+            while True:
+                batch = _Batch(self._ids.new("msgbatch"), seq, self._clock.now(), stored, len(stored),
+                               dict(context or {}))
+                if self._state.compare_and_set(_RECORD + batch.id, None, batch.dump()):
+                    break
+            self._state.put(f"{_ORDER}{seq:016d}", batch.id.encode())
+            if seq > self._max:  # keep the newest max_batches
+                evicted = f"{_ORDER}{seq - self._max:016d}"
+                old = self._state.get(evicted)
+                if old is not None:
+                    self._state.delete(_RECORD + old.decode())
+                    self._state.delete(evicted)
             return self._wire(batch)
 
     def retrieve(self, batch_id: str) -> dict[str, Any]:
@@ -125,25 +153,29 @@ class BatchStore:
     ) -> dict[str, Any]:
         """Newest first; see ``fakeclaude.server.models_api.page`` for the cursor rules."""
         with self._lock:
-            newest_first = list(reversed(self._batches.values()))
-            return page(newest_first, lambda b: b.id, self._observed_wire, before_id, after_id, limit)
+            newest_first = [value.decode() for _, value in reversed(self._state.scan(_ORDER))]
+            known = [bid for bid in newest_first if self._state.get(_RECORD + bid) is not None]
+            return page(known, lambda bid: bid, lambda bid: self._wire(self._observe(bid)), before_id, after_id, limit)
 
     def cancel(self, batch_id: str) -> dict[str, Any]:
         with self._lock:
-            batch = self._observe(batch_id)
-            if batch.status == "ended":
-                raise ApiError(400, f"Message batch '{batch_id}' has already ended and cannot be canceled.")
-            if batch.status == "in_progress":
-                batch.status = "canceling"
-                batch.cancel_initiated_at = self._clock.now()
-            return self._wire(batch)
+            while True:
+                raw, batch = self._observed(batch_id)
+                if batch.status == "ended":
+                    raise ApiError(400, f"Message batch '{batch_id}' has already ended and cannot be canceled.")
+                if batch.status == "canceling":
+                    return self._wire(batch)
+                batch.status, batch.cancel_initiated_at = "canceling", self._clock.now()
+                if self._state.compare_and_set(_RECORD + batch_id, raw, batch.dump()):
+                    return self._wire(batch)
 
     def delete(self, batch_id: str) -> dict[str, Any]:
         with self._lock:
-            batch = self._observe(batch_id)
+            raw, batch = self._observed(batch_id)
             if batch.status != "ended":
                 raise ApiError(400, "In progress batches cannot be deleted. Consider canceling the batch instead.")
-            del self._batches[batch_id]
+            self._state.compare_and_set(_RECORD + batch_id, raw, None)
+            self._state.delete(f"{_ORDER}{batch.seq:016d}")
             return {"id": batch_id, "type": "message_batch_deleted"}
 
     def results(self, batch_id: str) -> bytes:
@@ -157,20 +189,26 @@ class BatchStore:
     # -- internals ---------------------------------------------------------------------------------
 
     def _observe(self, batch_id: str) -> _Batch:
-        batch = self._batches.get(batch_id)
-        if batch is None:
-            raise ApiError(404, f"Message Batch {batch_id} not found.")
-        self._advance(batch)
-        return batch
+        return self._observed(batch_id)[1]
 
-    def _observed_wire(self, batch: _Batch) -> dict[str, Any]:
-        self._advance(batch)
-        return self._wire(batch)
+    def _observed(self, batch_id: str) -> tuple[bytes, _Batch]:
+        """The batch's stored record and the batch, ended first if the clock (or a cancel) says so."""
+        while True:
+            raw = self._state.get(_RECORD + batch_id)
+            if raw is None:
+                raise ApiError(404, f"Message Batch {batch_id} not found.")
+            batch = _Batch.load(raw)
+            if not self._advance(batch):
+                return raw, batch
+            ended = batch.dump()
+            if self._state.compare_and_set(_RECORD + batch_id, raw, ended):
+                return ended, batch
+            # another worker changed it meanwhile (ended it, or canceled it): read it again
 
-    def _advance(self, batch: _Batch) -> None:
-        """Ends ``batch`` if the clock says so (or a cancel was asked for before this observation)."""
+    def _advance(self, batch: _Batch) -> bool:
+        """Ends ``batch`` if the clock says so (or a cancel was asked for); whether it changed."""
         if batch.status == "ended":
-            return
+            return False
         now = self._clock.now()
         expires = batch.created_at + _DAY
         if batch.status == "canceling":
@@ -183,7 +221,7 @@ class BatchStore:
         else:
             cutoff = end = min(self._finish_time(batch, batch.size - 1), expires)
             if now < end:
-                return
+                return False
             unfinished = "expired"
         lines: list[tuple[bytes, dict[str, Any]]] = []
         for i, (custom_id, params) in enumerate(batch.requests):
@@ -195,13 +233,14 @@ class BatchStore:
         batch.lines = [line for _, line in lines]
         batch.requests = []
         batch.status, batch.ended_at = "ended", end
+        return True
 
     def _finish_time(self, batch: _Batch, index: int) -> float:
         if index >= batch.size - 1:
             return batch.created_at + self.processing_seconds
         return batch.created_at + self.processing_seconds * (index + 1) / batch.size
 
-    def _run(self, params: bytes, custom_id: str, context: dict[str, Any]) -> dict[str, Any]:
+    def _run(self, params: str, custom_id: str, context: dict[str, Any]) -> dict[str, Any]:
         try:
             message = loads(dumps(self._answer(loads(params), custom_id, context)))  # a copy at any depth
         except InvalidBatchRequest as err:

@@ -30,6 +30,7 @@ from .ratelimit import RateLimiter, RateLimits
 from .script import JsonReply, ParsedRequest, Script, ScriptError
 from .script import Reply as ScriptedReply
 from .script_checks import reply_violations
+from .statestore import StateStore
 from .stream_grammar import message_events, stream_chunks
 from .threads import ThreadStore, ThreadTurn, wants_thread
 from .tokens import PromptTokens
@@ -72,6 +73,7 @@ class EngineConfig:
     max_recorded_requests: int = 1000
     organization_id: str = ""
     tool_policy: ToolPolicy = "relevant"  # unscripted tool calls: see tool_policy.py
+    state: StateStore | None = None  # where batches live (shared by serve's workers); None: this process
 
 
 #: Statuses with which the API refuses a request the app built wrongly (not auth, limits or outages).
@@ -159,7 +161,7 @@ class MessagesEngine:
         self.options = ValidationOptions(mode=config.validation, accept_retired_models=config.accept_retired_models)
         self.cache = PromptCache(self.clock)
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
-                                  processing_seconds=config.batch_processing_seconds)
+                                  processing_seconds=config.batch_processing_seconds, state=config.state)
         self.threads = ThreadStore(self.clock)
         self.requests: deque[RecordedRequest] = deque(maxlen=config.max_recorded_requests)
         self.script_errors: deque[ScriptedReplyError] = deque(maxlen=100)

@@ -19,6 +19,7 @@ from .clock import Clock, FakeClock, SystemClock
 from .engine import EngineConfig, MessagesEngine, RecordedRequest
 from .ratelimit import RateLimits
 from .script import Handler, ParsedRequest, PathPattern, Reply, Route, Script
+from .statestore import StateStore, open_state
 from .tool_policy import ToolPolicy
 
 if TYPE_CHECKING:
@@ -47,6 +48,9 @@ class FakeClaude:
     - ``batch_processing_seconds``: how long a batch takes to end (on ``clock``).
     - ``pad_events``: pad stream JSON with spaces as the real API does.
     - ``max_recorded_requests``: how many requests ``requests`` keeps.
+    - ``state``: where batches live: a :class:`~fakeclaude.server.statestore.StateStore` or its URL
+      (``memory://``, the default; ``sqlite:///PATH``; ``redis://HOST:PORT/DB``), shared by every fake
+      (or ``fakeclaude serve`` worker) that opens the same one (``docs/scaling.md``).
     - ``tool_policy``: unscripted tool calls: ``"relevant"`` (default) calls a tool only when the last
       user turn plausibly asks for it (see :mod:`fakeclaude.server.tool_policy`), ``"every"`` calls every
       offered tool at once.
@@ -67,6 +71,7 @@ class FakeClaude:
         pad_events: bool = False,
         max_recorded_requests: int = 1000,
         tool_policy: ToolPolicy = "relevant",
+        state: StateStore | str | None = None,
     ) -> None:
         self.seed = seed
         self.clock: Clock = clock or SystemClock()
@@ -75,7 +80,7 @@ class FakeClaude:
             seed=seed, validation=validation, accept_retired_models=accept_retired_models, api_keys=api_keys,
             rate_limits=rate_limits, ttft=ttft, tokens_per_second=tokens_per_second, pad_events=pad_events,
             batch_processing_seconds=batch_processing_seconds, max_recorded_requests=max_recorded_requests,
-            tool_policy=tool_policy,
+            tool_policy=tool_policy, state=open_state(state) if isinstance(state, str) else state,
         )
         self.engine = MessagesEngine(self.config, clock=self.clock, script=self.script)
         self.base_url: str | None = None
