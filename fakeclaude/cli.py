@@ -85,6 +85,7 @@ def _serve(args: argparse.Namespace) -> int:
     from fakeclaude.server.adapters.runner import base_url, serve_forever
     from fakeclaude.server.adapters.workers import WorkerEngine, run_workers
     from fakeclaude.server.control import ControlApi
+    from fakeclaude.server.control_pool import PoolControlApi
     from fakeclaude.server.statestore import open_state
 
     if args.workers > 1 and args.state in ("memory", "memory://"):
@@ -122,10 +123,10 @@ def _serve(args: argparse.Namespace) -> int:
         _announce(url, FAKE_API_KEY)
         print(f"Control API and request log page: {url}/_fakeclaude/", flush=True)
 
-    engine = WorkerEngine(fake.engine) if args.pool_worker else fake.engine
+    control = PoolControlApi(fake, state) if args.pool_worker else ControlApi(fake)
+    engine = WorkerEngine(fake.engine, before=control.sync) if isinstance(control, PoolControlApi) else fake.engine
     try:
-        serve_forever(engine, args.host, args.port, on_ready=ready, control=ControlApi(fake),
-                      reuse_port=args.pool_worker)
+        serve_forever(engine, args.host, args.port, on_ready=ready, control=control, reuse_port=args.pool_worker)
     except OSError as exc:
         print(f"fakeclaude: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import anthropic
+import httpx2
 import pytest
 
 import fakeclaude
@@ -206,3 +207,33 @@ def test_workers_refuse_a_state_only_one_process_sees() -> None:
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2
     assert "--workers 2 needs a shared --state" in done.stderr and "Traceback" not in done.stderr
+
+
+def _control(base_url: str, method: str, path: str, payload: Any = None) -> tuple[int, Any]:
+    with httpx2.Client(base_url=base_url) as http:  # a new connection each time
+        answer = http.request(method, path, json=payload)
+    return answer.status_code, answer.json()
+
+
+def test_a_script_posted_to_one_worker_answers_on_every_worker(tmp_path: Path) -> None:
+    with fakeclaude_process("serve", "--no-access-log", "--workers", "2", "--state",
+                            f"sqlite:///{tmp_path / 'state.db'}") as running:
+        status, _ = _control(running.url, "POST", "/_fakeclaude/script",
+                             {"rule": {"match": {"last_user_text": "weather"}, "reply": "Sunny."}})
+        assert status == 200
+        pids, texts = set(), set()
+        for _ in range(40):
+            with anthropic.Anthropic(api_key="k", base_url=running.url, max_retries=0) as sdk:
+                answer = sdk.messages.with_raw_response.create(
+                    model="claude-haiku-4-5", max_tokens=16, messages=[{"role": "user", "content": "The weather?"}])
+            pids.add(answer.headers["x-fakeclaude-worker"])
+            texts.add(answer.parse().content[0].text)  # type: ignore[union-attr]
+            if len(pids) > 1:
+                break
+        assert len(pids) == 2 and texts == {"Sunny."}
+        status, body = _control(running.url, "POST", "/_fakeclaude/script", [{"reply": "Once."}])
+        assert status == 400
+        assert body["error"]["message"].startswith("script[0]: with --workers, a queued reply or error would be")
+        assert _control(running.url, "POST", "/_fakeclaude/reset")[0] == 200
+        for _ in range(6):  # the reset reached every worker: the rule is gone everywhere
+            assert _control(running.url, "GET", "/_fakeclaude/script")[1]["rules"] == []

@@ -31,13 +31,17 @@ _STOP_SECONDS = 10.0
 
 
 class WorkerEngine:
-    """``engine`` with the answering process's id in :data:`WORKER_HEADER` on every reply."""
+    """``engine`` with the answering process's id in :data:`WORKER_HEADER` on every reply; ``before()``
+    runs first (the pool's control API catching up with the script other workers were given)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, before: Callable[[], object] | None = None) -> None:
         self._engine = engine
+        self._before = before
         self._pid = str(os.getpid())
 
     def handle(self, request: HttpRequest) -> HttpReply:
+        if self._before is not None:
+            self._before()
         reply = self._engine.handle(request)
         reply.headers[WORKER_HEADER] = self._pid
         return reply
