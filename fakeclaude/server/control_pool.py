@@ -9,8 +9,12 @@ not applied yet, in order (one ``get`` of the counter per request while nothing 
 Only what can be answered the same by every worker is accepted on a pool: rules with one answer
 (``{"rule": {"match": ..., "reply" | "error" | "json": ...}}``), which answer every matching request.
 A queued reply or error, or a rule's ``answers`` sequence, would be consumed once per worker (each
-has its copy), so they get a 400 saying so. The request log (``GET /_fakeclaude/requests``) and the
-page stay per worker.
+has its copy), so they get a 400 saying so.
+
+The request log is shared the same way: each worker appends what it answered (as ``GET
+/_fakeclaude/requests`` shows it, credentials redacted) under ``control/requests/<n>``, keeping the
+newest ``max_recorded_requests``, and ``GET /_fakeclaude/requests`` reads them all, oldest first. The
+HTML page still shows the requests of the worker that serves it.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from .._json import dumps, loads
-from .control import ControlApi, _bad
+from .control import ControlApi, _bad, _json_reply, request_json
 from .http import HttpReply, HttpRequest
 from .statestore import StateStore
 
@@ -29,6 +33,9 @@ if TYPE_CHECKING:
 __all__ = ["PoolControlApi"]
 
 _LOG = "control/script/"
+_REQUESTS = "control/requests/"
+_REQUESTS_SEQUENCE = "control/requests-seq"
+_LOOKBACK = 64  # how far back in this worker's log an answered request is looked for
 _SEQUENCE = "control/script-seq"
 _ONCE_PER_WORKER = ("with --workers, a queued reply or error would be answered once by each worker; "
                     "script a rule with one answer (it answers every matching request), or serve one worker")
@@ -97,5 +104,28 @@ class PoolControlApi(ControlApi):
 
     def _reset(self, request: HttpRequest) -> HttpReply:
         reply = super()._reset(request)
+        for key, _ in self._state.scan(_REQUESTS):
+            self._state.delete(key)
         self._log({"reset": True})
         return reply
+
+    # ----- the shared request log -------------------------------------------------------------------
+    def record(self, reply: HttpReply) -> None:
+        """Append the request ``reply`` answered (found by its ``request-id``) to the shared log."""
+        request_id = reply.headers.get("request-id")
+        recorded = self.fake.requests
+        found = next((r for r in reversed(recorded[-_LOOKBACK:]) if r.request_id == request_id), None)
+        if found is None:
+            return
+        seq = self._state.increment(_REQUESTS_SEQUENCE)
+        self._state.put(f"{_REQUESTS}{seq:016d}", dumps(request_json(found)))
+        self._state.delete(f"{_REQUESTS}{seq - self.fake.config.max_recorded_requests:016d}")
+
+    def _requests(self, request: HttpRequest) -> HttpReply:
+        limit = request.query.get("limit")
+        if limit is not None and not limit.isdigit():
+            raise _bad("limit", "a non-negative integer")
+        logged = [loads(raw) for _, raw in self._state.scan(_REQUESTS)]
+        if limit is not None:
+            logged = logged[len(logged) - int(limit):] if int(limit) else []
+        return _json_reply(200, {"requests": logged})

@@ -221,19 +221,25 @@ def test_a_script_posted_to_one_worker_answers_on_every_worker(tmp_path: Path) -
         status, _ = _control(running.url, "POST", "/_fakeclaude/script",
                              {"rule": {"match": {"last_user_text": "weather"}, "reply": "Sunny."}})
         assert status == 200
-        pids, texts = set(), set()
+        pids, texts, made = set(), set(), 0
         for _ in range(40):
             with anthropic.Anthropic(api_key="k", base_url=running.url, max_retries=0) as sdk:
                 answer = sdk.messages.with_raw_response.create(
                     model="claude-haiku-4-5", max_tokens=16, messages=[{"role": "user", "content": "The weather?"}])
             pids.add(answer.headers["x-fakeclaude-worker"])
             texts.add(answer.parse().content[0].text)  # type: ignore[union-attr]
+            made += 1
             if len(pids) > 1:
                 break
         assert len(pids) == 2 and texts == {"Sunny."}
+        for _ in range(4):  # whichever worker answers, the log holds what both of them answered
+            logged = _control(running.url, "GET", "/_fakeclaude/requests")[1]["requests"]
+            assert [(r["path"], r["verdict"]) for r in logged] == [("/v1/messages", "scripted")] * made
+            assert all("[redacted]" in r["headers"].values() and "k" not in r["headers"].values() for r in logged)
         status, body = _control(running.url, "POST", "/_fakeclaude/script", [{"reply": "Once."}])
         assert status == 400
         assert body["error"]["message"].startswith("script[0]: with --workers, a queued reply or error would be")
         assert _control(running.url, "POST", "/_fakeclaude/reset")[0] == 200
-        for _ in range(6):  # the reset reached every worker: the rule is gone everywhere
+        for _ in range(6):  # the reset reached every worker: the rule is gone everywhere, the log is empty
             assert _control(running.url, "GET", "/_fakeclaude/script")[1]["rules"] == []
+            assert _control(running.url, "GET", "/_fakeclaude/requests")[1]["requests"] == []

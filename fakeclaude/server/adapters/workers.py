@@ -31,12 +31,15 @@ _STOP_SECONDS = 10.0
 
 
 class WorkerEngine:
-    """``engine`` with the answering process's id in :data:`WORKER_HEADER` on every reply; ``before()``
-    runs first (the pool's control API catching up with the script other workers were given)."""
+    """``engine`` with the answering process's id in :data:`WORKER_HEADER` on every reply. ``before()``
+    runs first (the pool's control API catching up with the script other workers were given) and
+    ``after(reply)`` last (the pool's request log)."""
 
-    def __init__(self, engine: Engine, before: Callable[[], object] | None = None) -> None:
+    def __init__(self, engine: Engine, before: Callable[[], object] | None = None,
+                 after: Callable[[HttpReply], object] | None = None) -> None:
         self._engine = engine
         self._before = before
+        self._after = after
         self._pid = str(os.getpid())
 
     def handle(self, request: HttpRequest) -> HttpReply:
@@ -44,6 +47,8 @@ class WorkerEngine:
             self._before()
         reply = self._engine.handle(request)
         reply.headers[WORKER_HEADER] = self._pid
+        if self._after is not None:
+            self._after(reply)
         return reply
 
 
