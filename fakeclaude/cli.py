@@ -112,7 +112,8 @@ def _serve(args: argparse.Namespace) -> int:
             print(f"fakeclaude: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
             return 1
     fake = FakeClaude(seed=args.seed, validation=args.validation, tool_policy=args.tool_policy,
-                      batch_processing_seconds=args.batch_processing_seconds, state=state)
+                      batch_processing_seconds=args.batch_processing_seconds,
+                      state=None if args.state in ("memory", "memory://") else state)  # None: the fastest path
     _access_log(not args.no_access_log)
 
     def ready(url: str) -> None:

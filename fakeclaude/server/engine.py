@@ -20,6 +20,7 @@ from .._json import dumps, loads
 from .answer import compose_message
 from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
 from .caching import PromptCache, breakpoints, lookback_points
+from .caching_shared import SharedPromptCache
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
 from .errors import ApiError, ScriptedReplyError
@@ -73,7 +74,7 @@ class EngineConfig:
     max_recorded_requests: int = 1000
     organization_id: str = ""
     tool_policy: ToolPolicy = "relevant"  # unscripted tool calls: see tool_policy.py
-    state: StateStore | None = None  # where batches live (shared by serve's workers); None: this process
+    state: StateStore | None = None  # where batches and prompt caches live (shared by serve's workers); None: here
 
 
 #: Statuses with which the API refuses a request the app built wrongly (not auth, limits or outages).
@@ -159,7 +160,7 @@ class MessagesEngine:
         self.script = script or Script()
         self._ids = IdFactory(config.seed)
         self.options = ValidationOptions(mode=config.validation, accept_retired_models=config.accept_retired_models)
-        self.cache = PromptCache(self.clock)
+        self.cache = PromptCache(self.clock) if config.state is None else SharedPromptCache(self.clock, config.state)
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
                                   processing_seconds=config.batch_processing_seconds, state=config.state)
         self.threads = ThreadStore(self.clock)

@@ -151,6 +151,22 @@ def test_batches_are_shared_between_fakes_on_one_store(backend: tuple[str, Opene
         a.messages.batches.retrieve(made[1].id)
 
 
+def test_a_prefix_cached_through_one_fake_is_read_through_another(backend: tuple[str, Opener]) -> None:
+    _, opener = backend
+    clock = FakeClock()
+    first, second = (FakeClaude(seed=0, clock=clock, state=opener()).client() for _ in range(2))
+    system = [{"type": "text", "text": "You answer questions about a long manual. " * 400,
+               "cache_control": {"type": "ephemeral"}}]
+    ask = {"model": "claude-sonnet-4-5", "max_tokens": 16, "system": system,
+           "messages": [{"role": "user", "content": "What is on page 3?"}]}
+    wrote = first.messages.create(**ask).usage  # type: ignore[arg-type]
+    assert wrote.cache_creation_input_tokens > 0 and wrote.cache_read_input_tokens == 0
+    read = second.messages.create(**ask).usage  # type: ignore[arg-type]
+    assert read.cache_read_input_tokens == wrote.cache_creation_input_tokens and read.cache_creation_input_tokens == 0
+    clock.advance(301)  # past the 5-minute lifetime (the read restarted it at t=0)
+    assert first.messages.create(**ask).usage.cache_read_input_tokens == 0  # type: ignore[arg-type]
+
+
 def test_open_state_names_the_forms_it_takes(tmp_path: Path) -> None:
     assert isinstance(open_state("memory://"), MemoryStore)
     store = open_state(f"sqlite:///{tmp_path / 'x.db'}")
