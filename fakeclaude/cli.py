@@ -113,7 +113,8 @@ def _serve(args: argparse.Namespace) -> int:
             return 1
     fake = FakeClaude(seed=args.seed, validation=args.validation, tool_policy=args.tool_policy,
                       batch_processing_seconds=args.batch_processing_seconds,
-                      state=None if args.state in ("memory", "memory://") else state)  # None: the fastest path
+                      state=None if args.state in ("memory", "memory://") else state,  # None: the fastest path
+                      worker=str(os.getpid()) if args.pool_worker else "")
     _access_log(not args.no_access_log)
 
     def ready(url: str) -> None:

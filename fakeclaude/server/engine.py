@@ -34,6 +34,7 @@ from .script_checks import reply_violations
 from .statestore import StateStore
 from .stream_grammar import message_events, stream_chunks
 from .threads import ThreadStore, ThreadTurn, wants_thread
+from .threads_shared import SharedThreadStore
 from .tokens import PromptTokens
 from .tool_policy import ToolPolicy
 from .validation import (
@@ -74,7 +75,8 @@ class EngineConfig:
     max_recorded_requests: int = 1000
     organization_id: str = ""
     tool_policy: ToolPolicy = "relevant"  # unscripted tool calls: see tool_policy.py
-    state: StateStore | None = None  # where batches and prompt caches live (shared by serve's workers); None: here
+    state: StateStore | None = None  # batches, caches, threads shared (serve's workers); None: this process only
+    worker: str = ""  # a pool worker's name: its ids come from a sequence of their own (never another's)
 
 
 #: Statuses with which the API refuses a request the app built wrongly (not auth, limits or outages).
@@ -158,12 +160,12 @@ class MessagesEngine:
         self.config = config
         self.clock: Clock = clock or SystemClock()
         self.script = script or Script()
-        self._ids = IdFactory(config.seed)
+        self._ids = IdFactory(config.seed if not config.worker else request_seed(config.seed, {"worker": config.worker}))
         self.options = ValidationOptions(mode=config.validation, accept_retired_models=config.accept_retired_models)
         self.cache = PromptCache(self.clock) if config.state is None else SharedPromptCache(self.clock, config.state)
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
                                   processing_seconds=config.batch_processing_seconds, state=config.state)
-        self.threads = ThreadStore(self.clock)
+        self.threads = ThreadStore(self.clock) if config.state is None else SharedThreadStore(self.clock, config.state)
         self.requests: deque[RecordedRequest] = deque(maxlen=config.max_recorded_requests)
         self.script_errors: deque[ScriptedReplyError] = deque(maxlen=100)
         """Scripted replies refused as impossible answers (newest last); ``FakeClaude.serve()`` raises the first."""

@@ -51,6 +51,10 @@ class FakeClaude:
     - ``state``: where batches live: a :class:`~fakeclaude.server.statestore.StateStore` or its URL
       (``memory://``, the default; ``sqlite:///PATH``; ``redis://HOST:PORT/DB``), shared by every fake
       (or ``fakeclaude serve`` worker) that opens the same one (``docs/scaling.md``).
+    - ``worker``: this fake's name among several sharing one ``state``: its ids (``msg_...``,
+      ``msgbatch_...``) are drawn from a sequence of their own, so two fakes never mint the same id;
+      generated content still depends on ``seed`` only. ``fakeclaude serve --workers`` names each
+      worker by its pid.
     - ``tool_policy``: unscripted tool calls: ``"relevant"`` (default) calls a tool only when the last
       user turn plausibly asks for it (see :mod:`fakeclaude.server.tool_policy`), ``"every"`` calls every
       offered tool at once.
@@ -72,6 +76,7 @@ class FakeClaude:
         max_recorded_requests: int = 1000,
         tool_policy: ToolPolicy = "relevant",
         state: StateStore | str | None = None,
+        worker: str = "",
     ) -> None:
         self.seed = seed
         self.clock: Clock = clock or SystemClock()
@@ -80,7 +85,7 @@ class FakeClaude:
             seed=seed, validation=validation, accept_retired_models=accept_retired_models, api_keys=api_keys,
             rate_limits=rate_limits, ttft=ttft, tokens_per_second=tokens_per_second, pad_events=pad_events,
             batch_processing_seconds=batch_processing_seconds, max_recorded_requests=max_recorded_requests,
-            tool_policy=tool_policy, state=open_state(state) if isinstance(state, str) else state,
+            tool_policy=tool_policy, state=open_state(state) if isinstance(state, str) else state, worker=worker,
         )
         self.engine = MessagesEngine(self.config, clock=self.clock, script=self.script)
         self.base_url: str | None = None

@@ -167,6 +167,29 @@ def test_a_prefix_cached_through_one_fake_is_read_through_another(backend: tuple
     assert first.messages.create(**ask).usage.cache_read_input_tokens == 0  # type: ignore[arg-type]
 
 
+def test_a_thread_created_through_one_fake_is_continued_through_another(backend: tuple[str, Opener]) -> None:
+    _, opener = backend
+    fakes = [FakeClaude(seed=0, clock=FakeClock(), state=opener(), worker=name) for name in ("a", "b")]
+    headers = {"x-api-key": "k", "anthropic-version": "2023-06-01", "anthropic-beta": "message-threads-2026-08-12"}
+
+    def send(fake: FakeClaude, thread: dict[str, Any], text: str) -> httpx2.Response:
+        with httpx2.Client(transport=fake.httpx2_transport(), base_url="http://fake") as http:
+            return http.post("/v1/messages?beta=true", headers=headers, json={
+                "model": "claude-haiku-4-5", "max_tokens": 16, "thread": thread,
+                "messages": [{"role": "user", "content": text}]})
+
+    created = send(fakes[0], {"type": "create"}, "Hello")
+    assert created.status_code == 200
+    first_id = created.json()["id"]
+    continued = send(fakes[1], {"type": "continue", "previous_message_id": first_id}, "And then?")
+    assert continued.status_code == 200, continued.text  # the other fake found the kept turn (else 404)
+    again = send(fakes[0], {"type": "continue", "previous_message_id": first_id}, "Again?")
+    assert (again.status_code, again.json()["error"]["details"]["error_code"]) == (400, "thread_already_continued")
+    onward = send(fakes[0], {"type": "continue", "previous_message_id": continued.json()["id"]}, "Last.")
+    assert onward.status_code == 200, onward.text
+    assert send(fakes[1], {"type": "continue", "previous_message_id": "msg_nope"}, "?").status_code == 404
+
+
 def test_open_state_names_the_forms_it_takes(tmp_path: Path) -> None:
     assert isinstance(open_state("memory://"), MemoryStore)
     store = open_state(f"sqlite:///{tmp_path / 'x.db'}")
