@@ -126,7 +126,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"Control API and request log page: {url}/_fakeclaude/", flush=True)
 
     control = PoolControlApi(fake, state) if args.pool_worker else ControlApi(fake)
-    engine = (WorkerEngine(fake.engine, before=control.sync, after=control.record)
+    engine = (WorkerEngine(fake.engine, before=control.before, after=control.record)
               if isinstance(control, PoolControlApi) else fake.engine)
     try:
         serve_forever(engine, args.host, args.port, on_ready=ready, control=control, reuse_port=args.pool_worker)

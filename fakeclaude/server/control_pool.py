@@ -6,10 +6,14 @@ also appended to a log in the shared state store (``control/script/<n>``, its le
 not applied yet, in order (one ``get`` of the counter per request while nothing changed). ``POST
 /_fakeclaude/reset`` is logged the same way and resets every worker.
 
-Only what can be answered the same by every worker is accepted on a pool: rules with one answer
-(``{"rule": {"match": ..., "reply" | "error" | "json": ...}}``), which answer every matching request.
-A queued reply or error, or a rule's ``answers`` sequence, would be consumed once per worker (each
-has its copy), so they get a 400 saying so.
+Rules with one answer (``{"rule": {"match": ..., "reply" | "error" | "json": ...}}``) are copied to every
+worker that way: they answer every matching request. A queued one-shot item (``{"reply": ...}``,
+``{"error": ...}``) must be answered once by the whole pool, so it goes to a shared queue instead
+(``control/queue/<n>``, with ``control/queue-tail`` and ``control/queue-head`` counters): a worker that
+receives a ``POST /v1/messages`` first claims the next item (a compare-and-set of the head) and queues it
+in its own script, where that request (or, if it is refused before the script is asked, that worker's
+next one) consumes it. Items are claimed in the order they were posted. A rule's ``answers``
+sequence would be consumed once per worker, so it gets a 400 saying so.
 
 The request log is shared the same way: each worker appends what it answered (as ``GET
 /_fakeclaude/requests`` shows it, credentials redacted) under ``control/requests/<n>``, keeping the
@@ -20,10 +24,11 @@ HTML page still shows the requests of the worker that serves it.
 from __future__ import annotations
 
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from .._json import dumps, loads
-from .control import ControlApi, _bad, _json_reply, request_json
+from .control import ControlApi, _apply_item, _bad, _json_reply, request_json
 from .http import HttpReply, HttpRequest
 from .statestore import StateStore
 
@@ -37,8 +42,12 @@ _REQUESTS = "control/requests/"
 _REQUESTS_SEQUENCE = "control/requests-seq"
 _LOOKBACK = 64  # how far back in this worker's log an answered request is looked for
 _SEQUENCE = "control/script-seq"
-_ONCE_PER_WORKER = ("with --workers, a queued reply or error would be answered once by each worker; "
-                    "script a rule with one answer (it answers every matching request), or serve one worker")
+_QUEUE = "control/queue/"
+_QUEUE_TAIL = "control/queue-tail"
+_QUEUE_HEAD = "control/queue-head"
+_ONCE_PER_WORKER = ("with --workers, a rule's answers sequence would be answered once by each worker; "
+                    "script one answer per rule, or queued replies, or serve one worker")
+_CLAIM_WAIT = 0.5  # seconds a claimed item may take to appear (its writer counted it, then writes it)
 
 
 class PoolControlApi(ControlApi):
@@ -90,22 +99,78 @@ class PoolControlApi(ControlApi):
         try:
             payload = loads(request.body) if request.body.strip() else None
         except ValueError:
-            payload = None  # the base class answers what is wrong with it
+            payload = None
         items = payload if isinstance(payload, list) else [payload]
-        for index, item in enumerate(items):
+        if payload is None or not items:
+            return super()._add_script(request)  # which answers what is wrong with the body
+        from .fake import FakeClaude
+
+        dry = FakeClaude()
+        for index, item in enumerate(items):  # checked first: a bad item queues nothing
             where = f"script[{index}]" if isinstance(payload, list) else "script"
-            rule = item.get("rule") if isinstance(item, dict) else None
-            if isinstance(item, dict) and (set(item) - {"rule"} or (isinstance(rule, dict) and "answers" in rule)):
+            _apply_item(dry, item, where)
+            rule = item.get("rule")
+            if isinstance(rule, dict) and "answers" in rule:
                 raise _bad(where, _ONCE_PER_WORKER)
-        reply = super()._add_script(request)
-        if reply.status == 200:
-            self._log({"script": payload})
-        return reply
+        checked: list[dict[str, Any]] = [item for item in items if isinstance(item, dict)]  # all (checked above)
+        rules = [item for item in checked if "rule" in item]
+        for item in checked:
+            if "rule" not in item:
+                self._enqueue(item)
+        if rules:
+            super()._add_script(HttpRequest("POST", "/_fakeclaude/script", {}, {}, dumps(rules)))
+            self._log({"script": rules})
+        return _json_reply(200, self.script_state())
+
+    def script_state(self) -> dict[str, Any]:
+        """The base state, plus ``pool_queued``: one-shot items posted to the pool not yet claimed."""
+        state = super().script_state()
+        state["pool_queued"] = max(0, self._counter(_QUEUE_TAIL) - self._counter(_QUEUE_HEAD))
+        return state
+
+    # ----- the shared queue of one-shot items -------------------------------------------------------
+    def _counter(self, key: str) -> int:
+        raw = self._state.get(key)
+        return 0 if raw is None else int(raw)
+
+    def _enqueue(self, item: dict[str, Any]) -> None:
+        seq = self._state.increment(_QUEUE_TAIL)
+        self._state.put(f"{_QUEUE}{seq:016d}", dumps(item))
+
+    def before(self, request: HttpRequest) -> None:
+        """Before a worker answers ``request``: catch up with the script, claim a one-shot item for it."""
+        self.sync()
+        if request.method == "POST" and request.path.rstrip("/") == "/v1/messages":
+            self._claim()
+
+    def _claim(self) -> None:
+        while True:
+            tail = self._state.get(_QUEUE_TAIL)
+            if tail is None:
+                return  # the pool's queue was never used: one read per request
+            head_raw = self._state.get(_QUEUE_HEAD)
+            head = 0 if head_raw is None else int(head_raw)
+            if head >= int(tail):
+                return
+            if not self._state.compare_and_set(_QUEUE_HEAD, head_raw, str(head + 1).encode()):
+                continue  # another worker claimed that one: try the next
+            key = f"{_QUEUE}{head + 1:016d}"
+            deadline = time.monotonic() + _CLAIM_WAIT
+            raw = self._state.get(key)
+            while raw is None and time.monotonic() < deadline:
+                time.sleep(0.005)
+                raw = self._state.get(key)
+            if raw is None:
+                return  # cleared by a reset meanwhile
+            self._state.delete(key)
+            _apply_item(self.fake, loads(raw), "queue")
+            return
 
     def _reset(self, request: HttpRequest) -> HttpReply:
         reply = super()._reset(request)
-        for key, _ in self._state.scan(_REQUESTS):
+        for key, _ in [*self._state.scan(_REQUESTS), *self._state.scan(_QUEUE)]:
             self._state.delete(key)
+        self._state.put(_QUEUE_HEAD, str(self._counter(_QUEUE_TAIL)).encode())
         self._log({"reset": True})
         return reply
 

@@ -275,9 +275,22 @@ def test_a_script_posted_to_one_worker_answers_on_every_worker(tmp_path: Path) -
             logged = _control(running.url, "GET", "/_fakeclaude/requests")[1]["requests"]
             assert [(r["path"], r["verdict"]) for r in logged] == [("/v1/messages", "scripted")] * made
             assert all("[redacted]" in r["headers"].values() and "k" not in r["headers"].values() for r in logged)
-        status, body = _control(running.url, "POST", "/_fakeclaude/script", [{"reply": "Once."}])
+        status, body = _control(running.url, "POST", "/_fakeclaude/script",
+                                [{"rule": {"match": {"turn": 1}, "answers": [{"reply": "a"}, {"reply": "b"}]}}])
         assert status == 400
-        assert body["error"]["message"].startswith("script[0]: with --workers, a queued reply or error would be")
+        assert body["error"]["message"].startswith("script[0]: with --workers, a rule's answers sequence would be")
+        queued = [{"reply": f"Once {n}."} for n in range(6)]
+        status, body = _control(running.url, "POST", "/_fakeclaude/script", queued)
+        assert status == 200 and body["pool_queued"] == 6
+        answered = []
+        for _ in range(8):  # one-shot replies are each answered once by the whole pool, in order, then generated
+            with anthropic.Anthropic(api_key="k", base_url=running.url, max_retries=0) as sdk:
+                answer = sdk.messages.with_raw_response.create(
+                    model="claude-haiku-4-5", max_tokens=16, messages=[{"role": "user", "content": "Anything?"}])
+            answered.append(answer.parse().content[0].text)  # type: ignore[union-attr]
+        assert answered[:6] == [f"Once {n}." for n in range(6)]
+        assert not any(text.startswith("Once") for text in answered[6:])
+        assert _control(running.url, "GET", "/_fakeclaude/script")[1]["pool_queued"] == 0
         assert _control(running.url, "POST", "/_fakeclaude/reset")[0] == 200
         for _ in range(6):  # the reset reached every worker: the rule is gone everywhere, the log is empty
             assert _control(running.url, "GET", "/_fakeclaude/script")[1]["rules"] == []

@@ -31,11 +31,11 @@ _STOP_SECONDS = 10.0
 
 
 class WorkerEngine:
-    """``engine`` with the answering process's id in :data:`WORKER_HEADER` on every reply. ``before()``
+    """``engine`` with the answering process's id in :data:`WORKER_HEADER` on every reply. ``before(request)``
     runs first (the pool's control API catching up with the script other workers were given) and
     ``after(reply)`` last (the pool's request log)."""
 
-    def __init__(self, engine: Engine, before: Callable[[], object] | None = None,
+    def __init__(self, engine: Engine, before: Callable[[HttpRequest], object] | None = None,
                  after: Callable[[HttpReply], object] | None = None) -> None:
         self._engine = engine
         self._before = before
@@ -44,7 +44,7 @@ class WorkerEngine:
 
     def handle(self, request: HttpRequest) -> HttpReply:
         if self._before is not None:
-            self._before()
+            self._before(request)
         reply = self._engine.handle(request)
         reply.headers[WORKER_HEADER] = self._pid
         if self._after is not None:
