@@ -12,8 +12,10 @@ request refused before it ran: its line has the recorded shape, ``request_id: nu
 ``error.details.error_visibility: "user_facing"``; any other ``ApiError`` failed while running and
 carries a request id. ``errored`` lines carry no usage.
 
-Where batches live. Each batch is one JSON record in a :class:`~fakeclaude.server.statestore.StateStore`
-(``batches/<id>``; ``batch-order/<n>`` lists them in creation order): in memory by default, or in
+Where batches live. Each batch is a small JSON record in a :class:`~fakeclaude.server.statestore.StateStore`
+(``batches/<id>``; ``batch-order/<n>`` lists them in creation order), its requests under
+``batch-requests/<id>`` until it ends and its results JSONL under ``batch-results/<id>/<token>`` once it
+has (so a poll reads a few hundred bytes whatever the batch's size): in memory by default, or in
 SQLite or Redis, shared by every worker of ``fakeclaude serve --workers N``. Every change is a
 compare-and-set of the record, so two workers observing the same batch never overwrite each other (one
 ends it; the other reads the ended record). Requests are kept as JSON text, not as the caller's
@@ -52,6 +54,9 @@ RETRY_AFTER_SECONDS = 10
 _DAY = 24 * 3600.0
 _COUNTS = ("processing", "succeeded", "errored", "canceled", "expired")
 _RECORD = "batches/"
+_REQUESTS = "batch-requests/"
+_RESULTS = "batch-results/"
+_RESULTS_TOKEN = "batch-results-token"
 _ORDER = "batch-order/"
 _SEQUENCE = "batch-sequence"
 
@@ -73,25 +78,25 @@ class InvalidBatchRequest(ApiError):
 
 @dataclass
 class _Batch:
+    """A batch's small record; its requests and its results JSONL live under keys of their own."""
+
     id: str
     seq: int
     created_at: float
-    requests: list[tuple[str, str]]  # (custom_id, params as JSON text) until the batch ends
     size: int
     context: dict[str, Any] = field(default_factory=dict)
     status: str = "in_progress"
     cancel_initiated_at: float | None = None
     ended_at: float | None = None
-    lines: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, int] | None = None  # once ended
+    results: str = ""  # once ended: the token of its results key
 
     def dump(self) -> bytes:
         return dumps(asdict(self))
 
     @classmethod
     def load(cls, raw: bytes) -> _Batch:
-        record = loads(raw)
-        record["requests"] = [(cid, params) for cid, params in record["requests"]]
-        return cls(**record)
+        return cls(**loads(raw))
 
 
 class BatchStore:
@@ -127,21 +132,22 @@ class BatchStore:
 
         ``context`` (plain JSON data) is handed back to ``answer`` with each request when it runs.
         """
-        stored = [(cid, dumps(params).decode()) for cid, params in requests]
+        stored = dumps([[cid, dumps(params).decode()] for cid, params in requests])
         with self._lock:
             seq = self._state.increment(_SEQUENCE)
             while True:
-                batch = _Batch(self._ids.new("msgbatch"), seq, self._clock.now(), stored, len(stored),
-                               dict(context or {}))
+                batch = _Batch(self._ids.new("msgbatch"), seq, self._clock.now(), len(requests), dict(context or {}))
                 if self._state.compare_and_set(_RECORD + batch.id, None, batch.dump()):
                     break
+            self._state.put(_REQUESTS + batch.id, stored)
             self._state.put(f"{_ORDER}{seq:016d}", batch.id.encode())
             if seq > self._max:  # keep the newest max_batches
                 evicted = f"{_ORDER}{seq - self._max:016d}"
                 old = self._state.get(evicted)
                 if old is not None:
-                    self._state.delete(_RECORD + old.decode())
-                    self._state.delete(evicted)
+                    raw = self._state.get(_RECORD + old.decode())
+                    if raw is not None:
+                        self._forget(_Batch.load(raw))
             return self._wire(batch)
 
     def retrieve(self, batch_id: str) -> dict[str, Any]:
@@ -171,11 +177,10 @@ class BatchStore:
 
     def delete(self, batch_id: str) -> dict[str, Any]:
         with self._lock:
-            raw, batch = self._observed(batch_id)
+            _, batch = self._observed(batch_id)
             if batch.status != "ended":
                 raise ApiError(400, "In progress batches cannot be deleted. Consider canceling the batch instead.")
-            self._state.compare_and_set(_RECORD + batch_id, raw, None)
-            self._state.delete(f"{_ORDER}{batch.seq:016d}")
+            self._forget(batch)
             return {"id": batch_id, "type": "message_batch_deleted"}
 
     def results(self, batch_id: str) -> bytes:
@@ -184,31 +189,46 @@ class BatchStore:
             batch = self._observe(batch_id)
             if batch.status != "ended":
                 raise ApiError(404, f"Message Batch {batch_id} has no available results.")
-            return b"".join(dumps(line) + b"\n" for line in batch.lines)
+            return self._state.get(f"{_RESULTS}{batch.id}/{batch.results}") or b""
 
     # -- internals ---------------------------------------------------------------------------------
+
+    def _forget(self, batch: _Batch) -> None:
+        for key in (_RECORD + batch.id, _REQUESTS + batch.id, f"{_RESULTS}{batch.id}/{batch.results}",
+                    f"{_ORDER}{batch.seq:016d}"):
+            self._state.delete(key)
 
     def _observe(self, batch_id: str) -> _Batch:
         return self._observed(batch_id)[1]
 
     def _observed(self, batch_id: str) -> tuple[bytes, _Batch]:
-        """The batch's stored record and the batch, ended first if the clock (or a cancel) says so."""
+        """The batch's stored record and the batch, ended first if the clock (or a cancel) says so.
+
+        Ending writes the results under a fresh token first, then swaps the record to name them; if
+        another worker ended (or canceled) the batch meanwhile, its record wins, ours is dropped and the
+        record is read again.
+        """
         while True:
             raw = self._state.get(_RECORD + batch_id)
             if raw is None:
                 raise ApiError(404, f"Message Batch {batch_id} not found.")
             batch = _Batch.load(raw)
-            if not self._advance(batch):
+            jsonl = self._advance(batch)
+            if jsonl is None:
                 return raw, batch
+            batch.results = str(self._state.increment(_RESULTS_TOKEN))
+            results_key = f"{_RESULTS}{batch.id}/{batch.results}"
+            self._state.put(results_key, jsonl)
             ended = batch.dump()
             if self._state.compare_and_set(_RECORD + batch_id, raw, ended):
+                self._state.delete(_REQUESTS + batch_id)
                 return ended, batch
-            # another worker changed it meanwhile (ended it, or canceled it): read it again
+            self._state.delete(results_key)  # another worker changed it meanwhile: read it again
 
-    def _advance(self, batch: _Batch) -> bool:
-        """Ends ``batch`` if the clock says so (or a cancel was asked for); whether it changed."""
+    def _advance(self, batch: _Batch) -> bytes | None:
+        """Ends ``batch`` if the clock says so (or a cancel was asked for): its results JSONL, else None."""
         if batch.status == "ended":
-            return False
+            return None
         now = self._clock.now()
         expires = batch.created_at + _DAY
         if batch.status == "canceling":
@@ -221,19 +241,20 @@ class BatchStore:
         else:
             cutoff = end = min(self._finish_time(batch, batch.size - 1), expires)
             if now < end:
-                return False
+                return None
             unfinished = "expired"
+        requests = loads(self._state.get(_REQUESTS + batch.id) or b"[]")
         lines: list[tuple[bytes, dict[str, Any]]] = []
-        for i, (custom_id, params) in enumerate(batch.requests):
+        counts = dict.fromkeys(_COUNTS, 0)
+        for i, (custom_id, params) in enumerate(requests):
             done = self._finish_time(batch, i)
             result = self._run(params, custom_id, batch.context) if done <= cutoff else {"type": unfinished}
+            counts[result["type"]] += 1
             order = hashlib.sha256(f"{batch.id}\0{custom_id}".encode()).digest()
             lines.append((order, {"custom_id": custom_id, "result": result}))
         lines.sort(key=lambda item: item[0])
-        batch.lines = [line for _, line in lines]
-        batch.requests = []
-        batch.status, batch.ended_at = "ended", end
-        return True
+        batch.status, batch.ended_at, batch.counts = "ended", end, counts
+        return b"".join(dumps(line) + b"\n" for _, line in lines)
 
     def _finish_time(self, batch: _Batch, index: int) -> float:
         if index >= batch.size - 1:
@@ -253,11 +274,10 @@ class BatchStore:
         return {"type": "succeeded", "message": message}
 
     def _wire(self, batch: _Batch) -> dict[str, Any]:
-        counts = dict.fromkeys(_COUNTS, 0)
-        if batch.status == "ended":
-            for line in batch.lines:
-                counts[line["result"]["type"]] += 1
+        if batch.counts is not None:
+            counts = dict(batch.counts)
         else:
+            counts = dict.fromkeys(_COUNTS, 0)
             counts["processing"] = batch.size
         ended = batch.ended_at
         return {
