@@ -18,8 +18,9 @@ from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
 from .answer import compose_message
-from .batches import BatchStore
+from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
 from .caching import PromptCache, breakpoints, lookback_points
+from .caching_shared import SharedPromptCache
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
 from .context_management import ContextPlan, finish_context, plan_context
@@ -35,8 +36,10 @@ from .request_log import DEFAULT_MAX_RECORDED_BYTES, RequestLog
 from .script import JsonReply, ParsedRequest, Script, ScriptError
 from .script import Reply as ScriptedReply
 from .script_checks import reply_violations
+from .statestore import StateStore
 from .stream_grammar import message_events, stream_chunks
 from .threads import ThreadStore, ThreadTurn, wants_thread
+from .threads_shared import SharedThreadStore
 from .tokens import PromptTokens
 from .tool_policy import ToolPolicy
 from .validation import (
@@ -45,6 +48,7 @@ from .validation import (
     check_version,
     parse_betas,
     validate_batch_create,
+    validate_batch_request,
     validate_count_tokens,
     validate_create,
 )
@@ -79,6 +83,8 @@ class EngineConfig:
     tool_policy: ToolPolicy = "relevant"  # unscripted tool calls: see tool_policy.py
     image_sizes: Mapping[str, tuple[int, int]] | None = None  # URL / file id -> (width, height), for tokens
     file_limits: FileLimits | None = None  # Files API bounds (see files.py); None: the defaults
+    state: StateStore | None = None  # batches, caches, threads shared (serve's workers); None: this process only
+    worker: str = ""  # a pool worker's name: its ids come from a sequence of their own (never another's)
 
 
 #: Statuses with which the API refuses a request the app built wrongly (not auth, limits or outages).
@@ -166,14 +172,14 @@ class MessagesEngine:
         self.config = config
         self.clock: Clock = clock or SystemClock()
         self.script = script or Script()
-        self._ids = IdFactory(config.seed)
+        self._ids = IdFactory(config.seed if not config.worker else request_seed(config.seed, {"worker": config.worker}))
         self.options = ValidationOptions(mode=config.validation, accept_retired_models=config.accept_retired_models,
                                          image_sizes=tuple((config.image_sizes or {}).items()))
         self._image_sizes = dict(config.image_sizes) if config.image_sizes else None
-        self.cache = PromptCache(self.clock)
+        self.cache = PromptCache(self.clock) if config.state is None else SharedPromptCache(self.clock, config.state)
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
-                                  processing_seconds=config.batch_processing_seconds)
-        self.threads = ThreadStore(self.clock)
+                                  processing_seconds=config.batch_processing_seconds, state=config.state)
+        self.threads = ThreadStore(self.clock) if config.state is None else SharedThreadStore(self.clock, config.state)
         self.files = FileStore(self.clock, self._ids, config.file_limits)
         self._file_bytes = file_bytes(self.files)
         self.requests = RequestLog(config.max_recorded_requests, config.max_recorded_bytes)
@@ -414,12 +420,22 @@ class MessagesEngine:
             payload["context_management"] = {"original_input_tokens": prompt.total}
         return self._scripted(call) or _json_reply(200, payload, {})
 
-    def _answer_batch_request(self, params: dict[str, Any], custom_id: str = "") -> dict[str, Any]:
-        """One batch request's Message (batches run through the same path as create)."""
-        body, spec, prompt = validate_create(params, version=API_VERSION_2023, options=self.options,
-                                             files=self._file_bytes)
-        check_file_references(body, self.files)
-        context = plan_context(body, spec, prompt, frozenset(), image_sizes=self._image_sizes)
+    def _answer_batch_request(self, params: dict[str, Any], custom_id: str = "",
+                              created: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """One batch request's Message (batches run through the same path as create), validated now, with
+        the create call's version and betas (``created``); refused params raise ``InvalidBatchRequest``."""
+        created = created or {}
+        betas = frozenset(created.get("betas", ()))
+        try:
+            body, spec, prompt = validate_batch_request(
+                params, version=created.get("version", API_VERSION_2023), options=self.options, betas=betas,
+                files=self._file_bytes)
+            check_file_references(body, self.files)
+        except ApiError as exc:
+            raise InvalidBatchRequest(exc.status, exc.message, exc.type, path=exc.path) from None
+        except RecursionError:
+            raise InvalidBatchRequest(400, _TOO_DEEP) from None
+        context = plan_context(body, spec, prompt, betas, image_sizes=self._image_sizes)
         counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         parsed = ParsedRequest(body, {}, "/v1/messages/batches", "POST", custom_id)
         try:
@@ -442,7 +458,15 @@ class MessagesEngine:
     # ----- batches and models -----------------------------------------------------------------------
     def _batch_create(self, call: _Call) -> HttpReply:
         requests = self._validated(call, validate_batch_create)
-        return self._scripted(call) or _json_reply(200, self.batches.create(requests, weight=len(call.request.body)), {})
+        scripted = self._scripted(call)
+        if scripted is not None:
+            return scripted
+        try:
+            created = self.batches.create(requests, {"version": call.version, "betas": sorted(call.betas)},
+                                          weight=len(call.request.body))
+        except RecursionError:  # a request nested deeper than the JSON writer goes
+            raise ApiError(400, _TOO_DEEP) from None
+        return _json_reply(200, created, {})
 
     def _batch_list(self, call: _Call) -> HttpReply:
         self._authenticate(call)
@@ -466,7 +490,10 @@ class MessagesEngine:
             return HttpReply(200, headers, self.batches.results(batch_id))
         if method == "DELETE":
             return _json_reply(200, self.batches.delete(batch_id), {})
-        return self._only(method, "GET") or _json_reply(200, self.batches.retrieve(batch_id), {})
+        self._only(method, "GET")
+        batch = self.batches.retrieve(batch_id)
+        polled = {} if batch["processing_status"] == "ended" else {"retry-after": str(RETRY_AFTER_SECONDS)}
+        return _json_reply(200, batch, polled)
 
     def _files(self, call: _Call) -> HttpReply:
         self._authenticate(call)

@@ -21,6 +21,7 @@ from .files import FileLimits, FileStore
 from .ratelimit import RateLimits
 from .request_log import DEFAULT_MAX_RECORDED_BYTES
 from .script import Handler, ParsedRequest, PathPattern, Reply, Route, Script
+from .statestore import StateStore, open_state
 from .tool_policy import ToolPolicy
 
 if TYPE_CHECKING:
@@ -51,6 +52,13 @@ class FakeClaude:
     - ``max_recorded_requests``: how many requests ``requests`` keeps.
     - ``max_recorded_bytes``: how many bytes of bodies it keeps (older requests lose theirs first,
       ``body_dropped`` then says so; default 8 MiB; a body larger than that is never kept).
+    - ``state``: where batches live: a :class:`~fakeclaude.server.statestore.StateStore` or its URL
+      (``memory://``, the default; ``sqlite:///PATH``; ``redis://HOST:PORT/DB``), shared by every fake
+      (or ``fakeclaude serve`` worker) that opens the same one (``docs/scaling.md``).
+    - ``worker``: this fake's name among several sharing one ``state``: its ids (``msg_...``,
+      ``msgbatch_...``) are drawn from a sequence of their own, so two fakes never mint the same id;
+      generated content still depends on ``seed`` only. ``fakeclaude serve --workers`` names each
+      worker by its pid.
     - ``tool_policy``: unscripted tool calls: ``"relevant"`` (default) calls a tool only when the last
       user turn plausibly asks for it (see :mod:`fakeclaude.server.tool_policy`), ``"every"`` calls every
       offered tool at once.
@@ -78,6 +86,8 @@ class FakeClaude:
         tool_policy: ToolPolicy = "relevant",
         image_sizes: Mapping[str, tuple[int, int]] | None = None,
         file_limits: FileLimits | None = None,
+        state: StateStore | str | None = None,
+        worker: str = "",
     ) -> None:
         self.seed = seed
         self.clock: Clock = clock or SystemClock()
@@ -87,7 +97,7 @@ class FakeClaude:
             rate_limits=rate_limits, ttft=ttft, tokens_per_second=tokens_per_second, pad_events=pad_events,
             batch_processing_seconds=batch_processing_seconds, max_recorded_requests=max_recorded_requests,
             max_recorded_bytes=max_recorded_bytes, tool_policy=tool_policy, image_sizes=image_sizes,
-            file_limits=file_limits,
+            file_limits=file_limits, state=open_state(state) if isinstance(state, str) else state, worker=worker,
         )
         self.engine = MessagesEngine(self.config, clock=self.clock, script=self.script)
         self.base_url: str | None = None

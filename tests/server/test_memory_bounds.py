@@ -111,7 +111,7 @@ def test_the_default_budget_is_a_few_mebibytes() -> None:
 
 
 def test_the_batch_store_drops_its_oldest_batches_beyond_its_byte_budget() -> None:
-    store = BatchStore(Clock(), IdFactory(0), lambda params, custom_id: {"type": "message"}, max_bytes=1000)
+    store = BatchStore(Clock(), IdFactory(0), lambda params, custom_id, created: {"type": "message"}, max_bytes=1000)
     params = {"model": "m", "max_tokens": 1, "messages": []}
     ids = [store.create([("a", params)], weight=400)["id"] for _ in range(4)]
     listed = [b["id"] for b in store.list(limit=20)["data"]]
@@ -126,7 +126,7 @@ def test_the_batch_store_drops_its_oldest_batches_beyond_its_byte_budget() -> No
 
 def test_the_engine_weighs_a_batch_by_its_body() -> None:
     fake = FakeClaude(seed=1, clock=FakeClock())
-    fake.engine.batches = BatchStore(fake.clock, IdFactory(0), lambda params, custom_id: {"type": "message"},
+    fake.engine.batches = BatchStore(fake.clock, IdFactory(0), lambda params, custom_id, created: {"type": "message"},
                                      max_bytes=3 * KIB)
     request = {"custom_id": "a", "params": _body(0, 2 * KIB)}
     first = call(fake, "POST", "/v1/messages/batches", {"requests": [request]})

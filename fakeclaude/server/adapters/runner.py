@@ -42,14 +42,15 @@ def base_url(host: str, port: int) -> str:
 
 
 async def _serve(engine: Engine, host: str, port: int, stop: asyncio.Event, on_ready: Callable[[int], None],
-                 control: ControlApi | None = None, timeouts: Timeouts | None = None) -> None:
+                 control: ControlApi | None = None, timeouts: Timeouts | None = None,
+                 reuse_port: bool = False) -> None:
     """Listen on ``host:port``, call ``on_ready(bound_port)``, serve until ``stop`` is set, shut down."""
     timeouts = timeouts or Timeouts()
     runner = ApiShapedAppRunner(make_app(engine, control, body_timeout=timeouts.body), timeouts=timeouts,
                                 access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, host, port, backlog=BACKLOG)
+        site = web.TCPSite(runner, host, port, backlog=BACKLOG, reuse_port=reuse_port or None)
         await site.start()
         on_ready(runner.addresses[0][1])
         await stop.wait()
@@ -156,12 +157,13 @@ class ServerThread:
 
 def serve_forever(
     engine: Engine, host: str = "127.0.0.1", port: int = 8765, *, on_ready: Callable[[str], object] | None = None,
-    control: ControlApi | None = None,
+    control: ControlApi | None = None, reuse_port: bool = False,
 ) -> None:
     """Serve ``engine`` on ``host:port`` in this thread until SIGINT or SIGTERM, then shut down cleanly.
 
     ``on_ready(base_url)`` is called once the socket listens. Bind errors (``OSError``) propagate.
-    ``control`` serves the control API under ``/_fakeclaude/``.
+    ``control`` serves the control API under ``/_fakeclaude/``. ``reuse_port`` (``SO_REUSEPORT``) lets
+    several worker processes listen on the same port, the kernel spreading connections among them.
     """
 
     async def main() -> None:
@@ -181,7 +183,7 @@ def serve_forever(
                 on_ready(base_url(host, bound_port))
 
         try:
-            await _serve(engine, host, port, stop, ready, control)
+            await _serve(engine, host, port, stop, ready, control, reuse_port=reuse_port)
         finally:
             for sig in installed:
                 loop.remove_signal_handler(sig)
