@@ -30,6 +30,7 @@ from .ratelimit import RateLimiter, RateLimits
 from .script import JsonReply, ParsedRequest, Script, ScriptError
 from .script import Reply as ScriptedReply
 from .script_checks import reply_violations
+from .server_tools import ServerToolScript
 from .stream_grammar import message_events, stream_chunks
 from .threads import ThreadStore, ThreadTurn, wants_thread
 from .tokens import PromptTokens
@@ -160,6 +161,8 @@ class MessagesEngine:
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
                                   processing_seconds=config.batch_processing_seconds)
         self.threads = ThreadStore(self.clock)
+        self.server_tools = ServerToolScript()
+        """What the server tools (web search, fetch, code execution, MCP, advisor) return, as the test scripted it."""
         self.requests: deque[RecordedRequest] = deque(maxlen=config.max_recorded_requests)
         self.script_errors: deque[ScriptedReplyError] = deque(maxlen=100)
         """Scripted replies refused as impossible answers (newest last); ``FakeClaude.serve()`` raises the first."""
@@ -318,6 +321,7 @@ class MessagesEngine:
         composed = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
             usage_in=self._input_usage(body, spec, prompt, call.key), tool_policy=self.config.tool_policy,
+            server_script=self.server_tools, now=self.clock.now(),
         )
         message = call.answer = composed.message
         headers = self.limiter.settle(call.key, input_tokens, int(message["usage"]["output_tokens"]))
@@ -384,6 +388,7 @@ class MessagesEngine:
         return compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
             usage_in=self._input_usage(body, spec, prompt), service_tier="batch", tool_policy=self.config.tool_policy,
+            server_script=self.server_tools, now=self.clock.now(),
         ).message
 
     # ----- batches and models -----------------------------------------------------------------------
