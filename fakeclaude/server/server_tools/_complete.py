@@ -17,6 +17,7 @@ Block = dict[str, Any]
 CONTAINER_LIFETIME = 30 * 24 * 3600.0
 """Seconds until a code-execution container expires (``container.expires_at``)."""
 _CODE_NAMES = ("code_execution", "bash_code_execution", "text_editor_code_execution")
+_CODE_RESULTS = tuple(f"{name}_tool_result" for name in _CODE_NAMES)
 
 
 def _is_result(block: Mapping[str, Any]) -> bool:
@@ -85,7 +86,8 @@ def server_tool_usage(request: ParsedRequest, blocks: Sequence[Mapping[str, Any]
 
 def uses_code_execution(blocks: Sequence[Mapping[str, Any]]) -> bool:
     """Whether the answer ran code (it then carries a ``container``)."""
-    return any(b.get("type") == "server_tool_use" and b.get("name") in _CODE_NAMES for b in blocks) or any(
+    return any(b.get("type") == "server_tool_use" and b.get("name") in _CODE_NAMES or b.get("type") in _CODE_RESULTS
+               for b in blocks) or any(
         b.get("type") == "tool_use" and isinstance(b.get("caller"), Mapping)
         and str(b["caller"].get("type", "")).startswith("code_execution") for b in blocks)
 

@@ -224,7 +224,8 @@ def plan_server_tools(
         return None
     forced = choice.get("name") if choice.get("type") == "tool" else None
     ranked: list[tuple[tuple[int, int], int, str, Mapping[str, Any]]] = []
-    deferred = [t for t in client_tools if t.get("defer_loading") and _direct_allowed(t)]
+    loaded = _tool_search.loaded_tools(request.messages)
+    deferred = [t for t in client_tools if t.get("defer_loading") and _direct_allowed(t) and t.get("name") not in loaded]
     searched: dict[int, list[Block]] = {}
     for order, tool in enumerate(server):
         kind = family(tool)
