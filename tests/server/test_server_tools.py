@@ -14,6 +14,8 @@ import anthropic
 import httpx2
 import pytest
 
+import fakeclaude
+
 from fakeclaude.server import FakeClaude, FakeClock, Reply, ScriptedReplyError, text
 from fakeclaude.server.server_tools import (
     server_tool_use,
@@ -212,11 +214,14 @@ def test_python_code_execution_20250522(fake: FakeClaude, sdk: anthropic.Anthrop
 
 
 def test_text_editor_code_execution_create_then_view(sdk: anthropic.Anthropic) -> None:
-    message = ask(sdk, "Create a file with a greeting and view it using code", [CODE])
+    message = ask(sdk, "Use the text editor to create /tmp/hello.txt with the text: Hello, world! Then view it", [CODE])
     names = [b.name for b in message.content if b.type == "server_tool_use"]
     assert names == ["text_editor_code_execution", "text_editor_code_execution"]
     results = [b.content.type for b in message.content if b.type == "text_editor_code_execution_tool_result"]
     assert results == ["text_editor_code_execution_create_result", "text_editor_code_execution_view_result"]
+    view = [b for b in message.content if b.type == "text_editor_code_execution_tool_result"][1].content
+    assert view.content == "Hello, world!" and view.num_lines == 1
+    assert message.content[0].input == {"command": "create", "path": "/tmp/hello.txt", "file_text": "Hello, world!"}
 
 
 def test_code_execution_stream_has_the_container_in_message_delta(sdk: anthropic.Anthropic) -> None:
@@ -345,7 +350,7 @@ def test_a_scripted_server_tool_use_gets_ids_and_pairing(fake: FakeClaude, sdk: 
 
 def test_a_scripted_server_tool_use_of_a_tool_not_offered_is_a_script_error(fake: FakeClaude) -> None:
     fake.reply(Reply([server_tool_use("web_search", {"query": "x"}), "done"]))
-    with pytest.raises(ScriptedReplyError.__mro__[1]):  # noqa: PT012 - the script error surfaces as an API error
+    with pytest.raises(fakeclaude.BadRequestError, match="did not offer that server tool"):
         ask(fake.client(max_retries=0), "hi", [WEATHER])
     assert fake.failures and "did not offer that server tool" in str(fake.failures[0])
 

@@ -21,10 +21,13 @@ from ._script import ProgramOutput
 __all__ = ["CUE", "PYTHON_ONLY", "calls", "wants_code"]
 
 Block = dict[str, Any]
-CUE = "calculate compute run execute python script program code bash shell math plot analyze analyse data file"
+CUE = ("calculate compute run execute python script program code bash shell math plot analyze analyse data file "
+       "multiply divide print result value upload uploaded editor create view csv sum average")
 PYTHON_ONLY = "code_execution_20250522"
 _ARITHMETIC = re.compile(r"[-+(]*\d[\d.,]*(?:\s*[-+*/^%]\s*[-+(]*\d[\d.,]*\)*)+")
-_FILE_WORDS = re.compile(r"\b(file|create|write|save|view)\b", re.IGNORECASE)
+_EDITOR = re.compile(r"\btext editor\b|\b(create|write)\b.*(/[\w./-]+)", re.IGNORECASE)
+_PATH = re.compile(r"(/[\w.-]+)+\.\w+")
+_FILE_TEXT = re.compile(r"with the text:?\s*(.+?)(?:\.?\s+Then\b|$)", re.IGNORECASE)
 _OPS: dict[type, Callable[[Any, Any], Any]] = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
                                                ast.Div: operator.truediv, ast.Mod: operator.mod, ast.Pow: operator.pow}
 
@@ -84,7 +87,7 @@ def calls(ctx: Context, tool: Mapping[str, Any]) -> list[Block]:
         out = _output(ctx, code, expression)
         return [ctx.use("code_execution", {"code": code}),
                 {"type": "code_execution_tool_result", "content": _content("code_execution_result", out)}]
-    if _FILE_WORDS.search(ctx.prompt) and not expression:
+    if _EDITOR.search(ctx.prompt) and not expression:
         return _editor_calls(ctx)
     command = f'echo "{expression}" | bc -l' if expression else "echo 'Hello from the sandbox'"
     out = _output(ctx, command, expression)
@@ -94,9 +97,10 @@ def calls(ctx: Context, tool: Mapping[str, Any]) -> list[Block]:
 
 def _editor_calls(ctx: Context) -> list[Block]:
     words = ctx.keywords(2)
-    path = "/tmp/" + ("_".join(w.lower() for w in words) or "notes") + ".txt"
+    named, given = _PATH.search(ctx.prompt), _FILE_TEXT.search(ctx.prompt)
+    path = named.group() if named else "/tmp/" + ("_".join(w.lower() for w in words) or "notes") + ".txt"
     scripted = ctx.script.output_for(path)
-    text = scripted.stdout if scripted is not None else "Hello, world!"
+    text = scripted.stdout if scripted is not None else (given.group(1).strip() if given else "Hello, world!")
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     return [
         ctx.use("text_editor_code_execution", {"command": "create", "path": path, "file_text": text}),

@@ -86,7 +86,7 @@ def server_tool_usage(request: ParsedRequest, blocks: Sequence[Mapping[str, Any]
 
 def uses_code_execution(blocks: Sequence[Mapping[str, Any]]) -> bool:
     """Whether the answer ran code (it then carries a ``container``)."""
-    return any(b.get("type") == "server_tool_use" and b.get("name") in _CODE_NAMES or b.get("type") in _CODE_RESULTS
+    return any((b.get("type") == "server_tool_use" and b.get("name") in _CODE_NAMES) or b.get("type") in _CODE_RESULTS
                for b in blocks) or any(
         b.get("type") == "tool_use" and isinstance(b.get("caller"), Mapping)
         and str(b["caller"].get("type", "")).startswith("code_execution") for b in blocks)

@@ -80,10 +80,19 @@ def known_tools(ctx: Context) -> list[McpTool]:
     return out
 
 
+def _asks(prompt: str) -> bool:
+    lowered = prompt.strip().lower()
+    return "?" in lowered or lowered.startswith(("tell me", "explain", "describe", "what", "how", "who", "why"))
+
+
 def choose(ctx: Context) -> McpTool | None:
-    """The MCP tool the answer calls, or None."""
+    """The MCP tool the answer calls, or None.
+
+    Relevant tools first (name, description or server named in the prompt); else, when the prompt asks a
+    question, the first known tool (a server the app connected is there to answer its questions)."""
     best: tuple[tuple[int, int], McpTool] | None = None
-    for tool in known_tools(ctx):
+    known = known_tools(ctx)
+    for tool in known:
         names, described = relevance({"name": tool.name, "description": tool.description}, ctx.prompt)
         server = relevance({"name": tool.server_name}, ctx.prompt)[0]
         score = (names + server, described)
@@ -91,6 +100,8 @@ def choose(ctx: Context) -> McpTool | None:
             score = (score[0] + (10 if tool.scripted is not None else 0), score[1])
             if best is None or score > best[0]:
                 best = (score, tool)
+    if best is None and known and _asks(ctx.prompt):
+        return known[0]
     return best[1] if best else None
 
 

@@ -55,9 +55,24 @@ def callable_client_tools(request: ParsedRequest, tools: Sequence[Mapping[str, A
     return out
 
 
+def used_before(messages: Sequence[Mapping[str, Any]], kinds: tuple[str, ...], names: tuple[str, ...]) -> bool:
+    """Whether an earlier assistant turn used one of ``names`` (a follow-up question then uses it again)."""
+    return any(isinstance(b, Mapping) and b.get("type") in kinds and (not names or b.get("name") in names)
+               for m in messages if m.get("role") == "assistant" and isinstance(m.get("content"), list)
+               for b in m["content"])
+
+
+_USE_NAMES = {"web_search": ("web_search",), "web_fetch": ("web_fetch",), "advisor": ("advisor",),
+              "code_execution": ("code_execution", "bash_code_execution", "text_editor_code_execution")}
+
+
 def _score(ctx: Context, tool: Mapping[str, Any], kind: str) -> tuple[int, int]:
     names, described = relevance({"name": str(tool.get("name", kind)), "description": _CUES.get(kind, "")},
                                  ctx.prompt)
+    if kind == "web_search" and described:  # one cue ("today", "weather", "price"...) is enough to search
+        described += 1
+    if used_before(ctx.request.messages, ("server_tool_use",), _USE_NAMES.get(kind, ())):
+        names += 1
     if kind == "web_fetch" and _web_fetch.URL.search(ctx.prompt):
         names += 2
     if kind == "code_execution" and _code_execution.wants_code(ctx.prompt):

@@ -18,7 +18,8 @@ from ._context import Context
 __all__ = ["CITED_TEXT_LIMIT", "CUE", "cited_answer", "hits", "queries", "search_result", "strip_private"]
 
 Block = dict[str, Any]
-CUE = "search the web internet online latest current recent today news price weather lookup find"
+CUE = ("search web internet online latest current recent today tomorrow yesterday news price weather look lookup "
+       "happen event history stock score")
 CITED_TEXT_LIMIT = 150
 _AGES = (None, "1 day ago", "3 days ago", "2 weeks ago", "December 24, 2025", "1 month ago")
 _SITES = ("en.wikipedia.org/wiki", "www.reuters.com/world", "www.bbc.com/news", "apnews.com/article",
