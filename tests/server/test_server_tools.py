@@ -15,8 +15,7 @@ import httpx2
 import pytest
 
 import fakeclaude
-
-from fakeclaude.server import FakeClaude, FakeClock, Reply, ScriptedReplyError, text
+from fakeclaude.server import FakeClaude, FakeClock, Reply, text
 from fakeclaude.server.server_tools import (
     server_tool_use,
     web_search_result,
