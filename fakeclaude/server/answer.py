@@ -38,6 +38,7 @@ from .server_tools import (
     complete_server_blocks,
     container_for,
     ends_paused,
+    included_blocks,
     is_server_tool,
     plan_server_tools,
     server_tool_usage,
@@ -219,6 +220,8 @@ def compose_message(
     else:
         planned = plan_content(request, spec, request_seed(), tool_policy, server_script, now)
     blocks = complete_server_blocks(_complete_blocks(planned, request, ids, request_seed), ids)
+    server_usage = server_tool_usage(request, blocks)  # counted before response_inclusion drops blocks
+    blocks = included_blocks(blocks)
     prefill = _prefill(body)
     if prefill is not None and reply is None and blocks and blocks[0].get("type") == "text" and output_schema(body) is None:
         # a continuation never repeats the prefill and usually starts with a space
@@ -254,7 +257,6 @@ def compose_message(
                                         "input_tokens") if k in usage_in},
             "output_tokens": usage["output_tokens"],
         }]  # fmt: skip
-    server_usage = server_tool_usage(request, blocks)
     if server_usage is not None:
         usage["server_tool_use"] = server_usage
     if reply is not None and reply.usage:

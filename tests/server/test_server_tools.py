@@ -361,3 +361,26 @@ def test_over_the_aiohttp_server(fake: FakeClaude) -> None:
         final, _ = streamed(client, "Search the web for today's news", [WEB_SEARCH])
     assert kinds(message)[:2] == ["server_tool_use", "web_search_tool_result"]
     same_message(final, message)
+
+
+# ----- dynamic filtering (web tools 20260209+) -----------------------------------------------------------------
+@pytest.mark.parametrize("inclusion", [None, "excluded"])
+def test_web_fetch_20260209_fetches_from_code(sdk: anthropic.Anthropic, inclusion: str | None) -> None:
+    tool: dict[str, Any] = {"type": "web_fetch_20260209", "name": "web_fetch"}
+    if inclusion:
+        tool = {**tool, "type": "web_fetch_20260318", "response_inclusion": inclusion}
+    message = ask(sdk, "Use web fetch to read https://ai.pydantic.dev and reply with the page title", [tool])
+    outer = message.content[0]
+    assert outer.type == "server_tool_use" and outer.name == "code_execution" and outer.caller is None
+    if inclusion == "excluded":
+        assert kinds(message) == ["server_tool_use", "code_execution_tool_result", "text"]
+    else:
+        assert kinds(message) == ["server_tool_use", "server_tool_use", "web_fetch_tool_result",
+                                  "code_execution_tool_result", "text"]
+        nested, fetched = message.content[1], message.content[2]
+        assert nested.name == "web_fetch" and nested.caller.type == "code_execution_20260120"
+        assert nested.caller.tool_id == outer.id and fetched.caller.tool_id == outer.id
+        assert fetched.tool_use_id == nested.id
+    assert message.content[-2].tool_use_id == outer.id and message.container is not None
+    assert message.to_dict()["content"][-2]["content"]["abort_reason"] is None  # recorded extra field
+    assert message.usage.server_tool_use.web_fetch_requests == 1  # run (and counted) even when not shown

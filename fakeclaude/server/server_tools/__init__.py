@@ -29,6 +29,7 @@ from ._complete import (
     complete_server_blocks,
     container_for,
     ends_paused,
+    included_blocks,
     server_tool_usage,
     uses_code_execution,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "container_for",
     "encrypted_blob",
     "ends_paused",
+    "included_blocks",
     "is_server_tool",
     "mcp_tool_result",
     "mcp_tool_use",

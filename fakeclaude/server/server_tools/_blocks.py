@@ -108,7 +108,7 @@ def code_execution_tool_result(stdout: str = "", stderr: str = "", return_code: 
     """A ``code_execution_tool_result`` (Python, ``code_execution_20250522`` and programmatic calls);
     ``files`` are ids of files the code wrote (``code_execution_output``)."""
     content = {"type": "code_execution_result", "stdout": stdout, "stderr": stderr, "return_code": return_code,
-               "content": [{"type": "code_execution_output", "file_id": f} for f in files]}
+               "content": [{"type": "code_execution_output", "file_id": f} for f in files], "abort_reason": None}
     return _result("code_execution_tool_result", content, tool_use_id)
 
 

@@ -76,6 +76,8 @@ def _content(kind: str, out: ProgramOutput) -> dict[str, Any]:
     content: dict[str, Any] = {"type": kind, "stdout": out.stdout, "stderr": out.stderr,
                                "return_code": out.return_code,
                                "content": [{"type": output, "file_id": f} for f in out.files]}
+    if kind == "code_execution_result":  # recorded: an extra ``abort_reason`` (not in the SDK's types)
+        content["abort_reason"] = None
     return content
 
 

@@ -10,12 +10,14 @@ from ..generation import IdFactory
 from ..script import ParsedRequest
 from ._registry import is_server_tool
 
-__all__ = ["CONTAINER_LIFETIME", "complete_server_blocks", "container_for", "ends_paused", "server_tool_usage",
-           "uses_code_execution"]
+__all__ = ["CONTAINER_LIFETIME", "EXCLUDED", "complete_server_blocks", "container_for", "ends_paused",
+           "included_blocks", "server_tool_usage", "uses_code_execution"]
 
 Block = dict[str, Any]
 CONTAINER_LIFETIME = 30 * 24 * 3600.0
 """Seconds until a code-execution container expires (``container.expires_at``)."""
+EXCLUDED = "_excluded"
+"""The private mark of a block run but left out of the response (``response_inclusion: "excluded"``)."""
 _CODE_NAMES = ("code_execution", "bash_code_execution", "text_editor_code_execution")
 _CODE_RESULTS = tuple(f"{name}_tool_result" for name in _CODE_NAMES)
 
@@ -32,6 +34,7 @@ def complete_server_blocks(blocks: list[Block], ids: IdFactory) -> list[Block]:
     last_code: str | None = None
     for block in blocks:
         kind = block.get("type")
+        _fill_tool_id(block, last_code)
         if kind in ("server_tool_use", "mcp_tool_use"):
             block.setdefault("id", ids.new("srvtoolu" if kind == "server_tool_use" else "mcptoolu"))
             open_uses.append(block)
@@ -47,12 +50,20 @@ def complete_server_blocks(blocks: list[Block], ids: IdFactory) -> list[Block]:
             if kind == "web_search_tool_result" and isinstance(block.get("content"), list):
                 block["content"] = [{k: v for k, v in item.items() if k != "text"} if isinstance(item, Mapping)
                                     else item for item in block["content"]]
-        elif kind == "tool_use":
-            caller = block.get("caller")
-            if isinstance(caller, dict) and str(caller.get("type", "")).startswith("code_execution") \
-                    and "tool_id" not in caller and last_code is not None:
-                caller["tool_id"] = last_code
     return blocks
+
+
+def _fill_tool_id(block: Block, last_code: str | None) -> None:
+    """A call made from code (``caller`` a code-execution version) names the code's ``server_tool_use``."""
+    caller = block.get("caller")
+    if isinstance(caller, dict) and str(caller.get("type", "")).startswith("code_execution") \
+            and "tool_id" not in caller and last_code is not None:
+        caller["tool_id"] = last_code
+
+
+def included_blocks(blocks: list[Block]) -> list[Block]:
+    """The blocks the response shows (those marked :data:`EXCLUDED` ran, and were counted, but are left out)."""
+    return [b for b in blocks if not b.get(EXCLUDED)]
 
 
 def ends_paused(blocks: Sequence[Mapping[str, Any]]) -> bool:

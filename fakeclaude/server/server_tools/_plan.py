@@ -24,6 +24,7 @@ from ..generation import generate_text, generate_tool_input
 from ..script import ParsedRequest
 from ..tool_policy import PARALLEL_CUES, relevance
 from . import _advisor, _code_execution, _mcp, _tool_search, _web_fetch, _web_search
+from ._complete import EXCLUDED
 from ._context import Context
 from ._registry import family, is_server_tool
 from ._script import ServerToolScript
@@ -118,6 +119,48 @@ def _searches(ctx: Context, tool: Mapping[str, Any], pending: Block | None) -> l
     return blocks + _web_search.cited_answer(ctx, found)
 
 
+_FILTERING_SINCE = "20260209"
+_PROGRAMMATIC_CALLER = "code_execution_20260120"
+
+
+def _filters_with_code(tool: Mapping[str, Any]) -> bool:
+    """``web_search`` / ``web_fetch`` from ``20260209`` on ("dynamic filtering") call the tool from code."""
+    date = str(tool.get("type", "")).rsplit("_", 1)[-1]
+    return date.isdigit() and date >= _FILTERING_SINCE
+
+
+def _filtered(ctx: Context, tool: Mapping[str, Any], kind: str) -> list[Block]:
+    """Code that calls the web tool, the nested call and result (``caller`` the code), the code's result.
+
+    Recorded (pydantic-ai ``…20260209_web_tools``): the outer ``code_execution`` use has no caller; the nested
+    use and result carry ``caller: {"type": "code_execution_20260120", "tool_id": <outer id>}``. With
+    ``response_inclusion: "excluded"`` the nested pair is left out of the response (sdk docstring).
+    """
+    caller = {"type": _PROGRAMMATIC_CALLER}
+    if kind == "web_fetch":
+        url = _web_fetch.target_url(ctx)
+        nested_input: dict[str, Any] = {"url": url}
+        result, page = _web_fetch.fetch_result(ctx, url)
+        stdout = (page.title or page.text.split("\n", 1)[0]) if page is not None else "None"
+    else:
+        query = _web_search.queries(ctx)[0]
+        nested_input = {"query": query}
+        found = _web_search.hits(ctx, query)
+        result = _web_search.search_result(ctx, query, found)
+        stdout = "\n".join(str(h.get("title")) for h in found[:3])
+    code = (f"result = await {kind}({nested_input!r})\nprint(result)" if kind == "web_search" else
+            f"result = await {kind}({nested_input!r})\nprint(result['content'].get('title'))")
+    outer: Block = {"type": "server_tool_use", "name": "code_execution", "input": {"code": code}}
+    nested = [{"type": "server_tool_use", "name": kind, "input": nested_input, "caller": dict(caller)},
+              {**result, "caller": dict(caller)}]
+    ran = {"type": "code_execution_tool_result",
+           "content": {"type": "code_execution_result", "stdout": stdout + "\n", "stderr": "", "return_code": 0,
+                       "content": [], "abort_reason": None}}
+    if tool.get("response_inclusion") == "excluded":  # run and counted, not shown
+        nested = [{**block, EXCLUDED: True} for block in nested]
+    return [outer, *nested, ran, _closing(ctx, f"{stdout.splitlines()[0]}. " if stdout.strip() else "")]
+
+
 def _short_text(ctx: Context, salt: int) -> Block:
     return {"type": "text", "text": generate_text(ctx.seed ^ salt, prompt=ctx.prompt, min_words=5, max_words=12)}
 
@@ -186,10 +229,11 @@ def _finish_programmatic(ctx: Context) -> list[Block] | None:
         return None
     stdout = "\n".join(_text_of(r.get("content")) for r in ctx.request.tool_results) + "\n"
     scripted = ctx.script.output_for(str((pending[-1].get("input") or {}).get("code", "")))
-    result = {"type": "code_execution_tool_result", "tool_use_id": pending[-1].get("id"),
+    result: Block = {"type": "code_execution_tool_result", "tool_use_id": pending[-1].get("id"),
               "content": {"type": "code_execution_result", "stdout": scripted.stdout if scripted else stdout,
                           "stderr": scripted.stderr if scripted else "",
-                          "return_code": scripted.return_code if scripted else 0, "content": []}}
+                          "return_code": scripted.return_code if scripted else 0, "content": [],
+                          "abort_reason": None}}
     return [result, _closing(ctx)]
 
 
@@ -268,7 +312,9 @@ def plan_server_tools(
     parallel = any(cue in ctx.prompt.lower() for cue in PARALLEL_CUES)
     blocks: list[Block] = []
     for _, order, kind, tool in ranked if parallel else ranked[:1]:
-        if kind == "web_search":
+        if kind in ("web_search", "web_fetch") and _filters_with_code(tool):
+            part = _filtered(ctx, tool, kind)
+        elif kind == "web_search":
             part = _searches(ctx, tool, None)
         elif kind == "web_fetch":
             part = _fetch_blocks(ctx, tool)
