@@ -384,3 +384,95 @@ def test_web_fetch_20260209_fetches_from_code(sdk: anthropic.Anthropic, inclusio
     assert message.content[-2].tool_use_id == outer.id and message.container is not None
     assert message.to_dict()["content"][-2]["content"]["abort_reason"] is None  # recorded extra field
     assert message.usage.server_tool_use.web_fetch_requests == 1  # run (and counted) even when not shown
+
+
+# ----- every family: stream == non-stream, and the blocks are accepted back ----------------------------------
+FAMILIES: list[tuple[str, str, list[dict[str, Any]], dict[str, Any]]] = [
+    ("web_search", "Search the web for the latest rust release", [WEB_SEARCH], {}),
+    ("web_fetch", "Read https://example.com/docs and summarise it", [{**WEB_FETCH, "citations": {"enabled": True}}], {}),
+    ("python", "Run python code to print hello", [PYTHON], {}),
+    ("bash", "what is 17 * 23", [CODE], {}),
+    ("text_editor", "Use the text editor to create /tmp/a.txt with the text: hi", [CODE], {}),
+    ("tool_search", "What's the weather in Oslo?", [BM25, {**WEATHER, "defer_loading": True}], {}),
+    ("advisor", "Ask the advisor to review this plan", [ADVISOR], {"betas": ["advisor-tool-2026-03-01"]}),
+    ("mcp", "What is the pydantic-ai repo about?", [{"type": "mcp_toolset", "mcp_server_name": "deepwiki"}],
+     {"betas": ["mcp-client-2025-11-20"], "mcp_servers": MCP_SERVERS}),
+    ("dynamic", "Search the web for the latest python release", [{"type": "web_search_20260209", "name": "web_search"}], {}),
+]
+
+
+@pytest.mark.parametrize(("prompt", "tools", "extra"), [f[1:] for f in FAMILIES], ids=[f[0] for f in FAMILIES])
+def test_every_family_streams_the_same_message_and_is_accepted_back(
+    fake: FakeClaude, sdk: anthropic.Anthropic, prompt: str, tools: list[dict[str, Any]], extra: dict[str, Any],
+) -> None:
+    fake.mcp_tool("ask_question", "An agent framework.", server_name="deepwiki")
+    kwargs: dict[str, Any] = {"model": MODEL, "max_tokens": 2048, "tools": tools,
+                              "messages": [{"role": "user", "content": prompt}], **extra}
+    message = sdk.beta.messages.create(**kwargs)
+    assert {b.type for b in message.content} & {"server_tool_use", "mcp_tool_use"}, kinds(message)
+    with sdk.beta.messages.stream(**kwargs) as stream:
+        same_message(stream.get_final_message(), message)
+    # fakeclaude's own client (and its accumulator) agree with the official SDK
+    ours = fake.client().beta.messages.create(**kwargs)
+    assert [b.type for b in ours.content] == kinds(message)
+    with fake.client().beta.messages.stream(**kwargs) as own_stream:
+        assert [b.type for b in own_stream.get_final_message().content] == kinds(message)
+    # the next turn sends every block back unchanged (tool results answered when the model called a client tool)
+    follow: list[Any] = [{"role": "assistant", "content": message.content}]
+    if message.stop_reason == "tool_use":
+        follow.append({"role": "user", "content": [{"type": "tool_result", "tool_use_id": message.content[-1].id,
+                                                    "content": "done"}]})
+    else:
+        follow.append({"role": "user", "content": "Thanks, and one more detail?"})
+    again = sdk.beta.messages.create(**{**kwargs, "messages": [*kwargs["messages"], *follow]})
+    assert again.content
+
+
+async def test_the_async_client_gets_the_same_blocks(fake: FakeClaude) -> None:
+    client = fake.async_client()
+    message = await client.messages.create(model=MODEL, max_tokens=2048, tools=[WEB_SEARCH],  # type: ignore[list-item]
+                                           messages=[{"role": "user", "content": "Search the web for news"}])
+    assert [b.type for b in message.content][:2] == ["server_tool_use", "web_search_tool_result"]
+    assert message.usage.server_tool_use is not None and message.usage.server_tool_use.web_search_requests == 1
+
+
+def test_server_tools_inside_a_batch(fake: FakeClaude) -> None:
+    client = fake.client()
+    batch = client.messages.batches.create(requests=[{"custom_id": "s", "params": {
+        "model": MODEL, "max_tokens": 1024, "tools": [WEB_SEARCH],
+        "messages": [{"role": "user", "content": "Search the web for today's weather"}]}}])
+    (result,) = list(client.messages.batches.results(batch.id))
+    assert result.result.type == "succeeded"
+    assert [b.type for b in result.result.message.content][:2] == ["server_tool_use", "web_search_tool_result"]
+
+
+@pytest.mark.parametrize(("call", "match"), [
+    (lambda fake: fake.web_search(pause_after=0), "pause_after"),
+    (lambda fake: fake.web_search(queries="one query"), "queries"),
+    (lambda fake: fake.web_search(queries=["ok", ""]), "queries"),
+])
+def test_bad_server_tool_scripts_fail_at_once(fake: FakeClaude, call: Any, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        call(fake)
+
+
+def test_an_mcp_use_of_a_server_not_offered_is_a_script_error(fake: FakeClaude) -> None:
+    from fakeclaude.server.server_tools import mcp_tool_result, mcp_tool_use
+
+    fake.reply(mcp_tool_use("ask_question", {"question": "x"}, server_name="other"), mcp_tool_result("y"), "z")
+    with pytest.raises(fakeclaude.BadRequestError, match="mcp_servers do not include it"):
+        fake.client(max_retries=0).beta.messages.create(
+            model=MODEL, max_tokens=64, mcp_servers=MCP_SERVERS, betas=["mcp-client-2025-04-04"],  # type: ignore[list-item]
+            messages=[{"role": "user", "content": "hi"}])
+
+
+def test_tool_choice_none_never_uses_a_server_tool(sdk: anthropic.Anthropic) -> None:
+    message = ask(sdk, "Search the web for the latest news today", [WEB_SEARCH], tool_choice={"type": "none"})
+    assert kinds(message) == ["text"]
+    assert message.usage.server_tool_use is not None  # zeros: the request offered a server tool
+    assert message.usage.server_tool_use.web_search_requests == 0
+
+
+def test_a_plain_prompt_gets_text_even_with_server_tools(sdk: anthropic.Anthropic) -> None:
+    message = ask(sdk, "say hi", [WEB_SEARCH, CODE, WEB_FETCH, BM25, {**WEATHER, "defer_loading": True}])
+    assert kinds(message) == ["text"] and message.stop_reason == "end_turn"
