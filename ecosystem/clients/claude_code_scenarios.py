@@ -189,5 +189,15 @@ def error() -> None:
            f"api error {result.get('api_error_status')} {result.get('api_error_type')}")
 
 
+@scenario("web_search")
+def web_search() -> None:
+    raise NotApplicable("the check runs Claude Code without network tools (no WebSearch)")
+
+
+@scenario("code_execution")
+def code_execution() -> None:
+    raise NotApplicable("Claude Code has no code-execution server tool")
+
+
 if __name__ == "__main__":
     main()

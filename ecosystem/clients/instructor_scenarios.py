@@ -97,5 +97,15 @@ def error() -> None:
     raise AssertionError("an unknown model was answered")
 
 
+@scenario("web_search")
+def web_search() -> None:
+    raise NotApplicable("instructor extracts response models; it offers no server tools")
+
+
+@scenario("code_execution")
+def code_execution() -> None:
+    raise NotApplicable("instructor extracts response models; it offers no server tools")
+
+
 if __name__ == "__main__":
     main()

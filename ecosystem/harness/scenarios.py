@@ -30,6 +30,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("thinking", "thinking", "extended thinking on: a thinking block comes back before the answer"),
     Scenario("count_tokens", "count tokens", "the count_tokens endpoint gives a positive input token count"),
     Scenario("error", "error", "an unknown model gives a 404 surfaced as the client's own error type"),
+    Scenario("web_search", "web search", "the server-side web_search tool: its call, its results and cited text come back"),
+    Scenario("code_execution", "code execution", "the server-side code_execution tool: the code's output comes back"),
 )
 
 
