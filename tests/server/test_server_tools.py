@@ -258,16 +258,27 @@ def test_tool_search_finds_a_deferred_tool_which_the_loop_then_calls(sdk: anthro
     assert "server_tool_use" not in kinds(third)
 
 
-def test_a_deferred_placeholder_is_never_called() -> None:
-    """Claude Code offers a ``DeferredToolPlaceholder`` that must never be called (issue 11)."""
-    placeholder = {"name": "DeferredToolPlaceholder", "defer_loading": True,
-                   "description": "Placeholder for deferred tools. Never call this tool.",
-                   "input_schema": {"type": "object", "properties": {}}}
-    for policy, prompt in [("relevant", "say hi"), ("every", "say hi"), ("every", "use every tool")]:
-        client = FakeClaude(seed=0, tool_policy=policy).client()  # type: ignore[arg-type]
+#: Claude Code 2.1's stub tool, as its bundle defines it (``ecosystem/node_modules/@anthropic-ai/claude-code``;
+#: no recording in ``real-traffic`` carries it): sent with ``defer_loading`` to keep deferred loading active.
+DEFERRED_PLACEHOLDER = {
+    "name": "DeferredToolPlaceholder",
+    "description": "Reserved placeholder that keeps deferred tool loading active; never call this tool.",
+    "input_schema": {"type": "object", "properties": {}}, "defer_loading": True,
+}
+READ = {"name": "Read", "description": "Reads a file from the local filesystem.",
+        "input_schema": {"type": "object", "properties": {"file_path": {"type": "string"}}, "required": ["file_path"]}}
+
+
+@pytest.mark.parametrize(("policy", "prompt"), [("relevant", "say hi"), ("every", "say hi"),
+                                                ("every", "use every tool"), ("relevant", "read the file notes.txt")])
+def test_claude_codes_deferred_placeholder_is_never_called(policy: str, prompt: str) -> None:
+    """Issue 11: the fake called ``DeferredToolPlaceholder`` in every Claude Code run."""
+    client = FakeClaude(seed=0, tool_policy=policy).client()  # type: ignore[arg-type]
+    for tools in ([DEFERRED_PLACEHOLDER, READ], [DEFERRED_PLACEHOLDER, READ, BM25]):
         message = client.messages.create(model=MODEL, max_tokens=512, messages=[{"role": "user", "content": prompt}],
-                                         tools=[placeholder, BM25])  # type: ignore[list-item]
-        assert all(getattr(b, "name", None) != "DeferredToolPlaceholder" for b in message.content if b.type == "tool_use")
+                                         tools=tools)  # type: ignore[arg-type]
+        called = [b.name for b in message.content if b.type == "tool_use"]
+        assert "DeferredToolPlaceholder" not in called
 
 
 # ----- programmatic tool calling (allowed_callers) ---------------------------------------------------------
@@ -476,3 +487,25 @@ def test_tool_choice_none_never_uses_a_server_tool(sdk: anthropic.Anthropic) -> 
 def test_a_plain_prompt_gets_text_even_with_server_tools(sdk: anthropic.Anthropic) -> None:
     message = ask(sdk, "say hi", [WEB_SEARCH, CODE, WEB_FETCH, BM25, {**WEATHER, "defer_loading": True}])
     assert kinds(message) == ["text"] and message.stop_reason == "end_turn"
+
+
+def test_scripted_tool_errors_come_back_inside_a_200(fake: FakeClaude, sdk: anthropic.Anthropic) -> None:
+    fake.web_fetch("https://example.com/big", error_code="content_too_large")
+    fake.code_execution(lambda command: "", stderr="boom\n", return_code=1)
+    fetched = ask(sdk, "Read https://example.com/big for me", [WEB_FETCH])
+    assert fetched.content[1].content.type == "web_fetch_tool_result_error"
+    assert fetched.content[1].content.error_code == "content_too_large"
+    ran = ask(sdk, "what is 2 + 2", [CODE])
+    assert (ran.content[1].content.stderr, ran.content[1].content.return_code) == ("boom\n", 1)
+
+
+def test_search_results_may_be_a_function_of_the_query(fake: FakeClaude, sdk: anthropic.Anthropic) -> None:
+    fake.web_search(lambda query: [web_search_result(f"About {query}", "https://example.com/" + query.replace(" ", "-"))],
+                    queries=["red apples", "green pears"])
+    message = ask(sdk, "Search the web for fruit", [WEB_SEARCH])
+    titles = [b.content[0].title for b in message.content if b.type == "web_search_tool_result"]
+    assert titles == ["About red apples", "About green pears"]
+    assert message.usage.server_tool_use.web_search_requests == 2
+    fake.reset()  # forgets the server tools' script too
+    again = ask(sdk, "Search the web for fruit", [WEB_SEARCH])
+    assert [b.input["query"] for b in again.content if b.type == "server_tool_use"] != ["red apples", "green pears"]
