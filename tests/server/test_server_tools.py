@@ -509,3 +509,16 @@ def test_search_results_may_be_a_function_of_the_query(fake: FakeClaude, sdk: an
     fake.reset()  # forgets the server tools' script too
     again = ask(sdk, "Search the web for fruit", [WEB_SEARCH])
     assert [b.input["query"] for b in again.content if b.type == "server_tool_use"] != ["red apples", "green pears"]
+
+
+@pytest.mark.parametrize(("tool", "from_code"), [
+    ({**WEB_SEARCH, "allowed_callers": ["code_execution_20260120"]}, True),
+    ({"type": "web_search_20260209", "name": "web_search", "allowed_callers": ["direct"]}, False),
+    ({"type": "web_search_20260209", "name": "web_search"}, True),
+    (WEB_SEARCH, False),
+])
+def test_web_search_allowed_callers(sdk: anthropic.Anthropic, tool: dict[str, Any], from_code: bool) -> None:
+    message = ask(sdk, "Search the web for the latest news", [tool])
+    first = message.content[0]
+    assert first.type == "server_tool_use"
+    assert first.name == ("code_execution" if from_code else "web_search")

@@ -124,7 +124,11 @@ _PROGRAMMATIC_CALLER = "code_execution_20260120"
 
 
 def _filters_with_code(tool: Mapping[str, Any]) -> bool:
-    """``web_search`` / ``web_fetch`` from ``20260209`` on ("dynamic filtering") call the tool from code."""
+    """Whether the model calls this web tool from code: its ``allowed_callers`` leave out ``"direct"``, or (when
+    it names none) it is a version from ``20260209`` on ("dynamic filtering")."""
+    callers = tool.get("allowed_callers")
+    if isinstance(callers, list) and callers:
+        return "direct" not in callers
     date = str(tool.get("type", "")).rsplit("_", 1)[-1]
     return date.isdigit() and date >= _FILTERING_SINCE
 
