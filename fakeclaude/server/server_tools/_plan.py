@@ -103,9 +103,9 @@ def _searches(ctx: Context, tool: Mapping[str, Any], pending: Block | None) -> l
     found: list[Block] = []
     if pending is not None:
         query = str((pending.get("input") or {}).get("query", ""))
-        hits = _web_search.hits(ctx, query)
-        found += hits
         exceeded = limit is not None and done > limit
+        hits = [] if exceeded else _web_search.hits(ctx, query)
+        found += hits
         blocks.append({**_web_search.search_result(ctx, query, hits, exceeded=exceeded), "tool_use_id": pending.get("id")})
     for count, query in enumerate(queries[done:]):  # ``done`` counts the paused turn's searches, if any
         use = ctx.use("web_search", {"query": query})

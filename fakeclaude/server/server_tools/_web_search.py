@@ -87,16 +87,16 @@ def citation(hit: Mapping[str, Any], seed: int) -> Block:
 
 
 def cited_answer(ctx: Context, found: Sequence[Block]) -> list[Block]:
-    """The answer's text blocks: an opening, one cited claim per hit (at most three), a closing."""
-    blocks: list[Block] = [{"type": "text", "text": "Based on the search results, here is what I found:\n\n- "}]
-    used = list(found)[:3]
+    """The answer's text blocks: an opening, one cited claim per hit (at most two), a closing."""
+    blocks: list[Block] = [{"type": "text", "text": "Based on the search results:\n\n- "}]
+    used = list(found)[:2]
     for n, hit in enumerate(used):
         claim = generate_text(ctx.seed ^ (0x5EA2C + n), prompt=str(hit.get("text") or hit.get("title") or ""),
-                              min_words=5, max_words=14)
+                              min_words=4, max_words=10)
         blocks.append({"type": "text", "text": claim.rstrip("."), "citations": [citation(hit, ctx.seed)]})
         if n < len(used) - 1:
             blocks.append({"type": "text", "text": "\n- "})
-    closing = generate_text(ctx.seed ^ 0xC105E, prompt=ctx.prompt, min_words=6, max_words=18)
+    closing = generate_text(ctx.seed ^ 0xC105E, prompt=ctx.prompt, min_words=4, max_words=12)
     if used:
         blocks.append({"type": "text", "text": "\n\n" + closing})
     else:
