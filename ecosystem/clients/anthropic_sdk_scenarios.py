@@ -122,5 +122,30 @@ def files() -> None:
     expect(api.delete(uploaded.id).id == uploaded.id, "delete answered another id")
 
 
+@scenario("web_search")
+def web_search() -> None:
+    tools: Any = [{"type": "web_search_20250305", "name": "web_search", "max_uses": 3}]
+    question: Any = [{"role": "user", "content": "Search the web for today's weather in Paris."}]
+    message = _client().messages.create(model=MODEL, max_tokens=2048, messages=question, tools=tools)
+    kinds = [block.type for block in message.content]
+    expect(kinds[:2] == ["server_tool_use", "web_search_tool_result"], f"blocks {kinds}")
+    expect(any(getattr(block, "citations", None) for block in message.content), "no cited text")
+    usage = message.usage.server_tool_use
+    expect(usage is not None and usage.web_search_requests >= 1, f"usage {message.usage!r}")
+    with _client().messages.stream(model=MODEL, max_tokens=2048, messages=question, tools=tools) as events:
+        final = events.get_final_message()
+    expect([block.type for block in final.content] == kinds, "the stream gives other blocks")
+
+
+@scenario("code_execution")
+def code_execution() -> None:
+    tools: Any = [{"type": "code_execution_20250825", "name": "code_execution"}]
+    question: Any = [{"role": "user", "content": "What is 1234 * 5678? Compute it with code."}]
+    message = _client().messages.create(model=MODEL, max_tokens=2048, messages=question, tools=tools)
+    results = [block for block in message.content if block.type == "bash_code_execution_tool_result"]
+    expect(results and results[0].content.stdout.strip() == "7006652", f"blocks {message.content!r}")
+    expect(message.container is not None, "no container")
+
+
 if __name__ == "__main__":
     main()

@@ -195,5 +195,15 @@ def files() -> None:
     raise NotApplicable("print mode has no Files API upload command")
 
 
+@scenario("web_search")
+def web_search() -> None:
+    raise NotApplicable("the check runs Claude Code without network tools (no WebSearch)")
+
+
+@scenario("code_execution")
+def code_execution() -> None:
+    raise NotApplicable("Claude Code has no code-execution server tool")
+
+
 if __name__ == "__main__":
     main()

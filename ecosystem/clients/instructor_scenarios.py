@@ -103,5 +103,15 @@ def files() -> None:
     raise NotApplicable("instructor patches a client to extract a response_model; it has no Files API of its own")
 
 
+@scenario("web_search")
+def web_search() -> None:
+    raise NotApplicable("instructor extracts response models; it offers no server tools")
+
+
+@scenario("code_execution")
+def code_execution() -> None:
+    raise NotApplicable("instructor extracts response models; it offers no server tools")
+
+
 if __name__ == "__main__":
     main()

@@ -99,5 +99,28 @@ def files() -> None:
     raise NotApplicable("langchain-anthropic's ChatAnthropic has no Files API client (uploads go through the anthropic SDK)")
 
 
+def _blocks(message: BaseMessage) -> list[dict[str, Any]]:
+    content = message.content
+    return [block for block in content if isinstance(block, dict)] if isinstance(content, list) else []
+
+
+@scenario("web_search")
+def web_search() -> None:
+    model = _model(max_tokens=2048).bind_tools([{"type": "web_search_20250305", "name": "web_search", "max_uses": 3}])
+    answer = model.invoke("Search the web for today's weather in Paris.")
+    kinds = [block.get("type") for block in _blocks(answer)]
+    expect(kinds[:2] == ["server_tool_use", "web_search_tool_result"], f"blocks {kinds}")
+    expect(any(block.get("citations") for block in _blocks(answer)), "no cited text")
+    expect(isinstance(answer, AIMessage) and not answer.tool_calls, f"server calls surfaced as tool calls: {answer!r}")
+
+
+@scenario("code_execution")
+def code_execution() -> None:
+    model = _model(max_tokens=2048).bind_tools([{"type": "code_execution_20250825", "name": "code_execution"}])
+    answer = model.invoke("What is 1234 * 5678? Compute it with code.")
+    results = [block for block in _blocks(answer) if block.get("type") == "bash_code_execution_tool_result"]
+    expect(results and results[0]["content"]["stdout"].strip() == "7006652", f"blocks {_blocks(answer)!r}")
+
+
 if __name__ == "__main__":
     main()

@@ -112,5 +112,31 @@ def files() -> None:
     raise NotApplicable("litellm's Python API has no Anthropic Files upload (its docs route uploads through the proxy's /anthropic passthrough)")
 
 
+def _provider_fields(response: Any) -> dict[str, Any]:
+    return dict(getattr(response.choices[0].message, "provider_specific_fields", None) or {})
+
+
+@scenario("web_search")
+def web_search() -> None:
+    response = _complete(max_tokens=2048, web_search_options={"search_context_size": "medium"},
+                         messages=[{"role": "user", "content": "Search the web for today's weather in Paris."}])
+    fields = _provider_fields(response)
+    results = fields.get("web_search_results") or []
+    expect(results and results[0].get("type") == "web_search_tool_result", f"provider fields {sorted(fields)}")
+    expect(fields.get("citations"), f"no citations in {sorted(fields)}")
+    content = response.choices[0].message.content
+    expect(isinstance(content, str) and content.strip(), f"content {content!r}")
+
+
+@scenario("code_execution")
+def code_execution() -> None:
+    response = _complete(max_tokens=2048, tools=[{"type": "code_execution_20250825", "name": "code_execution"}],
+                         messages=[{"role": "user", "content": "What is 1234 * 5678? Compute it with code."}])
+    fields = _provider_fields(response)
+    results = fields.get("tool_results") or []
+    outputs = [r.get("content", {}).get("stdout", "") for r in results if isinstance(r.get("content"), dict)]
+    expect(any(o.strip() == "7006652" for o in outputs), f"tool results {results!r}")
+
+
 if __name__ == "__main__":
     main()

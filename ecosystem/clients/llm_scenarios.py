@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import anthropic
 import llm
@@ -93,6 +94,34 @@ def error() -> None:
 @scenario("files")
 def files() -> None:
     raise NotApplicable("llm sends attachments inline (base64); it has no Files API upload")
+
+
+def _server_parts(response: Any) -> tuple[list[Any], list[Any]]:
+    parts = [part for message in response.messages() for part in getattr(message, "parts", [])]
+    calls = [p for p in parts if type(p).__name__ == "ToolCallPart" and p.server_executed]
+    results = [p for p in parts if type(p).__name__ == "ToolResultPart" and p.server_executed]
+    return calls, results
+
+
+@scenario("web_search")
+def web_search() -> None:
+    response = _model().prompt("Search the web for today's weather in Paris.", stream=False,
+                               tools=[llm_anthropic.WebSearch(max_uses=3)])
+    text = response.text()
+    calls, results = _server_parts(response)
+    expect([c.name for c in calls if c.name == "web_search"], f"server calls {[c.name for c in calls]}")
+    expect(results and any(r.output for r in results), f"server results {results!r}")
+    expect(text.strip(), f"text {text!r}")
+
+
+@scenario("code_execution")
+def code_execution() -> None:
+    response = _model().prompt("What is 1234 * 5678? Compute it with code.", stream=False,
+                               tools=[llm_anthropic.CodeExecution()])
+    response.text()
+    calls, results = _server_parts(response)
+    expect(calls, "no server-side call")
+    expect(any("7006652" in r.output for r in results), f"server results {results!r}")
 
 
 if __name__ == "__main__":

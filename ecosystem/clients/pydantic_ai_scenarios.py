@@ -124,5 +124,41 @@ def files() -> None:
     expect(sdk.beta.files.delete(uploaded.id).id == uploaded.id, "delete answered another id")
 
 
+def _native_parts(result: Any) -> tuple[list[Any], list[Any]]:
+    from pydantic_ai.messages import NativeToolCallPart, NativeToolReturnPart
+
+    parts = [part for message in result.all_messages() if isinstance(message, ModelResponse) for part in message.parts]
+    return ([p for p in parts if isinstance(p, NativeToolCallPart)],
+            [p for p in parts if isinstance(p, NativeToolReturnPart)])
+
+
+@scenario("web_search")
+def web_search() -> None:
+    from pydantic_ai import WebSearchTool
+    from pydantic_ai.capabilities import NativeTool
+
+    result = _agent(capabilities=[NativeTool(WebSearchTool(max_uses=3))]).run_sync(
+        "Search the web for today's weather in Paris.")
+    calls, returns = _native_parts(result)
+    # recent models search from code (web_search_20260209): a code_execution call wraps the search
+    searches = [call for call in calls if call.tool_name == "web_search"]
+    expect(searches, f"native calls {[call.tool_name for call in calls]}")
+    found = [r for r in returns if r.tool_call_id == searches[0].tool_call_id]
+    expect(found and found[0].content, f"no results for the search: {returns!r}")
+    expect(isinstance(result.output, str) and result.output.strip(), f"output {result.output!r}")
+
+
+@scenario("code_execution")
+def code_execution() -> None:
+    from pydantic_ai import CodeExecutionTool
+    from pydantic_ai.capabilities import NativeTool
+
+    result = _agent(capabilities=[NativeTool(CodeExecutionTool())]).run_sync(
+        "What is 1234 * 5678? Compute it with code.")
+    calls, returns = _native_parts(result)
+    expect(calls and calls[0].tool_name == "code_execution", f"native calls {calls!r}")
+    expect(returns and "7006652" in str(returns[0].content), f"native returns {returns!r}")
+
+
 if __name__ == "__main__":
     main()

@@ -107,4 +107,32 @@ scenario("files", async () => {
   expect((await api.delete(uploaded.id)).id === uploaded.id, "delete answered another id");
 });
 
+scenario("web_search", async () => {
+  const params = {
+    model: MODEL,
+    max_tokens: 2048,
+    messages: [{ role: "user", content: "Search the web for today's weather in Paris." }],
+    tools: [{ type: "web_search_20250305", name: "web_search", max_uses: 3 }],
+  };
+  const message = await client().messages.create(params);
+  const kinds = message.content.map((b) => b.type);
+  expect(kinds[0] === "server_tool_use" && kinds[1] === "web_search_tool_result", `blocks ${kinds}`);
+  expect(message.content.some((b) => b.type === "text" && b.citations?.length), "no cited text");
+  expect(message.usage.server_tool_use?.web_search_requests >= 1, `usage ${JSON.stringify(message.usage)}`);
+  const final = await client().messages.stream(params).finalMessage();
+  expect(final.content.map((b) => b.type).join() === kinds.join(), "the stream gives other blocks");
+});
+
+scenario("code_execution", async () => {
+  const message = await client().messages.create({
+    model: MODEL,
+    max_tokens: 2048,
+    messages: [{ role: "user", content: "What is 1234 * 5678? Compute it with code." }],
+    tools: [{ type: "code_execution_20250825", name: "code_execution" }],
+  });
+  const result = message.content.find((b) => b.type === "bash_code_execution_tool_result");
+  expect(result?.content?.stdout?.trim() === "7006652", `blocks ${JSON.stringify(message.content)}`);
+  expect(message.container, "no container");
+});
+
 await main();

@@ -31,6 +31,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("count_tokens", "count tokens", "the count_tokens endpoint gives a positive input token count"),
     Scenario("error", "error", "an unknown model gives a 404 surfaced as the client's own error type"),
     Scenario("files", "files", "a PDF uploaded with the Files API is listed, answered about by file_id, then deleted"),
+    Scenario("web_search", "web search", "the server-side web_search tool: its call, its results and cited text come back"),
+    Scenario("code_execution", "code execution", "the server-side code_execution tool: the code's output comes back"),
 )
 
 

@@ -35,6 +35,18 @@ from .generation import (
     sign_thinking,
 )
 from .script import ParsedRequest, Reply, content_text
+from .server_tools import (
+    ServerToolScript,
+    callable_client_tools,
+    complete_server_blocks,
+    container_for,
+    ends_paused,
+    included_blocks,
+    is_server_tool,
+    plan_server_tools,
+    server_tool_usage,
+    uses_code_execution,
+)
 from .structured import check_scripted_blocks, json_answer, output_schema
 from .tokens import block_output_tokens, split_into_tokens
 from .tool_policy import ToolPolicy, choose_tools
@@ -42,9 +54,6 @@ from .tool_policy import ToolPolicy, choose_tools
 __all__ = ["Composed", "compose_message", "plan_content"]
 
 Block = dict[str, Any]
-
-_SERVER_TOOL_PREFIXES = ("web_search", "web_fetch", "code_execution", "tool_search_tool", "mcp_toolset", "advisor")
-
 
 @dataclass
 class Composed:
@@ -55,8 +64,7 @@ class Composed:
 
 
 def _is_client_tool(tool: Mapping[str, Any]) -> bool:
-    kind = str(tool.get("type") or "custom")
-    return not kind.startswith(_SERVER_TOOL_PREFIXES)
+    return not is_server_tool(tool)
 
 
 def _thinking_on(body: Mapping[str, Any]) -> bool:
@@ -74,14 +82,21 @@ def _prefill(body: Mapping[str, Any]) -> str | None:
     return None
 
 
-def plan_content(request: ParsedRequest, spec: ModelSpec, rng_seed: int, tool_policy: ToolPolicy = "relevant") -> list[Block]:
-    """The default answer when nothing is scripted: the tools ``tool_policy`` picks, else text (or JSON)."""
+def plan_content(request: ParsedRequest, spec: ModelSpec, rng_seed: int, tool_policy: ToolPolicy = "relevant",
+                 server_script: ServerToolScript | None = None, now: float = 0.0) -> list[Block]:
+    """The default answer when nothing is scripted: a server tool the prompt calls for
+    (:mod:`~fakeclaude.server.server_tools`), the client tools ``tool_policy`` picks, else text (or JSON)."""
     body = request.body
     blocks: list[Block] = []
     prompt = request.last_user_text
     if _thinking_on(body):
         blocks.append({"type": "thinking"})
-    tools = [t for t in request.tools if _is_client_tool(t)]
+    offered = [t for t in request.tools if _is_client_tool(t)]
+    if output_schema(body) is None:
+        server = plan_server_tools(request, spec, rng_seed, server_script or ServerToolScript(), now, offered)
+        if server is not None:
+            return blocks + server
+    tools = callable_client_tools(request, offered)
     choice = body.get("tool_choice") or {"type": "auto"}
     called = choose_tools(tools, choice, prompt, answered=bool(request.tool_results), policy=tool_policy)
     found = output_schema(body)
@@ -201,6 +216,8 @@ def compose_message(
     usage_in: Mapping[str, Any],
     service_tier: str = "standard",
     tool_policy: ToolPolicy = "relevant",
+    server_script: ServerToolScript | None = None,
+    now: float = 0.0,
 ) -> Composed:
     """The Message JSON for a validated request, scripted (``reply``) or generated from ``seed`` and the body."""
     body = request.body
@@ -209,8 +226,10 @@ def compose_message(
         planned = reply.blocks()
         check_scripted_blocks(planned, body, reply.stop_reason)
     else:
-        planned = plan_content(request, spec, request_seed(), tool_policy)
-    blocks = _complete_blocks(planned, request, ids, request_seed)
+        planned = plan_content(request, spec, request_seed(), tool_policy, server_script, now)
+    blocks = complete_server_blocks(_complete_blocks(planned, request, ids, request_seed), ids)
+    server_usage = server_tool_usage(request, blocks)  # counted before response_inclusion drops blocks
+    blocks = included_blocks(blocks)
     prefill = _prefill(body)
     if prefill is not None and reply is None and blocks and blocks[0].get("type") == "text" and output_schema(body) is None:
         # a continuation never repeats the prefill and usually starts with a space
@@ -226,6 +245,8 @@ def compose_message(
             stop_reason = "max_tokens"
         elif matched is not None:
             stop_reason, stop_sequence = "stop_sequence", matched
+        elif ends_paused(blocks):
+            stop_reason = "pause_turn"
         elif any(b.get("type") == "tool_use" for b in blocks):
             stop_reason = "tool_use"
         else:
@@ -244,6 +265,8 @@ def compose_message(
                                         "input_tokens") if k in usage_in},
             "output_tokens": usage["output_tokens"],
         }]  # fmt: skip
+    if server_usage is not None:
+        usage["server_tool_use"] = server_usage
     if reply is not None and reply.usage:
         usage.update(reply.usage)
     message: dict[str, Any] = {
@@ -255,6 +278,8 @@ def compose_message(
         "stop_reason": stop_reason,
         "stop_sequence": stop_sequence,
     }
+    if uses_code_execution(blocks):
+        message["container"] = container_for(body, ids, now)
     message["stop_details"] = dict(reply.stop_details) if reply is not None and reply.stop_details else None
     message["usage"] = usage
     return Composed(message=message, reply=reply)

@@ -36,6 +36,7 @@ from .request_log import DEFAULT_MAX_RECORDED_BYTES, RequestLog
 from .script import JsonReply, ParsedRequest, Script, ScriptError
 from .script import Reply as ScriptedReply
 from .script_checks import reply_violations
+from .server_tools import ServerToolScript
 from .statestore import StateStore
 from .stream_grammar import message_events, stream_chunks
 from .threads import ThreadStore, ThreadTurn, wants_thread
@@ -182,6 +183,8 @@ class MessagesEngine:
         self.threads = ThreadStore(self.clock) if config.state is None else SharedThreadStore(self.clock, config.state)
         self.files = FileStore(self.clock, self._ids, config.file_limits)
         self._file_bytes = file_bytes(self.files)
+        self.server_tools = ServerToolScript()
+        """What the server tools (web search, fetch, code execution, MCP, advisor) return, as the test scripted it."""
         self.requests = RequestLog(config.max_recorded_requests, config.max_recorded_bytes)
         self.script_errors: deque[ScriptedReplyError] = deque(maxlen=100)
         """Scripted replies refused as impossible answers (newest last); ``FakeClaude.serve()`` raises the first."""
@@ -365,6 +368,7 @@ class MessagesEngine:
         composed = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
             usage_in=self._input_usage(counted, spec, prompt, call.key), tool_policy=self.config.tool_policy,
+            server_script=self.server_tools, now=self.clock.now(),
         )
         finish_context(composed.message, context, spec)
         message = call.answer = composed.message
@@ -451,6 +455,7 @@ class MessagesEngine:
         message = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
             usage_in=self._input_usage(counted, spec, prompt), service_tier="batch", tool_policy=self.config.tool_policy,
+            server_script=self.server_tools, now=self.clock.now(),
         ).message
         finish_context(message, context, spec)
         return message

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .clock import Clock, FakeClock, SystemClock
@@ -21,6 +21,7 @@ from .files import FileLimits, FileStore
 from .ratelimit import RateLimits
 from .request_log import DEFAULT_MAX_RECORDED_BYTES
 from .script import Handler, ParsedRequest, PathPattern, Reply, Route, Script
+from .server_tools import FetchedPage, McpAnswer, ProgramOutput
 from .statestore import StateStore, open_state
 from .tool_policy import ToolPolicy
 
@@ -190,9 +191,51 @@ class FakeClaude:
         exception is kept in ``failures`` (the ``fake_claude`` fixture fails the test with it)."""
         self.script.handler(function)
 
+    # ----- what the server tools return (unscripted answers that use them) ------------------------------
+    def web_search(
+        self, results: Sequence[Mapping[str, Any]] | Callable[[str], Sequence[Mapping[str, Any]]] | None = None, *,
+        queries: Sequence[str] | None = None, pause_after: int | None = None,
+    ) -> None:
+        """What web searches find: ``results`` (``web_search_result(...)`` items, or a function of the query);
+        ``queries``: the searches the model makes in one turn; ``pause_after``: searches before ``pause_turn``."""
+        self.engine.server_tools.set_search(results, queries, pause_after)
+
+    def web_fetch(
+        self, url: str | None = None, text: str = "", *, title: str | None = None, media_type: str = "text/plain",
+        error_code: str | None = None,
+    ) -> None:
+        """What fetching ``url`` (``None``: any URL) returns: a text document, or an ``error_code`` result."""
+        self.engine.server_tools.set_page(url, FetchedPage(text, title, media_type, error_code))
+
+    def code_execution(
+        self, stdout: str | Callable[[str], str] = "", *, stderr: str = "", return_code: int = 0,
+        files: Sequence[str] = (),
+    ) -> None:
+        """What executed code prints (``stdout`` may be a function of the code or command)."""
+        if callable(stdout):
+            function = stdout
+            self.engine.server_tools.set_program(
+                lambda code: ProgramOutput(function(code), stderr, return_code, tuple(files)))
+        else:
+            self.engine.server_tools.set_program(ProgramOutput(stdout, stderr, return_code, tuple(files)))
+
+    def mcp_tool(
+        self, name: str, result: str | Callable[[Mapping[str, Any]], str], *, server_name: str | None = None,
+        is_error: bool = False, input: Mapping[str, Any] | None = None, description: str = "",
+    ) -> None:
+        """What MCP tool ``name`` (of ``server_name``, default any offered server) answers; the fake then calls
+        it when its server is in ``mcp_servers``."""
+        self.engine.server_tools.set_mcp(name, McpAnswer(server_name, result, is_error, input, description))
+
+    def advisor(self, text: str) -> None:
+        """What the advisor tool answers."""
+        self.engine.server_tools.set_advice(text)
+
     def reset(self) -> None:
-        """Forget the script, its failures and the recorded requests (state such as batches and caches stays)."""
+        """Forget the script, its failures, the server tools' script and the recorded requests (state such as
+        batches and caches stays)."""
         self.script.reset()
+        self.engine.server_tools.reset()
         self.engine.requests.clear()
 
     # ----- the truth about the script ----------------------------------------------------------------

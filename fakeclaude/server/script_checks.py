@@ -16,17 +16,15 @@ from typing import Any
 from .citations import citation_problems
 from .schema import matches
 from .script import ParsedRequest, Reply
+from .server_tools import is_server_tool, server_block_violations
 
 __all__ = ["reply_violations"]
-
-_SERVER_TOOL_PREFIXES = ("web_search", "web_fetch", "code_execution", "tool_search_tool", "mcp_toolset", "advisor")
 
 
 def _client_tools(request: ParsedRequest) -> dict[str, Mapping[str, Any]]:
     out: dict[str, Mapping[str, Any]] = {}
     for tool in request.tools:
-        kind = str(tool.get("type") or "custom")
-        if not kind.startswith(_SERVER_TOOL_PREFIXES):
+        if not is_server_tool(tool):
             out[str(tool.get("name"))] = tool
     return out
 
@@ -39,6 +37,7 @@ def _short_json(value: Any, limit: int = 120) -> str:
 def reply_violations(request: ParsedRequest, reply: Reply) -> list[str]:
     """Why ``reply`` could not be the API's answer to ``request`` (empty when it could)."""
     problems: list[str] = citation_problems(request.body, reply.blocks())
+    problems += server_block_violations(request, reply.blocks())
     uses = [b for b in reply.blocks() if b.get("type") == "tool_use"]
     if not uses:
         return problems

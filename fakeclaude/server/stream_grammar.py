@@ -48,7 +48,7 @@ def _block_events(index: int, block: Mapping[str, Any], spec: ModelSpec) -> Iter
         for piece in _chunks(split_into_tokens(str(block.get("text", "")), spec), _TOKENS_PER_DELTA):
             yield "content_block_delta", {"type": "content_block_delta", "index": index,
                                           "delta": {"type": "text_delta", "text": piece}}
-    elif kind in ("tool_use", "server_tool_use"):
+    elif kind in ("tool_use", "server_tool_use", "mcp_tool_use"):
         start = {**block, "input": {}}
         yield "content_block_start", {"type": "content_block_start", "index": index, "content_block": start}
         partial = json.dumps(block.get("input", {}), ensure_ascii=False)
@@ -80,9 +80,10 @@ def _block_events(index: int, block: Mapping[str, Any], spec: ModelSpec) -> Iter
 def message_events(message: Mapping[str, Any], spec: ModelSpec) -> Iterator[Event]:
     """The events of ``message`` in the real order."""
     usage = dict(message["usage"])
-    start_usage = {k: v for k, v in usage.items() if k != "iterations"}
+    start_usage = {k: v for k, v in usage.items() if k not in ("iterations", "server_tool_use")}  # recorded: in the delta
     start_usage["output_tokens"] = min(usage.get("output_tokens", 0), 1)
-    head = {key: value for key, value in message.items() if key not in ("content", "usage", "context_management")}
+    head = {key: value for key, value in message.items()
+            if key not in ("content", "usage", "context_management", "container")}
     head.update(content=[], stop_reason=None, stop_sequence=None, usage=start_usage)
     if "stop_details" in head:
         head["stop_details"] = None
@@ -97,6 +98,8 @@ def message_events(message: Mapping[str, Any], spec: ModelSpec) -> Iterator[Even
     delta: dict[str, Any] = {"stop_reason": message["stop_reason"], "stop_sequence": message.get("stop_sequence")}
     if "stop_details" in message:
         delta["stop_details"] = message["stop_details"]
+    if "container" in message:  # recorded: a code-execution container arrives in the delta
+        delta["container"] = message["container"]
     delta_usage = {k: usage[k] for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
                                           "output_tokens", "server_tool_use", "iterations") if k in usage}
     closing: dict[str, Any] = {"type": "message_delta", "delta": delta, "usage": delta_usage}

@@ -64,8 +64,20 @@ def _fake(seed: int, script: Any) -> FakeClaude:
 
 
 def _offer_lookup(body: dict[str, Any], script: Any) -> dict[str, Any]:
-    """A script calling the ``lookup`` tool gets a request offering it (and letting the model choose)."""
+    """A script calling the ``lookup`` tool gets a request offering it (and letting the model choose); one using
+    web search, a request offering the ``web_search`` server tool (the API runs only offered server tools); one
+    citing a document, a request with a citable document."""
     blocks = script.content if isinstance(script, Reply) else script or []
+    if any(isinstance(b, dict) and b.get("citations") for b in blocks):  # the API cites only a citable document
+        document = {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "x"},
+                    "citations": {"enabled": True}}
+        kept = {k: v for k, v in body.items() if k in ("model", "max_tokens", "temperature", "top_k", "top_p",
+                                                         "metadata", "service_tier", "stop_sequences")}
+        return {**kept, "messages": [{"role": "user", "content": [document, {"type": "text", "text": "Cite it."}]}]}
+    if any(isinstance(b, dict) and b.get("type") == "server_tool_use" for b in blocks):
+        search = {"type": "web_search_20250305", "name": "web_search"}
+        tools = [t for t in body.get("tools", []) if t.get("name") != "web_search"]
+        body = {k: v for k, v in body.items() if k != "tool_choice"} | {"tools": [*tools, search]}
     if not any(isinstance(b, dict) and b.get("name") == "lookup" for b in blocks):
         return body
     lookup = {"name": "lookup", "input_schema": {"type": "object", "properties": {"q": {"type": "string"}}}}

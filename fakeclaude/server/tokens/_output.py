@@ -24,8 +24,10 @@ def block_output_tokens(block: Mapping[str, Any], spec: ModelSpec) -> int:
         return count_text_tokens(str(block.get("thinking", "")), spec) + 8
     if kind == "redacted_thinking":
         return _REDACTED_TOKENS
-    if kind in ("tool_use", "server_tool_use"):
+    if kind in ("tool_use", "server_tool_use", "mcp_tool_use"):
         return count_text_tokens(json.dumps(block.get("input", {})), spec) + _TOOL_USE_OVERHEAD
+    if str(kind).endswith("_tool_result"):  # a server tool's result: the API wrote it, the model did not
+        return 0
     return count_text_tokens(json.dumps(block), spec)
 
 
