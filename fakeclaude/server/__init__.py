@@ -8,7 +8,7 @@ from typing import Any
 
 from .clock import FakeClock, SystemClock
 from .engine import EngineConfig, MessagesEngine, RecordedRequest
-from .errors import ApiError, ScriptedReplyError
+from .errors import ApiError
 from .fake import FAKE_API_KEY, FakeClaude
 from .ratelimit import RateLimits
 from .script import (
@@ -61,7 +61,6 @@ __all__ = [
     "Route",
     "Script",
     "ScriptError",
-    "ScriptedReplyError",
     "ServerThread",
     "SystemClock",
     "TOOL_POLICIES",

@@ -22,7 +22,7 @@ from .batches import BatchStore
 from .caching import PromptCache, breakpoints, lookback_points
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
-from .errors import ApiError, ScriptedReplyError
+from .errors import ApiError
 from .generation import IdFactory, request_seed
 from .http import HttpReply, HttpRequest
 from .models_api import list_models_page, retrieve_model
@@ -48,6 +48,8 @@ from .wire import API_VERSION_2023, BODY_TOO_DEEP
 __all__ = ["EngineConfig", "MessagesEngine", "RecordedRequest"]
 
 log = logging.getLogger("fakeclaude.server")
+script_log = logging.getLogger("fakeclaude.script")
+"""One WARNING per failed script (``fakeclaude serve`` prints them: there is no test to fail there)."""
 
 _JSON = {"content-type": "application/json"}
 _SSE = {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
@@ -161,8 +163,6 @@ class MessagesEngine:
                                   processing_seconds=config.batch_processing_seconds)
         self.threads = ThreadStore(self.clock)
         self.requests: deque[RecordedRequest] = deque(maxlen=config.max_recorded_requests)
-        self.script_errors: deque[ScriptedReplyError] = deque(maxlen=100)
-        """Scripted replies refused as impossible answers (newest last); ``FakeClaude.serve()`` raises the first."""
         high, low = request_seed(config.seed, {"org": 1}), request_seed(config.seed, {"org": 2})
         self.organization_id = config.organization_id or str(uuid.UUID(int=(high << 64) | low, version=4))
         self.limiter = RateLimiter(self.clock, config.rate_limits or RateLimits(), organization_id=self.organization_id)
@@ -177,17 +177,11 @@ class MessagesEngine:
         failed = False
         try:
             reply = self._route(call)
-        except ScriptedReplyError as exc:  # the test's mistake: raised in its process, never served
-            self.script_errors.append(exc)
-            self.requests.append(RecordedRequest(request.method, request.path, dict(request.query),
-                                                 dict(request.headers), call.body, request_id, 0, scripted=True,
-                                                 script_failed=True))
-            raise
         except ApiError as exc:
             error = exc
         except ScriptError as exc:  # the test's script failed: an answer no SDK retries; the test fails with it
-            error, failed = ApiError(400, f"fakeclaude: the test's script failed: {exc}", "invalid_request_error",
-                                     {"x-should-retry": "false"}), True
+            script_log.warning("the script failed on %s %s (%s): %s", request.method, request.path, request_id, exc)
+            error, failed = _script_failed(exc), True
         except Exception:  # a bug in the fake must still answer in the API's shape
             log.exception("fakeclaude engine failed on %s %s", request.method, request.path)
             error = ApiError(500, "Internal server error")
@@ -376,7 +370,8 @@ class MessagesEngine:
             if isinstance(outcome, ScriptedReply):
                 self._check_reply(parsed, outcome)
         except ScriptError as exc:
-            raise ApiError(400, f"fakeclaude: the test's script failed: {exc}") from None
+            script_log.warning("the script failed on the batch request %r: %s", custom_id, exc)
+            raise _script_failed(exc) from None
         if isinstance(outcome, ApiError):
             raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
         if isinstance(outcome, JsonReply):
@@ -423,6 +418,12 @@ class MessagesEngine:
         before, after, limit = _page_query(call.request.query)
         return _json_reply(200, list_models_page(before, after, limit,
                                                  include_retired=self.options.accept_retired_models), {})
+
+
+def _script_failed(error: ScriptError) -> ApiError:
+    """The one answer to a failed script: a 400 naming it that no SDK retries (the test fails with it)."""
+    return ApiError(400, f"fakeclaude: the test's script failed: {error}", "invalid_request_error",
+                    should_retry=False)
 
 
 def _page_query(query: Mapping[str, str]) -> tuple[str | None, str | None, int]:

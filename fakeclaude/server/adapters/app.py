@@ -4,8 +4,8 @@ One catch-all route (the engine answers unknown paths and methods with API-shape
 replies are written at once; streamed replies chunk by chunk after each chunk's delay, and a ``drop``
 chunk closes the connection mid-body so the client sees a broken stream. A body beyond the API's limit
 gets 413 without being read to the end; an engine failure gets an API-shaped 500, never a traceback.
-A scripted reply the engine refuses (:class:`~fakeclaude.server.errors.ScriptedReplyError`) gets a 500
-whose message names the mistake, with ``x-should-retry: false``.
+A script that fails (an impossible reply, a raising handler) is the engine's non-retried 400, as on
+every other way in.
 
 Each request is logged on ``fakeclaude.access`` (INFO) once answered: method, path, status, duration
 and request id, never a header or a key. With a ``ControlApi``, paths under ``/_fakeclaude/`` go to it
@@ -23,13 +23,11 @@ from aiohttp import web
 from fakeclaude.server.adapters._chunks import coalesced
 from fakeclaude.server.adapters._guard import (
     body_limit,
-    error_reply,
     handle_safely,
     joined_headers,
     too_large_reply,
 )
 from fakeclaude.server.control import ControlApi
-from fakeclaude.server.errors import ApiError, ScriptedReplyError
 from fakeclaude.server.http import Engine, HttpReply, HttpRequest
 
 __all__ = ["ENGINE_KEY", "make_app"]
@@ -96,13 +94,10 @@ async def _handle(request: web.Request) -> web.StreamResponse:
         body=body,
     )
     control = request.app[CONTROL_KEY]
-    try:
-        if control is not None and control.owns(http_request.path):
-            reply = control.handle(http_request)
-        else:
-            reply = handle_safely(request.app[ENGINE_KEY], http_request)
-    except ScriptedReplyError as exc:  # the test's mistake: named in a 500 that is not retried
-        reply = error_reply(ApiError(500, f"fakeclaude: {exc}", should_retry=False))
+    if control is not None and control.owns(http_request.path):
+        reply = control.handle(http_request)
+    else:
+        reply = handle_safely(request.app[ENGINE_KEY], http_request)
     if reply.delay > 0:
         await asyncio.sleep(reply.delay)
     if reply.stream is None:
