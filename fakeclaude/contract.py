@@ -1,10 +1,10 @@
 """Would the real API accept what my app sends? The fake's own validation, public, for your tests.
 
     >>> from fakeclaude.contract import validate_request
-    >>> validate_request({"model": "claude-sonnet-4-5", "max_tokens": 1024,
+    >>> validate_request({"model": "claude-sonnet-4-6", "max_tokens": 1024,
     ...                   "messages": [{"role": "user", "content": "Hello"}]})
     []
-    >>> [v.message for v in validate_request({"model": "claude-sonnet-4-5", "max_tokens": "many",
+    >>> [v.message for v in validate_request({"model": "claude-sonnet-4-6", "max_tokens": "many",
     ...                                       "messages": [{"role": "robot", "content": "Hello"}]})]
     ['max_tokens: Input should be a valid integer', "messages.0.role: Input should be 'user' or 'assistant'"]
 
@@ -121,10 +121,10 @@ def validate_request(
     unknown fields), as the fake's lenient mode does. The first violation is the API's answer; see the
     module docstring for how the others are found.
 
-        >>> validate_request({"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "Hi"}]},
+        >>> validate_request({"model": "claude-sonnet-4-6", "messages": [{"role": "user", "content": "Hi"}]},
         ...                  endpoint="count_tokens")
         []
-        >>> validate_request({"model": "claude-sonnet-4-5", "max_tokens": 5, "temperature": 0.5,
+        >>> validate_request({"model": "claude-sonnet-4-6", "max_tokens": 5, "temperature": 0.5,
         ...                   "messages": [{"role": "user", "content": "Hi"}]}, api_version="2026-10-21")
         [Violation(status=400, type='invalid_request_error', path='temperature', message='temperature: Extra inputs are not permitted')]
     """
@@ -157,9 +157,9 @@ def assert_valid_request(
 
     The arguments are :func:`validate_request`'s.
 
-        >>> assert_valid_request({"model": "claude-sonnet-4-5", "max_tokens": 1024,
+        >>> assert_valid_request({"model": "claude-sonnet-4-6", "max_tokens": 1024,
         ...                       "messages": [{"role": "user", "content": "Hello"}]})
-        >>> assert_valid_request({"model": "claude-sonnet-4-5", "messages": []})
+        >>> assert_valid_request({"model": "claude-sonnet-4-6", "messages": []})
         Traceback (most recent call last):
         ...
         fakeclaude.contract.ContractError: the API would refuse this request (1 violation):

@@ -11,7 +11,7 @@ import pytest
 from ..cli_support import fakeclaude_command
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
-MSG = {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": [{"role": "user", "content": "Say hello"}]}
+MSG = {"model": "claude-sonnet-4-6", "max_tokens": 64, "messages": [{"role": "user", "content": "Say hello"}]}
 
 
 @pytest.mark.skipif(not (CASSETTES / "test_project_cassettes").is_dir(), reason="cassettes not recorded")
