@@ -17,7 +17,7 @@ def ask():
 
 def test_seeded_from_the_test_id(fake_claude):
     with open(os.environ["OUT"], "a") as f:
-        f.write(ask() + "\\n")
+        f.write(json.dumps(ask()) + "\\n")  # one line, whatever the answer holds
     assert fake_claude.requests[-1].body["messages"][0]["content"] == "hi"
 
 def test_scripting_and_fakeclaude_client(fake_claude):
