@@ -125,14 +125,15 @@ class FakeClaude:
         server = ServerThread(self.engine, host=host, port=port)
         server.start()
         self.base_url = server.base_url
-        failures_before = len(self.script.failures)
+        known = list(self.script.failures)  # held, so that ``reset()`` clearing the list loses none
         try:
             yield server.base_url
         finally:
             server.stop()
             self.base_url = None
-        if len(self.script.failures) > failures_before:
-            raise self.script.failures[failures_before]
+        new = [f for f in self.script.failures if not any(f is k for k in known)]
+        if new:
+            raise new[0]
 
     # ----- scripting ---------------------------------------------------------------------------------
     def reply(self, *content: dict[str, Any] | str | Reply, **kwargs: Any) -> None:
