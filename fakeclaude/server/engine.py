@@ -73,6 +73,7 @@ class EngineConfig:
     max_recorded_requests: int = 1000
     organization_id: str = ""
     tool_policy: ToolPolicy = "relevant"  # unscripted tool calls: see tool_policy.py
+    image_sizes: Mapping[str, tuple[int, int]] | None = None  # URL / file id -> (width, height), for tokens
 
 
 #: Statuses with which the API refuses a request the app built wrongly (not auth, limits or outages).
@@ -157,7 +158,8 @@ class MessagesEngine:
         self.clock: Clock = clock or SystemClock()
         self.script = script or Script()
         self._ids = IdFactory(config.seed)
-        self.options = ValidationOptions(mode=config.validation, accept_retired_models=config.accept_retired_models)
+        self.options = ValidationOptions(mode=config.validation, accept_retired_models=config.accept_retired_models,
+                                         image_sizes=tuple((config.image_sizes or {}).items()))
         self.cache = PromptCache(self.clock)
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
                                   processing_seconds=config.batch_processing_seconds)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from .clock import Clock, FakeClock, SystemClock
@@ -50,6 +50,9 @@ class FakeClaude:
     - ``tool_policy``: unscripted tool calls: ``"relevant"`` (default) calls a tool only when the last
       user turn plausibly asks for it (see :mod:`fakeclaude.server.tool_policy`), ``"every"`` calls every
       offered tool at once.
+    - ``image_sizes``: ``{url or file id: (width, height)}`` of images the fake cannot see, so their
+      tokens are ``width * height / 750`` like the API's; an undeclared one costs a typical web image's
+      (``fakeclaude.server.tokens.URL_IMAGE_SIZE``, about 260 tokens).
     """
 
     def __init__(
@@ -67,6 +70,7 @@ class FakeClaude:
         pad_events: bool = False,
         max_recorded_requests: int = 1000,
         tool_policy: ToolPolicy = "relevant",
+        image_sizes: Mapping[str, tuple[int, int]] | None = None,
     ) -> None:
         self.seed = seed
         self.clock: Clock = clock or SystemClock()
@@ -75,7 +79,7 @@ class FakeClaude:
             seed=seed, validation=validation, accept_retired_models=accept_retired_models, api_keys=api_keys,
             rate_limits=rate_limits, ttft=ttft, tokens_per_second=tokens_per_second, pad_events=pad_events,
             batch_processing_seconds=batch_processing_seconds, max_recorded_requests=max_recorded_requests,
-            tool_policy=tool_policy,
+            tool_policy=tool_policy, image_sizes=image_sizes,
         )
         self.engine = MessagesEngine(self.config, clock=self.clock, script=self.script)
         self.base_url: str | None = None

@@ -92,7 +92,9 @@ def test_minimum_cacheable_prefixes() -> None:
     assert _spec("claude-sonnet-4-5").min_cacheable_tokens == 1024
     assert _spec("claude-3-5-haiku-latest").min_cacheable_tokens == 2048
     assert _spec("claude-haiku-4-5").min_cacheable_tokens == 4096
-    assert _spec("claude-sonnet-4-6").min_cacheable_tokens == 2048
+    assert _spec("claude-sonnet-4-6").min_cacheable_tokens == 1024  # below the 2,048 docs once listed
+    assert _spec("claude-sonnet-5").min_cacheable_tokens == 1024
+    assert _spec("claude-opus-4-8").min_cacheable_tokens <= 1590  # recorded: a 1,590-token prefix written
     assert _spec("claude-opus-5").min_cacheable_tokens == 512
 
 

@@ -241,10 +241,10 @@ def test_context_window(monkeypatch: pytest.MonkeyPatch) -> None:
     import fakeclaude.server.validation._requests as validation
     from fakeclaude.server.tokens import PromptTokens
 
-    monkeypatch.setattr(validation, "measure_prompt", lambda b, s: PromptTokens(s.context_window + 5, ()))
+    monkeypatch.setattr(validation, "measure_prompt", lambda b, s, **_: PromptTokens(s.context_window + 5, ()))
     w = 1_000_000
     fails(body(), f"prompt is too long: {w + 5} tokens > {w} maximum")
-    monkeypatch.setattr(validation, "measure_prompt", lambda b, s: PromptTokens(s.context_window - 10, ()))
+    monkeypatch.setattr(validation, "measure_prompt", lambda b, s, **_: PromptTokens(s.context_window - 10, ()))
     fails(
         body(max_tokens=64),
         f"input length and `max_tokens` exceed context limit: {w - 10} + 64 > {w}, "

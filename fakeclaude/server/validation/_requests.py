@@ -79,6 +79,7 @@ _F_REQUEST = field_names(Request)
 class ValidationOptions:
     mode: Literal["strict", "lenient"] = "strict"
     accept_retired_models: bool = True
+    image_sizes: tuple[tuple[str, tuple[int, int]], ...] = ()  # declared (URL or file id, (width, height))
 
 
 class Validated(NamedTuple):
@@ -158,7 +159,7 @@ def _validate(
         raise errors[start]  # the semantic pass needs a body that passed the schema
     assert isinstance(body, dict)
     spec = _model(ctx, body, options)
-    prompt = measure_prompt(body, spec)
+    prompt = measure_prompt(body, spec, image_sizes=dict(options.image_sizes) if options.image_sizes else None)
     if ctx.strict:
         check_rules(ctx, body, spec, walk, prompt.total)
         if errors is not None and len(errors) > start:
