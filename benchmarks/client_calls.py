@@ -26,14 +26,14 @@ import httpx2
 import fakeclaude
 from benchmarks import interleaved, table
 
-MODEL = "claude-sonnet-4-5"
+MODEL = "claude-sonnet-4-6"
 PARAMS: dict[str, Any] = {
     "model": MODEL,
     "max_tokens": 1024,
     "messages": [{"role": "user", "content": "Write a haiku about benchmarks."}],
 }
 MESSAGE: dict[str, Any] = {
-    "model": "claude-sonnet-4-5-20250929",
+    "model": "claude-sonnet-4-6",
     "id": "msg_011CbenchMarkCannedMessage01",
     "type": "message",
     "role": "assistant",

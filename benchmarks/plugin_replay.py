@@ -19,7 +19,7 @@ from fakeclaude.cassettes import interception, recorder
 from fakeclaude.cassettes.store import ClaudeCassette
 from fakeclaude.server import FakeClaude
 
-BODY = {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": [{"role": "user", "content": "Say hello"}]}
+BODY = {"model": "claude-sonnet-4-6", "max_tokens": 64, "messages": [{"role": "user", "content": "Say hello"}]}
 HEADERS = {"x-api-key": "sk-ant-x", "anthropic-version": "2023-06-01"}
 N = 2000
 

@@ -42,7 +42,7 @@ def body(i: int) -> bytes:
     turns = [{"role": "user", "content": f"Question number {i % 25}?"}]
     for k in range(i % 25 // 5):
         turns += [{"role": "assistant", "content": f"Answer {k}."}, {"role": "user", "content": f"And {k}?"}]
-    return json.dumps({"model": "claude-sonnet-4-5", "max_tokens": 256, "messages": turns,
+    return json.dumps({"model": "claude-sonnet-4-6", "max_tokens": 256, "messages": turns,
                        "stream": i % 10 == 0}).encode()
 
 
@@ -56,7 +56,7 @@ def drive(fake: FakeClaude, total: int, every: int) -> list[tuple[int, float, in
                 assert response.status_code == 400
             elif i % 50 == 0:
                 response = client.post("/v1/messages/count_tokens",
-                                       json={"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "x"}]})
+                                       json={"model": "claude-sonnet-4-6", "messages": [{"role": "user", "content": "x"}]})
                 assert response.status_code == 200
             else:
                 response = client.post("/v1/messages", content=body(i))
@@ -79,7 +79,7 @@ def scenarios() -> list[tuple[str, Callable[[], FakeClaude], float]]:
 
     def rule() -> FakeClaude:
         fake = FakeClaude(seed=0)
-        fake.on(model="claude-sonnet-4-5").respond("Scripted by a rule.")
+        fake.on(model="claude-sonnet-4-6").respond("Scripted by a rule.")
         return fake
 
     return [("default answers", default, 1.0), ("fake.handler(...)", handler, 0.5), ("fake.on(...).respond()", rule, 0.2)]

@@ -32,7 +32,7 @@ from fakeclaude.server import FakeClaude, Reply
 
 GOAL = 1.25
 PARAMS: dict[str, Any] = {
-    "model": "claude-sonnet-4-5",
+    "model": "claude-sonnet-4-6",
     "max_tokens": 1024,
     "messages": [{"role": "user", "content": "Write a haiku about benchmarks."}],
 }

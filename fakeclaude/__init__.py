@@ -131,9 +131,9 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(_ALIASES.get(name, name))
     if module is None:
         raise AttributeError(f"module 'fakeclaude' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), _ALIASES.get(name, name))
-    globals()[name] = value
-    return value
+    # Not cached in this module: pytester's in-process runs drop the modules a run imported, and a class
+    # kept here from a dropped module would no longer be the one that module raises once imported again.
+    return getattr(importlib.import_module(f".{module}", __name__), _ALIASES.get(name, name))
 
 
 def __dir__() -> list[str]:

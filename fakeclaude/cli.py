@@ -80,6 +80,16 @@ def _access_log(enabled: bool) -> None:
         logger.setLevel(logging.INFO)
 
 
+def _script_log() -> None:
+    """Failed scripts on stdout, access log or not: under ``serve`` no test fails with them."""
+    logger = logging.getLogger("fakeclaude.script")
+    logger.propagate = False
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("fakeclaude: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+
+
 def _serve(args: argparse.Namespace) -> int:
     from fakeclaude.server import FAKE_API_KEY, FakeClaude
     from fakeclaude.server.adapters.runner import base_url, serve_forever
@@ -116,6 +126,7 @@ def _serve(args: argparse.Namespace) -> int:
                       state=None if args.state in ("memory", "memory://") else state,  # None: the fastest path
                       worker=str(os.getpid()) if args.pool_worker else "")
     _access_log(not args.no_access_log)
+    _script_log()
 
     def ready(url: str) -> None:
         fake.base_url = url

@@ -1,10 +1,10 @@
 """Would the real API accept what my app sends? The fake's own validation, public, for your tests.
 
     >>> from fakeclaude.contract import validate_request
-    >>> validate_request({"model": "claude-sonnet-4-5", "max_tokens": 1024,
+    >>> validate_request({"model": "claude-sonnet-4-6", "max_tokens": 1024,
     ...                   "messages": [{"role": "user", "content": "Hello"}]})
     []
-    >>> [v.message for v in validate_request({"model": "claude-sonnet-4-5", "max_tokens": "many",
+    >>> [v.message for v in validate_request({"model": "claude-sonnet-4-6", "max_tokens": "many",
     ...                                       "messages": [{"role": "robot", "content": "Hello"}]})]
     ['max_tokens: Input should be a valid integer', "messages.0.role: Input should be 'user' or 'assistant'"]
 
@@ -142,10 +142,10 @@ def validate_request(
     module docstring for how the others are found, and for a batch's (those of its requests, which do
     not refuse the create, come last and name their ``custom_id``).
 
-        >>> validate_request({"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "Hi"}]},
+        >>> validate_request({"model": "claude-sonnet-4-6", "messages": [{"role": "user", "content": "Hi"}]},
         ...                  endpoint="count_tokens")
         []
-        >>> validate_request({"model": "claude-sonnet-4-5", "max_tokens": 5, "temperature": 0.5,
+        >>> validate_request({"model": "claude-sonnet-4-6", "max_tokens": 5, "temperature": 0.5,
         ...                   "messages": [{"role": "user", "content": "Hi"}]}, api_version="2026-10-21")
         [Violation(status=400, type='invalid_request_error', path='temperature', message='temperature: Extra inputs are not permitted')]
     """
@@ -200,9 +200,9 @@ def assert_valid_request(
 
     The arguments are :func:`validate_request`'s.
 
-        >>> assert_valid_request({"model": "claude-sonnet-4-5", "max_tokens": 1024,
+        >>> assert_valid_request({"model": "claude-sonnet-4-6", "max_tokens": 1024,
         ...                       "messages": [{"role": "user", "content": "Hello"}]})
-        >>> assert_valid_request({"model": "claude-sonnet-4-5", "messages": []})
+        >>> assert_valid_request({"model": "claude-sonnet-4-6", "messages": []})
         Traceback (most recent call last):
         ...
         fakeclaude.contract.ContractError: the API would refuse this request (1 violation):

@@ -63,3 +63,31 @@ def test_top_level_import_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+_SNAPSHOT_PROGRAM = """
+import sys
+from _pytest.pytester import SysModulesSnapshot
+import fakeclaude, fakeclaude.streaming
+snapshot = SysModulesSnapshot()  # what pytester takes around an in-process inner run
+kept = {name: getattr(package, name) for package, name in [
+    (fakeclaude, "APIStatusError"), (fakeclaude, "Anthropic"), (fakeclaude.streaming, "MessageStream")]}
+snapshot.restore()  # the modules the "run" imported are gone; the next use imports them again
+from fakeclaude._exceptions import APIStatusError
+from fakeclaude.client import Anthropic
+from fakeclaude.streaming._message_stream import MessageStream
+assert fakeclaude.APIStatusError is APIStatusError, "fakeclaude.APIStatusError is a stale class"
+assert fakeclaude.Anthropic is Anthropic and fakeclaude.streaming.MessageStream is MessageStream
+assert kept["APIStatusError"] is not APIStatusError  # the snapshot really dropped and re-imported them
+"""
+
+
+def test_lazy_names_follow_a_module_imported_again() -> None:
+    """``fakeclaude.X`` is always the class its module raises now, even after pytester dropped and re-imported
+    that module: a cached stale class made ``pytest.raises(fakeclaude.APIStatusError)`` miss the error a
+    later test got (``test_docs_programs_run[scripting.md]`` after the plugin's in-process runs)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _SNAPSHOT_PROGRAM], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

@@ -86,3 +86,26 @@ def test_docs_test_modules_pass(page: Path, pytester: pytest.Pytester, monkeypat
             outcomes[module][kind] = outcomes[module].get(kind, 0) + 1
     expected = {name: _expected(source) for name, source in modules.items()}
     assert outcomes == expected
+
+
+#: Examples about retired or deprecated models themselves (``accept_retired_models``): the only ones that may name them.
+_ABOUT_RETIREMENT = {("scripting.md", "claude-3-opus-20240229")}
+
+
+def _not_current_models() -> dict[str, str]:
+    """Every id and alias of a model that is deprecated or retired, with its lifecycle."""
+    from fakeclaude.server.catalog import lifecycle, list_models
+
+    return {name: lifecycle(spec) for spec in list_models(include_retired=True) if lifecycle(spec) != "active"
+            for name in (spec.id, *spec.aliases)}
+
+
+def test_examples_use_current_models() -> None:
+    """No README or docs example (prose or code) names a model past its deprecation: users copy them."""
+    names = _not_current_models()
+    assert {"claude-sonnet-4-5", "claude-3-opus-20240229"} <= set(names)  # the catalogue still knows them
+    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?![\w.-])")
+    found = [(page.name, line, match.group(1), names[match.group(1)])
+             for page in [README, *DOCS] for line, text in enumerate(page.read_text().splitlines(), 1)
+             for match in pattern.finditer(text) if (page.name, match.group(1)) not in _ABOUT_RETIREMENT]
+    assert found == [], "use a current model from fakeclaude/server/catalog.py"

@@ -16,8 +16,9 @@ A cassette is vcrpy's ``{version: 1, interactions: [{request, response}]}`` plus
 
 - anything else keeps vcrpy's ``body: {string: ...}``.
 
-Each interaction keeps when it was recorded (``recorded_at``), its response how long the server took
-to answer (``latency``, seconds).
+Each interaction keeps when it was recorded (``recorded_at``) and, recorded by the pytest plugin, by
+which test (``recorded_by``, its node id: a cassette shared by many tests knows whose each one is);
+its response keeps how long the server took to answer (``latency``, seconds).
 
 Loading turns bodies back into vcrpy's in-memory shape (``string`` bytes; streams also keep their
 ``events``), so this module is a vcrpy serializer: ``my_vcr.register_serializer("fakeclaude",
@@ -140,13 +141,14 @@ def _response_out(response: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_STAMPS = ("recorded_at", "recorded_by")
+"""Kept beside an interaction's request and response on disk; in memory, in its response dict."""
+
+
 def _interaction_out(interaction: dict[str, Any]) -> dict[str, Any]:
     response = dict(interaction["response"])
-    recorded_at = response.pop("recorded_at", None)
-    out = {"request": _request_out(interaction["request"]), "response": _response_out(response)}
-    if recorded_at is not None:
-        out["recorded_at"] = recorded_at
-    return out
+    stamps = {name: response.pop(name) for name in _STAMPS if response.get(name) is not None}
+    return {"request": _request_out(interaction["request"]), "response": _response_out(response), **stamps}
 
 
 def serialize(cassette_dict: dict[str, Any]) -> str:
@@ -201,8 +203,9 @@ def from_data(data: dict[str, Any]) -> dict[str, Any]:
     for interaction in data["interactions"]:
         _request_in(interaction["request"])
         _response_in(interaction["response"])
-        if "recorded_at" in interaction:
-            interaction["response"]["recorded_at"] = str(interaction["recorded_at"])
+        for name in _STAMPS:
+            if interaction.get(name) is not None:
+                interaction["response"][name] = str(interaction[name])
     return data
 
 

@@ -33,11 +33,14 @@ __all__ = ["Recorder", "Tee", "drop_message", "header_lists"]
 class Recorder:
     """One active cassette: lookups, recordings and misses (``misses``: their messages, in order)."""
 
-    def __init__(self, cassette: ClaudeCassette, *, pace: str = "instant", rerecord_hint: str = "") -> None:
+    def __init__(self, cassette: ClaudeCassette, *, pace: str = "instant", rerecord_hint: str = "",
+                 recorded_by: str | None = None) -> None:
         if pace not in ("instant", "recorded"):
             raise ValueError(f"pace must be 'instant' or 'recorded', not {pace!r}")
         self.cassette = cassette
         self.pace = pace
+        self.recorded_by = recorded_by
+        """Who records (the pytest plugin: the test's node id), kept with each interaction (``recorded_by``)."""
         self.rerecord_hint = rerecord_hint
         self.misses: list[str] = []
         self._prepared: dict[int, Prepared] = {}
@@ -65,8 +68,11 @@ class Recorder:
         return request, None
 
     def record(self, request: Any, response: dict[str, Any]) -> None:
-        """Append an interaction that went to the server (stamped ``recorded_at``; scrubbed by the cassette)."""
+        """Append an interaction that went to the server (stamped ``recorded_at`` and ``recorded_by``;
+        scrubbed by the cassette)."""
         response["recorded_at"] = timestamp()
+        if self.recorded_by:
+            response["recorded_by"] = self.recorded_by
         self.cassette.append(request, response)
 
     def delays(self, prepared: Prepared) -> list[float] | None:

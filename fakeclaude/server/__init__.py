@@ -8,7 +8,7 @@ from typing import Any
 
 from .clock import FakeClock, SystemClock
 from .engine import EngineConfig, MessagesEngine, RecordedRequest
-from .errors import ApiError, ScriptedReplyError
+from .errors import ApiError
 from .fake import FAKE_API_KEY, FakeClaude
 from .files import FileLimits, FileStore
 from .ratelimit import RateLimits
@@ -65,7 +65,6 @@ __all__ = [
     "Route",
     "Script",
     "ScriptError",
-    "ScriptedReplyError",
     "ServerThread",
     "SystemClock",
     "TOOL_POLICIES",

@@ -6,8 +6,8 @@ any answer: prefill continuation, stop sequences, the ``max_tokens`` cut, the st
 
 Unscripted answers call tools as :mod:`~fakeclaude.server.tool_policy` decides, and answer a request
 with a format (structured outputs) with JSON generated from its schema
-(:mod:`~fakeclaude.server.structured`). Scripted answers are checked against the format and strict
-tools first; an impossible one raises :class:`~fakeclaude.server.errors.ScriptedReplyError`.
+(:mod:`~fakeclaude.server.structured`). Scripted answers reach it already checked
+(:mod:`~fakeclaude.server.script_checks`): the engine never composes an impossible one.
 An unscripted text answer to a request with citable documents or search results is split into cited
 text blocks (:mod:`~fakeclaude.server.citations`).
 Thinking ``display`` ``omitted`` and ``updates`` (beta) give thinking blocks with empty text and a
@@ -47,7 +47,7 @@ from .server_tools import (
     server_tool_usage,
     uses_code_execution,
 )
-from .structured import check_scripted_blocks, json_answer, output_schema
+from .structured import json_answer, output_schema
 from .tokens import block_output_tokens, split_into_tokens
 from .tool_policy import ToolPolicy, choose_tools
 
@@ -224,7 +224,6 @@ def compose_message(
     request_seed = _RequestSeed(seed, body)
     if reply is not None:
         planned = reply.blocks()
-        check_scripted_blocks(planned, body, reply.stop_reason)
     else:
         planned = plan_content(request, spec, request_seed(), tool_policy, server_script, now)
     blocks = complete_server_blocks(_complete_blocks(planned, request, ids, request_seed), ids)

@@ -11,7 +11,6 @@ import dataclasses
 import logging
 import re
 import uuid
-from collections import deque
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -24,7 +23,7 @@ from .caching_shared import SharedPromptCache
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
 from .context_management import ContextPlan, finish_context, plan_context
-from .errors import ApiError, ScriptedReplyError
+from .errors import ApiError
 from .file_refs import check_file_references, file_bytes
 from .files import FileLimits, FileStore
 from .files_api import answer_files, is_files_path
@@ -58,6 +57,8 @@ from .wire import API_VERSION_2023, BODY_TOO_DEEP
 __all__ = ["EngineConfig", "MessagesEngine", "RecordedRequest"]
 
 log = logging.getLogger("fakeclaude.server")
+script_log = logging.getLogger("fakeclaude.script")
+"""One WARNING per failed script (``fakeclaude serve`` prints them: there is no test to fail there)."""
 
 _JSON = {"content-type": "application/json"}
 _SSE = {"content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
@@ -186,8 +187,6 @@ class MessagesEngine:
         self.server_tools = ServerToolScript()
         """What the server tools (web search, fetch, code execution, MCP, advisor) return, as the test scripted it."""
         self.requests = RequestLog(config.max_recorded_requests, config.max_recorded_bytes)
-        self.script_errors: deque[ScriptedReplyError] = deque(maxlen=100)
-        """Scripted replies refused as impossible answers (newest last); ``FakeClaude.serve()`` raises the first."""
         high, low = request_seed(config.seed, {"org": 1}), request_seed(config.seed, {"org": 2})
         self.organization_id = config.organization_id or str(uuid.UUID(int=(high << 64) | low, version=4))
         self.limiter = RateLimiter(self.clock, config.rate_limits or RateLimits(), organization_id=self.organization_id)
@@ -202,17 +201,11 @@ class MessagesEngine:
         failed = False
         try:
             reply = self._route(call)
-        except ScriptedReplyError as exc:  # the test's mistake: raised in its process, never served
-            self.script_errors.append(exc)
-            self.requests.append(RecordedRequest(request.method, request.path, dict(request.query),
-                                                 dict(request.headers), call.body, request_id, 0, scripted=True,
-                                                 script_failed=True, body_size=len(request.body)))
-            raise
         except ApiError as exc:
             error = exc
         except ScriptError as exc:  # the test's script failed: an answer no SDK retries; the test fails with it
-            error, failed = ApiError(400, f"fakeclaude: the test's script failed: {exc}", "invalid_request_error",
-                                     {"x-should-retry": "false"}), True
+            script_log.warning("the script failed on %s %s (%s): %s", request.method, request.path, request_id, exc)
+            error, failed = _script_failed(exc), True
         except Exception:  # a bug in the fake must still answer in the API's shape
             log.exception("fakeclaude engine failed on %s %s", request.method, request.path)
             error = ApiError(500, "Internal server error")
@@ -447,7 +440,8 @@ class MessagesEngine:
             if isinstance(outcome, ScriptedReply):
                 self._check_reply(parsed, outcome)
         except ScriptError as exc:
-            raise ApiError(400, f"fakeclaude: the test's script failed: {exc}") from None
+            script_log.warning("the script failed on the batch request %r: %s", custom_id, exc)
+            raise _script_failed(exc) from None
         if isinstance(outcome, ApiError):
             raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
         if isinstance(outcome, JsonReply):
@@ -512,6 +506,12 @@ class MessagesEngine:
         before, after, limit = _page_query(call.request.query)
         return _json_reply(200, list_models_page(before, after, limit,
                                                  include_retired=self.options.accept_retired_models), {})
+
+
+def _script_failed(error: ScriptError) -> ApiError:
+    """The one answer to a failed script: a 400 naming it that no SDK retries (the test fails with it)."""
+    return ApiError(400, f"fakeclaude: the test's script failed: {error}", "invalid_request_error",
+                    should_retry=False)
 
 
 def _page_query(query: Mapping[str, str]) -> tuple[str | None, str | None, int]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from fakeclaude.server.wire import status_facts
 
-__all__ = ["ApiError", "ScriptedReplyError"]
+__all__ = ["ApiError"]
 
 
 @dataclass
@@ -57,18 +57,3 @@ class ApiError(Exception):
         if request_id is not None:
             out["request_id"] = request_id
         return out
-
-
-class ScriptedReplyError(BaseException):
-    """A scripted reply the fake cannot serve as the API would: a mistake in the test, not an API answer.
-
-    Raised for a reply whose text breaks the request's ``output_config.format`` schema, or whose tool input
-    breaks a ``strict`` tool's schema: the real API's constrained decoding cannot produce those, so serving
-    them would let a test pass against an answer that never happens.
-
-    It derives from ``BaseException`` (as pytest's own outcome exceptions do) so that clients' ``except
-    Exception`` retry loops, the official SDK's included, let it through to the test at once instead of
-    retrying into a generated answer. In-process transports raise it in the caller; over a socket the
-    request gets a 500 naming the mistake (``x-should-retry: false``) and ``FakeClaude.serve()`` raises
-    it when its block ends.
-    """

@@ -139,23 +139,24 @@ class FakeClaude:
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
         """Serve on a loopback port in a background thread; yields the base URL.
 
-        A scripted reply refused while serving (:class:`~fakeclaude.server.errors.ScriptedReplyError`) was
-        answered with a 500 naming it; it is raised again here when the block ends.
+        A script that failed while serving (an impossible reply, a raising handler) was answered with the
+        non-retried 400 naming it, as in-process; its first failure is raised again here when the block
+        ends (as ``verify(unused=False)`` would), so the test fails with it even if the app swallowed the 400.
         """
         from .adapters.runner import ServerThread
 
         server = ServerThread(self.engine, host=host, port=port)
         server.start()
         self.base_url = server.base_url
-        errors_before = len(self.engine.script_errors)
+        known = list(self.script.failures)  # held, so that ``reset()`` clearing the list loses none
         try:
             yield server.base_url
         finally:
             server.stop()
             self.base_url = None
-        refused = list(self.engine.script_errors)[errors_before:]
-        if refused:  # answered as a 500 over the socket; the test still fails on it here
-            raise refused[0]
+        new = [f for f in self.script.failures if not any(f is k for k in known)]
+        if new:
+            raise new[0]
 
     # ----- scripting ---------------------------------------------------------------------------------
     def reply(self, *content: dict[str, Any] | str | Reply, **kwargs: Any) -> None:

@@ -3,8 +3,13 @@
     reply_violations(request, Reply([tool_use("get_weather", {"city": 3})]))
     # ["tool_use 'get_weather' answers a request that offered no tools; the API only calls offered tools"]
 
-The engine refuses to deliver a reply that breaks them (a ``ScriptError``: the test fails), so a test
-can never pass against an answer its app will not get from Claude.
+Every way a scripted reply can be impossible is named here, the structured-output ones included (text
+outside the request's format, an input against a ``strict`` tool's schema, from
+:func:`~fakeclaude.server.structured.scripted_block_problems`). The engine refuses to deliver such a
+reply the one way a script fails: a ``ScriptError``, kept in ``Script.failures`` and answered with a 400
+no SDK retries (in-process, over loopback and under ``fakeclaude serve`` alike); the ``fake_claude``
+fixture and ``FakeClaude.verify()`` then fail the test with it, so a test can never pass against an
+answer its app will not get from Claude.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from .citations import citation_problems
 from .schema import matches
 from .script import ParsedRequest, Reply
 from .server_tools import is_server_tool, server_block_violations
+from .structured import scripted_block_problems
 
 __all__ = ["reply_violations"]
 
@@ -36,9 +42,11 @@ def _short_json(value: Any, limit: int = 120) -> str:
 
 def reply_violations(request: ParsedRequest, reply: Reply) -> list[str]:
     """Why ``reply`` could not be the API's answer to ``request`` (empty when it could)."""
-    problems: list[str] = citation_problems(request.body, reply.blocks())
-    problems += server_block_violations(request, reply.blocks())
-    uses = [b for b in reply.blocks() if b.get("type") == "tool_use"]
+    blocks = reply.blocks()
+    problems = scripted_block_problems(blocks, request.body, reply.stop_reason)
+    problems += citation_problems(request.body, blocks)
+    problems += server_block_violations(request, blocks)
+    uses = [b for b in blocks if b.get("type") == "tool_use"]
     if not uses:
         return problems
     tools = _client_tools(request)
@@ -55,7 +63,7 @@ def reply_violations(request: ParsedRequest, reply: Reply) -> list[str]:
             problems.append(f"tool_use {name!r} answers a request with tool_choice none; the API calls no tool then")
             continue
         schema = tools[name].get("input_schema")
-        if tools[name].get("strict") is True:  # structured.check_scripted_blocks raises ScriptedReplyError for these
+        if tools[name].get("strict") is True:  # scripted_block_problems named these
             continue
         if "input" in block and isinstance(schema, Mapping):
             value = block["input"]

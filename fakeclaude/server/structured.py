@@ -14,8 +14,9 @@ constrains text, not tool inputs), a ``max_tokens`` cut leaves a JSON prefix tha
 A scripted reply must be a possible answer: with a format in force, each of its text blocks must be JSON
 valid against the schema (unless it forces ``stop_reason`` ``refusal``, ``max_tokens`` or
 ``pause_turn``, where the API makes no promise), and a ``tool_use`` it gives for a ``strict`` tool must
-have an input valid against that tool's schema. Anything else raises
-:class:`~fakeclaude.server.errors.ScriptedReplyError` in the test instead of being served.
+have an input valid against that tool's schema. :func:`scripted_block_problems` says what is wrong with
+one that is not; the engine then fails the script (a ``ScriptError``, as for every impossible reply: see
+:mod:`fakeclaude.server.script_checks`) instead of serving it.
 """
 
 from __future__ import annotations
@@ -24,16 +25,15 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .errors import ScriptedReplyError
 from .generation import SchemaGenerationError, generate_from_schema
 from .schema import matches
 
 __all__ = [
     "FORMAT_BETA",
     "UNPROMISED_STOP_REASONS",
-    "check_scripted_blocks",
     "json_answer",
     "output_schema",
+    "scripted_block_problems",
     "strict_tools",
 ]
 
@@ -91,10 +91,12 @@ def _text_problem(text: str, schema: Mapping[str, Any]) -> str | None:
     return None
 
 
-def check_scripted_blocks(
+def scripted_block_problems(
     blocks: Sequence[Mapping[str, Any]], body: Mapping[str, Any], stop_reason: str | None
-) -> None:
-    """Raise :class:`ScriptedReplyError` when scripted ``blocks`` are not an answer the API could give."""
+) -> list[str]:
+    """Why scripted ``blocks`` are not an answer the API could give under the request's format and strict
+    tools (empty when they could be)."""
+    problems: list[str] = []
     found = output_schema(body)
     if found is not None and stop_reason not in UNPROMISED_STOP_REASONS:
         path, schema = found
@@ -103,11 +105,11 @@ def check_scripted_blocks(
                 continue
             problem = _text_problem(str(block.get("text", "")), schema)
             if problem is not None:
-                raise ScriptedReplyError(
+                problems.append(
                     f"the scripted reply's content.{index} breaks the request's {path}: {problem}. With a "
                     "format the API only answers JSON valid against it; script json.dumps(<a valid value>), "
                     "or leave the reply unscripted to get generated JSON, or force stop_reason='refusal' "
-                    "or 'max_tokens' for an answer outside the schema."
+                    "or 'max_tokens' for an answer outside the schema"
                 )
     strict = {str(t.get("name")): (i, t) for i, t in strict_tools(body)}
     for index, block in enumerate(blocks):
@@ -116,8 +118,9 @@ def check_scripted_blocks(
         i, tool = strict[str(block.get("name"))]
         input_schema = tool.get("input_schema")
         if isinstance(input_schema, Mapping) and not matches(input_schema, block["input"], input_schema):
-            raise ScriptedReplyError(
+            problems.append(
                 f"the scripted reply's content.{index} calls the strict tool {block.get('name')!r} (tools.{i}) "
                 f"with an input that breaks its input_schema: {json.dumps(block['input'])[:120]}. Strict tools "
-                "only get schema-valid inputs; script a valid input or omit it to get a generated one."
+                "only get schema-valid inputs; script a valid input or omit it to get a generated one"
             )
+    return problems

@@ -14,10 +14,7 @@ from fakeclaude.server.validation._messages import prefill_supported
 __all__ = ["DEFAULT_MODELS", "ModelFacts", "model_facts"]
 
 DEFAULT_MODELS = (
-    "claude-sonnet-4-5",
     "claude-haiku-4-5",
-    "claude-opus-4-1",
-    "claude-sonnet-4-0",
     "claude-opus-4-6",
     "claude-sonnet-4-6",
     "claude-opus-4-8",

@@ -58,7 +58,7 @@ def _message(draw: st.DrawFn, max_blocks: int) -> dict[str, Any]:
         "id": "msg_01" + draw(st.text(st.sampled_from(_BASE58), min_size=22, max_size=22)),
         "type": "message",
         "role": "assistant",
-        "model": draw(st.sampled_from(["claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001", "claude-opus-4-6"])),
+        "model": draw(st.sampled_from(["claude-sonnet-4-6", "claude-haiku-4-5-20251001", "claude-opus-4-6"])),
         "content": content,
         "stop_reason": stop_reason,
         "stop_sequence": stop_sequence,

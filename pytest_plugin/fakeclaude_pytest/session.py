@@ -89,10 +89,12 @@ class CassetteSession:
     """A test's cassette, its recorder and what to check when the test ends."""
 
     def __init__(self, cassette: ClaudeCassette, recorder: Recorder, fail_unused: bool,
-                 allow_hosts: list[str] | None = None) -> None:
+                 allow_hosts: list[str] | None = None, *, shared: bool = False) -> None:
         self.cassette = cassette
         self.recorder = recorder
         self.fail_unused = fail_unused
+        self.shared = shared
+        """Whether the cassette is named (``claude_cassette("name")``), so other tests may use it too."""
         self.allow_hosts = list(allow_hosts or [])
         self._guard: network_guard.Guard | None = None
         self._previous_guard: network_guard.Guard | None = None
@@ -130,7 +132,8 @@ class CassetteSession:
         hint = cls._hint(request.node.nodeid, cassette, named=bool(marker.args))
         fail_unused = bool(options.get("fail_unused", pyconfig.getoption("claude_fail_unused")))
         hosts = allowed_hosts(pyconfig, options.get("allow_hosts"))
-        return cls(cassette, Recorder(cassette, pace=pace, rerecord_hint=hint), fail_unused, hosts)
+        recorder = Recorder(cassette, pace=pace, rerecord_hint=hint, recorded_by=request.node.nodeid)
+        return cls(cassette, recorder, fail_unused, hosts, shared=bool(marker.args))
 
     @staticmethod
     def _hint(nodeid: str, cassette: ClaudeCassette, named: bool) -> str:
@@ -152,6 +155,21 @@ class CassetteSession:
                 self._provided_key = True
         activate(self.recorder)
 
+    def unplayed(self) -> list[int]:
+        """The positions of this test's interactions that it never played (``--claude-fail-unused``).
+
+        An interaction is this test's when it recorded it (``recorded_by``, its node id); one without
+        ``recorded_by`` (recorded before fakeclaude kept it, or through ``fakeclaude record``) counts
+        only in the test's own cassette, never in a named one other tests may share.
+        """
+        owner = self.recorder.recorded_by
+        out = []
+        for index in self.cassette.unplayed():
+            by = self.cassette.data[index][1].get("recorded_by")
+            if by == owner or (by is None and not self.shared):
+                out.append(index)
+        return out
+
     def stop(self, item: pytest.Item) -> None:
         deactivate()
         if self._guard is not None:
@@ -166,7 +184,7 @@ class CassetteSession:
         if self.recorder.misses:
             pytest.fail("a cassette miss was caught by the code under test:\n" + self.recorder.misses[0], pytrace=False)
         if self.fail_unused and self.cassette.replays:
-            unplayed = self.cassette.unplayed()
+            unplayed = self.unplayed()
             if unplayed:
                 listing = "\n".join(
                     f"  #{i}: {self.cassette.data[i][0].method} {self.cassette.data[i][0].uri}" for i in unplayed

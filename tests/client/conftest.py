@@ -11,7 +11,7 @@ import httpx2
 import pytest
 
 MESSAGE = {
-    "model": "claude-sonnet-4-20250514",
+    "model": "claude-sonnet-4-6",
     "id": "msg_01XFDUDYJgAACzvnptvVoYEL",
     "type": "message",
     "role": "assistant",

@@ -7,7 +7,7 @@ import pytest
 import fakeclaude
 from fakeclaude.server import FakeClaude, FakeClock, Reply, text, thinking, tool_use
 
-MODEL = "claude-sonnet-4-20250514"
+MODEL = "claude-sonnet-4-6"
 HELLO = [{"role": "user", "content": "Hello"}]
 
 

@@ -9,7 +9,7 @@ import fakeclaude
 
 from .conftest import Script, error_response
 
-PARAMS = {"model": "claude-sonnet-4-20250514", "max_tokens": 16, "messages": [{"role": "user", "content": "Hi"}]}
+PARAMS = {"model": "claude-sonnet-4-6", "max_tokens": 16, "messages": [{"role": "user", "content": "Hi"}]}
 
 CASES = [
     (400, "invalid_request_error", fakeclaude.BadRequestError),

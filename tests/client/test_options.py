@@ -12,7 +12,7 @@ from fakeclaude import Anthropic, AsyncAnthropic
 
 from .conftest import Script, ok
 
-PARAMS = {"model": "claude-sonnet-4-20250514", "max_tokens": 16, "messages": [{"role": "user", "content": "Hi"}]}
+PARAMS = {"model": "claude-sonnet-4-6", "max_tokens": 16, "messages": [{"role": "user", "content": "Hi"}]}
 
 
 def transport(script: Script) -> httpx2.Client:
@@ -114,9 +114,9 @@ def test_http_client_must_be_httpx2() -> None:
 def test_nonstreaming_guard_for_long_requests(script: Script) -> None:
     client = Anthropic(api_key="k", http_client=transport(script))
     with pytest.raises(ValueError, match="Streaming is required"):
-        client.messages.create(model="claude-sonnet-4-20250514", max_tokens=64000, messages=[{"role": "user", "content": "x"}])
+        client.messages.create(model="claude-sonnet-4-6", max_tokens=64000, messages=[{"role": "user", "content": "x"}])
     script.answers = [ok()]
-    client.messages.create(model="claude-sonnet-4-20250514", max_tokens=64000, messages=[{"role": "user", "content": "x"}], timeout=900)
+    client.messages.create(model="claude-sonnet-4-6", max_tokens=64000, messages=[{"role": "user", "content": "x"}], timeout=900)
 
 
 def test_request_id_and_raw_response(script: Script) -> None:

@@ -11,7 +11,7 @@ from fakeclaude.client._retry import parse_retry_after, retry_delay
 
 from .conftest import Script, error_response, ok
 
-PARAMS = {"model": "claude-sonnet-4-20250514", "max_tokens": 16, "messages": [{"role": "user", "content": "Hi"}]}
+PARAMS = {"model": "claude-sonnet-4-6", "max_tokens": 16, "messages": [{"role": "user", "content": "Hi"}]}
 
 
 def client_for(script: Script, **kwargs: object) -> fakeclaude.Anthropic:

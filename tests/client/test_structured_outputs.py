@@ -143,7 +143,7 @@ def test_stream_parses_each_text_block_when_it_stops(name: str) -> None:
 def test_a_reply_that_is_not_the_schema_raises_a_validation_error(name: str) -> None:
     fake = FakeClaude(seed=1)
     # JSON outside the schema only comes back when the API makes no promise (a max_tokens cut, a refusal);
-    # the fake refuses to serve it as an ordinary answer (ScriptedReplyError).
+    # the fake refuses to serve it as an ordinary answer (the script fails).
     fake.reply(Reply(['{"name": "Paris"}'], stop_reason="max_tokens"))
     with sync_client(MODULES[name], fake) as client, pytest.raises(pydantic.ValidationError):
         client.messages.parse(model=MODEL, max_tokens=200, messages=QUESTION, output_format=City)

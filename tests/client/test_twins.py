@@ -49,3 +49,23 @@ def test_the_threads_are_twins() -> None:
         if callable(member):
             assert list(inspect.signature(member).parameters) == list(inspect.signature(async_[name]).parameters)  # type: ignore[arg-type]
             assert inspect.iscoroutinefunction(async_[name]) == (name in ("send", "parse")), name
+
+
+def test_the_ga_and_beta_messages_share_one_base_per_client_kind() -> None:
+    """``client.messages`` and ``client.beta.messages`` send through the same plumbing (sync and async twins):
+    neither namespace keeps a request path of its own, so a fix in one cannot miss the other."""
+    from fakeclaude.client.resources._messages_base import AsyncMessagesBase, MessagesBase
+    from fakeclaude.client.resources.beta.messages import AsyncBetaMessages, BetaMessages
+
+    plumbing = {"_create", "_stream", "_parse", "_count_tokens"}
+    for base, namespaces in ((MessagesBase, (messages.Messages, BetaMessages)),
+                             (AsyncMessagesBase, (messages.AsyncMessages, AsyncBetaMessages))):
+        assert plumbing <= set(vars(base))
+        for namespace in namespaces:
+            assert issubclass(namespace, base) and not plumbing & set(vars(namespace)), namespace
+    assert (messages.Messages._beta, BetaMessages._beta) == (False, True)
+    assert (messages.AsyncMessages._beta, AsyncBetaMessages._beta) == (False, True)
+    for name in plumbing:
+        assert list(inspect.signature(getattr(MessagesBase, name)).parameters) == list(
+            inspect.signature(getattr(AsyncMessagesBase, name)).parameters)
+        assert inspect.iscoroutinefunction(getattr(AsyncMessagesBase, name)) == (name != "_stream"), name

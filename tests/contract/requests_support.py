@@ -31,7 +31,7 @@ def tiny_pdf() -> str:
     return base64.b64encode(raw).decode()
 
 
-SONNET = "claude-sonnet-4-5"
+SONNET = "claude-sonnet-4-6"
 ADAPTIVE = "claude-opus-4-6"
 USER = {"role": "user", "content": "What is the weather in Paris today?"}
 WEATHER = {
@@ -66,7 +66,7 @@ def base(**extra: Any) -> dict[str, Any]:
 
 REQUESTS: dict[str, dict[str, Any]] = {
     "plain": base(),
-    "dated model id": base(model="claude-sonnet-4-5-20250929"),
+    "dated model id": base(model="claude-haiku-4-5-20251001"),
     "newest model": base(model="claude-opus-5"),
     "retired model": base(model="claude-3-haiku-20240307"),
     "multi-turn": base(messages=[USER, {"role": "assistant", "content": "Sunny."}, {"role": "user", "content": "And tomorrow?"}]),
@@ -112,5 +112,5 @@ REQUESTS: dict[str, dict[str, Any]] = {
 def create_bodies() -> st.SearchStrategy[dict[str, Any]]:
     """Valid create bodies (``fakeclaude.strategies``) for the models these tests know, on either API version
     (no sampling parameters), without ``stream``."""
-    bodies = create_params(models=[SONNET, "claude-haiku-4-5", "claude-sonnet-4-0", ADAPTIVE], stream=False, sampling=False)
+    bodies = create_params(models=[SONNET, "claude-haiku-4-5", "claude-opus-4-8", ADAPTIVE], stream=False, sampling=False)
     return bodies.map(lambda body: {k: v for k, v in body.items() if k != "stream"})

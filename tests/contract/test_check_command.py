@@ -19,7 +19,7 @@ import yaml
 from fakeclaude.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-GOOD = {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": [{"role": "user", "content": "Say hello"}]}
+GOOD = {"model": "claude-sonnet-4-6", "max_tokens": 64, "messages": [{"role": "user", "content": "Say hello"}]}
 
 
 def interaction(body: Any, *, uri: str = "https://api.anthropic.com/v1/messages", method: str = "POST",
@@ -58,7 +58,7 @@ def test_each_violation_gets_a_line_and_a_non_zero_status(tmp_path: Path, capsys
         interaction(GOOD),
         interaction({**GOOD, "max_tokens": "64", "colour": "red"}, layout="text"),
         interaction({**GOOD, "temperature": 0.5}, version="2026-10-21", layout="string"),
-        interaction({"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "x"}], "stream": True},
+        interaction({"model": "claude-sonnet-4-6", "messages": [{"role": "user", "content": "x"}], "stream": True},
                     uri="https://api.anthropic.com/v1/messages/count_tokens"),
         interaction({"requests": [{"custom_id": "a b", "params": GOOD}]}, uri="https://api.anthropic.com/v1/messages/batches"),
         interaction(None, uri="https://api.anthropic.com/v1/models", method="GET"),  # not a request body: skipped
@@ -117,7 +117,7 @@ def test_folders_are_searched_and_unreadable_files_reported(tmp_path: Path, caps
 
 
 def test_lenient_validation_checks_the_schema_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(tmp_path / "a.yaml", interaction({**GOOD, "max_tokens": 10**5}))
+    path = write(tmp_path / "a.yaml", interaction({**GOOD, "max_tokens": 10**6}))
     assert run(capsys, str(path))[0] == 1
     assert run(capsys, "--validation", "lenient", str(path)) == (0, [], [])
 

@@ -282,7 +282,7 @@ def batch_ids(fake: FakeClaude, base_url: str, session: requests.Session) -> lis
     """Two ended batches and two in progress, so that the batch operations reach more than their 404."""
 
     def create(count: int) -> str:
-        batch = [{"custom_id": f"r{i}", "params": {"model": "claude-sonnet-4-5", "max_tokens": 16,
+        batch = [{"custom_id": f"r{i}", "params": {"model": "claude-sonnet-4-6", "max_tokens": 16,
                                                   "messages": [{"role": "user", "content": f"Hi {i}"}]}}
                  for i in range(count)]
         response = session.post(f"{base_url}/v1/messages/batches", json={"requests": batch},
@@ -352,7 +352,7 @@ def test_the_adapted_mirror_has_exactly_the_operations_under_test() -> None:
 
 
 def test_the_stream_check_passes_the_fakes_stream_and_catches_broken_ones() -> None:
-    body = {"model": "claude-sonnet-4-5", "max_tokens": 32, "stream": True,
+    body = {"model": "claude-sonnet-4-6", "max_tokens": 32, "stream": True,
             "messages": [{"role": "user", "content": "Hello"}]}
     with httpx2.Client(transport=FakeClaude(seed=0).httpx2_transport(), base_url="http://fake") as http:
         raw = http.post("/v1/messages", json=body,
@@ -370,7 +370,7 @@ def test_the_stream_check_passes_the_fakes_stream_and_catches_broken_ones() -> N
 def test_the_results_check_passes_the_fakes_results_and_catches_a_broken_line() -> None:
     fake = FakeClaude(seed=0)
     headers = {"x-api-key": API_KEY, "anthropic-version": API_VERSIONS[0]}
-    params = {"model": "claude-sonnet-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": "Hi"}]}
+    params = {"model": "claude-sonnet-4-6", "max_tokens": 16, "messages": [{"role": "user", "content": "Hi"}]}
     with httpx2.Client(transport=fake.httpx2_transport(), base_url="http://fake", headers=headers) as http:
         batch = http.post("/v1/messages/batches", json={"requests": [{"custom_id": "a", "params": params},
                                                                      {"custom_id": "b", "params": params}]}).json()

@@ -133,7 +133,7 @@ VALID_BODIES = [REQUESTS[name] for name in ("plain", "tools any", "thinking enab
                                             "system blocks with cache_control", "prefill")]
 PATHS = ["/v1/messages", "/v1/messages/count_tokens", "/v1/messages/batches", "/v1/messages/batches/msgbatch_x",
          "/v1/messages/batches/msgbatch_x/results", "/v1/messages/batches/msgbatch_x/cancel", "/v1/models",
-         "/v1/models/claude-sonnet-4-5", "/v1/models/nope", "/", "/v1", "/v1/complete", "/v1/messages/",
+         "/v1/models/claude-sonnet-4-6", "/v1/models/nope", "/", "/v1", "/v1/complete", "/v1/messages/",
          "/v1/files", "/v1/messages/batches/msgbatch_x/extra"]
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
 ASCII = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=40).map(str.strip)  # h11 refuses padding
@@ -192,10 +192,10 @@ RAW_BODIES = st.one_of(
     JSON_VALUES.map(_dumps),
     st.binary(max_size=200),
     st.sampled_from([b"", b" ", b"{", b"null", b"[]", b'{"model": "\xff\xfe"}', b"\xef\xbb\xbf{}", b"\x00" * 10,
-                     b'{"model":"claude-sonnet-4-5","max_tokens":1e400,"messages":[]}',
-                     b'{"model":"claude-sonnet-4-5","max_tokens":NaN,"messages":[{"role":"user","content":"x"}]}',
+                     b'{"model":"claude-sonnet-4-6","max_tokens":1e400,"messages":[]}',
+                     b'{"model":"claude-sonnet-4-6","max_tokens":NaN,"messages":[{"role":"user","content":"x"}]}',
                      b'{"a":' * 5000 + b"1" + b"}" * 5000,
-                     b'{"model":"claude-sonnet-4-5","model":1}']),
+                     b'{"model":"claude-sonnet-4-6","model":1}']),
 )
 
 
@@ -305,9 +305,9 @@ def _nested(depth: int, kind: str) -> str:
 def test_deeply_nested_bodies_get_api_errors_not_500(depth: int) -> None:
     """Found by the property above: a body nested beyond the JSON parser's stack was a 500 (now 400)."""
     templates = [
-        '{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":X}]}',
-        '{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"x"}],"metadata":X}',
-        '{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"x"}],'
+        '{"model":"claude-sonnet-4-6","max_tokens":5,"messages":[{"role":"user","content":X}]}',
+        '{"model":"claude-sonnet-4-6","max_tokens":5,"messages":[{"role":"user","content":"x"}],"metadata":X}',
+        '{"model":"claude-sonnet-4-6","max_tokens":5,"messages":[{"role":"user","content":"x"}],'
         '"tools":[{"name":"t","input_schema":{"type":"object","properties":{"a":X}}}]}',
         '{"requests":[{"custom_id":"a","params":X}]}',
     ]

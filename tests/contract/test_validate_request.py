@@ -17,7 +17,7 @@ import fakeclaude.contract
 from fakeclaude.contract import ContractError, Violation, assert_valid_request, validate_request
 from fakeclaude.server import FakeClaude, FakeClock
 
-MODEL = "claude-sonnet-4-5"
+MODEL = "claude-haiku-4-5"
 USER = {"role": "user", "content": "What is the weather in Paris?"}
 VALID = {"model": MODEL, "max_tokens": 1024, "messages": [USER]}
 PATHS = {"messages": "/v1/messages", "count_tokens": "/v1/messages/count_tokens", "batches": "/v1/messages/batches"}
@@ -79,7 +79,7 @@ CASES: dict[str, tuple[dict[str, Any], list[tuple[int, str, str]]]] = {
             {"role": "user", "content": "Well?"},
         ], "system": [{"type": "text", "text": ""}],
          "tools": [{"name": "get_weather", "input_schema": {"type": "object"}}], "tool_choice": {"type": "tool", "name": "nope"}},
-        [(400, "max_tokens", "max_tokens: 100000 > 64000, which is the maximum allowed number of output tokens for claude-sonnet-4-5-20250929"),
+        [(400, "max_tokens", "max_tokens: 100000 > 64000, which is the maximum allowed number of output tokens for claude-haiku-4-5-20251001"),
          (400, "tool_choice.tool.name", "tool_choice.tool.name: Tool 'nope' not found in tools."),
          (400, "system", "system: text content blocks must be non-empty"),
          (400, "messages.1", "messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1. "

@@ -18,7 +18,7 @@ import os, httpx2, pytest
 def test_calls():
     for prompt in os.environ["PROMPTS"].split(","):
         r = httpx2.post(os.environ["TARGET"] + "/v1/messages", headers={"anthropic-version": "2023-06-01", "x-api-key": "k"},
-                        json={"model": "claude-sonnet-4-5", "max_tokens": 10, "messages": [{"role": "user", "content": prompt}]})
+                        json={"model": "claude-sonnet-4-6", "max_tokens": 10, "messages": [{"role": "user", "content": prompt}]})
         assert r.status_code == 200
 '''
 

@@ -21,7 +21,7 @@ interactions:
     method: POST
     uri: http://127.0.0.1:9/v1/messages
     body:
-      json: {model: claude-sonnet-4-5, max_tokens: 10, messages: [{role: user, content: hi}]}
+      json: {model: claude-sonnet-4-6, max_tokens: 10, messages: [{role: user, content: hi}]}
     headers: {}
   response:
     status:

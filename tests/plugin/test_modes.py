@@ -19,7 +19,7 @@ REAL = CASSETTES
 
 
 def body(prompt: str) -> dict[str, object]:
-    return {"model": "claude-sonnet-4-5", "max_tokens": 30, "messages": [{"role": "user", "content": prompt}]}
+    return {"model": "claude-sonnet-4-6", "max_tokens": 30, "messages": [{"role": "user", "content": prompt}]}
 
 
 def call(url: str, prompt: str) -> str:

@@ -13,17 +13,17 @@ import json, os, anthropic, fakeclaude, pytest
 
 def ask():
     return anthropic.Anthropic().messages.create(  # configured by ANTHROPIC_BASE_URL / ANTHROPIC_API_KEY only
-        model="claude-sonnet-4-5", max_tokens=40, messages=[{"role": "user", "content": "hi"}]).content[0].text
+        model="claude-sonnet-4-6", max_tokens=40, messages=[{"role": "user", "content": "hi"}]).content[0].text
 
 def test_seeded_from_the_test_id(fake_claude):
     with open(os.environ["OUT"], "a") as f:
-        f.write(ask() + "\\n")
+        f.write(json.dumps(ask()) + "\\n")  # one line, whatever the answer holds
     assert fake_claude.requests[-1].body["messages"][0]["content"] == "hi"
 
 def test_scripting_and_fakeclaude_client(fake_claude):
     fake_claude.reply("Scripted.")
     assert fakeclaude.Anthropic().messages.create(
-        model="claude-sonnet-4-5", max_tokens=40, messages=[{"role": "user", "content": "hi"}]).content[0].text == "Scripted."
+        model="claude-sonnet-4-6", max_tokens=40, messages=[{"role": "user", "content": "hi"}]).content[0].text == "Scripted."
     assert os.environ["ANTHROPIC_BASE_URL"] == fake_claude.base_url
 
 def test_session_variant(fake_claude_session):
@@ -50,7 +50,7 @@ import os, httpx2, pytest
 @pytest.mark.parametrize("n", range(6))
 def test_worker(n):
     r = httpx2.post(os.environ["TARGET"] + "/v1/messages", headers={"anthropic-version": "2023-06-01", "x-api-key": "k"},
-                    json={"model": "claude-sonnet-4-5", "max_tokens": 10, "messages": [{"role": "user", "content": f"q{n}"}]})
+                    json={"model": "claude-sonnet-4-6", "max_tokens": 10, "messages": [{"role": "user", "content": f"q{n}"}]})
     assert r.status_code == 200
 '''
 
@@ -73,7 +73,7 @@ import os, httpx2, pytest
 
 def call(prompt):
     return httpx2.post(os.environ["TARGET"] + "/v1/messages", headers={"anthropic-version": "2023-06-01"},
-                       json={"model": "claude-sonnet-4-5", "max_tokens": 10, "messages": [{"role": "user", "content": prompt}]})
+                       json={"model": "claude-sonnet-4-6", "max_tokens": 10, "messages": [{"role": "user", "content": prompt}]})
 
 @pytest.mark.claude_cassette
 def test_app():

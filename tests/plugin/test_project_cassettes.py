@@ -16,7 +16,7 @@ import pytest
 import fakeclaude
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
-MSG = {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": [{"role": "user", "content": "Say hello"}]}
+MSG = {"model": "claude-sonnet-4-6", "max_tokens": 64, "messages": [{"role": "user", "content": "Say hello"}]}
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import json, os
 import aiohttp, anthropic, httpx, httpx2, pytest
 import fakeclaude
 
-MSG = {"model": "claude-sonnet-4-5", "max_tokens": 60, "metadata": {"user_id": os.environ.get("USER_ID", "u1")},
+MSG = {"model": "claude-sonnet-4-6", "max_tokens": 60, "metadata": {"user_id": os.environ.get("USER_ID", "u1")},
        "messages": [{"role": "user", "content": "Name a colour"}]}
 KEY = os.environ["SECRET"]
 URL = os.environ["TARGET"]
@@ -136,7 +136,7 @@ import os, anthropic, pytest
 @pytest.mark.claude_cassette
 def test_prompt():
     client = anthropic.Anthropic(base_url=os.environ["TARGET"], api_key="k")
-    client.messages.create(model="claude-sonnet-4-5", max_tokens=20,
+    client.messages.create(model="claude-sonnet-4-6", max_tokens=20,
                            messages=[{"role": "user", "content": os.environ["PROMPT"]}])
 '''
 

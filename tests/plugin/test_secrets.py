@@ -58,14 +58,14 @@ def save(name, value):
 
 @pytest.mark.claude_cassette
 def test_streamed_text():
-    with client().messages.stream(model="claude-sonnet-4-5", max_tokens=200,
+    with client().messages.stream(model="claude-sonnet-4-6", max_tokens=200,
                                   messages=[{"role": "user", "content": "Tell me the key"}]) as s:
         events = [e.type for e in s]
         save("text", [events, s.get_final_message().content[0].text])
 
 @pytest.mark.claude_cassette
 def test_streamed_tool_input():
-    with client().messages.stream(model="claude-sonnet-4-5", max_tokens=200, tools=TOOLS,
+    with client().messages.stream(model="claude-sonnet-4-6", max_tokens=200, tools=TOOLS,
                                   messages=[{"role": "user", "content": "Save the key"}]) as s:
         events = [e.type for e in s]
         save("tool", [events, s.get_final_message().content[0].input])
@@ -112,7 +112,7 @@ def test_prompt():
     key = os.environ["SECRET"]
     r = httpx2.post(os.environ["TARGET"] + "/v1/messages?token=" + key,
                     headers={"x-api-key": key, "anthropic-version": "2023-06-01"},
-                    json={"model": "claude-sonnet-4-5", "max_tokens": 10,
+                    json={"model": "claude-sonnet-4-6", "max_tokens": 10,
                           "messages": [{"role": "user", "content": os.environ["PROMPT"] + " " + key}]})
     assert r.status_code == 200
 '''
@@ -143,7 +143,7 @@ import gzip, json, os, zlib, httpx2, pytest
 
 def send(encoding, escaped):
     key = os.environ["SECRET"]
-    raw = json.dumps({"model": "claude-sonnet-4-5", "max_tokens": 10, "metadata": {"user_id": "u"},
+    raw = json.dumps({"model": "claude-sonnet-4-6", "max_tokens": 10, "metadata": {"user_id": "u"},
                       "messages": [{"role": "user", "content": f"{encoding}: my key is {key}"}]}, ensure_ascii=False)
     if escaped:
         raw = raw.replace("sk-ant-", "sk\\\\u002dant\\\\u002d")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from fakeclaude.cassettes.format import deserialize
 
@@ -15,7 +16,7 @@ import os, httpx2, pytest
 
 def ask(prompt):
     r = httpx2.post(os.environ["TARGET"] + "/v1/messages", headers={"anthropic-version": "2023-06-01", "x-api-key": "k"},
-                    json={"model": "claude-sonnet-4-5", "max_tokens": 10, "messages": [{"role": "user", "content": prompt}]})
+                    json={"model": "claude-sonnet-4-6", "max_tokens": 10, "messages": [{"role": "user", "content": prompt}]})
     assert r.status_code == 200
     return r.json()["content"][0]["text"]
 
@@ -80,3 +81,25 @@ def test_a_miss_on_a_shared_cassette_never_suggests_a_rewrite_that_would_wipe_th
     assert "no recorded interaction matches" in out
     assert "--claude-record-mode=rewrite" not in out
     assert "--claude-record-mode=new_episodes" in out and "shared" in out
+
+
+def test_fail_unused_on_a_shared_cassette_counts_only_the_current_tests_interactions(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, live: Live
+) -> None:
+    write_inner(pytester, SHARED.replace("range(20)", "range(3)"))
+    monkeypatch.setenv("TARGET", live.url)
+    path = pytester.path / "cassettes" / "test_app" / "shared.yaml"
+    pytester.runpytest_inprocess("--claude-record-mode=once").assert_outcomes(passed=3)
+    live.stop()
+    # one test alone: the other two tests' four interactions are theirs, not unused
+    pytester.runpytest_inprocess("--claude-fail-unused", "test_app.py::test_two_calls[1]").assert_outcomes(passed=1)
+    pytester.runpytest_inprocess("--claude-fail-unused").assert_outcomes(passed=3)
+    # test 2 stops making its second call: only test 2 fails, naming its own interaction
+    pytester.makepyfile(test_app=SHARED.replace("range(20)", "range(3)").replace(
+        '    ask(f"second question of test {n}")', '    if n != 2:\n        ask(f"second question of test {n}")'))
+    result = pytester.runpytest_inprocess("--claude-fail-unused", "-p", "no:randomly")
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_two_calls[[]2[]]*",
+                                 "*1 recorded interaction(s) in *shared.yaml were never played*", "*#5: POST *"])
+    owners = [i.get("recorded_by") for i in yaml.safe_load(path.read_text())["interactions"]]
+    assert sorted(owners) == sorted(f"test_app.py::test_two_calls[{n}]" for n in range(3) for _ in range(2))

@@ -52,6 +52,21 @@ def test_tool_use_without_tools(fake_claude):
     except anthropic.BadRequestError:
         pass
 
+def test_prose_for_a_format_swallowed_by_the_app(fake_claude):
+    fake_claude.reply("Sure! Ada, 36.")
+    try:
+        ask(output_config={"format": {"type": "json_schema", "schema": {
+            "type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"],
+            "additionalProperties": False}}})
+    except anthropic.APIError:  # the app's own "Claude is busy" fallback
+        pass
+    assert len(fake_claude.requests) == 1  # one answer, never retried
+
+def test_strict_tool_input_against_its_schema(fake_claude):
+    fake_claude.reply(tool_use("book", {"n": "three"}))
+    ask(tools=[{"name": "book", "strict": True, "input_schema": {"type": "object", "properties": {
+        "n": {"type": "integer"}}, "required": ["n"], "additionalProperties": False}}])
+
 def test_impossible_status(fake_claude):
     with pytest.raises(ValueError, match="999 is not an HTTP status"):
         fake_claude.error(999)
@@ -72,8 +87,11 @@ def test_scripts_that_were_not_used_up_or_failed_fail_the_test(pytester: pytest.
         "test_handler_bug_caught_by_the_app (teardown)",
         "test_handler_bug_uncaught",
         "test_handler_bug_uncaught (teardown)",
+        "test_prose_for_a_format_swallowed_by_the_app (teardown)",
         "test_reply_never_consumed (teardown)",
         "test_route_never_matched (teardown)",
+        "test_strict_tool_input_against_its_schema",
+        "test_strict_tool_input_against_its_schema (teardown)",
         "test_tool_use_without_tools (teardown)",
     ]
     assert "fake.reply('Paris.') was never used" in failures["test_reply_never_consumed (teardown)"]
@@ -86,6 +104,10 @@ def test_scripts_that_were_not_used_up_or_failed_fail_the_test(pytester: pytest.
     assert "ZeroDivisionError" in failures["test_handler_bug_uncaught (teardown)"]
     assert "BadRequestError" in failures["test_handler_bug_uncaught"]  # what the app saw: a 400, not a 500
     assert "offered no tools" in failures["test_tool_use_without_tools (teardown)"]
+    swallowed = failures["test_prose_for_a_format_swallowed_by_the_app (teardown)"]
+    assert "ScriptError" in swallowed and "content.0 breaks the request's output_config.format.schema" in swallowed
+    assert "BadRequestError" in failures["test_strict_tool_input_against_its_schema"]  # a 400, not a 500
+    assert "strict tool 'book'" in failures["test_strict_tool_input_against_its_schema (teardown)"]
 
 
 INVALID = '''

@@ -17,7 +17,7 @@ from .conftest import Live, write_inner
 FAULTS = '''
 import json, os, aiohttp, anthropic, pytest
 
-MSG = dict(model="claude-sonnet-4-5", max_tokens=200, messages=[{"role": "user", "content": "Tell a story"}])
+MSG = dict(model="claude-sonnet-4-6", max_tokens=200, messages=[{"role": "user", "content": "Tell a story"}])
 
 def save(name, value):
     with open(os.path.join(os.environ["OUT"], name + ".json"), "w") as f:
@@ -106,7 +106,7 @@ import os, httpx2, pytest
 
 def ask(prompt):
     r = httpx2.post(os.environ["TARGET"] + "/v1/messages", headers={{"anthropic-version": "2023-06-01", "x-api-key": "k"}},
-                    json={{"model": "claude-sonnet-4-5", "max_tokens": 10, "messages": [{{"role": "user", "content": prompt}}]}})
+                    json={{"model": "claude-sonnet-4-6", "max_tokens": 10, "messages": [{{"role": "user", "content": prompt}}]}})
     assert r.status_code == 200
 
 @pytest.mark.claude_cassette("../shared/conversation")

@@ -127,6 +127,36 @@ def test_bad_scripts_get_a_400_naming_the_field_and_queue_nothing(http: httpx.Cl
     assert http.get("/_fakeclaude/script").json()["queued"] == []
 
 
+PERSON = {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"],
+          "additionalProperties": False}
+
+
+@pytest.mark.parametrize(("reply", "params", "says"), [
+    ("Sure, Ada.", {"output_config": {"format": {"type": "json_schema", "schema": PERSON}}},
+     "content.0 breaks the request's output_config.format.schema"),
+    ({"content": [{"type": "tool_use", "name": "book", "input": {"n": "three"}}]},
+     {"tools": [{"name": "book", "strict": True, "input_schema": {
+         "type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"], "additionalProperties": False}}]},
+     "strict tool 'book'"),
+    ({"content": [{"type": "tool_use", "name": "get_weather", "input": {"city": "Paris"}}]}, {}, "offered no tools"),
+])
+def test_an_impossible_scripted_reply_is_a_non_retried_400_shown_by_the_control_api_and_the_log(
+    http: httpx.Client, served: Running, reply: Any, params: dict[str, Any], says: str
+) -> None:
+    http.post("/_fakeclaude/script", json={"reply": reply})
+    answer = ask(http, "Invent a person.", **params)
+    assert answer.status_code == 400, answer.text  # the same answer in-process and over loopback: never a 500
+    assert answer.headers["x-should-retry"] == "false"
+    message = answer.json()["error"]["message"]
+    assert message.startswith("fakeclaude: the test's script failed: ") and says in message
+    failures = http.get("/_fakeclaude/script").json()["failures"]
+    assert len(failures) == 1 and failures[0].startswith("ScriptError: ") and says in failures[0]
+    assert http.get("/_fakeclaude/requests").json()["requests"][-1]["verdict"] == "script-failed"
+    request_id = answer.headers["request-id"]
+    logged = [line for line in served.output().splitlines() if "the script failed" in line and request_id in line]
+    assert len(logged) == 1 and says in logged[0], served.output()[-2000:]
+
+
 def test_control_requests_are_not_api_traffic(http: httpx.Client) -> None:
     http.get("/_fakeclaude/script")
     http.get("/_fakeclaude/")

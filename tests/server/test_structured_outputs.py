@@ -13,9 +13,8 @@ import jsonschema
 import pydantic
 import pytest
 
-from fakeclaude.server import FakeClaude, FakeClock, Reply, tool_use
+from fakeclaude.server import FakeClaude, FakeClock, Reply, ScriptError, tool_use
 from fakeclaude.server.catalog import resolve_model
-from fakeclaude.server.errors import ScriptedReplyError
 from fakeclaude.server.tokens import count_request_tokens
 from tests.real_traffic import INTERACTIONS, absent_reason, interactions
 
@@ -242,19 +241,32 @@ def test_output_format_refusals_carry_its_path(fake: FakeClaude) -> None:
         "output_format.schema: For 'object' type, 'additionalProperties' must be explicitly set to false")
 
 
-# ----- scripted replies must be possible answers --------------------------------------------------------------
-def test_scripted_prose_for_a_format_raises_in_the_test(fake: FakeClaude) -> None:
+# ----- scripted replies must be possible answers: a failed script, as every script problem ---------------
+def script_failure(fake: FakeClaude, response: httpx2.Response) -> str:
+    """The non-retried 400 a failed script gets, and the failure kept for the test (the same message)."""
+    assert response.status_code == 400, response.text
+    assert response.headers["x-should-retry"] == "false"
+    message = str(response.json()["error"]["message"])
+    assert message.startswith("fakeclaude: the test's script failed: ")
+    assert len(fake.failures) == 1 and str(fake.failures[0]) in message
+    return message
+
+
+def test_scripted_prose_for_a_format_fails_the_script_and_is_not_retried(fake: FakeClaude) -> None:
     fake.reply("Sure! Here is a person: Ada, 36.")
-    with pytest.raises(ScriptedReplyError, match=r"content\.0 breaks the request's output_config\.format\.schema"):
-        sdk(fake).messages.parse(model=MODEL, max_tokens=1024, output_format=Person,
-                                 messages=[{"role": "user", "content": "Invent a person."}])
-    assert len(fake.requests) == 1, "raised at once: the SDK did not retry into a generated answer"
+    client = sdk(fake).with_options(max_retries=2)
+    with pytest.raises(anthropic.BadRequestError, match=r"content\.0 breaks the request's output_config\.format\.schema"):
+        client.messages.parse(model=MODEL, max_tokens=1024, output_format=Person,
+                              messages=[{"role": "user", "content": "Invent a person."}])
+    assert len(fake.requests) == 1, "answered once: the SDK did not retry into a generated answer"
+    assert fake.requests[0].verdict == "script-failed"
+    with pytest.raises(Exception, match=r"breaks the request.s output_config\.format\.schema"):
+        fake.verify()
 
 
-def test_scripted_json_of_the_wrong_shape_raises(fake: FakeClaude) -> None:
+def test_scripted_json_of_the_wrong_shape_fails_the_script(fake: FakeClaude) -> None:
     fake.reply(json.dumps({"name": "Ada"}))
-    with pytest.raises(ScriptedReplyError, match="does not match the schema"):
-        post(fake, body(PERSON_SCHEMA))
+    assert "does not match the schema" in script_failure(fake, post(fake, body(PERSON_SCHEMA)))
 
 
 def test_scripted_valid_json_and_forced_refusals_are_served(fake: FakeClaude) -> None:
@@ -262,27 +274,28 @@ def test_scripted_valid_json_and_forced_refusals_are_served(fake: FakeClaude) ->
     assert json.loads(post(fake, body(PERSON_SCHEMA)).json()["content"][0]["text"])["name"] == "Ada"
     fake.reply(Reply(["I can't help with that."], stop_reason="refusal"))
     assert post(fake, body(PERSON_SCHEMA)).json()["stop_reason"] == "refusal"
+    fake.verify()
 
 
-def test_scripted_input_breaking_a_strict_tool_raises(fake: FakeClaude) -> None:
+def test_scripted_input_breaking_a_strict_tool_fails_the_script(fake: FakeClaude) -> None:
     tool = {"name": "book", "strict": True, "input_schema": {
         "type": "object", "additionalProperties": False, "properties": {"n": {"type": "integer"}}, "required": ["n"]}}
     fake.reply(tool_use("book", {"n": "three"}))
-    with pytest.raises(ScriptedReplyError, match="strict tool 'book'"):
-        post(fake, body(tools=[tool]))
+    assert "strict tool 'book'" in script_failure(fake, post(fake, body(tools=[tool])))
     fake.reply(tool_use("book", {"n": 3}))
     assert post(fake, body(tools=[tool])).json()["content"][0]["input"] == {"n": 3}
 
 
-def test_over_a_socket_the_mistake_is_a_named_500_and_serve_raises_it(fake: FakeClaude) -> None:
+def test_over_a_socket_the_mistake_is_the_same_non_retried_400_and_serve_raises_it(fake: FakeClaude) -> None:
     fake.reply("not json")
-    with pytest.raises(ScriptedReplyError), fake.serve() as base_url:
+    with pytest.raises(ScriptError, match=r"breaks the request.s output_config\.format\.schema"), \
+            fake.serve() as base_url:
         client = anthropic.Anthropic(api_key="sk-test", base_url=base_url, max_retries=2)
-        with pytest.raises(anthropic.InternalServerError, match="fakeclaude: the scripted reply") as raised:
+        with pytest.raises(anthropic.BadRequestError, match="fakeclaude: the test's script failed") as raised:
             client.messages.parse(model=MODEL, max_tokens=1024, output_format=Person,
                                   messages=[{"role": "user", "content": "Invent a person."}])
         assert raised.value.response.headers["x-should-retry"] == "false"
-    assert len(fake.requests) == 1, "the 500 is not retried"
+    assert len(fake.requests) == 1, "the 400 is not retried"
 
 
 # ----- input tokens -----------------------------------------------------------------------------------------

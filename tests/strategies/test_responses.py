@@ -44,7 +44,7 @@ def theirs(raw: bytes) -> anthropic.types.Message:
 
     http = httpx2.Client(transport=httpx2.MockTransport(answer))
     with anthropic.Anthropic(api_key="sk-ant-x", http_client=http, max_retries=0) as client, client.messages.stream(
-        model="claude-sonnet-4-5", max_tokens=64, messages=[{"role": "user", "content": "Hi"}]
+        model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": "Hi"}]
     ) as stream:
         return stream.get_final_message()
 

@@ -21,7 +21,7 @@ def message_start(**usage: int) -> Event:
                 "id": "msg_01abc",
                 "type": "message",
                 "role": "assistant",
-                "model": "claude-sonnet-4-5-20250929",
+                "model": "claude-sonnet-4-6",
                 "content": [],
                 "stop_reason": None,
                 "stop_sequence": None,

@@ -38,7 +38,7 @@ def test_accumulated_text_stream_equals_the_non_streamed_message() -> None:
             "id": "msg_01abc",
             "type": "message",
             "role": "assistant",
-            "model": "claude-sonnet-4-5-20250929",
+            "model": "claude-sonnet-4-6",
             "content": [{"type": "text", "text": "Hello there"}],
             "stop_reason": "end_turn",
             "stop_sequence": None,

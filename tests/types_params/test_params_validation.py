@@ -15,7 +15,7 @@ from fakeclaude.types.params import (
 
 from .params_validators import validate_count_tokens, validate_create
 
-MODEL = "claude-sonnet-4-20250514"
+MODEL = "claude-sonnet-4-6"
 B64 = "aGVsbG8="
 
 # The request bodies of the seed's usage examples (seed-examples.md), in order.
@@ -112,7 +112,7 @@ CITATIONS = [
 ]  # fmt: skip
 
 RICH_BODY: dict[str, Any] = {
-    "model": "claude-opus-4-5",
+    "model": "claude-opus-4-6",
     "max_tokens": 8192,
     "system": [{"type": "text", "text": "You are terse.", "cache_control": CACHE}],
     "stop_sequences": ["\n\nHuman:"],

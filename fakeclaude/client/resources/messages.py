@@ -1,15 +1,18 @@
-"""``client.messages``: create (plain or streamed), the ``stream()`` helper, ``parse()`` and ``count_tokens``."""
+"""``client.messages``: create (plain or streamed), the ``stream()`` helper, ``parse()`` and ``count_tokens``.
+
+The calls' plumbing is shared with ``client.beta.messages`` (:mod:`._messages_base`); this module
+declares the GA signatures and the raw / streamed-response wrappers.
+"""
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, overload
+from typing import Any, overload
 
-import httpx2
 from typing_extensions import Unpack
 
 from ...streaming import AsyncMessageStreamManager, AsyncStream, MessageStreamManager, Stream
-from ...types import Message, MessageTokensCount, RawMessageStreamEvent, parse_stream_event
+from ...types import Message, MessageTokensCount, RawMessageStreamEvent
 from ...types.params import (
     MessageCountTokensParams,
     MessageCreateParamsNonStreaming,
@@ -18,14 +21,7 @@ from ...types.params import (
 from ...types.parsed_message import ParsedMessage, ResponseFormatT
 from .._response import to_raw, to_raw_async, to_streamed, to_streamed_async
 from ._common import RequestExtras
-from ._message_calls import (
-    count_parser,
-    count_tokens_options,
-    create_options,
-    message_parser,
-    parse_request,
-    stream_request,
-)
+from ._messages_base import AsyncMessagesBase, MessagesBase
 from .batches import (
     AsyncBatches,
     AsyncBatchesWithRawResponse,
@@ -34,10 +30,6 @@ from .batches import (
     BatchesWithRawResponse,
     BatchesWithStreamingResponse,
 )
-
-if TYPE_CHECKING:
-    from .._async import AsyncAnthropic
-    from .._sync import Anthropic
 
 __all__ = [
     "AsyncMessages",
@@ -66,19 +58,8 @@ class CountTokens(MessageCountTokensParams, RequestExtras, total=False):
     output_format: Any
 
 
-def stream_parser(response: httpx2.Response) -> Stream[RawMessageStreamEvent]:
-    return Stream(response, parse=parse_stream_event)
-
-
-def async_stream_parser(response: httpx2.Response) -> AsyncStream[RawMessageStreamEvent]:
-    return AsyncStream(response, parse=parse_stream_event)
-
-
-class Messages:
+class Messages(MessagesBase):
     """``client.messages``."""
-
-    def __init__(self, client: Anthropic) -> None:
-        self._client = client
 
     @cached_property
     def batches(self) -> Batches:
@@ -98,36 +79,28 @@ class Messages:
     def create(self, **params: Unpack[CreateStreaming]) -> Stream[RawMessageStreamEvent]: ...
     def create(self, **params: Any) -> Message | Stream[RawMessageStreamEvent]:
         """Send a Message; with ``stream=True`` iterate its raw events instead."""
-        options = create_options(self._client, params)
-        if options.stream:
-            return self._client.request(options, stream_parser)
-        return self._client.request(options, message_parser)
+        return self._create(params)
 
     def stream(self, **params: Unpack[StreamParams]) -> MessageStreamManager:
         """``with client.messages.stream(...) as stream:`` text_stream, events, get_final_message().
 
         With ``output_format=T`` each text block is parsed as ``T`` when it ends, and the final message is a
         ``ParsedMessage`` (``parsed_output``)."""
-        options, output_format = stream_request(self._client, params)
-        return MessageStreamManager(lambda: self._client.request(options, stream_parser), output_format=output_format)
+        return self._stream(params)
 
     def parse(
         self, *, output_format: type[ResponseFormatT] | None = None, **params: Unpack[CreateNonStreaming]
     ) -> ParsedMessage[ResponseFormatT]:
         """``create`` with ``output_format=T``: asks for JSON matching ``T`` and parses it (``parsed_output``)."""
-        options, parser = parse_request(self._client, {**params, "output_format": output_format})
-        return self._client.request(options, parser)
+        return self._parse(output_format, params)
 
     def count_tokens(self, **params: Unpack[CountTokens]) -> MessageTokensCount:
         """The input tokens the request would use."""
-        return self._client.request(count_tokens_options(self._client, params), count_parser)
+        return self._count_tokens(params)
 
 
-class AsyncMessages:
+class AsyncMessages(AsyncMessagesBase):
     """``client.messages`` of ``AsyncAnthropic``."""
-
-    def __init__(self, client: AsyncAnthropic) -> None:
-        self._client = client
 
     @cached_property
     def batches(self) -> AsyncBatches:
@@ -147,28 +120,21 @@ class AsyncMessages:
     async def create(self, **params: Unpack[CreateStreaming]) -> AsyncStream[RawMessageStreamEvent]: ...
     async def create(self, **params: Any) -> Message | AsyncStream[RawMessageStreamEvent]:
         """Send a Message; with ``stream=True`` iterate its raw events instead."""
-        options = create_options(self._client, params)
-        if options.stream:
-            return await self._client.request(options, async_stream_parser)
-        return await self._client.request(options, message_parser)
+        return await self._create(params)
 
     def stream(self, **params: Unpack[StreamParams]) -> AsyncMessageStreamManager:
         """``async with client.messages.stream(...) as stream:`` the async twin of ``Messages.stream``."""
-        options, output_format = stream_request(self._client, params)
-        return AsyncMessageStreamManager(
-            lambda: self._client.request(options, async_stream_parser), output_format=output_format
-        )
+        return self._stream(params)
 
     async def parse(
         self, *, output_format: type[ResponseFormatT] | None = None, **params: Unpack[CreateNonStreaming]
     ) -> ParsedMessage[ResponseFormatT]:
         """``create`` with ``output_format=T``: asks for JSON matching ``T`` and parses it (``parsed_output``)."""
-        options, parser = parse_request(self._client, {**params, "output_format": output_format})
-        return await self._client.request(options, parser)
+        return await self._parse(output_format, params)
 
     async def count_tokens(self, **params: Unpack[CountTokens]) -> MessageTokensCount:
         """The input tokens the request would use."""
-        return await self._client.request(count_tokens_options(self._client, params), count_parser)
+        return await self._count_tokens(params)
 
 
 class MessagesWithRawResponse:

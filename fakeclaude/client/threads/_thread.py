@@ -164,7 +164,7 @@ class BetaMessageThread(_ThreadBase["Anthropic"]):
 
     def _create(self, overrides: Mapping[str, Any], *, stream: bool, helpers: Sequence[str]) -> Any:
         """One ``create`` for the turn, sent again as long as the state recovers from the rejection."""
-        from ..resources.messages import stream_parser
+        from ..resources._messages_base import stream_parser
 
         while True:
             options = self._options(overrides, stream=stream, helpers=helpers)
@@ -223,7 +223,7 @@ class BetaAsyncMessageThread(_ThreadBase["AsyncAnthropic"]):
 
     async def _create(self, overrides: Mapping[str, Any], *, stream: bool, helpers: Sequence[str]) -> Any:
         """One ``create`` for the turn, sent again as long as the state recovers from the rejection."""
-        from ..resources.messages import async_stream_parser
+        from ..resources._messages_base import async_stream_parser
 
         while True:
             options = self._options(overrides, stream=stream, helpers=helpers)

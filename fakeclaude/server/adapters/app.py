@@ -4,8 +4,8 @@ One catch-all route (the engine answers unknown paths and methods with API-shape
 replies are written at once; streamed replies chunk by chunk after each chunk's delay, and a ``drop``
 chunk closes the connection mid-body so the client sees a broken stream. A body beyond the API's limit
 gets 413 without being read to the end; an engine failure gets an API-shaped 500, never a traceback.
-A scripted reply the engine refuses (:class:`~fakeclaude.server.errors.ScriptedReplyError`) gets a 500
-whose message names the mistake, with ``x-should-retry: false``.
+A script that fails (an impossible reply, a raising handler) is the engine's non-retried 400, as on
+every other way in.
 
 Each request is logged on ``fakeclaude.access`` (INFO) once answered: method, path, status, duration
 and request id, never a header or a key. With a ``ControlApi``, paths under ``/_fakeclaude/`` go to it
@@ -35,7 +35,7 @@ from fakeclaude.server.adapters._guard import (
     too_large_reply,
 )
 from fakeclaude.server.control import ControlApi
-from fakeclaude.server.errors import ApiError, ScriptedReplyError
+from fakeclaude.server.errors import ApiError
 from fakeclaude.server.http import Engine, HttpReply, HttpRequest
 
 __all__ = ["ENGINE_KEY", "OFFLOAD_BYTES", "make_app"]
@@ -108,12 +108,9 @@ _ENCODINGS = frozenset({"gzip", "deflate", "br", "zstd", "x-gzip"})
 def _answer(request: web.Request, http_request: HttpRequest) -> HttpReply:
     """The control API's or the engine's reply (run on the loop, or in a worker thread for a big body)."""
     control = request.app[CONTROL_KEY]
-    try:
-        if control is not None and control.owns(http_request.path):
-            return control.handle(http_request)
-        return handle_safely(request.app[ENGINE_KEY], http_request)
-    except ScriptedReplyError as exc:  # the test's mistake: named in a 500 that is not retried
-        return error_reply(ApiError(500, f"fakeclaude: {exc}", should_retry=False))
+    if control is not None and control.owns(http_request.path):
+        return control.handle(http_request)
+    return handle_safely(request.app[ENGINE_KEY], http_request)
 
 
 def _headers(reply: HttpReply) -> dict[str, str]:

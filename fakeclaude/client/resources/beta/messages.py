@@ -5,7 +5,8 @@ joining ``betas=[...]`` (``count_tokens`` adds ``token-counting-2024-11-01`` aft
 hold ``@beta_tool`` functions, sent as their definitions. Answers are the same wire models as GA ones
 (they keep the beta-only fields and block types they carry).
 
-``thread(...)`` starts a message thread (``fakeclaude.client.threads``); ``tool_runner(...)`` runs its loop
+The calls' plumbing is the GA namespace's (:mod:`.._messages_base`, with ``_beta`` set); this module
+declares the beta signatures. ``thread(...)`` starts a message thread (``fakeclaude.client.threads``); ``tool_runner(...)`` runs its loop
 over one, threaded by default as in the SDK (``thread=False`` for the whole conversation every turn).
 """
 
@@ -23,14 +24,7 @@ from ....types.params import MessageCountTokensParams, MessageCreateParamsBase
 from ....types.parsed_message import ParsedMessage, ResponseFormatT
 from ..._response import to_raw, to_raw_async, to_streamed, to_streamed_async
 from .._common import BetaRequestExtras
-from .._message_calls import (
-    count_parser,
-    count_tokens_options,
-    create_options,
-    message_parser,
-    parse_request,
-    stream_request,
-)
+from .._messages_base import AsyncMessagesBase, MessagesBase
 from ..batches import (
     AsyncBatchesWithRawResponse,
     AsyncBatchesWithStreamingResponse,
@@ -39,11 +33,8 @@ from ..batches import (
     BatchesWithStreamingResponse,
     BetaBatches,
 )
-from ..messages import async_stream_parser, stream_parser
 
 if TYPE_CHECKING:
-    from ..._async import AsyncAnthropic
-    from ..._sync import Anthropic
     from ...threads import BetaAsyncMessageThread, BetaMessageThread, UnsupportedRequestBehavior
     from ...tools import (
         BetaAsyncStreamingToolRunner,
@@ -130,11 +121,10 @@ def _runner_parts(params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any
     return params, options, thread is not False, max_iterations, stream
 
 
-class BetaMessages:
+class BetaMessages(MessagesBase):
     """``client.beta.messages``."""
 
-    def __init__(self, client: Anthropic) -> None:
-        self._client = client
+    _beta = True
 
     @cached_property
     def batches(self) -> BetaBatches:
@@ -154,26 +144,21 @@ class BetaMessages:
     def create(self, **params: Unpack[BetaCreateStreaming]) -> Stream[RawMessageStreamEvent]: ...
     def create(self, **params: Any) -> Message | Stream[RawMessageStreamEvent]:
         """Send a Message in the beta namespace; with ``stream=True`` iterate its raw events instead."""
-        options = create_options(self._client, params, beta=True)
-        if options.stream:
-            return self._client.request(options, stream_parser)
-        return self._client.request(options, message_parser)
+        return self._create(params)
 
     def stream(self, **params: Unpack[BetaParseParams]) -> MessageStreamManager:
         """``with client.beta.messages.stream(...) as stream:`` as ``messages.stream``, in the beta namespace."""
-        options, output_format = stream_request(self._client, params, beta=True)
-        return MessageStreamManager(lambda: self._client.request(options, stream_parser), output_format=output_format)
+        return self._stream(params)
 
     def parse(
         self, *, output_format: type[ResponseFormatT] | None = None, **params: Unpack[BetaCreateNonStreaming]
     ) -> ParsedMessage[ResponseFormatT]:
         """``create`` with ``output_format=T``, its text parsed as ``T`` (``parsed_output``)."""
-        options, parser = parse_request(self._client, {**params, "output_format": output_format}, beta=True)
-        return self._client.request(options, parser)
+        return self._parse(output_format, params)
 
     def count_tokens(self, **params: Unpack[BetaCountTokens]) -> MessageTokensCount:
         """The input tokens the request would use."""
-        return self._client.request(count_tokens_options(self._client, params, beta=True), count_parser)
+        return self._count_tokens(params)
 
     def thread(
         self, *, unsupported_request_behavior: UnsupportedRequestBehavior = "error", **params: Unpack[BetaThreadParams]
@@ -198,11 +183,10 @@ class BetaMessages:
         return runner(thread, options=options, max_iterations=max_iterations)
 
 
-class AsyncBetaMessages:
+class AsyncBetaMessages(AsyncMessagesBase):
     """``client.beta.messages`` of ``AsyncAnthropic``."""
 
-    def __init__(self, client: AsyncAnthropic) -> None:
-        self._client = client
+    _beta = True
 
     @cached_property
     def batches(self) -> AsyncBetaBatches:
@@ -222,28 +206,21 @@ class AsyncBetaMessages:
     async def create(self, **params: Unpack[BetaCreateStreaming]) -> AsyncStream[RawMessageStreamEvent]: ...
     async def create(self, **params: Any) -> Message | AsyncStream[RawMessageStreamEvent]:
         """Send a Message in the beta namespace; with ``stream=True`` iterate its raw events instead."""
-        options = create_options(self._client, params, beta=True)
-        if options.stream:
-            return await self._client.request(options, async_stream_parser)
-        return await self._client.request(options, message_parser)
+        return await self._create(params)
 
     def stream(self, **params: Unpack[BetaParseParams]) -> AsyncMessageStreamManager:
         """``async with client.beta.messages.stream(...) as stream:``."""
-        options, output_format = stream_request(self._client, params, beta=True)
-        return AsyncMessageStreamManager(
-            lambda: self._client.request(options, async_stream_parser), output_format=output_format
-        )
+        return self._stream(params)
 
     async def parse(
         self, *, output_format: type[ResponseFormatT] | None = None, **params: Unpack[BetaCreateNonStreaming]
     ) -> ParsedMessage[ResponseFormatT]:
         """``create`` with ``output_format=T``, its text parsed as ``T`` (``parsed_output``)."""
-        options, parser = parse_request(self._client, {**params, "output_format": output_format}, beta=True)
-        return await self._client.request(options, parser)
+        return await self._parse(output_format, params)
 
     async def count_tokens(self, **params: Unpack[BetaCountTokens]) -> MessageTokensCount:
         """The input tokens the request would use."""
-        return await self._client.request(count_tokens_options(self._client, params, beta=True), count_parser)
+        return await self._count_tokens(params)
 
     def thread(
         self, *, unsupported_request_behavior: UnsupportedRequestBehavior = "error", **params: Unpack[BetaThreadParams]
