@@ -15,7 +15,8 @@ real recorded usage, see ``benchmarks/token_calibration.py``)::
                                           the schema's compact JSON, fitted on the 68 recorded answers;
                                           after the messages, so no cache prefix includes it)
   + content blocks                        text (and what its citations quote); images (w*h/750, URL
-                                          images as declared or a typical web image); PDFs (pages);
+                                          images as declared or a typical web image); PDFs (per page
+                                          an image share + its text, ``tokens._pdf``);
                                           tool_use + round_trip / tool_result; web search results (their
                                           encrypted page text) and fetch results (the document);
                                           search_result blocks; thinking of the current assistant turn
@@ -43,6 +44,7 @@ from fakeclaude.server.catalog import ModelSpec
 from fakeclaude.server.structured import output_schema
 from fakeclaude.server.tokens._families import SERVER_TOOL_TOKENS, Family, family_of
 from fakeclaude.server.tokens._media import image_dimensions, image_tokens, pdf_page_count
+from fakeclaude.server.tokens._pdf import PAGE_TOKENS, pdf_tokens
 from fakeclaude.server.tokens._text import count_pieces, pattern
 
 __all__ = [
@@ -69,7 +71,6 @@ _PTC_PROMPT = 2500  # tools callable from code execution (programmatic tool call
 URL_IMAGE_SIZE = (440, 440)
 ImageSizes = Mapping[str, tuple[int, int]]
 _NO_SIZES: ImageSizes = {}
-_PDF_PAGE = 1590  # a light page as recorded (spec 8.3 documents 1,500-3,000 text tokens + the page image)
 
 
 def count_text_tokens(text: str, spec: ModelSpec | None = None) -> int:
@@ -397,5 +398,4 @@ def _document_tokens(source: Any, fam: Family, sizes: ImageSizes) -> int:
             return sum(_block_tokens(b, fam, keep_thinking=False, sizes=sizes) for b in blocks)
         return 0
     raw = _decode(source.get("data")) if kind == "base64" else None
-    pages = pdf_page_count(raw) if raw else 1
-    return pages * _PDF_PAGE
+    return pdf_tokens(raw, lambda text: _text(text, fam)) if raw else PAGE_TOKENS
