@@ -92,7 +92,8 @@ def test_answers_written_by_hand_are_no_calibration_pairs() -> None:
     # dd-trace-py's fixture "msg_thinking_002" reports 100 input tokens for a request with a tool (the
     # tool-use prompt alone is ~300): kept, its weight alone pulled claude-4's fitted tool prompt to 268.
     assert _hand_written({"resp_json": {"id": "msg_thinking_002", "usage": {"input_tokens": 100}}})
-    assert _hand_written({"resp_sse": [{"data": {"type": "message_start", "message": {"id": "msg_01NoSearch001"}}}]})
+    start = {"type": "message_start", "message": {"id": "msg_01NoSearch001"}}
+    assert _hand_written({"resp_sse": [{"data": start}]})
     assert not _hand_written({"resp_json": {"id": "msg_01XFDUDYJgAACzvnptvVoYEL"}})
     assert not _hand_written({"resp_json": {"type": "error"}})
     if INTERACTIONS.exists():
