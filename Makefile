@@ -28,8 +28,10 @@ test: lint typecheck unit
 serve: $(STAMP)
 	$(BIN)/fakeclaude serve --host $(HOST) --port $(PORT)
 
+# The benchmark table (benchmarks/RESULTS.md): every ratio in one run; BENCH_ARGS=--quick for a shorter one.
+# The alternatives install themselves into benchmarks/.envs/ on first use. Not part of `make test`.
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV)

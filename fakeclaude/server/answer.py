@@ -8,6 +8,8 @@ Unscripted answers call tools as :mod:`~fakeclaude.server.tool_policy` decides, 
 with a format (structured outputs) with JSON generated from its schema
 (:mod:`~fakeclaude.server.structured`). Scripted answers are checked against the format and strict
 tools first; an impossible one raises :class:`~fakeclaude.server.errors.ScriptedReplyError`.
+An unscripted text answer to a request with citable documents or search results is split into cited
+text blocks (:mod:`~fakeclaude.server.citations`).
 Thinking ``display`` ``omitted`` and ``updates`` (beta) give thinking blocks with empty text and a
 signature that verifies; ``output_config.task_budget`` adds ``usage.iterations`` (one ``message`` entry,
 as recorded).
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .catalog import ModelSpec
+from .citations import cited_answer
 from .generation import (
     THINKING_SECRET,
     IdFactory,
@@ -64,7 +67,10 @@ def _thinking_on(body: Mapping[str, Any]) -> bool:
 def _prefill(body: Mapping[str, Any]) -> str | None:
     messages = body.get("messages") or []
     if messages and messages[-1].get("role") == "assistant":
-        return content_text(messages[-1].get("content"))
+        content = messages[-1].get("content")
+        if isinstance(content, list) and content and all(b.get("type") == "compaction" for b in content):
+            return None  # a paused compaction being resumed, not a prefill
+        return content_text(content)
     return None
 
 
@@ -87,7 +93,9 @@ def plan_content(request: ParsedRequest, spec: ModelSpec, rng_seed: int, tool_po
     if found is not None:
         blocks.append({"type": "text", "text": json_answer(found[1], rng_seed)})
         return blocks
-    blocks.append({"type": "text", "text": generate_text(rng_seed, prompt=prompt or None)})
+    cited = cited_answer(body, rng_seed, generate_text(rng_seed ^ 0xC17E, prompt=prompt or None, min_words=5, max_words=12),
+                         generate_text(rng_seed ^ 0xE2D, prompt=prompt or None, min_words=5, max_words=12))
+    blocks.extend(cited or [{"type": "text", "text": generate_text(rng_seed, prompt=prompt or None)}])
     return blocks
 
 

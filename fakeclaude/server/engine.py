@@ -22,6 +22,7 @@ from .batches import BatchStore
 from .caching import PromptCache, breakpoints, lookback_points
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
+from .context_management import finish_context, plan_context
 from .errors import ApiError, ScriptedReplyError
 from .generation import IdFactory, request_seed
 from .http import HttpReply, HttpRequest
@@ -158,6 +159,7 @@ class MessagesEngine:
         self._ids = IdFactory(config.seed)
         self.options = ValidationOptions(mode=config.validation, accept_retired_models=config.accept_retired_models,
                                          image_sizes=tuple((config.image_sizes or {}).items()))
+        self._image_sizes = dict(config.image_sizes) if config.image_sizes else None
         self.cache = PromptCache(self.clock)
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
                                   processing_seconds=config.batch_processing_seconds)
@@ -304,6 +306,9 @@ class MessagesEngine:
 
     def _answer(self, call: _Call, validated: tuple[Any, ModelSpec, PromptTokens], turn: ThreadTurn | None) -> HttpReply:
         body, spec, prompt = validated
+        context = plan_context(body, spec, prompt, call.betas,  # the edits run before the prompt is counted
+                               image_sizes=self._image_sizes)
+        counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         input_tokens = prompt.total
         self.limiter.check(call.key, input_tokens, model=spec.id)
         parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
@@ -319,8 +324,9 @@ class MessagesEngine:
             self._check_reply(parsed, outcome)
         composed = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
-            usage_in=self._input_usage(body, spec, prompt, call.key), tool_policy=self.config.tool_policy,
+            usage_in=self._input_usage(counted, spec, prompt, call.key), tool_policy=self.config.tool_policy,
         )
+        finish_context(composed.message, context, spec)
         message = call.answer = composed.message
         headers = self.limiter.settle(call.key, input_tokens, int(message["usage"]["output_tokens"]))
         reply = composed.reply
@@ -366,12 +372,19 @@ class MessagesEngine:
                              f"a scripted reply breaks the API's rules: {summary}")
 
     def _count_tokens(self, call: _Call) -> HttpReply:
-        prompt = self._validated(call, validate_count_tokens).prompt
-        return self._scripted(call) or _json_reply(200, {"input_tokens": prompt.total}, {})
+        body, spec, prompt = self._validated(call, validate_count_tokens)
+        context = plan_context(body, spec, prompt, call.betas, compact=False,  # counting never summarizes
+                               image_sizes=self._image_sizes)
+        payload: dict[str, Any] = {"input_tokens": context.prompt.total}
+        if body.get("context_management") is not None:
+            payload["context_management"] = {"original_input_tokens": prompt.total}
+        return self._scripted(call) or _json_reply(200, payload, {})
 
     def _answer_batch_request(self, params: dict[str, Any], custom_id: str = "") -> dict[str, Any]:
         """One batch request's Message (batches run through the same path as create)."""
         body, spec, prompt = validate_create(params, version=API_VERSION_2023, options=self.options)
+        context = plan_context(body, spec, prompt, frozenset(), image_sizes=self._image_sizes)
+        counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         parsed = ParsedRequest(body, {}, "/v1/messages/batches", "POST", custom_id)
         try:
             outcome = self.script.next_outcome(parsed)
@@ -383,10 +396,12 @@ class MessagesEngine:
             raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
         if isinstance(outcome, JsonReply):
             return dict(outcome.body)
-        return compose_message(
+        message = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
-            usage_in=self._input_usage(body, spec, prompt), service_tier="batch", tool_policy=self.config.tool_policy,
+            usage_in=self._input_usage(counted, spec, prompt), service_tier="batch", tool_policy=self.config.tool_policy,
         ).message
+        finish_context(message, context, spec)
+        return message
 
     # ----- batches and models -----------------------------------------------------------------------
     def _batch_create(self, call: _Call) -> HttpReply:

@@ -44,6 +44,7 @@ __all__ = [
     "Route",
     "Script",
     "ScriptError",
+    "compaction",
     "redacted_thinking",
     "text",
     "thinking",
@@ -61,6 +62,11 @@ def text(value: str, *, citations: Sequence[Mapping[str, Any]] | None = None) ->
     if citations:
         block["citations"] = [dict(c) for c in citations]
     return block
+
+
+def compaction(content: str | None) -> Block:
+    """A compaction block for a scripted reply (it opens the answer; ``None``: a failed compaction)."""
+    return {"type": "compaction", "content": content}
 
 
 def tool_use(name: str, input: Mapping[str, Any] | None = None, *, id: str | None = None) -> Block:

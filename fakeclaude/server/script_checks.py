@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .citations import citation_problems
 from .schema import matches
 from .script import ParsedRequest, Reply
 
@@ -37,7 +38,7 @@ def _short_json(value: Any, limit: int = 120) -> str:
 
 def reply_violations(request: ParsedRequest, reply: Reply) -> list[str]:
     """Why ``reply`` could not be the API's answer to ``request`` (empty when it could)."""
-    problems: list[str] = []
+    problems: list[str] = citation_problems(request.body, reply.blocks())
     uses = [b for b in reply.blocks() if b.get("type") == "tool_use"]
     if not uses:
         return problems

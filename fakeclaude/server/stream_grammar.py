@@ -2,7 +2,11 @@
 
 Grammar (spec §4): ``message_start`` (content empty, stop_reason null, provisional output_tokens),
 per block ``content_block_start`` / ``content_block_delta``* / ``content_block_stop`` with a ``ping``
-after the first start, ``message_delta`` with the stop reason and cumulative usage, ``message_stop``.
+after the first start, ``message_delta`` with the stop reason and cumulative usage (``usage.iterations``
+there only) and the message's ``context_management`` as a sibling of ``delta``, ``message_stop``.
+Per block kind: a text block with citations starts with ``citations: []`` and sends one
+``citations_delta`` per citation before its ``text_delta``s; a ``compaction`` block starts with
+``content: null`` and sends its summary whole in one ``compaction_delta`` (as recorded).
 Accumulating these events gives back exactly the Message they came from.
 """
 
@@ -60,6 +64,13 @@ def _block_events(index: int, block: Mapping[str, Any], spec: ModelSpec) -> Iter
                                           "delta": {"type": "thinking_delta", "thinking": piece}}
         yield "content_block_delta", {"type": "content_block_delta", "index": index,
                                       "delta": {"type": "signature_delta", "signature": block.get("signature", "")}}
+    elif kind == "compaction":  # recorded: the summary arrives whole in one delta
+        yield "content_block_start", {"type": "content_block_start", "index": index,
+                                      "content_block": {"type": "compaction", "content": None}}
+        delta = {"type": "compaction_delta", "content": block.get("content")}
+        if block.get("encrypted_content") is not None:
+            delta["encrypted_content"] = block["encrypted_content"]
+        yield "content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}
     else:
         # redacted_thinking and server tool results arrive whole in the start event
         yield "content_block_start", {"type": "content_block_start", "index": index, "content_block": dict(block)}
@@ -69,8 +80,9 @@ def _block_events(index: int, block: Mapping[str, Any], spec: ModelSpec) -> Iter
 def message_events(message: Mapping[str, Any], spec: ModelSpec) -> Iterator[Event]:
     """The events of ``message`` in the real order."""
     usage = dict(message["usage"])
-    start_usage = {**usage, "output_tokens": min(usage.get("output_tokens", 0), 1)}
-    head = {key: value for key, value in message.items() if key not in ("content", "usage")}
+    start_usage = {k: v for k, v in usage.items() if k != "iterations"}
+    start_usage["output_tokens"] = min(usage.get("output_tokens", 0), 1)
+    head = {key: value for key, value in message.items() if key not in ("content", "usage", "context_management")}
     head.update(content=[], stop_reason=None, stop_sequence=None, usage=start_usage)
     if "stop_details" in head:
         head["stop_details"] = None
@@ -86,8 +98,11 @@ def message_events(message: Mapping[str, Any], spec: ModelSpec) -> Iterator[Even
     if "stop_details" in message:
         delta["stop_details"] = message["stop_details"]
     delta_usage = {k: usage[k] for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
-                                          "output_tokens", "server_tool_use") if k in usage}
-    yield "message_delta", {"type": "message_delta", "delta": delta, "usage": delta_usage}
+                                          "output_tokens", "server_tool_use", "iterations") if k in usage}
+    closing: dict[str, Any] = {"type": "message_delta", "delta": delta, "usage": delta_usage}
+    if "context_management" in message:  # recorded: a sibling of delta and usage
+        closing["context_management"] = message["context_management"]
+    yield "message_delta", closing
     yield "message_stop", {"type": "message_stop"}
 
 

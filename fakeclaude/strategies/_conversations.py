@@ -136,9 +136,23 @@ def _conversation(
             messages.append(turn)
         if i % 2 == 0:
             answers = []
+    _same_citations(messages)
     if max_cache_breakpoints:
         _mark_breakpoints(draw, messages, max_cache_breakpoints)
     return messages
+
+
+def _same_citations(messages: list[dict[str, Any]]) -> None:
+    """Citations on all documents or on none, as the API requires: the first document decides."""
+    docs = [b for m in messages if isinstance(m["content"], list) for b in m["content"] if b["type"] == "document"]
+    if not docs:
+        return
+    enabled = "citations" in docs[0]
+    for doc in docs[1:]:
+        if enabled:
+            doc["citations"] = {"enabled": True}
+        else:
+            doc.pop("citations", None)
 
 
 def conversations(

@@ -10,10 +10,11 @@ its non-streamed ``Message``) both use it::
 
 Rules (those of the API and the official SDK): the snapshot starts as a copy of ``message_start``'s
 message; ``content_block_start`` appends a copy of its block; text, thinking, signature and citation
-deltas update ``content[index]``; ``input_json_delta`` fragments are buffered per block and parsed
+deltas update ``content[index]`` (a ``compaction_delta`` sets a compaction block's fields); ``input_json_delta`` fragments are buffered per block and parsed
 when the block stops (``{}`` stays when no fragment came; invalid JSON raises ``ValueError``);
 ``message_delta`` sets the stop fields it carries and overwrites usage with the cumulative counts it
-carries (``output_tokens`` always, the others when present and not null). Events before
+carries (``output_tokens`` always, the others when present and not null); its other top-level keys
+(``context_management``) are set on the message. Events before
 ``message_start``, unknown events and unknown deltas change nothing. The events are never mutated.
 """
 
@@ -37,6 +38,7 @@ from ..types.stream_events import (
     SignatureDelta,
     TextDelta,
     ThinkingDelta,
+    UnknownDelta,
 )
 
 __all__ = ["MessageAccumulator"]
@@ -124,6 +126,10 @@ class MessageAccumulator:
         elif isinstance(delta, SignatureDelta):
             if isinstance(block, ThinkingBlock):
                 block.signature = delta.signature
+        elif isinstance(delta, UnknownDelta) and delta.type == "compaction_delta":
+            if isinstance(block, UnknownBlock) and block.type == "compaction":  # the summary arrives whole
+                for name, value in (delta.model_extra or {}).items():
+                    setattr(block, name, value)
         elif isinstance(delta, CitationsDelta) and isinstance(block, TextBlock):
             if block.citations:
                 block.citations.append(delta.citation)
@@ -161,6 +167,9 @@ def _apply_message_delta(message: Message, event: RawMessageDeltaEvent) -> None:
         message.stop_details = delta.stop_details
     if delta.container is not None:
         message.container = delta.container
+    for name, value in (event.model_extra or {}).items():  # context_management: a sibling of delta and usage
+        if value is not None:
+            setattr(message, name, value)
     usage = message.usage
     delta_usage = event.usage
     usage.output_tokens = delta_usage.output_tokens

@@ -281,7 +281,7 @@ def _stream_reasons(body: Mapping[str, Any], raw: bytes, real_events: list[dict[
             delta_usage = data.get("usage") or {}
             if not isinstance(delta_usage.get("output_tokens"), int):
                 reasons.append("stream: message_delta without usage.output_tokens")
-            if set(delta_usage) - {*DELTA_USAGE, "server_tool_use"} or set(DELTA_USAGE) - set(delta_usage):
+            if set(delta_usage) - {*DELTA_USAGE, "server_tool_use", "iterations"} or set(DELTA_USAGE) - set(delta_usage):
                 reasons.append(f"stream: message_delta usage keys {sorted(delta_usage)}")
             usage.update(delta_usage)
         elif name not in ("ping", "message_stop"):

@@ -116,7 +116,7 @@ SAMPLES: dict[str, Any] = {
     "diagnostics": {},
     "mcp_servers": [],
     "context_management": {},
-    "compaction": {},
+    "compaction": None,  # an object compacts, and refuses reply-shaping fields other samples set
     "fallbacks": "default",
     "fallback_credit_token": "token",
     "billing_policy": {},

@@ -8,6 +8,7 @@ When a prompt is given, a couple of its content words become the topic of the an
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 
@@ -226,10 +227,25 @@ def generate_text(
     """
     if min_words < 1 or max_words < min_words:
         raise ValueError(f"need 1 <= min_words <= max_words, got {min_words}, {max_words}")
+    if prompt is None or len(prompt) <= _MEMO_PROMPT_LIMIT:
+        return _memo_text(rng_seed, prompt, min_words, max_words)
+    return _fresh_text(rng_seed, prompt, min_words, max_words)
+
+
+_MEMO_PROMPT_LIMIT = 2048
+"""Prompts up to this many characters are memoised with their answer; longer ones are never kept."""
+
+
+def _fresh_text(rng_seed: int, prompt: str | None, min_words: int, max_words: int) -> str:
     rnd = random.Random(derive_seed("text", rng_seed))
     words = content_words(prompt) if prompt else []
     topics = rnd.sample(words, min(2, len(words))) if words else []
     return prose(rnd, topics, min_words, max_words)
+
+
+# The same request asked again (a test's retries, a loop over one prompt, a benchmark) gets its text from
+# here: ``generate_text`` is a pure function of its arguments, so a bounded memo changes no answer.
+_memo_text = functools.lru_cache(maxsize=256)(_fresh_text)
 
 
 def prose(

@@ -31,6 +31,7 @@ from fakeclaude.server.validation._base import (
     fail,
     tag_of,
 )
+from fakeclaude.server.validation._context import check_compaction_block
 from fakeclaude.server.validation._wire_model import (
     field_names,
     field_values,
@@ -227,9 +228,11 @@ def _block(w: Walk, b: object, path: str, tags: dict[str, object]) -> None:
     elif tag == "tool_reference":
         check_fields(ctx, b, tp, _F_TOOL_REFERENCE, required_fields(ToolReferenceBlockParam))
         check_str(ctx, b["tool_name"], f"{tp}.tool_name")
+    elif tag == "compaction":
+        check_compaction_block(ctx, b, tp)
     elif tag in _BETA_SYSTEM_BLOCKS:
         check_fields(ctx, b, tp, None, ("tool",))
-    # compaction, mcp_tool_listing, fallback and anything else in the tag list: shape left to the API's later versions.
+    # mcp_tool_listing, fallback and anything else in the tag list: shape left to the API's later versions.
     w.cache(b, tp)
 
 

@@ -36,6 +36,7 @@ from fakeclaude.server.validation._base import (
     tag_of,
 )
 from fakeclaude.server.validation._blocks import Walk, check_blocks, check_system
+from fakeclaude.server.validation._context import check_compaction_config, check_context_management
 from fakeclaude.server.validation._tools import check_tool_choice, check_tools
 from fakeclaude.server.validation._wire_model import (
     field_names,
@@ -332,6 +333,14 @@ def _beta_any(w: Walk, v: Any, path: str) -> None:
     """A beta field whose shape the fake does not model (``fallbacks``: ``"default"`` or a list, ...)."""
 
 
+def _context_management(w: Walk, v: Any, path: str) -> None:
+    check_context_management(w.ctx, v, path)
+
+
+def _compaction(w: Walk, v: Any, path: str) -> None:
+    check_compaction_config(w.ctx, v, path)
+
+
 def _beta_object(w: Walk, v: Any, path: str) -> None:
     if not isinstance(v, dict):
         fail(w.ctx, path, "Input should be a valid dictionary or object to extract fields from")
@@ -359,8 +368,8 @@ _FIELDS: dict[str, Check] = {
     "speed": _speed,
     "diagnostics": _diagnostics,
     "mcp_servers": _beta_list,
-    "context_management": _beta_object,
-    "compaction": _beta_object,
+    "context_management": _context_management,
+    "compaction": _compaction,
     "fallbacks": _beta_any,
     "fallback_credit_token": _beta_any,
     "billing_policy": _beta_object,

@@ -9,7 +9,8 @@ Order of the checks. First the schema, walking the body in document order (missi
 reported before anything else, as pydantic does); then, in strict mode, the semantic rules: model
 (404), ``max_tokens`` cap, sampling parameters, ``thinking``, ``output_config.effort``, tools, system,
 messages (merge, empty content, tool pairing, prefill, thinking history, 2026-10-21 rules), image and
-PDF bytes, cache breakpoints, and last the context window (the only check that counts tokens).
+PDF bytes, cache breakpoints, and last the context window (the only check that counts tokens; it counts
+the prompt the model reads: context-management edits applied, messages before a compaction block dropped).
 
 Modes (:class:`ValidationOptions`): ``strict`` (default) is everything above; ``lenient`` checks the
 schema only (types, required fields, unknown fields; no ranges, patterns or semantic rules). An unknown
@@ -45,6 +46,7 @@ from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
 from fakeclaude.server.catalog import ModelSpec, resolve_model
+from fakeclaude.server.context_management import plan_context
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.tokens import PromptTokens, measure_prompt
 from fakeclaude.server.validation._base import MSG_SHAPE, Ctx, check_fields, fail, recover
@@ -159,9 +161,12 @@ def _validate(
         raise errors[start]  # the semantic pass needs a body that passed the schema
     assert isinstance(body, dict)
     spec = _model(ctx, body, options)
-    prompt = measure_prompt(body, spec, image_sizes=dict(options.image_sizes) if options.image_sizes else None)
+    sizes = dict(options.image_sizes) if options.image_sizes else None
+    prompt = measure_prompt(body, spec, image_sizes=sizes)
     if ctx.strict:
-        check_rules(ctx, body, spec, walk, prompt.total)
+        # the context window holds what the model reads: edits applied, nothing before a compaction block
+        read = plan_context(body, spec, prompt, betas, compact=False, image_sizes=sizes).prompt.total
+        check_rules(ctx, body, spec, walk, read)
         if errors is not None and len(errors) > start:
             raise errors[start]
     return Validated(body, spec, prompt)

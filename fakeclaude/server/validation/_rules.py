@@ -22,6 +22,7 @@ from fakeclaude.server.catalog import ModelSpec
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.validation._base import Ctx, fail, recover
 from fakeclaude.server.validation._blocks import Walk
+from fakeclaude.server.validation._context import check_context_rules
 from fakeclaude.server.validation._media import check_media
 from fakeclaude.server.validation._messages import check_messages, merged_turns
 from fakeclaude.server.validation._output_schema import check_output_schemas
@@ -72,6 +73,7 @@ def check_rules(ctx: Ctx, body: dict[str, Any], spec: ModelSpec, walk: Walk, inp
         (_check_effort, (ctx, body, spec)),
         (check_tool_rules, (ctx, body)),
         (check_output_schemas, (ctx, body)),
+        (check_context_rules, (ctx, body)),
         (_check_system, (ctx, body)),
         (_check_turns, (ctx, body, spec, thinking)),
         (check_media, (ctx, walk.media)),
