@@ -2,6 +2,7 @@
 ``fakeclaude check`` validates the requests recorded in cassettes.
 
     $ fakeclaude serve --port 8765 --seed 0 --validation strict
+    $ fakeclaude serve --batch-processing-seconds 600   # batches stay in_progress 10 minutes
     $ fakeclaude --version
     $ fakeclaude check cassettes/
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn, cast
@@ -30,6 +32,27 @@ def port_number(value: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{value} is not a port (0-65535; 0 picks a free one)")
     return port
+
+
+def _batch_seconds(value: str) -> float:
+    """A ``--batch-processing-seconds`` value: a finite number of seconds >= 0."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{value} is not a number of seconds >= 0")
+    return seconds
+
+
+def _worker_count(value: str) -> int:
+    try:
+        count = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers") from None
+    if not 1 <= count <= 64:
+        raise argparse.ArgumentTypeError(f"{value} is not a number of workers (1-64)")
+    return count
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,23 +82,61 @@ def _access_log(enabled: bool) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     from fakeclaude.server import FAKE_API_KEY, FakeClaude
-    from fakeclaude.server.adapters.runner import serve_forever
+    from fakeclaude.server.adapters.runner import base_url, serve_forever
+    from fakeclaude.server.adapters.workers import WorkerEngine, run_workers
     from fakeclaude.server.control import ControlApi
+    from fakeclaude.server.control_pool import PoolControlApi
+    from fakeclaude.server.statestore import open_state
 
-    fake = FakeClaude(seed=args.seed, validation=args.validation, tool_policy=args.tool_policy)
+    if args.workers > 1 and args.state in ("memory", "memory://"):
+        print(f"fakeclaude: --workers {args.workers} needs a shared --state (sqlite:///PATH on one host, "
+              "redis://HOST:PORT/DB on many): with memory:// each worker would keep its own batches", file=sys.stderr)
+        return 2
+    try:
+        state = open_state(args.state)
+        state.get("fakeclaude-ping")  # fail now, not on the first batch
+    except Exception as exc:  # a bad URL, a missing client, an unreachable server: one line, no traceback
+        print(f"fakeclaude: cannot open the state store {args.state}: {exc}", file=sys.stderr)
+        return 1
+    if args.workers > 1 and not args.pool_worker:
+        state.close()
+
+        def pool_ready(port: int) -> None:
+            url = base_url(args.host, port)
+            _announce(url, FAKE_API_KEY)
+            print(f"{args.workers} workers share the port; state in {args.state}", flush=True)
+
+        try:
+            return run_workers(args.argv, args.workers, args.host, args.port, on_ready=pool_ready)
+        except OSError as exc:
+            print(f"fakeclaude: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+            return 1
+    fake = FakeClaude(seed=args.seed, validation=args.validation, tool_policy=args.tool_policy,
+                      batch_processing_seconds=args.batch_processing_seconds,
+                      state=None if args.state in ("memory", "memory://") else state,  # None: the fastest path
+                      worker=str(os.getpid()) if args.pool_worker else "")
     _access_log(not args.no_access_log)
 
     def ready(url: str) -> None:
         fake.base_url = url
+        if args.pool_worker:
+            print(f"fakeclaude: worker {os.getpid()} listening on {url}", flush=True)
+            return
         _announce(url, FAKE_API_KEY)
         print(f"Control API and request log page: {url}/_fakeclaude/", flush=True)
 
+    control = PoolControlApi(fake, state) if args.pool_worker else ControlApi(fake)
+    engine = (WorkerEngine(fake.engine, before=control.before, after=control.record)
+              if isinstance(control, PoolControlApi) else fake.engine)
     try:
-        serve_forever(fake.engine, args.host, args.port, on_ready=ready, control=ControlApi(fake))
+        serve_forever(engine, args.host, args.port, on_ready=ready, control=control, reuse_port=args.pool_worker)
     except OSError as exc:
         print(f"fakeclaude: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
-    print("fakeclaude: stopped", flush=True)
+    finally:
+        state.close()
+    if not args.pool_worker:
+        print("fakeclaude: stopped", flush=True)
     return 0
 
 
@@ -96,6 +157,22 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="unscripted tool calls: relevant: only a tool the last user turn asks for, one call unless parallel "
              "calls are asked for; every: call every offered tool at once (default: %(default)s)",
     )
+    serve.add_argument(
+        "--batch-processing-seconds", type=_batch_seconds, default=0.0, metavar="SECONDS",
+        help="how long a message batch stays in_progress (so cancel can be tried); a request of a batch of n "
+             "finishes after its share of it; batches expire after 24 h (86400) (default: %(default)s, "
+             "ended on the first poll)",
+    )
+    serve.add_argument(
+        "--workers", type=_worker_count, default=1, metavar="N",
+        help="answer with N processes sharing the port (SO_REUSEPORT); needs a shared --state (default: 1)",
+    )
+    serve.add_argument(
+        "--state", default="memory://", metavar="URL",
+        help="where batches live: memory:// (this process), sqlite:///PATH (one host), redis://HOST:PORT/DB "
+             "(many hosts); see docs/scaling.md (default: %(default)s)",
+    )
+    serve.add_argument("--pool-worker", action="store_true", help=argparse.SUPPRESS)  # set by --workers
     serve.add_argument("--no-access-log", action="store_true", help="do not log a line per request")
     serve.set_defaults(command=_serve)
 
@@ -137,6 +214,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default: ``sys.argv[1:]``); returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
+    args.argv = argv
     command: Callable[[argparse.Namespace], int] = args.command
     return command(args)

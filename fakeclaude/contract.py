@@ -23,6 +23,19 @@ only on a body that passed the schema (they read its fields), and nothing runs a
 (a 404: nothing can be checked against a model that does not exist). Within one part only its first
 violation is reported. The fake passes no list and stops at the first violation, as the API does.
 
+Batches are checked in the API's two stages. A violation of the envelope (``requests``, ``custom_id``,
+``params`` not an object) refuses the whole create; those come first and have ``custom_id`` None. Each
+request's ``params`` is checked as the batch runs: a violation there does not refuse the create but
+makes that one request ``errored`` in the results; it has the request's ``custom_id``, the errored
+line's exact ``message`` (no prefix), and its ``path`` inside the body (``requests.1.params.model``).
+
+    >>> batch = {"requests": [{"custom_id": "ok", "params": {"model": "claude-sonnet-4-5", "max_tokens": 9,
+    ...                        "messages": [{"role": "user", "content": "Hi"}]}},
+    ...                       {"custom_id": "bad", "params": {"model": "claude-sonnet-4-5", "max_tokens": 0,
+    ...                        "messages": [{"role": "user", "content": "Hi"}]}}]}
+    >>> [str(v) for v in validate_request(batch, endpoint="batches")]
+    ["request 'bad' errored: 400 invalid_request_error: max_tokens: must be greater than or equal to 1"]
+
 Headers are not part of a body: ``api_version`` and ``betas`` say what the ``anthropic-version`` and
 ``anthropic-beta`` headers would be (the 2026-10-21 version refuses ``temperature``, a beta unlocks the
 beta-only fields; see ``fakeclaude.server.validation``).
@@ -30,15 +43,18 @@ beta-only fields; see ``fakeclaude.server.validation``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+import dataclasses
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.validation import (
     API_VERSIONS,
     ValidationOptions,
     validate_batch_create,
+    validate_batch_request,
     validate_count_tokens,
     validate_create,
 )
@@ -50,7 +66,7 @@ Endpoint = Literal["messages", "count_tokens", "batches"]
 ENDPOINTS: tuple[Endpoint, ...] = ("messages", "count_tokens", "batches")
 """``messages`` is ``POST /v1/messages``, ``count_tokens`` its ``/count_tokens``, ``batches`` batch create."""
 
-_VALIDATORS = {
+_VALIDATORS: dict[str, Callable[..., Any]] = {
     "messages": validate_create,
     "count_tokens": validate_count_tokens,
     "batches": validate_batch_create,
@@ -66,6 +82,8 @@ class Violation:
     ``status`` and ``type`` are the answer's HTTP status and ``error.type``; ``message`` is the API's
     exact ``error.message``; ``path`` is where in the body the problem is, dotted as the API writes it
     (``messages.0.content.1.tool_result.tool_use_id``), empty for a rule about the whole request.
+    ``custom_id`` is set only for a batch request's violation: the batch is accepted and that request
+    alone ends ``errored`` with this error (see the module docstring).
 
         >>> v = Violation(400, "invalid_request_error", "max_tokens", "max_tokens: Field required")
         >>> str(v)
@@ -76,9 +94,11 @@ class Violation:
     type: str
     path: str
     message: str
+    custom_id: str | None = field(default=None, repr=False)
 
     def __str__(self) -> str:
-        return f"{self.status} {self.type}: {self.message}"
+        text = f"{self.status} {self.type}: {self.message}"
+        return text if self.custom_id is None else f"request {self.custom_id!r} errored: {text}"
 
 
 class ContractError(AssertionError):
@@ -119,7 +139,8 @@ def validate_request(
     the ``anthropic-version`` and ``anthropic-beta`` headers (``betas`` an iterable of names, or the
     header's comma-separated value). ``strict=False`` checks the schema only (types, required and
     unknown fields), as the fake's lenient mode does. The first violation is the API's answer; see the
-    module docstring for how the others are found.
+    module docstring for how the others are found, and for a batch's (those of its requests, which do
+    not refuse the create, come last and name their ``custom_id``).
 
         >>> validate_request({"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "Hi"}]},
         ...                  endpoint="count_tokens")
@@ -132,17 +153,39 @@ def validate_request(
         raise ValueError(f"endpoint must be one of {', '.join(map(repr, ENDPOINTS))}, not {endpoint!r}")
     if api_version not in API_VERSIONS:
         raise ValueError(f"api_version must be one of {', '.join(map(repr, API_VERSIONS))}, not {api_version!r}")
-    names = _betas(betas)
+    check = functools.partial(_violations, version=api_version, options=_STRICT if strict else _LENIENT,
+                              betas=_betas(betas))
+    found = check(_VALIDATORS[endpoint], body)
+    if endpoint == "batches":
+        found += _batch_request_violations(body, check)
+    return found
+
+
+def _violations(validator: Callable[..., object], body: object, *, version: str, options: ValidationOptions,
+                betas: frozenset[str]) -> list[Violation]:
     errors: list[ApiError] = []
     try:
-        _VALIDATORS[endpoint](
-            body, version=api_version, options=_STRICT if strict else _LENIENT, betas=names, errors=errors
-        )
+        validator(body, version=version, options=options, betas=betas, errors=errors)
     except ApiError as first:
         return [_violation(e) for e in errors] if errors else [_violation(first)]
     except RecursionError:  # the fake answers a body too deep to walk with this 400
         return [Violation(400, "invalid_request_error", "", BODY_TOO_DEEP)]
     return []
+
+
+def _batch_request_violations(body: object, check: Callable[..., list[Violation]]) -> list[Violation]:
+    """What makes each request of a batch ``errored`` (its params checked as the batch runs them)."""
+    items = body.get("requests") if isinstance(body, dict) else None
+    found: list[Violation] = []
+    for i, item in enumerate(items if isinstance(items, list) else ()):
+        if not (isinstance(item, dict) and isinstance(item.get("params"), dict)):
+            continue  # an envelope violation already
+        custom_id = item.get("custom_id")
+        prefix = f"requests.{i}.params"
+        for v in check(validate_batch_request, item["params"]):
+            path = f"{prefix}.{v.path}" if v.path else prefix
+            found.append(dataclasses.replace(v, path=path, custom_id=custom_id if isinstance(custom_id, str) else ""))
+    return found
 
 
 def assert_valid_request(

@@ -104,5 +104,23 @@ def error() -> None:
     raise AssertionError("an unknown model was answered")
 
 
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Pages /Count 1 >> endobj\n2 0 obj << /Type /Page >> endobj\n%%EOF\n"
+
+
+@scenario("files")
+def files() -> None:
+    client = _client()
+    api = getattr(client, "files", None) or client.beta.files  # GA since 0.124; beta before
+    uploaded = api.upload(file=("report.pdf", PDF, "application/pdf"))
+    expect(uploaded.id.startswith("file_") and uploaded.size_bytes == len(PDF), f"upload answered {uploaded!r}")
+    expect(uploaded.id in [f.id for f in api.list()], "the upload is not listed")
+    message = client.messages.create(model=MODEL, max_tokens=256, messages=[{"role": "user", "content": [
+        {"type": "document", "source": {"type": "file", "file_id": uploaded.id}},
+        {"type": "text", "text": "Summarise this document in one sentence."}]}])
+    expect(_text(message).strip(), f"no text in the answer: {message.content!r}")
+    expect(api.delete(uploaded.id).id == uploaded.id, "delete answered another id")
+
+
 if __name__ == "__main__":
     main()

@@ -189,5 +189,11 @@ def error() -> None:
            f"api error {result.get('api_error_status')} {result.get('api_error_type')}")
 
 
+
+@scenario("files")
+def files() -> None:
+    raise NotApplicable("print mode has no Files API upload command")
+
+
 if __name__ == "__main__":
     main()

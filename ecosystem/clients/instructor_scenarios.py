@@ -97,5 +97,11 @@ def error() -> None:
     raise AssertionError("an unknown model was answered")
 
 
+
+@scenario("files")
+def files() -> None:
+    raise NotApplicable("instructor patches a client to extract a response_model; it has no Files API of its own")
+
+
 if __name__ == "__main__":
     main()

@@ -6,7 +6,7 @@ from typing import Any
 
 import anthropic
 import pydantic
-from _scenario import MODEL, expect, main, scenario
+from _scenario import MODEL, NotApplicable, expect, main, scenario
 from langchain_anthropic import ChatAnthropic
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.tools import tool
@@ -91,6 +91,12 @@ def error() -> None:
         expect(exc.status_code == 404, f"status {exc.status_code}")
         return
     raise AssertionError("an unknown model was answered")
+
+
+
+@scenario("files")
+def files() -> None:
+    raise NotApplicable("langchain-anthropic's ChatAnthropic has no Files API client (uploads go through the anthropic SDK)")
 
 
 if __name__ == "__main__":

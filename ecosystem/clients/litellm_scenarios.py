@@ -12,7 +12,7 @@ from typing import Any
 
 import litellm
 import pydantic
-from _scenario import MODEL, expect, main, scenario
+from _scenario import MODEL, NotApplicable, expect, main, scenario
 
 LITELLM_MODEL = f"anthropic/{MODEL}"
 HELLO = [{"role": "user", "content": "Say hi in one short sentence."}]
@@ -104,6 +104,12 @@ def error() -> None:
         expect(exc.status_code == 404, f"status {exc.status_code}")
         return
     raise AssertionError("an unknown model was answered")
+
+
+
+@scenario("files")
+def files() -> None:
+    raise NotApplicable("litellm's Python API has no Anthropic Files upload (its docs route uploads through the proxy's /anthropic passthrough)")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from pathlib import Path
 import anthropic
 import llm
 import llm_anthropic
-from _scenario import MODEL, expect, main, scenario
+from _scenario import MODEL, NotApplicable, expect, main, scenario
 
 HELLO = "Say hi in one short sentence."
 LLM_MODEL = f"anthropic/{MODEL}"
@@ -87,6 +87,12 @@ def error() -> None:
         expect(exc.status_code == 404, f"status {exc.status_code}")
         return
     raise AssertionError("an unknown model was answered")
+
+
+
+@scenario("files")
+def files() -> None:
+    raise NotApplicable("llm sends attachments inline (base64); it has no Files API upload")
 
 
 if __name__ == "__main__":

@@ -102,5 +102,27 @@ def error() -> None:
     raise AssertionError("an unknown model was answered")
 
 
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Pages /Count 1 >> endobj\n2 0 obj << /Type /Page >> endobj\n%%EOF\n"
+
+
+@scenario("files")
+def files() -> None:
+    # pydantic-ai refers to uploaded files (UploadedFile); the upload itself is the provider SDK's call.
+    from anthropic import Anthropic
+    from pydantic_ai.messages import UploadedFile
+
+    sdk = Anthropic(base_url=os.environ["ANTHROPIC_BASE_URL"], max_retries=0)
+    uploaded = sdk.beta.files.upload(file=("report.pdf", PDF, "application/pdf"))
+    expect(uploaded.id in [f.id for f in sdk.beta.files.list()], "the upload is not listed")
+    result = _agent().run_sync(["Summarise this document in one sentence.",
+                                UploadedFile(file_id=uploaded.id, provider_name="anthropic",
+                                             media_type="application/pdf")])
+    expect(isinstance(result.output, str) and result.output.strip(), f"output {result.output!r}")
+    sent = [part for message in result.all_messages() for part in getattr(message, "parts", [])]
+    expect(sent, "no messages recorded")
+    expect(sdk.beta.files.delete(uploaded.id).id == uploaded.id, "delete answered another id")
+
+
 if __name__ == "__main__":
     main()

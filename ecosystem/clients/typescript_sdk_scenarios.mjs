@@ -1,7 +1,7 @@
 // The official TypeScript SDK (@anthropic-ai/sdk) against `fakeclaude serve`, used as its README shows.
 // The client reads ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY; retries are off so failures show at once.
 
-import Anthropic from "@anthropic-ai/sdk";
+import Anthropic, { toFile } from "@anthropic-ai/sdk";
 import { betaTool } from "@anthropic-ai/sdk/helpers/beta/json-schema";
 import { jsonSchemaOutputFormat } from "@anthropic-ai/sdk/helpers/json-schema";
 
@@ -88,6 +88,23 @@ scenario("error", async () => {
     return;
   }
   throw new Error("an unknown model was answered");
+});
+
+const PDF = "%PDF-1.4\n1 0 obj << /Type /Pages /Count 1 >> endobj\n2 0 obj << /Type /Page >> endobj\n%%EOF\n";
+
+scenario("files", async () => {
+  const anthropic = client();
+  const api = anthropic.files ?? anthropic.beta.files; // GA in newer SDKs, beta before
+  const uploaded = await api.upload({ file: await toFile(Buffer.from(PDF), "report.pdf", { type: "application/pdf" }) });
+  expect(uploaded.id.startsWith("file_") && uploaded.size_bytes === PDF.length, `upload answered ${JSON.stringify(uploaded)}`);
+  const listed = [];
+  for await (const file of api.list()) listed.push(file.id);
+  expect(listed.includes(uploaded.id), "the upload is not listed");
+  const message = await anthropic.messages.create({ model: MODEL, max_tokens: 256, messages: [{ role: "user", content: [
+    { type: "document", source: { type: "file", file_id: uploaded.id } },
+    { type: "text", text: "Summarise this document in one sentence." }] }] });
+  expect(textOf(message).trim(), `no text: ${JSON.stringify(message.content)}`);
+  expect((await api.delete(uploaded.id)).id === uploaded.id, "delete answered another id");
 });
 
 await main();

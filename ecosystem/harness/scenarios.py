@@ -30,6 +30,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("thinking", "thinking", "extended thinking on: a thinking block comes back before the answer"),
     Scenario("count_tokens", "count tokens", "the count_tokens endpoint gives a positive input token count"),
     Scenario("error", "error", "an unknown model gives a 404 surfaced as the client's own error type"),
+    Scenario("files", "files", "a PDF uploaded with the Files API is listed, answered about by file_id, then deleted"),
 )
 
 

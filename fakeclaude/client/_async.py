@@ -16,6 +16,7 @@ from ._retry import retry_delay, should_retry_status
 
 if TYPE_CHECKING:
     from .resources.beta import AsyncBeta
+    from .resources.files import AsyncFiles
     from .resources.messages import AsyncMessages
     from .resources.models import AsyncModels
 
@@ -41,6 +42,13 @@ class AsyncAnthropic(BaseClient[httpx2.AsyncClient]):
         from .resources.models import AsyncModels
 
         return AsyncModels(self)
+
+    @cached_property
+    def files(self) -> AsyncFiles:
+        """The Files API: upload, list, retrieve_metadata, download, delete."""
+        from .resources.files import AsyncFiles
+
+        return AsyncFiles(self)
 
     @cached_property
     def beta(self) -> AsyncBeta:
@@ -133,6 +141,12 @@ class AsyncAnthropicWithRawResponse:
         return AsyncModelsWithRawResponse(self._client.models)
 
     @cached_property
+    def files(self) -> Any:
+        from .resources.files import AsyncFilesWithRawResponse
+
+        return AsyncFilesWithRawResponse(self._client.files)
+
+    @cached_property
     def beta(self) -> Any:
         from .resources.beta import AsyncBetaWithRawResponse
 
@@ -154,6 +168,12 @@ class AsyncAnthropicWithStreamedResponse:
         from .resources.models import AsyncModelsWithStreamingResponse
 
         return AsyncModelsWithStreamingResponse(self._client.models)
+
+    @cached_property
+    def files(self) -> Any:
+        from .resources.files import AsyncFilesWithStreamingResponse
+
+        return AsyncFilesWithStreamingResponse(self._client.files)
 
     @cached_property
     def beta(self) -> Any:

@@ -205,6 +205,8 @@ class BaseClient(Generic[HttpT]):
             # the standard library, as the SDK: plain data is written exactly as json does, response objects
             # as the SDK dumps them
             kwargs["content"] = encode_body(options.json)
+        elif options.content is not None:
+            kwargs["content"] = options.content
         return kwargs
 
     def _max_retries(self, options: RequestOptions) -> int:

@@ -77,3 +77,5 @@ class RequestOptions:
     post_parser: Callable[[Any], Any] | None = None
     """Applied to the parsed result, outside the response validation (``parse()`` reads the output format
     there, so a text that does not fit it raises pydantic's own ``ValidationError``, as in the SDK)."""
+    content: bytes | None = None
+    """A body already encoded (a multipart upload), sent as is instead of ``json``."""

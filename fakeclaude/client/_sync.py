@@ -16,6 +16,7 @@ from ._retry import retry_delay, should_retry_status
 
 if TYPE_CHECKING:
     from .resources.beta import Beta
+    from .resources.files import Files
     from .resources.messages import Messages
     from .resources.models import Models
 
@@ -40,6 +41,13 @@ class Anthropic(BaseClient[httpx2.Client]):
         from .resources.models import Models
 
         return Models(self)
+
+    @cached_property
+    def files(self) -> Files:
+        """The Files API: upload, list, retrieve_metadata, download, delete."""
+        from .resources.files import Files
+
+        return Files(self)
 
     @cached_property
     def beta(self) -> Beta:
@@ -130,6 +138,12 @@ class AnthropicWithRawResponse:
         return ModelsWithRawResponse(self._client.models)
 
     @cached_property
+    def files(self) -> Any:
+        from .resources.files import FilesWithRawResponse
+
+        return FilesWithRawResponse(self._client.files)
+
+    @cached_property
     def beta(self) -> Any:
         from .resources.beta import BetaWithRawResponse
 
@@ -151,6 +165,12 @@ class AnthropicWithStreamedResponse:
         from .resources.models import ModelsWithStreamingResponse
 
         return ModelsWithStreamingResponse(self._client.models)
+
+    @cached_property
+    def files(self) -> Any:
+        from .resources.files import FilesWithStreamingResponse
+
+        return FilesWithStreamingResponse(self._client.files)
 
     @cached_property
     def beta(self) -> Any:

@@ -10,6 +10,7 @@ from .clock import FakeClock, SystemClock
 from .engine import EngineConfig, MessagesEngine, RecordedRequest
 from .errors import ApiError, ScriptedReplyError
 from .fake import FAKE_API_KEY, FakeClaude
+from .files import FileLimits, FileStore
 from .ratelimit import RateLimits
 from .script import (
     ErrorReply,
@@ -51,6 +52,8 @@ __all__ = [
     "FAKE_API_KEY",
     "FakeClaude",
     "FakeClock",
+    "FileLimits",
+    "FileStore",
     "Httpx2Transport",
     "HttpxTransport",
     "JsonReply",

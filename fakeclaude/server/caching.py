@@ -219,8 +219,7 @@ class PromptCache:
                 if tokens > read and self._alive(scope + h, now):
                     read, hit = tokens, scope + h
             if hit is not None:
-                _, ttl_seconds = self._entries[hit]
-                self._entries[hit] = (now + ttl_seconds, ttl_seconds)
+                self._refresh(hit, now)
             covered = read
             for h, tokens, ttl in eligible:
                 if tokens <= covered:
@@ -240,6 +239,11 @@ class PromptCache:
             return False
         self._entries.move_to_end(key)
         return True
+
+    def _refresh(self, key: str, now: float) -> None:
+        """A read of a live entry restarts its lifetime."""
+        _, ttl_seconds = self._entries[key]
+        self._entries[key] = (now + ttl_seconds, ttl_seconds)
 
     def _store(self, key: str, now: float, ttl_seconds: float) -> None:
         old = self._entries.pop(key, None)

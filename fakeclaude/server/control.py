@@ -4,7 +4,9 @@ Served under ``/_fakeclaude/`` by the aiohttp application only (never by the in-
 and never recorded among the API requests):
 
     GET  /_fakeclaude/            an HTML page: recent requests, their verdicts and answers, the script
-    GET  /_fakeclaude/requests    {"requests": [...]} what the fake received, oldest first (?limit=N: the newest N)
+    GET  /_fakeclaude/requests    {"requests": [...]} what the fake received, oldest first (?limit=N: the newest N);
+                                  each with its body's size, and ``body_dropped`` when the log let go of
+                                  its body and answer to stay within its byte budget
     GET  /_fakeclaude/script      {"queued": [...], "rules": [...], "handler": false, "failures": [...], "unused": [...]}
     POST /_fakeclaude/script      queue replies, errors and rules (JSON below); answers like GET
     POST /_fakeclaude/reset       forget the script, its failures and the recorded requests
@@ -73,6 +75,7 @@ def request_json(recorded: RecordedRequest) -> dict[str, Any]:
         "method": recorded.method, "path": recorded.path, "query": dict(recorded.query),
         "headers": redacted_headers(recorded.headers), "body": recorded.body, "request_id": recorded.request_id,
         "status": recorded.status, "verdict": recorded.verdict, "error": recorded.error, "answer": recorded.answer,
+        "body_size": recorded.body_size, "body_dropped": recorded.body_dropped,
     }
 
 
@@ -297,6 +300,8 @@ def _pretty(value: Any) -> str:
 
 
 def _summary(recorded: RecordedRequest) -> str:
+    if recorded.body_dropped and not recorded.error:
+        return "(answer dropped from the log)"
     if recorded.error:
         return f"{recorded.error.get('type', '')}: {recorded.error.get('message', '')}"
     answer = recorded.answer
@@ -320,6 +325,14 @@ def _asked(recorded: RecordedRequest) -> str:
     return (f"{model}: " if model else "") + str(content or "")[:120]
 
 
+def _details(recorded: RecordedRequest) -> str:
+    if recorded.body_dropped:
+        return (f'<p class="muted dropped">body ({recorded.body_size:,} bytes) and answer dropped from the log '
+                "to bound its memory (max_recorded_bytes)</p>")
+    return (f"<details><summary>request and answer</summary><pre>{_pretty(recorded.body)}</pre>"
+            f"<pre>{_pretty(recorded.answer)}</pre></details>")
+
+
 def render_page(base_url: str, recorded: list[RecordedRequest], script: Mapping[str, Any]) -> str:
     """The control page: the loaded script, then the recent requests (newest first) with verdicts and answers."""
     rows = []
@@ -328,8 +341,7 @@ def render_page(base_url: str, recorded: list[RecordedRequest], script: Mapping[
             f'<tr class="request"><td>{number}</td><td><code>{_esc(r.method)} {_esc(r.path)}</code></td>'
             f"<td>{r.status}</td><td><span class=\"verdict {_esc(r.verdict)}\">{_esc(r.verdict)}</span></td>"
             f"<td>{_esc(_asked(r))}</td><td>{_esc(_summary(r))}"
-            f"<details><summary>request and answer</summary><pre>{_pretty(r.body)}</pre><pre>{_pretty(r.answer)}</pre>"
-            f"</details></td><td><code>{_esc(r.request_id)}</code></td></tr>"
+            f"{_details(r)}</td><td><code>{_esc(r.request_id)}</code></td></tr>"
         )
     requests_html = ("<table id=\"requests\"><tr><th>#</th><th>request</th><th>status</th><th>verdict</th>"
                      "<th>asked</th><th>answer</th><th>request id</th></tr>" + "".join(rows) + "</table>"

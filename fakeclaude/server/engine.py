@@ -18,21 +18,28 @@ from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
 from .answer import compose_message
-from .batches import BatchStore
+from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
 from .caching import PromptCache, breakpoints, lookback_points
+from .caching_shared import SharedPromptCache
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
-from .context_management import finish_context, plan_context
+from .context_management import ContextPlan, finish_context, plan_context
 from .errors import ApiError, ScriptedReplyError
+from .file_refs import check_file_references, file_bytes
+from .files import FileLimits, FileStore
+from .files_api import answer_files, is_files_path
 from .generation import IdFactory, request_seed
 from .http import HttpReply, HttpRequest
 from .models_api import list_models_page, retrieve_model
 from .ratelimit import RateLimiter, RateLimits
+from .request_log import DEFAULT_MAX_RECORDED_BYTES, RequestLog
 from .script import JsonReply, ParsedRequest, Script, ScriptError
 from .script import Reply as ScriptedReply
 from .script_checks import reply_violations
+from .statestore import StateStore
 from .stream_grammar import message_events, stream_chunks
 from .threads import ThreadStore, ThreadTurn, wants_thread
+from .threads_shared import SharedThreadStore
 from .tokens import PromptTokens
 from .tool_policy import ToolPolicy
 from .validation import (
@@ -41,6 +48,7 @@ from .validation import (
     check_version,
     parse_betas,
     validate_batch_create,
+    validate_batch_request,
     validate_count_tokens,
     validate_create,
 )
@@ -70,9 +78,13 @@ class EngineConfig:
     pad_events: bool = False  # pad stream JSON with spaces as the real API does
     batch_processing_seconds: float = 0.0
     max_recorded_requests: int = 1000
+    max_recorded_bytes: int = DEFAULT_MAX_RECORDED_BYTES  # bodies kept in the request log (oldest dropped first)
     organization_id: str = ""
     tool_policy: ToolPolicy = "relevant"  # unscripted tool calls: see tool_policy.py
     image_sizes: Mapping[str, tuple[int, int]] | None = None  # URL / file id -> (width, height), for tokens
+    file_limits: FileLimits | None = None  # Files API bounds (see files.py); None: the defaults
+    state: StateStore | None = None  # batches, caches, threads shared (serve's workers); None: this process only
+    worker: str = ""  # a pool worker's name: its ids come from a sequence of their own (never another's)
 
 
 #: Statuses with which the API refuses a request the app built wrongly (not auth, limits or outages).
@@ -85,6 +97,8 @@ class RecordedRequest:
 
     ``error`` is the answer's ``{"type", "message"}`` when it was an error; ``scripted`` says the
     answer came from the test's script; ``script_failed`` that the script failed on this request.
+    ``body_size`` is the raw body's size in bytes; ``body_dropped`` says the log let go of ``body`` and
+    the answer to stay within its byte budget (``max_recorded_bytes``).
     """
 
     method: str
@@ -98,6 +112,8 @@ class RecordedRequest:
     scripted: bool = False
     script_failed: bool = False
     reply_body: Any = None  # the answer: a dict (a Message, also when streamed) or the raw bytes sent
+    body_size: int = 0
+    body_dropped: bool = False
 
     @property
     def json(self) -> Any:
@@ -156,15 +172,17 @@ class MessagesEngine:
         self.config = config
         self.clock: Clock = clock or SystemClock()
         self.script = script or Script()
-        self._ids = IdFactory(config.seed)
+        self._ids = IdFactory(config.seed if not config.worker else request_seed(config.seed, {"worker": config.worker}))
         self.options = ValidationOptions(mode=config.validation, accept_retired_models=config.accept_retired_models,
                                          image_sizes=tuple((config.image_sizes or {}).items()))
         self._image_sizes = dict(config.image_sizes) if config.image_sizes else None
-        self.cache = PromptCache(self.clock)
+        self.cache = PromptCache(self.clock) if config.state is None else SharedPromptCache(self.clock, config.state)
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
-                                  processing_seconds=config.batch_processing_seconds)
-        self.threads = ThreadStore(self.clock)
-        self.requests: deque[RecordedRequest] = deque(maxlen=config.max_recorded_requests)
+                                  processing_seconds=config.batch_processing_seconds, state=config.state)
+        self.threads = ThreadStore(self.clock) if config.state is None else SharedThreadStore(self.clock, config.state)
+        self.files = FileStore(self.clock, self._ids, config.file_limits)
+        self._file_bytes = file_bytes(self.files)
+        self.requests = RequestLog(config.max_recorded_requests, config.max_recorded_bytes)
         self.script_errors: deque[ScriptedReplyError] = deque(maxlen=100)
         """Scripted replies refused as impossible answers (newest last); ``FakeClaude.serve()`` raises the first."""
         high, low = request_seed(config.seed, {"org": 1}), request_seed(config.seed, {"org": 2})
@@ -185,7 +203,7 @@ class MessagesEngine:
             self.script_errors.append(exc)
             self.requests.append(RecordedRequest(request.method, request.path, dict(request.query),
                                                  dict(request.headers), call.body, request_id, 0, scripted=True,
-                                                 script_failed=True))
+                                                 script_failed=True, body_size=len(request.body)))
             raise
         except ApiError as exc:
             error = exc
@@ -203,6 +221,7 @@ class MessagesEngine:
             request.method, request.path, dict(request.query), dict(request.headers), call.body, request_id,
             reply.status, None if error is None else {"type": error.type, "message": error.message},
             call.scripted or failed, failed, call.answer if call.answer is not None else reply.body,
+            len(request.body),
         ))
         return reply
 
@@ -222,6 +241,8 @@ class MessagesEngine:
         match = _BATCH.match(path)
         if match:
             return self._batch_item(call, match.group(1), match.group(2) or "", method)
+        if is_files_path(path):
+            return self._files(call)
         if path == "/v1/models":
             return self._only(method, "GET") or self._models(call)
         match = _MODEL.match(path)
@@ -281,25 +302,31 @@ class MessagesEngine:
             raise ApiError(400, _TOO_DEEP) from None
         return call.body
 
-    def _validated(self, call: _Call, validate: Callable[..., _Checked], body: Any = None) -> _Checked:
+    def _validated(self, call: _Call, validate: Callable[..., _Checked], body: Any = None, *,
+                   files: bool = False) -> _Checked:
         """The JSON body (or ``body``, a thread's expanded one) as ``validate`` accepts it; a body nested too
         deep for Python's stack to walk gets the 400 (the parser allows 1024 levels; counting and checking
-        recurse once per level)."""
+        recurse once per level). ``files``: the body may name stored files (counted from their bytes, then
+        checked: unknown, expired, of the wrong type for their block)."""
         if body is None:
             body = self._json_body(call)
+        extra = {"files": self._file_bytes} if files else {}
         try:
-            return validate(body, version=call.version, options=self.options, betas=call.betas)
+            validated = validate(body, version=call.version, options=self.options, betas=call.betas, **extra)
         except RecursionError:
             raise ApiError(400, _TOO_DEEP) from None
+        if files:
+            check_file_references(body, self.files)
+        return validated
 
     # ----- /v1/messages -----------------------------------------------------------------------------
     def _messages(self, call: _Call) -> HttpReply:
         raw = self._json_body(call)
         if not wants_thread(raw, call.betas):
-            return self._answer(call, self._validated(call, validate_create, raw), None)
+            return self._answer(call, self._validated(call, validate_create, raw, files=True), None)
         turn = self.threads.begin(raw)
         try:
-            return self._answer(call, self._validated(call, validate_create, turn.body), turn)
+            return self._answer(call, self._validated(call, validate_create, turn.body, files=True), turn)
         except BaseException:
             self.threads.release(turn)
             raise
@@ -310,7 +337,20 @@ class MessagesEngine:
                                image_sizes=self._image_sizes)
         counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         input_tokens = prompt.total
-        self.limiter.check(call.key, input_tokens, model=spec.id)
+        self.limiter.admit(call.key, input_tokens, model=spec.id)  # checked and spent at once (concurrent requests)
+        settled = False
+        try:
+            reply = self._admitted(call, body, spec, prompt, turn, counted, context)
+            settled = call.answer is not None
+            return reply
+        finally:
+            if not settled:  # an error or a scripted JSON answer spends no request, as before
+                self.limiter.refund(call.key, input_tokens)
+
+    def _admitted(self, call: _Call, body: Any, spec: ModelSpec, prompt: PromptTokens,
+                  turn: ThreadTurn | None, counted: Any, context: ContextPlan) -> HttpReply:
+        """The answer once the rate limiter admitted the request; ``counted`` is the body as the context
+        edits left it (what the prompt was counted on), ``context`` the edits to report."""
         parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
         outcome = self.script.next_outcome(parsed)
         call.scripted = outcome is not None
@@ -328,7 +368,7 @@ class MessagesEngine:
         )
         finish_context(composed.message, context, spec)
         message = call.answer = composed.message
-        headers = self.limiter.settle(call.key, input_tokens, int(message["usage"]["output_tokens"]))
+        headers = self.limiter.finish(call.key, int(message["usage"]["output_tokens"]))
         reply = composed.reply
         ttft = reply.ttft if reply is not None and reply.ttft is not None else self.config.ttft
         tps = reply.tokens_per_second if reply is not None and reply.tokens_per_second else self.config.tokens_per_second
@@ -372,7 +412,7 @@ class MessagesEngine:
                              f"a scripted reply breaks the API's rules: {summary}")
 
     def _count_tokens(self, call: _Call) -> HttpReply:
-        body, spec, prompt = self._validated(call, validate_count_tokens)
+        body, spec, prompt = self._validated(call, validate_count_tokens, files=True)
         context = plan_context(body, spec, prompt, call.betas, compact=False,  # counting never summarizes
                                image_sizes=self._image_sizes)
         payload: dict[str, Any] = {"input_tokens": context.prompt.total}
@@ -380,10 +420,22 @@ class MessagesEngine:
             payload["context_management"] = {"original_input_tokens": prompt.total}
         return self._scripted(call) or _json_reply(200, payload, {})
 
-    def _answer_batch_request(self, params: dict[str, Any], custom_id: str = "") -> dict[str, Any]:
-        """One batch request's Message (batches run through the same path as create)."""
-        body, spec, prompt = validate_create(params, version=API_VERSION_2023, options=self.options)
-        context = plan_context(body, spec, prompt, frozenset(), image_sizes=self._image_sizes)
+    def _answer_batch_request(self, params: dict[str, Any], custom_id: str = "",
+                              created: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """One batch request's Message (batches run through the same path as create), validated now, with
+        the create call's version and betas (``created``); refused params raise ``InvalidBatchRequest``."""
+        created = created or {}
+        betas = frozenset(created.get("betas", ()))
+        try:
+            body, spec, prompt = validate_batch_request(
+                params, version=created.get("version", API_VERSION_2023), options=self.options, betas=betas,
+                files=self._file_bytes)
+            check_file_references(body, self.files)
+        except ApiError as exc:
+            raise InvalidBatchRequest(exc.status, exc.message, exc.type, path=exc.path) from None
+        except RecursionError:
+            raise InvalidBatchRequest(400, _TOO_DEEP) from None
+        context = plan_context(body, spec, prompt, betas, image_sizes=self._image_sizes)
         counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         parsed = ParsedRequest(body, {}, "/v1/messages/batches", "POST", custom_id)
         try:
@@ -406,7 +458,15 @@ class MessagesEngine:
     # ----- batches and models -----------------------------------------------------------------------
     def _batch_create(self, call: _Call) -> HttpReply:
         requests = self._validated(call, validate_batch_create)
-        return self._scripted(call) or _json_reply(200, self.batches.create(requests), {})
+        scripted = self._scripted(call)
+        if scripted is not None:
+            return scripted
+        try:
+            created = self.batches.create(requests, {"version": call.version, "betas": sorted(call.betas)},
+                                          weight=len(call.request.body))
+        except RecursionError:  # a request nested deeper than the JSON writer goes
+            raise ApiError(400, _TOO_DEEP) from None
+        return _json_reply(200, created, {})
 
     def _batch_list(self, call: _Call) -> HttpReply:
         self._authenticate(call)
@@ -430,7 +490,14 @@ class MessagesEngine:
             return HttpReply(200, headers, self.batches.results(batch_id))
         if method == "DELETE":
             return _json_reply(200, self.batches.delete(batch_id), {})
-        return self._only(method, "GET") or _json_reply(200, self.batches.retrieve(batch_id), {})
+        self._only(method, "GET")
+        batch = self.batches.retrieve(batch_id)
+        polled = {} if batch["processing_status"] == "ended" else {"retry-after": str(RETRY_AFTER_SECONDS)}
+        return _json_reply(200, batch, polled)
+
+    def _files(self, call: _Call) -> HttpReply:
+        self._authenticate(call)
+        return self._scripted(call) or answer_files(self.files, call.request, call.betas)
 
     def _models(self, call: _Call) -> HttpReply:
         self._authenticate(call)

@@ -17,8 +17,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .clock import Clock, FakeClock, SystemClock
 from .engine import EngineConfig, MessagesEngine, RecordedRequest
+from .files import FileLimits, FileStore
 from .ratelimit import RateLimits
+from .request_log import DEFAULT_MAX_RECORDED_BYTES
 from .script import Handler, ParsedRequest, PathPattern, Reply, Route, Script
+from .statestore import StateStore, open_state
 from .tool_policy import ToolPolicy
 
 if TYPE_CHECKING:
@@ -47,12 +50,22 @@ class FakeClaude:
     - ``batch_processing_seconds``: how long a batch takes to end (on ``clock``).
     - ``pad_events``: pad stream JSON with spaces as the real API does.
     - ``max_recorded_requests``: how many requests ``requests`` keeps.
+    - ``max_recorded_bytes``: how many bytes of bodies it keeps (older requests lose theirs first,
+      ``body_dropped`` then says so; default 8 MiB; a body larger than that is never kept).
+    - ``state``: where batches live: a :class:`~fakeclaude.server.statestore.StateStore` or its URL
+      (``memory://``, the default; ``sqlite:///PATH``; ``redis://HOST:PORT/DB``), shared by every fake
+      (or ``fakeclaude serve`` worker) that opens the same one (``docs/scaling.md``).
+    - ``worker``: this fake's name among several sharing one ``state``: its ids (``msg_...``,
+      ``msgbatch_...``) are drawn from a sequence of their own, so two fakes never mint the same id;
+      generated content still depends on ``seed`` only. ``fakeclaude serve --workers`` names each
+      worker by its pid.
     - ``tool_policy``: unscripted tool calls: ``"relevant"`` (default) calls a tool only when the last
       user turn plausibly asks for it (see :mod:`fakeclaude.server.tool_policy`), ``"every"`` calls every
       offered tool at once.
     - ``image_sizes``: ``{url or file id: (width, height)}`` of images the fake cannot see, so their
       tokens are ``width * height / 750`` like the API's; an undeclared one costs a typical web image's
       (``fakeclaude.server.tokens.URL_IMAGE_SIZE``, about 260 tokens).
+    - ``file_limits``: a ``FileLimits`` bounding the Files API store (per file, in all, how many).
     """
 
     def __init__(
@@ -69,8 +82,12 @@ class FakeClaude:
         batch_processing_seconds: float = 0.0,
         pad_events: bool = False,
         max_recorded_requests: int = 1000,
+        max_recorded_bytes: int = DEFAULT_MAX_RECORDED_BYTES,
         tool_policy: ToolPolicy = "relevant",
         image_sizes: Mapping[str, tuple[int, int]] | None = None,
+        file_limits: FileLimits | None = None,
+        state: StateStore | str | None = None,
+        worker: str = "",
     ) -> None:
         self.seed = seed
         self.clock: Clock = clock or SystemClock()
@@ -79,7 +96,8 @@ class FakeClaude:
             seed=seed, validation=validation, accept_retired_models=accept_retired_models, api_keys=api_keys,
             rate_limits=rate_limits, ttft=ttft, tokens_per_second=tokens_per_second, pad_events=pad_events,
             batch_processing_seconds=batch_processing_seconds, max_recorded_requests=max_recorded_requests,
-            tool_policy=tool_policy, image_sizes=image_sizes,
+            max_recorded_bytes=max_recorded_bytes, tool_policy=tool_policy, image_sizes=image_sizes,
+            file_limits=file_limits, state=open_state(state) if isinstance(state, str) else state, worker=worker,
         )
         self.engine = MessagesEngine(self.config, clock=self.clock, script=self.script)
         self.base_url: str | None = None
@@ -208,8 +226,14 @@ class FakeClaude:
     # ----- inspection --------------------------------------------------------------------------------
     @property
     def requests(self) -> list[RecordedRequest]:
-        """What the fake received, oldest first (bounded by ``max_recorded_requests``)."""
+        """What the fake received, oldest first (bounded by ``max_recorded_requests`` and ``max_recorded_bytes``)."""
         return list(self.engine.requests)
+
+    @property
+    def files(self) -> FileStore:
+        """The Files API's store: what was uploaded; ``files.create(..., downloadable=True)`` stands in for
+        a file a tool made (the only kind the API lets you download)."""
+        return self.engine.files
 
     @property
     def last_request(self) -> RecordedRequest | None:

@@ -22,6 +22,7 @@ class HttpRequest:
     query: Mapping[str, str]  # the last value of each query parameter
     headers: Mapping[str, str]  # names lower case
     body: bytes = b""
+    query_string: str = ""  # the raw query, for parameters sent more than once (``ids[]=a&ids[]=b``)
 
 
 @dataclass(frozen=True, slots=True)

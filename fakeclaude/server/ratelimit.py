@@ -6,6 +6,10 @@ a request that the buckets cannot cover now (429 ``rate_limit_error`` with ``ret
 ``x-should-retry: true``); ``record`` spends what a finished request used. Output tokens are only
 known afterwards, so the output bucket may go into debt and ``check`` waits until it is positive.
 
+The engine uses ``admit`` (check and spend the request and its input tokens under one lock, so that
+concurrent requests can never all pass the same last unit of a limit), then ``finish`` (spend the
+output tokens, the headers) or ``refund`` (an admitted request that got no answer after all).
+
 Limits left as ``None`` are never enforced; the headers still report them with the real example
 values (4,000 requests, 2,000,000 input and 400,000 output tokens per minute), so they always appear.
 Token ``remaining`` values are rounded to the nearest thousand (docs) unless the limit is below
@@ -80,7 +84,7 @@ class RateLimiter:
         self._org = organization_id
         self._max = max_keys
         self._keys: OrderedDict[str, _Buckets] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # ``admit`` holds it around ``check``
 
     def check(self, key: str, input_tokens: int, *, model: str | None = None) -> None:
         """Raise the 429 if ``key`` cannot send a request of ``input_tokens`` now; spends nothing."""
@@ -102,6 +106,23 @@ class RateLimiter:
             headers.update({"retry-after": str(retry), "x-should-retry": "true"})
             raise ApiError(429, self._text(first, model), headers=headers)
 
+    def admit(self, key: str, input_tokens: int, *, model: str | None = None) -> None:
+        """``check``, then spend one request and ``input_tokens``, in one step (the 429 spends nothing)."""
+        with self._lock:
+            self.check(key, input_tokens, model=model)
+            self._spend(key, input_tokens, 0, self._clock.now(), requests=1)
+
+    def finish(self, key: str, output_tokens: int) -> dict[str, str]:
+        """Spend the ``output_tokens`` of a request ``admit`` let in; its headers."""
+        with self._lock:
+            now = self._clock.now()
+            return self._headers(self._spend(key, 0, output_tokens, now, requests=0), now)
+
+    def refund(self, key: str, input_tokens: int) -> None:
+        """Give back what ``admit`` spent, for a request that was not answered after all."""
+        with self._lock:
+            self._spend(key, -input_tokens, 0, self._clock.now(), requests=-1)
+
     def record(self, key: str, input_tokens: int, output_tokens: int) -> None:
         """Spend one request, ``input_tokens`` and ``output_tokens`` of ``key``'s buckets."""
         with self._lock:
@@ -122,9 +143,11 @@ class RateLimiter:
 
     # -- internals ---------------------------------------------------------------------------------
 
-    def _spend(self, key: str, input_tokens: int, output_tokens: int, now: float) -> tuple[float, float, float]:
+    def _spend(self, key: str, input_tokens: int, output_tokens: int, now: float,
+               requests: int = 1) -> tuple[float, float, float]:
         r, i, o = self._levels(key, now)
-        levels = (r - 1.0, i - input_tokens, o - output_tokens)
+        r_cap, i_cap, _ = self._caps
+        levels = (min(r_cap, r - requests), min(i_cap, i - input_tokens), o - output_tokens)
         keys = self._keys
         keys[key] = (*levels, now)
         keys.move_to_end(key)

@@ -321,6 +321,7 @@ class Route:
         """Answers once the queue is used up: a function of the request, an iterable of outcomes, or an exception."""
         self.calls: deque[ParsedRequest] = deque(maxlen=MAX_KEPT_CALLS)
         self._call_count = 0
+        self._lock = threading.RLock()  # take() is one step for concurrent requests (a side effect may script more)
 
     @property
     def call_count(self) -> int:
@@ -337,12 +338,15 @@ class Route:
 
         ``reply(None)`` answers as the fake would (its own generated answer, or the endpoint's own).
         """
-        self._queue.append(_Queued(_as_outcome(content, kwargs), describe_call(".reply", content, kwargs)))
+        with self._lock:
+            self._queue.append(_Queued(_as_outcome(content, kwargs), describe_call(".reply", content, kwargs)))
         return self
 
     def respond(self, *content: Block | str | Reply | None, **kwargs: Any) -> Route:
         """Answer every matching request with this."""
-        self._repeat, self._repeat_set = _as_outcome(content, kwargs), True
+        outcome = _as_outcome(content, kwargs)
+        with self._lock:
+            self._repeat, self._repeat_set = outcome, True
         return self
 
     def error(self, status: int, message: str | None = None, **kwargs: Any) -> Route:
@@ -352,12 +356,14 @@ class Route:
         ``should_retry=`` and ``headers=`` add headers. A status outside 400-599 is a ``ValueError``.
         """
         error = _error(status, message, **kwargs)
-        self._queue.append(_Queued(error, describe_call(".error", (status, message), kwargs)))
+        with self._lock:
+            self._queue.append(_Queued(error, describe_call(".error", (status, message), kwargs)))
         return self
 
     def json(self, body: Any, *, status: int = 200, headers: Mapping[str, str] | None = None) -> Route:
         """Answer the next matching request with this JSON body (queued like ``reply``); for any endpoint."""
-        self._queue.append(_Queued(JsonReply(body, status, headers), describe_call(".json", (body,))))
+        with self._lock:
+            self._queue.append(_Queued(JsonReply(body, status, headers), describe_call(".json", (body,))))
         return self
 
     def applies_to(self, request: ParsedRequest) -> bool:
@@ -378,7 +384,11 @@ class Route:
         return self.applies_to(request) and self._predicate(request)
 
     def take(self, request: ParsedRequest) -> tuple[bool, Outcome]:
-        """(answered, outcome) for a matching request."""
+        """(answered, outcome) for a matching request; atomic, so concurrent requests each get their own."""
+        with self._lock:
+            return self._take(request)
+
+    def _take(self, request: ParsedRequest) -> tuple[bool, Outcome]:
         self.calls.append(request)
         self._call_count += 1
         if self._queue:

@@ -131,10 +131,10 @@ class ThreadStore:
         with self._lock:
             state = self._live(previous)
             if state is None:
-                if previous in self._continued:
+                if self._is_continued(previous):
                     raise _thread_error(400, _ALREADY, "thread_already_continued")
                 raise _thread_error(404, _NOT_FOUND, "thread_not_found")
-            if previous in self._in_flight:
+            if self._is_claimed(previous):
                 raise _thread_error(400, _IN_FLIGHT, "thread_continue_in_flight")
             for name in CREATE_ONLY_FIELDS:
                 if name in body and body[name] != state.fields.get(name):
@@ -143,17 +143,51 @@ class ThreadStore:
             new = body.get("messages")
             if state.paused and isinstance(new, list) and new:
                 raise ApiError(400, _NOT_EXECUTED, headers={"x-should-retry": "false"})
-            self._in_flight.add(previous)
+            if not self._claim(previous):  # another process claimed it since the check above
+                raise _thread_error(400, _IN_FLIGHT, "thread_continue_in_flight")
         expanded = {**body, **state.fields}
         expanded["messages"] = [*state.messages, *new] if isinstance(new, list) else new
         return ThreadTurn(body=expanded, previous_id=previous, fields=state.fields)
 
     def _live(self, message_id: str) -> _State | None:
-        state = self._states.get(message_id)
+        state = self._state(message_id)
         if state is not None and self._clock.now() - state.kept_at > self._ttl:
-            del self._states[message_id]
+            self._drop_state(message_id)
             return None
         return state
+
+    # Where the states live (overridden by ``threads_shared.SharedThreadStore``); called under the lock.
+    def _state(self, message_id: str) -> _State | None:
+        return self._states.get(message_id)
+
+    def _keep_state(self, message_id: str, state: _State) -> None:
+        self._states[message_id] = state
+        while len(self._states) > self._max:
+            self._states.popitem(last=False)
+
+    def _drop_state(self, message_id: str) -> None:
+        self._states.pop(message_id, None)
+
+    def _is_continued(self, message_id: str) -> bool:
+        return message_id in self._continued
+
+    def _mark_continued(self, message_id: str) -> None:
+        self._continued[message_id] = None
+        while len(self._continued) > self._max:
+            self._continued.popitem(last=False)
+
+    def _is_claimed(self, message_id: str) -> bool:
+        return message_id in self._in_flight
+
+    def _claim(self, message_id: str) -> bool:
+        """Mark a continue of ``message_id`` in flight; False if one already is."""
+        if message_id in self._in_flight:
+            return False
+        self._in_flight.add(message_id)
+        return True
+
+    def _unclaim(self, message_id: str) -> None:
+        self._in_flight.discard(message_id)
 
     def commit(self, turn: ThreadTurn, message: Mapping[str, Any]) -> None:
         """Keep the answered turn under ``message["id"]`` (a refusal is not kept); the previous id is spent."""
@@ -162,11 +196,9 @@ class ThreadStore:
         turn.done = True
         with self._lock:
             if turn.previous_id is not None:
-                self._in_flight.discard(turn.previous_id)
-                self._states.pop(turn.previous_id, None)
-                self._continued[turn.previous_id] = None
-                while len(self._continued) > self._max:
-                    self._continued.popitem(last=False)
+                self._mark_continued(turn.previous_id)
+                self._drop_state(turn.previous_id)
+                self._unclaim(turn.previous_id)
             iterations = (message.get("usage") or {}).get("iterations") or []
             if message.get("stop_reason") == "refusal" or any(
                 isinstance(i, Mapping) and i.get("type") == "fallback_message" for i in iterations
@@ -174,10 +206,8 @@ class ThreadStore:
                 return
             reply = {"role": "assistant", "content": list(message.get("content") or [])}
             messages = (*turn.body.get("messages", ()), reply)
-            self._states[str(message["id"])] = _State(turn.fields, messages, message.get("stop_reason") == "pause_turn",
-                                                      self._clock.now())
-            while len(self._states) > self._max:
-                self._states.popitem(last=False)
+            self._keep_state(str(message["id"]), _State(turn.fields, messages,
+                                                        message.get("stop_reason") == "pause_turn", self._clock.now()))
 
     def release(self, turn: ThreadTurn) -> None:
         """The turn was not answered in full: nothing is kept and the previous id may be continued again."""
@@ -186,7 +216,7 @@ class ThreadStore:
         turn.done = True
         if turn.previous_id is not None:
             with self._lock:
-                self._in_flight.discard(turn.previous_id)
+                self._unclaim(turn.previous_id)
 
     def kept_while_streaming(self, turn: ThreadTurn, message: Mapping[str, Any], chunks: Iterable[Any],
                              *, complete: bool) -> Iterator[Any]:

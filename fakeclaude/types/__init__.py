@@ -79,6 +79,7 @@ from .errors import (
     UnknownErrorObject,
     parse_error,
 )
+from .files import DeletedFile, FileMetadata
 from .message import (
     CacheCreation,
     Container,
@@ -325,6 +326,7 @@ __all__ = [
     "ContentBlockSourceParam",
     "ContentBlockStartEvent",
     "ContentBlockStopEvent",
+    "DeletedFile",
     "DeletedMessageBatch",
     "DiagnosticsParam",
     "DirectCaller",
@@ -337,6 +339,7 @@ __all__ = [
     "ErrorType",
     "FileDocumentSourceParam",
     "FileImageSourceParam",
+    "FileMetadata",
     "GatewayTimeoutErrorObject",
     "ImageBlockParam",
     "ImageMediaType",

@@ -40,6 +40,7 @@ import httpx2
 import pytest
 
 from fakeclaude.server import FakeClaude, FakeClock
+from tests.conformance._files import stand_in_files
 from tests.real_traffic import INTERACTIONS, interactions
 
 pytestmark = pytest.mark.skipif(
@@ -123,6 +124,7 @@ def _send(row: Mapping[str, Any], *, key: str, keys: tuple[str, ...] | None) -> 
     assert endpoint is not None
     path, query = endpoint
     fake = FakeClaude(seed=7, clock=FakeClock(), api_keys=keys)
+    stand_in_files(fake, row["req_body"])  # the account's files a recording names are not recorded
     with httpx2.Client(transport=fake.httpx2_transport(), base_url="https://api.anthropic.com") as client:
         response = client.post(path, params=query, headers=_request_headers(row, key),
                                content=json.dumps(row["req_body"]).encode())

@@ -164,6 +164,11 @@ def test_scripted_answers_validate_against_the_sdk(name: str) -> None:
         body.update(max_tokens=4096, thinking={"type": "enabled", "budget_tokens": 1024})
     if tools:
         body["tools"] = tools
+    if name == "text with citations":  # a scripted citation points into a document the request sent
+        body["messages"] = [{"role": "user", "content": [
+            {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "The sky is blue."},
+             "title": "Sky", "citations": {"enabled": True}},
+            {"type": "text", "text": "What colour is the sky?"}]}]
     message = check_both(body, script=SCRIPTS[name])
     if name == "refusal":
         assert message.stop_reason == "refusal" and message.stop_details is not None

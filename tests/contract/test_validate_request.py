@@ -113,7 +113,7 @@ def test_the_first_violation_is_what_the_fake_answers(name: str) -> None:
     assert first(validate_request(body)) == fake_answer(body)
 
 
-def test_batch_requests_are_checked_one_by_one() -> None:
+def test_batch_envelope_refuses_the_create_and_each_request_errors_on_its_own() -> None:
     body = {"requests": [
         {"custom_id": "a", "params": {**VALID, "model": "claude-nope"}},
         {"custom_id": "a", "params": VALID},
@@ -121,15 +121,19 @@ def test_batch_requests_are_checked_one_by_one() -> None:
         {"custom_id": "d", "params": {**VALID, "max_tokens": "x", "top_k": -1}},
     ]}  # fmt: skip
     violations = validate_request(body, endpoint="batches")
-    assert [(v.status, v.message) for v in violations] == [
-        (404, "requests.0.params.model: claude-nope"),
-        (400, "requests.1.custom_id: Duplicate custom_id found: 'a'."),
-        (400, "requests.2.params.stream: Streaming is not supported in batch requests."),
-        (400, "requests.3.params.max_tokens: Input should be a valid integer"),
-        (400, "requests.3.params.top_k: Input should be greater than or equal to 0"),
+    assert [(v.custom_id, v.status, v.path, v.message) for v in violations] == [
+        (None, 400, "requests", "requests: custom_id's must be unique within a batch. Duplicate custom_id found: a"),
+        ("a", 404, "requests.0.params.model", "model: claude-nope"),
+        ("c", 400, "requests.2.params.stream", '"stream=True" is not supported in the Message Batches API'),
+        ("c", 400, "requests.2.params.max_tokens", "max_tokens: Input should be a valid integer"),
+        ("d", 400, "requests.3.params.max_tokens", "max_tokens: Input should be a valid integer"),
+        ("d", 400, "requests.3.params.top_k", "top_k: Input should be greater than or equal to 0"),
     ]
-    assert violations[0].path == "requests.0.params.model"
-    assert first(violations) == fake_answer(body, endpoint="batches")
+    assert str(violations[1]) == "request 'a' errored: 404 not_found_error: model: claude-nope"
+    assert first(violations) == fake_answer(body, endpoint="batches")  # the envelope's violation refuses it
+    body["requests"][1]["custom_id"] = "b"
+    assert all(v.custom_id for v in validate_request(body, endpoint="batches"))
+    assert fake_answer(body, endpoint="batches") == (200, "", "")  # only errored requests are left
 
 
 def test_count_tokens_refuses_create_only_fields() -> None:

@@ -16,7 +16,7 @@ from fakeclaude.server.generation._ids import IdFactory
 MICRO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$")
 
 
-def answer(params: dict[str, Any], custom_id: str = "") -> dict[str, Any]:
+def answer(params: dict[str, Any], custom_id: str = "", context: dict[str, Any] | None = None) -> dict[str, Any]:
     text = params["messages"][0]["content"]
     if text == "fail":
         raise ApiError(400, "max_tokens: Field required")
@@ -77,7 +77,8 @@ def test_processing_time_keeps_batch_in_progress_until_the_clock_moves() -> None
     assert store.retrieve(bid)["processing_status"] == "in_progress"
     with pytest.raises(ApiError) as exc:
         store.results(bid)
-    assert status(exc) == (400, "invalid_request_error")
+    assert status(exc) == (404, "not_found_error")
+    assert exc.value.message == f"Message Batch {bid} has no available results."
     clock.advance(0.1)
     batch = store.retrieve(bid)
     assert batch["processing_status"] == "ended"
@@ -116,7 +117,7 @@ def test_results_are_jsonl_with_batch_tier_and_errored_lines() -> None:
 def test_answers_are_computed_once_and_lazily() -> None:
     calls: list[str] = []
 
-    def counting(p: dict[str, Any], custom_id: str) -> dict[str, Any]:
+    def counting(p: dict[str, Any], custom_id: str, context: dict[str, Any]) -> dict[str, Any]:
         calls.append(p["messages"][0]["content"])
         return answer(p, custom_id)
 
@@ -200,6 +201,7 @@ def test_delete_only_after_the_batch_ended() -> None:
     with pytest.raises(ApiError) as exc:
         store.delete(bid)
     assert status(exc) == (400, "invalid_request_error")
+    assert exc.value.message == "In progress batches cannot be deleted. Consider canceling the batch instead."
     store.cancel(bid)
     clock.advance(1)
     assert store.delete(bid) == {"id": bid, "type": "message_batch_deleted"}
@@ -215,6 +217,7 @@ def test_unknown_batch_is_404() -> None:
     with pytest.raises(ApiError) as exc:
         store.retrieve("msgbatch_nope")
     assert status(exc) == (404, "not_found_error")
+    assert exc.value.message == "Message Batch msgbatch_nope not found."
 
 
 def test_list_pages_newest_first_with_before_and_after() -> None:

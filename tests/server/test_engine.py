@@ -247,7 +247,7 @@ def test_batches_lifecycle_through_the_engine(fake: FakeClaude) -> None:
         {"custom_id": "a", "params": {"model": MODEL, "max_tokens": 8, "messages": [{"role": "user", "content": "x"}]}},
         {"custom_id": "b", "params": {"model": "claude-nope", "max_tokens": 8, "messages": [{"role": "user", "content": "x"}]}},
     ]
-    assert call(fake, "POST", "/v1/messages/batches", {"requests": requests}).status == 404
+    assert call(fake, "POST", "/v1/messages/batches", {"requests": [*requests, requests[0]]}).status == 400
     requests.pop()
     fake.on(custom_id="b").error(500)  # one request inside the batch (a plain fake.error answers /v1/messages only)
     requests.append({"custom_id": "b", "params": {"model": MODEL, "max_tokens": 8, "messages": [{"role": "user", "content": "y"}]}})

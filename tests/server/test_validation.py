@@ -18,6 +18,7 @@ from fakeclaude.server.validation import (
     check_version,
     parse_betas,
     validate_batch_create,
+    validate_batch_request,
     validate_count_tokens,
     validate_create,
 )
@@ -517,29 +518,40 @@ def test_count_tokens_shape() -> None:
             validate_count_tokens({**b, name: value}, version=OLD, options=STRICT)
 
 
-def test_batch_create() -> None:
-    reqs = [{"custom_id": "a", "params": body()}, {"custom_id": "b", "params": body()}]
+def test_batch_create_checks_the_envelope_only() -> None:
+    reqs = [{"custom_id": "a", "params": body()}, {"custom_id": "b", "params": body(max_tokens="x", stream=True)}]
     out = validate_batch_create({"requests": reqs}, version=OLD, options=STRICT)
     assert [c for c, _ in out] == ["a", "b"]
-    cases = [
-        (
-            [reqs[0], {"custom_id": "a", "params": body()}],
-            "requests.1.custom_id: Duplicate custom_id found: 'a'.",
-        ),
-        (
-            [{"custom_id": "a", "params": body(max_tokens="x")}],
-            "requests.0.params.max_tokens: Input should be a valid integer",
-        ),
-        (
-            [{"custom_id": "a", "params": body(stream=True)}],
-            "requests.0.params.stream: Streaming is not supported in batch requests.",
-        ),
-        (
-            [{"custom_id": "a b", "params": body()}],
-            "requests.0.custom_id: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'",
-        ),
-    ]
+    cases = [  # the texts recorded from the API (2026 spec section 11)
+        ([reqs[0], {"custom_id": "a", "params": body()}],
+         "requests: custom_id's must be unique within a batch. Duplicate custom_id found: a"),
+        ([{"params": body()}], "requests.0.custom_id: Field required"),
+        ([{"custom_id": "x" * 65, "params": body()}], "requests.0.custom_id: String should have at most 64 characters"),
+        ([{"custom_id": "a b", "params": body()}],
+         "requests.0.custom_id: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'"),
+        ([], "requests: List should have at least 1 item after validation, not 0"),
+        ([{"custom_id": "a", "params": "hello"}],
+         "requests.0.params: Input should be a valid dictionary or object to extract fields from"),
+    ]  # fmt: skip
     for requests, message in cases:
         with pytest.raises(ApiError) as info:
             validate_batch_create({"requests": requests}, version=OLD, options=STRICT)
         assert (info.value.status, info.value.message) == (400, message)
+
+
+def test_batch_request_params_are_checked_like_create_plus_the_batch_rules() -> None:
+    cases = [
+        (body(stream=True), 400, '"stream=True" is not supported in the Message Batches API'),
+        (body(max_tokens=0), 400, "max_tokens: must be greater than or equal to 1"),
+        (body(max_tokens="x"), 400, "max_tokens: Input should be a valid integer"),
+        (body(model="claude-does-not-exist-9"), 404, "model: claude-does-not-exist-9"),
+        ({k: v for k, v in body().items() if k != "messages"}, 400, "messages: Field required"),
+    ]
+    for params, status, message in cases:
+        with pytest.raises(ApiError) as info:
+            validate_batch_request(params, version=OLD, options=STRICT)
+        assert (info.value.status, info.value.message) == (status, message)
+    assert validate_create(body(max_tokens=0), version=OLD, options=STRICT).body["max_tokens"] == 0  # sync accepts it
+    validate_batch_request(body(stream=False), version=OLD, options=STRICT)
+
+

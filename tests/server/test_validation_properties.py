@@ -14,6 +14,7 @@ from fakeclaude.server.validation import (
     API_VERSIONS,
     ValidationOptions,
     validate_batch_create,
+    validate_batch_request,
     validate_count_tokens,
     validate_create,
 )
@@ -151,6 +152,7 @@ def test_mutated_batches_never_crash(params: Any) -> None:
     _check(
         validate_batch_create, {"requests": [{"custom_id": "a", "params": params}]}, API_VERSIONS[0], "strict"
     )
+    _check(validate_batch_request, params, API_VERSIONS[0], "strict")
 
 
 def test_seeds_are_valid() -> None:

@@ -3,7 +3,8 @@
 ``app`` (an aiohttp application on a real socket), ``runner`` (that application in a background thread
 or in the foreground for ``fakeclaude serve``) and ``transports`` (in-process ``httpx2`` and ``httpx``
 transports, no socket). What they all do around the engine (body limits, the adapter's own error
-replies, header joining) is in ``_guard``; how they hand a streamed reply's chunks over is ``_chunks``.
+replies, header joining) is in ``_guard``; how they hand a streamed reply's chunks over is ``_chunks``;
+the HTTP layer's own refusals (API-shaped, never echoing the request) and the timeouts are ``_protocol``.
 Nothing is imported here, so that loading one adapter never loads another's HTTP library.
 """
 

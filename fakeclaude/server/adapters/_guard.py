@@ -19,6 +19,7 @@ from fakeclaude.server.http import Engine, HttpReply, HttpRequest
 __all__ = [
     "MAX_BATCH_BODY_BYTES",
     "MAX_BODY_BYTES",
+    "MAX_FILES_BODY_BYTES",
     "body_limit",
     "error_reply",
     "handle_safely",
@@ -28,9 +29,11 @@ __all__ = [
 
 logger = logging.getLogger("fakeclaude.server")
 
-#: The API's request size limits (spec §5.2): 32 MB for Messages and the rest, 256 MB for batches.
+#: The API's request size limits (spec §5.2): 32 MB for Messages and the rest, 256 MB for batches, 500 MB
+#: for Files uploads.
 MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_BATCH_BODY_BYTES = 256 * 1024 * 1024
+MAX_FILES_BODY_BYTES = 500 * 1024 * 1024  # a whole upload to the Files API
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _error_count = itertools.count()
@@ -38,7 +41,10 @@ _error_count = itertools.count()
 
 def body_limit(path: str) -> int:
     """The largest request body accepted on ``path``."""
-    return MAX_BATCH_BODY_BYTES if path.rstrip("/") == "/v1/messages/batches" else MAX_BODY_BYTES
+    path = path.rstrip("/")
+    if path == "/v1/files":
+        return MAX_FILES_BODY_BYTES
+    return MAX_BATCH_BODY_BYTES if path == "/v1/messages/batches" else MAX_BODY_BYTES
 
 
 def _request_id() -> str:

@@ -10,6 +10,11 @@ whose message names the mistake, with ``x-should-retry: false``.
 Each request is logged on ``fakeclaude.access`` (INFO) once answered: method, path, status, duration
 and request id, never a header or a key. With a ``ControlApi``, paths under ``/_fakeclaude/`` go to it
 instead of the engine (``fakeclaude serve``); without one they are the engine's (a 404).
+
+A body of :data:`OFFLOAD_BYTES` or more is parsed, validated and answered in a worker thread, so that
+one huge request does not hold every other client up; smaller ones are answered on the loop (faster).
+A body that stops arriving for ``body_timeout`` seconds gets a 408; one that cannot be decoded as its
+``Content-Encoding`` says gets the API's 400 (the connection is closed after both).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import logging
 import time
 
 from aiohttp import web
+from aiohttp.web_protocol import RequestPayloadError
 
 from fakeclaude.server.adapters._chunks import coalesced
 from fakeclaude.server.adapters._guard import (
@@ -32,23 +38,28 @@ from fakeclaude.server.control import ControlApi
 from fakeclaude.server.errors import ApiError, ScriptedReplyError
 from fakeclaude.server.http import Engine, HttpReply, HttpRequest
 
-__all__ = ["ENGINE_KEY", "make_app"]
+__all__ = ["ENGINE_KEY", "OFFLOAD_BYTES", "make_app"]
 
 logger = logging.getLogger("fakeclaude.server")
 access_log = logging.getLogger("fakeclaude.access")
 
 ENGINE_KEY: web.AppKey[Engine] = web.AppKey("fakeclaude_engine")
 CONTROL_KEY: web.AppKey[ControlApi | None] = web.AppKey("fakeclaude_control")
+BODY_TIMEOUT_KEY: web.AppKey[float] = web.AppKey("fakeclaude_body_timeout")
+
+#: Bodies at least this big are handled in a worker thread (parsing 10^6 messages takes seconds).
+OFFLOAD_BYTES = 256 * 1024
 
 #: Set by aiohttp from the body it writes; an engine's value would contradict it.
 _HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 
 
-def make_app(engine: Engine, control: ControlApi | None = None) -> web.Application:
+def make_app(engine: Engine, control: ControlApi | None = None, *, body_timeout: float = 30.0) -> web.Application:
     """An aiohttp application answering every method and path with ``engine`` (``/_fakeclaude/`` with ``control``)."""
     app = web.Application(client_max_size=0)  # the handler enforces the per-path limits itself
     app[ENGINE_KEY] = engine
     app[CONTROL_KEY] = control
+    app[BODY_TIMEOUT_KEY] = body_timeout
     app.router.add_route("*", "/{tail:(?s:.*)}", _logged)  # (?s): a decoded %0A in the path matches too
     return app
 
@@ -65,16 +76,44 @@ async def _logged(request: web.Request) -> web.StreamResponse:
     return response
 
 
-async def _read_body(request: web.Request, limit: int) -> bytes | None:
-    """The body, or None as soon as it is known to exceed ``limit`` (the rest is never read)."""
+async def _read_body(request: web.Request, limit: int, idle: float) -> bytes | HttpReply:
+    """The body; or the reply refusing it: 413 as soon as it is known to exceed ``limit`` (the rest is never
+    read), 408 when it stops arriving for ``idle`` seconds, 400 when its content encoding is broken."""
     if request.content_length is not None and request.content_length > limit:
-        return None
+        return too_large_reply()
     body = bytearray()
-    while chunk := await request.content.readany():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
+    try:
+        while True:
+            async with asyncio.timeout(idle):
+                chunk = await request.content.readany()
+            if not chunk:
+                return bytes(body)
+            body += chunk
+            if len(body) > limit:
+                return too_large_reply()
+    except TimeoutError:
+        request.content.feed_eof()  # a stalled client gets its 408 and the connection closes, no lingering
+        return error_reply(ApiError(408, f"Request timed out: no part of the body arrived for {idle:g} seconds"))
+    except RequestPayloadError:  # aiohttp could not decode it (Content-Encoding, chunked framing)
+        request.content.feed_eof()  # nothing more can be read: aiohttp must not linger reading (and fail again)
+        encoding = request.headers.get("content-encoding", "").strip().lower()
+        said = f"it is labelled Content-Encoding: {encoding} but is not" if encoding in _ENCODINGS else (
+            "its transfer encoding is malformed")
+        return error_reply(ApiError(400, f"There was an error parsing the body of your request: {said}"))
+
+
+_ENCODINGS = frozenset({"gzip", "deflate", "br", "zstd", "x-gzip"})
+
+
+def _answer(request: web.Request, http_request: HttpRequest) -> HttpReply:
+    """The control API's or the engine's reply (run on the loop, or in a worker thread for a big body)."""
+    control = request.app[CONTROL_KEY]
+    try:
+        if control is not None and control.owns(http_request.path):
+            return control.handle(http_request)
+        return handle_safely(request.app[ENGINE_KEY], http_request)
+    except ScriptedReplyError as exc:  # the test's mistake: named in a 500 that is not retried
+        return error_reply(ApiError(500, f"fakeclaude: {exc}", should_retry=False))
 
 
 def _headers(reply: HttpReply) -> dict[str, str]:
@@ -82,11 +121,10 @@ def _headers(reply: HttpReply) -> dict[str, str]:
 
 
 async def _handle(request: web.Request) -> web.StreamResponse:
-    body = await _read_body(request, body_limit(request.path))
-    if body is None:
-        reply = too_large_reply()
-        response = web.Response(status=reply.status, headers=_headers(reply), body=reply.body)
-        response.force_close()  # do not linger reading the rest of an oversized upload
+    body = await _read_body(request, body_limit(request.path), request.app[BODY_TIMEOUT_KEY])
+    if isinstance(body, HttpReply):
+        response = web.Response(status=body.status, headers=_headers(body), body=body.body)
+        response.force_close()  # do not linger reading the rest of an oversized, stalled or broken upload
         return response
     http_request = HttpRequest(
         method=request.method.upper(),
@@ -94,15 +132,12 @@ async def _handle(request: web.Request) -> web.StreamResponse:
         query=dict(request.query.items()),
         headers=joined_headers(request.headers.items()),
         body=body,
+        query_string=request.query_string,
     )
-    control = request.app[CONTROL_KEY]
-    try:
-        if control is not None and control.owns(http_request.path):
-            reply = control.handle(http_request)
-        else:
-            reply = handle_safely(request.app[ENGINE_KEY], http_request)
-    except ScriptedReplyError as exc:  # the test's mistake: named in a 500 that is not retried
-        reply = error_reply(ApiError(500, f"fakeclaude: {exc}", should_retry=False))
+    if len(body) >= OFFLOAD_BYTES:  # off the loop: other clients are served meanwhile
+        reply = await asyncio.to_thread(_answer, request, http_request)
+    else:
+        reply = _answer(request, http_request)
     if reply.delay > 0:
         await asyncio.sleep(reply.delay)
     if reply.stream is None:

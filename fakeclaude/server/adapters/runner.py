@@ -19,17 +19,20 @@ from typing import Self
 
 from aiohttp import web
 
+from fakeclaude.server.adapters._protocol import ApiShapedAppRunner, Timeouts
 from fakeclaude.server.adapters.app import make_app
 from fakeclaude.server.control import ControlApi
 from fakeclaude.server.http import Engine
 
-__all__ = ["ServerThread", "serve_forever"]
+__all__ = ["ServerThread", "Timeouts", "serve_forever"]
 
 logger = logging.getLogger("fakeclaude.server")
 
 #: Seconds in-flight requests get to finish at shutdown before they are cancelled (streams are cut).
 SHUTDOWN_GRACE = 0.5
 _JOIN_TIMEOUT = 5.0
+#: Connections the kernel queues before they are accepted (aiohttp's default, 128, drops a burst of 1,000).
+BACKLOG = 2048
 
 
 def base_url(host: str, port: int) -> str:
@@ -39,12 +42,15 @@ def base_url(host: str, port: int) -> str:
 
 
 async def _serve(engine: Engine, host: str, port: int, stop: asyncio.Event, on_ready: Callable[[int], None],
-                 control: ControlApi | None = None) -> None:
+                 control: ControlApi | None = None, timeouts: Timeouts | None = None,
+                 reuse_port: bool = False) -> None:
     """Listen on ``host:port``, call ``on_ready(bound_port)``, serve until ``stop`` is set, shut down."""
-    runner = web.AppRunner(make_app(engine, control), access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
+    timeouts = timeouts or Timeouts()
+    runner = ApiShapedAppRunner(make_app(engine, control, body_timeout=timeouts.body), timeouts=timeouts,
+                                access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, host, port)
+        site = web.TCPSite(runner, host, port, backlog=BACKLOG, reuse_port=reuse_port or None)
         await site.start()
         on_ready(runner.addresses[0][1])
         await stop.wait()
@@ -70,10 +76,13 @@ class ServerThread:
 
     ``start()`` returns once the socket listens (``port=0`` picks a free port); ``stop()`` closes
     open streams, shuts down within about a second and joins the thread; it may be called twice.
+    ``timeouts`` close slow or silent connections (:class:`Timeouts`: 60 s for a request head, 30 s of silence within a body).
     """
 
-    def __init__(self, engine: Engine, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, engine: Engine, host: str = "127.0.0.1", port: int = 0, *,
+                 timeouts: Timeouts | None = None) -> None:
         self.engine = engine
+        self.timeouts = timeouts
         self.host = host
         self._requested_port = port
         self._port: int | None = None
@@ -131,7 +140,7 @@ class ServerThread:
             self._port = port
             self._ready.set()
 
-        await _serve(self.engine, self.host, self._requested_port, self._stop, ready)
+        await _serve(self.engine, self.host, self._requested_port, self._stop, ready, timeouts=self.timeouts)
 
     def __enter__(self) -> Self:
         return self.start()
@@ -148,12 +157,13 @@ class ServerThread:
 
 def serve_forever(
     engine: Engine, host: str = "127.0.0.1", port: int = 8765, *, on_ready: Callable[[str], object] | None = None,
-    control: ControlApi | None = None,
+    control: ControlApi | None = None, reuse_port: bool = False,
 ) -> None:
     """Serve ``engine`` on ``host:port`` in this thread until SIGINT or SIGTERM, then shut down cleanly.
 
     ``on_ready(base_url)`` is called once the socket listens. Bind errors (``OSError``) propagate.
-    ``control`` serves the control API under ``/_fakeclaude/``.
+    ``control`` serves the control API under ``/_fakeclaude/``. ``reuse_port`` (``SO_REUSEPORT``) lets
+    several worker processes listen on the same port, the kernel spreading connections among them.
     """
 
     async def main() -> None:
@@ -173,7 +183,7 @@ def serve_forever(
                 on_ready(base_url(host, bound_port))
 
         try:
-            await _serve(engine, host, port, stop, ready, control)
+            await _serve(engine, host, port, stop, ready, control, reuse_port=reuse_port)
         finally:
             for sig in installed:
                 loop.remove_signal_handler(sig)

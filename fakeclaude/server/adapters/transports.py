@@ -37,6 +37,7 @@ def _to_http_request(request: httpx2.Request | httpx.Request) -> HttpRequest:
         query=dict(request.url.params.multi_items()) if request.url.query else {},  # skip parsing an empty query
         headers=dict(request.headers.items()),  # lower-case names, repeated headers joined with ", "
         body=request.content,
+        query_string=request.url.query.decode("ascii", "replace"),
     )
 
 

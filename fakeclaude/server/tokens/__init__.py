@@ -9,6 +9,7 @@ from fakeclaude.server.tokens._iterations import iterations_input_tokens, sampli
 from fakeclaude.server.tokens._output import block_output_tokens, output_tokens_of
 from fakeclaude.server.tokens._prompt import (
     URL_IMAGE_SIZE,
+    FileBytes,
     ImageSizes,
     PromptTokens,
     count_request_tokens,
@@ -22,6 +23,7 @@ from fakeclaude.server.tokens._prompt import (
 )
 
 __all__ = [
+    "FileBytes",
     "ImageSizes",
     "PromptTokens",
     "URL_IMAGE_SIZE",

@@ -37,7 +37,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from fakeclaude.server.catalog import ModelSpec
@@ -49,6 +49,7 @@ from fakeclaude.server.tokens._text import count_pieces, pattern
 
 __all__ = [
     "URL_IMAGE_SIZE",
+    "FileBytes",
     "ImageSizes",
     "block_input_tokens",
     "count_request_tokens",
@@ -71,6 +72,9 @@ _PTC_PROMPT = 2500  # tools callable from code execution (programmatic tool call
 URL_IMAGE_SIZE = (440, 440)
 ImageSizes = Mapping[str, tuple[int, int]]
 _NO_SIZES: ImageSizes = {}
+FileBytes = Callable[[str], "tuple[str, bytes] | None"]
+"""What a ``file_id`` source holds: ``(mime_type, bytes)`` of a stored file, or None when it is unknown.
+With it, a file-sourced image or document counts exactly as the same bytes sent inline."""
 
 
 def count_text_tokens(text: str, spec: ModelSpec | None = None) -> int:
@@ -91,14 +95,16 @@ class PromptTokens(NamedTuple):
 
 
 def measure_prompt(
-    body: Mapping[str, Any], spec: ModelSpec, *, image_sizes: ImageSizes | None = None
+    body: Mapping[str, Any], spec: ModelSpec, *, image_sizes: ImageSizes | None = None,
+    files: FileBytes | None = None,
 ) -> PromptTokens:
     """Count ``body``'s input tokens for the model ``spec`` in one pass (see ``prefix_token_counts``).
 
     ``image_sizes`` maps an image URL or file id to its ``(width, height)``: the fake cannot fetch them,
-    so an undeclared one costs a typical web image's tokens (``URL_IMAGE_SIZE``).
+    so an undeclared one costs a typical web image's tokens (``URL_IMAGE_SIZE``). ``files`` resolves
+    ``{"type": "file", "file_id": ...}`` sources to their stored bytes, counted as the same bytes inline.
     """
-    segments = _count_segments(body, spec, image_sizes or _NO_SIZES)
+    segments = _count_segments(body, spec, image_sizes or _NO_SIZES, files)
     total = 0
     marks: list[tuple[str, int]] = []
     last_block, last_end = "", 0
@@ -133,7 +139,7 @@ def prefix_token_counts(body: Mapping[str, Any], spec: ModelSpec) -> list[tuple[
 
 
 def _count_segments(
-    body: Mapping[str, Any], spec: ModelSpec, sizes: ImageSizes
+    body: Mapping[str, Any], spec: ModelSpec, sizes: ImageSizes, files: FileBytes | None = None
 ) -> list[tuple[str, int, bool]]:
     fam = family_of(spec)
     segs: list[tuple[str, int, bool]] = [("", fam.base, False)]
@@ -164,7 +170,7 @@ def _count_segments(
         segs.append(("", fam.thinking if thinking.get("type") == "enabled" else fam.adaptive, False))
     messages = body.get("messages")
     if isinstance(messages, Sequence):
-        segs.extend(_message_segments(messages, fam, sizes))
+        segs.extend(_message_segments(messages, fam, sizes, files))
     found = output_schema(body)
     if found is not None:
         segs.append(("", _FORMAT_PROMPT + round(_FORMAT_JSON * _text(_json(found[1]), fam)), False))
@@ -172,7 +178,7 @@ def _count_segments(
 
 
 def _message_segments(
-    messages: Sequence[Any], fam: Family, sizes: ImageSizes
+    messages: Sequence[Any], fam: Family, sizes: ImageSizes, files: FileBytes | None = None
 ) -> Iterator[tuple[str, int, bool]]:
     current = _current_assistant_turn(messages)
     first, first_block = _compacted_from(messages)
@@ -189,7 +195,7 @@ def _message_segments(
             continue
         for j, block in enumerate(content):
             if isinstance(block, Mapping) and (i > first or j >= first_block):
-                tokens = _block_tokens(block, fam, keep_thinking=i == current, sizes=sizes)
+                tokens = _block_tokens(block, fam, keep_thinking=i == current, sizes=sizes, files=files)
                 yield (f"messages.{i}.content.{j}", tokens, _marked(block))
 
 
@@ -259,7 +265,8 @@ def block_input_tokens(block: Mapping[str, Any], fam: Family, *, sizes: ImageSiz
 
 
 def _block_tokens(
-    block: Mapping[str, Any], fam: Family, *, keep_thinking: bool, sizes: ImageSizes = _NO_SIZES
+    block: Mapping[str, Any], fam: Family, *, keep_thinking: bool, sizes: ImageSizes = _NO_SIZES,
+    files: FileBytes | None = None,
 ) -> int:
     kind = block.get("type")
     if kind == "text":
@@ -267,9 +274,9 @@ def _block_tokens(
         extra = _citations_tokens(cited, fam) if isinstance(cited, list) and cited else 0
         return _text(str(block.get("text", "")), fam) + extra
     if kind == "image":
-        return 3 + _image_block_tokens(block.get("source"), sizes)
+        return 3 + _image_block_tokens(block.get("source"), sizes, files)
     if kind == "document":
-        inner = _document_tokens(block.get("source"), fam, sizes)
+        inner = _document_tokens(block.get("source"), fam, sizes, files)
         return 8 + inner + _citable_tokens(block, inner) + _text(str(block.get("title") or ""), fam)
     if kind in ("tool_use", "server_tool_use"):
         name = _text(str(block.get("name", "")), fam)
@@ -284,7 +291,7 @@ def _block_tokens(
             return 6 + _text(inner, fam)
         if isinstance(inner, Sequence):
             blocks = [b for b in inner if isinstance(b, Mapping)]
-            return 6 + sum(_block_tokens(b, fam, keep_thinking=False, sizes=sizes) for b in blocks)
+            return 6 + sum(_block_tokens(b, fam, keep_thinking=False, sizes=sizes, files=files) for b in blocks)
         return 6
     if kind == "thinking":
         return 4 + _text(str(block.get("thinking", "")), fam) if keep_thinking else 0
@@ -367,14 +374,26 @@ def _decode(data: Any) -> bytes | None:
         return None
 
 
-def _image_block_tokens(source: Any, sizes: ImageSizes) -> int:
+def _source_bytes(source: Mapping[str, Any], files: FileBytes | None) -> tuple[str | None, bytes | None]:
+    """``(media type, bytes)`` of a base64 or file source: the one place both kinds are read."""
+    kind = source.get("type")
+    if kind == "base64":
+        media = source.get("media_type")
+        return (media if isinstance(media, str) else None), _decode(source.get("data"))
+    if kind == "file" and files is not None:
+        found = files(str(source.get("file_id", "")))
+        if found is not None:
+            return found
+    return None, None
+
+
+def _image_block_tokens(source: Any, sizes: ImageSizes, files: FileBytes | None = None) -> int:
     if not isinstance(source, Mapping):
         return image_tokens(*URL_IMAGE_SIZE)
-    if source.get("type") == "base64":
-        raw = _decode(source.get("data"))
-        dims = image_dimensions(raw) if raw else None
-        if dims:
-            return image_tokens(*dims)
+    raw = _source_bytes(source, files)[1]
+    dims = image_dimensions(raw) if raw else None
+    if dims:
+        return image_tokens(*dims)
     key = source.get("url") or source.get("file_id")
     return (
         image_tokens(*sizes.get(key, URL_IMAGE_SIZE))
@@ -383,7 +402,7 @@ def _image_block_tokens(source: Any, sizes: ImageSizes) -> int:
     )
 
 
-def _document_tokens(source: Any, fam: Family, sizes: ImageSizes) -> int:
+def _document_tokens(source: Any, fam: Family, sizes: ImageSizes, files: FileBytes | None = None) -> int:
     if not isinstance(source, Mapping):
         return 0
     kind = source.get("type")
@@ -395,7 +414,9 @@ def _document_tokens(source: Any, fam: Family, sizes: ImageSizes) -> int:
             return _text(inner, fam)
         if isinstance(inner, Sequence):
             blocks = [b for b in inner if isinstance(b, Mapping)]
-            return sum(_block_tokens(b, fam, keep_thinking=False, sizes=sizes) for b in blocks)
+            return sum(_block_tokens(b, fam, keep_thinking=False, sizes=sizes, files=files) for b in blocks)
         return 0
-    raw = _decode(source.get("data")) if kind == "base64" else None
+    media, raw = _source_bytes(source, files)
+    if kind == "file" and media == "text/plain" and raw is not None:  # a plain-text file: as a text source
+        return _text(raw.decode("utf-8", "replace"), fam)
     return pdf_tokens(raw, lambda text: _text(text, fam)) if raw else PAGE_TOKENS

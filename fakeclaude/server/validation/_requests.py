@@ -33,8 +33,8 @@ which need their own name. Specific names change rules:
 ``skills-2025-10-02`` allows the object form of ``container``. ``system``-role messages are also
 accepted on version 2026-10-21 (the SDK 2.x ``MessageParam`` includes them).
 
-API-shaped texts written here (no observed original): the unknown ``anthropic-version`` text, the
-``custom_id`` texts and ``stream`` in batch params, thinking with ``top_k``/``top_p``, thinking types a
+Batches are checked in ``_batch``. API-shaped texts written here (no observed original): the unknown
+``anthropic-version`` text, thinking with ``top_k``/``top_p``, thinking types a
 model lacks, ``effort`` on a model without it, ``` `top_p` is deprecated for this model. ```.
 """
 
@@ -48,13 +48,11 @@ from typing import Any, Literal, NamedTuple
 from fakeclaude.server.catalog import ModelSpec, resolve_model
 from fakeclaude.server.context_management import plan_context
 from fakeclaude.server.errors import ApiError
-from fakeclaude.server.tokens import PromptTokens, measure_prompt
-from fakeclaude.server.validation._base import MSG_SHAPE, Ctx, check_fields, fail, recover
+from fakeclaude.server.tokens import FileBytes, PromptTokens, measure_prompt
+from fakeclaude.server.validation._base import Ctx
 from fakeclaude.server.validation._body import check_body
 from fakeclaude.server.validation._rules import check_rules
-from fakeclaude.server.validation._wire_model import field_names, required_fields
 from fakeclaude.server.wire import API_VERSIONS
-from fakeclaude.types.params import BatchCreateParams, Request
 
 __all__ = [
     "API_VERSIONS",
@@ -64,7 +62,6 @@ __all__ = [
     "authenticate",
     "check_version",
     "parse_betas",
-    "validate_batch_create",
     "validate_count_tokens",
     "validate_create",
 ]
@@ -72,9 +69,6 @@ __all__ = [
 BETA_SURFACE = "beta=true"
 """Put in ``betas`` for a ``?beta=true`` request that named no beta."""
 
-_MAX_BATCH_REQUESTS = 100_000
-_F_BATCH = field_names(BatchCreateParams)
-_F_REQUEST = field_names(Request)
 
 
 @dataclass(frozen=True)
@@ -153,6 +147,7 @@ def _validate(
     betas: frozenset[str],
     prefix: str = "",
     errors: list[ApiError] | None = None,
+    files: FileBytes | None = None,
 ) -> Validated:
     ctx = _ctx(version, options, betas, prefix)
     start = 0 if errors is None else len(errors)
@@ -162,7 +157,7 @@ def _validate(
     assert isinstance(body, dict)
     spec = _model(ctx, body, options)
     sizes = dict(options.image_sizes) if options.image_sizes else None
-    prompt = measure_prompt(body, spec, image_sizes=sizes)
+    prompt = measure_prompt(body, spec, image_sizes=sizes, files=files)
     if ctx.strict:
         # the context window holds what the model reads: edits applied, nothing before a compaction block
         read = plan_context(body, spec, prompt, betas, compact=False, image_sizes=sizes).prompt.total
@@ -179,13 +174,15 @@ def validate_create(
     options: ValidationOptions,
     betas: frozenset[str] = frozenset(),
     errors: list[ApiError] | None = None,
+    files: FileBytes | None = None,
 ) -> Validated:
     """``POST /v1/messages``: the body, its resolved model and its input tokens.
 
     Raises the API's first error. With an ``errors`` list, the independent violations after it are
-    collected there too (the first of them is the one raised); see ``fakeclaude.contract``.
+    collected there too (the first of them is the one raised); see ``fakeclaude.contract``. ``files``
+    gives the stored bytes of ``file_id`` sources, counted as the same bytes inline.
     """
-    return _validate(body, "create", version, options, betas, errors=errors)
+    return _validate(body, "create", version, options, betas, errors=errors, files=files)
 
 
 def validate_count_tokens(
@@ -195,82 +192,9 @@ def validate_count_tokens(
     options: ValidationOptions,
     betas: frozenset[str] = frozenset(),
     errors: list[ApiError] | None = None,
+    files: FileBytes | None = None,
 ) -> Validated:
     """``POST /v1/messages/count_tokens``: create's shape minus ``max_tokens``, ``stream``,
-    ``stop_sequences``, ``metadata``, ``service_tier`` (unknown fields there). ``errors`` as in create."""
-    return _validate(body, "count_tokens", version, options, betas, errors=errors)
-
-
-def validate_batch_create(
-    body: object,
-    *,
-    version: str,
-    options: ValidationOptions,
-    betas: frozenset[str] = frozenset(),
-    errors: list[ApiError] | None = None,
-) -> list[tuple[str, dict[str, Any]]]:
-    """``POST /v1/messages/batches``: ``[(custom_id, params), ...]``, each params checked like create.
-
-    Errors inside params carry the prefix ``requests.<i>.params.``. ``stream`` is refused in params
-    (``requests.<i>.params.stream: Streaming is not supported in batch requests.``), ``custom_id`` must
-    be 1-64 characters of ``[a-zA-Z0-9_-]`` and unique (``requests.<i>.custom_id: Duplicate custom_id
-    found: '<id>'.``). With ``errors``, each request is a recovery point (``errors`` as in create).
-    """
-    ctx = _ctx(version, options, betas)
-    if not isinstance(body, dict):
-        fail(ctx, "", "Input should be a valid dictionary or object to extract fields from")
-    check_fields(ctx, body, "", _F_BATCH, required_fields(BatchCreateParams))
-    reqs = body["requests"]
-    if not isinstance(reqs, list):
-        fail(ctx, "requests", "Input should be a valid list")
-    if ctx.strict and not reqs:
-        fail(ctx, "requests", "List should have at least 1 item after validation, not 0")
-    if ctx.strict and len(reqs) > _MAX_BATCH_REQUESTS:
-        fail(
-            ctx,
-            "requests",
-            f"List should have at most {_MAX_BATCH_REQUESTS} items after validation, not {len(reqs)}",
-        )
-    out: list[tuple[str, dict[str, Any]]] = []
-    seen: set[str] = set()
-    for i, r in enumerate(reqs):
-        try:
-            out.append(_batch_request(ctx, i, r, seen, version, options, betas, errors))
-        except ApiError as error:
-            recover(errors, error)
-    if errors:
-        raise errors[0]
-    return out
-
-
-def _batch_request(
-    ctx: Ctx,
-    i: int,
-    r: object,
-    seen: set[str],
-    version: str,
-    options: ValidationOptions,
-    betas: frozenset[str],
-    errors: list[ApiError] | None,
-) -> tuple[str, dict[str, Any]]:
-    p = f"requests.{i}"
-    check_fields(ctx, r, p, _F_REQUEST, required_fields(Request), not_object=MSG_SHAPE)
-    assert isinstance(r, dict)
-    cid = r["custom_id"]
-    if not isinstance(cid, str):
-        fail(ctx, f"{p}.custom_id", "Input should be a valid string")
-    if ctx.strict and not _custom_id_ok(cid):
-        fail(ctx, f"{p}.custom_id", "String should match pattern '^[a-zA-Z0-9_-]{1,64}$'")
-    if ctx.strict and cid in seen:
-        fail(ctx, f"{p}.custom_id", f"Duplicate custom_id found: {cid!r}.")
-    seen.add(cid)
-    params = r["params"]
-    if isinstance(params, dict) and "stream" in params and ctx.strict:
-        fail(ctx, f"{p}.params.stream", "Streaming is not supported in batch requests.")
-    _validate(params, "create", version, options, betas, prefix=f"{p}.params.", errors=errors)
-    assert isinstance(params, dict)
-    return cid, params
-
-
-def _custom_id_ok(cid: str) -> bool:
-    return 0 < len(cid) <= 64 and all(c.isascii() and (c.isalnum() or c in "_-") for c in cid)
+    ``stop_sequences``, ``metadata``, ``service_tier`` (unknown fields there). ``errors`` and ``files``
+    as in create."""
+    return _validate(body, "count_tokens", version, options, betas, errors=errors, files=files)

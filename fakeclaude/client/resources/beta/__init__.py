@@ -5,6 +5,14 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from ..files import (
+    AsyncBetaFiles,
+    AsyncFilesWithRawResponse,
+    AsyncFilesWithStreamingResponse,
+    BetaFiles,
+    FilesWithRawResponse,
+    FilesWithStreamingResponse,
+)
 from .messages import (
     AsyncBetaMessages,
     AsyncBetaMessagesWithRawResponse,
@@ -29,7 +37,7 @@ __all__ = [
 
 
 class Beta:
-    """``client.beta``: ``messages`` (create, stream, parse, count_tokens, tool_runner, batches)."""
+    """``client.beta``: ``messages`` (create, stream, parse, count_tokens, tool_runner, batches) and ``files``."""
 
     def __init__(self, client: Anthropic) -> None:
         self._client = client
@@ -37,6 +45,10 @@ class Beta:
     @cached_property
     def messages(self) -> BetaMessages:
         return BetaMessages(self._client)
+
+    @cached_property
+    def files(self) -> BetaFiles:
+        return BetaFiles(self._client)
 
     @cached_property
     def with_raw_response(self) -> BetaWithRawResponse:
@@ -58,6 +70,10 @@ class AsyncBeta:
         return AsyncBetaMessages(self._client)
 
     @cached_property
+    def files(self) -> AsyncBetaFiles:
+        return AsyncBetaFiles(self._client)
+
+    @cached_property
     def with_raw_response(self) -> AsyncBetaWithRawResponse:
         return AsyncBetaWithRawResponse(self)
 
@@ -69,18 +85,22 @@ class AsyncBeta:
 class BetaWithRawResponse:
     def __init__(self, beta: Beta) -> None:
         self.messages = BetaMessagesWithRawResponse(beta.messages)
+        self.files = FilesWithRawResponse(beta.files)
 
 
 class AsyncBetaWithRawResponse:
     def __init__(self, beta: AsyncBeta) -> None:
         self.messages = AsyncBetaMessagesWithRawResponse(beta.messages)
+        self.files = AsyncFilesWithRawResponse(beta.files)
 
 
 class BetaWithStreamingResponse:
     def __init__(self, beta: Beta) -> None:
         self.messages = BetaMessagesWithStreamingResponse(beta.messages)
+        self.files = FilesWithStreamingResponse(beta.files)
 
 
 class AsyncBetaWithStreamingResponse:
     def __init__(self, beta: AsyncBeta) -> None:
         self.messages = AsyncBetaMessagesWithStreamingResponse(beta.messages)
+        self.files = AsyncFilesWithStreamingResponse(beta.files)

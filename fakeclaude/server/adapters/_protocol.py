@@ -1,0 +1,100 @@
+"""The HTTP layer's own refusals, API-shaped, and the timeouts that keep slow or silent clients out.
+
+aiohttp answers a request it cannot parse (a control character in a header, a header over 8,190
+bytes, a bad URL) with a plain-text page that echoes the raw line, and logs it with a traceback: with
+an ``x-api-key`` or a ``?key=`` in it, the key ends up in the reply and on stderr. Here those requests
+get the API's JSON error instead (400, or 431 for an over-long line), naming what was wrong but never
+echoing it, and one log line on ``fakeclaude.server`` without the request's bytes.
+
+Timeouts (:class:`Timeouts`): a connection that sends no complete request head within ``idle`` seconds
+(silent, or headers sent byte by byte, slowloris) is closed; a body that stops arriving for ``body``
+seconds gets a 408 and the connection is closed.
+
+    runner = ApiShapedAppRunner(app, timeouts=Timeouts(idle=30, body=30), ...)
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from aiohttp.http_exceptions import BadHttpMethod, HttpProcessingError, InvalidURLError, LineTooLong
+from aiohttp.web_protocol import RequestHandler
+
+from fakeclaude.server.adapters._guard import error_reply
+from fakeclaude.server.errors import ApiError
+
+__all__ = ["ApiShapedAppRunner", "Timeouts", "protocol_error"]
+
+logger = logging.getLogger("fakeclaude.server")
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds a connection may stay without sending a whole request head (``idle``), or within a body (``body``)."""
+
+    idle: float = 60.0
+    body: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.idle <= 0 or self.body <= 0:
+            raise ValueError("timeouts must be > 0 seconds")
+
+
+def protocol_error(exc: BaseException | None, status: int) -> ApiError:
+    """The API's error for a request the HTTP layer refused; its message never quotes the request."""
+    if isinstance(exc, LineTooLong):
+        return ApiError(431, "Request header fields too large: a request line or header is longer than 8,190 bytes",
+                        "invalid_request_error")
+    if isinstance(exc, InvalidURLError):
+        return ApiError(400, "Invalid request: the request URL could not be parsed", "invalid_request_error")
+    if isinstance(exc, BadHttpMethod):
+        return ApiError(400, "Invalid request: the request line is not HTTP", "invalid_request_error")
+    if isinstance(exc, HttpProcessingError) or status == 400:
+        return ApiError(400, "Invalid request: a header could not be parsed (a forbidden character or a malformed "
+                        "line)", "invalid_request_error")
+    if status == 504:
+        return ApiError(504, "Request timed out")
+    return ApiError(500, "Internal server error")
+
+
+class _ApiShapedHandler(RequestHandler):
+    """aiohttp's connection handler, with ``handle_error`` answering in the API's shape without echoing."""
+
+    def handle_error(self, request: Any, status: int = 500, exc: BaseException | None = None,
+                     message: str | None = None) -> web.StreamResponse:
+        error = protocol_error(exc, status)
+        kind = type(exc).__name__ if exc is not None else "error"
+        logger.warning("fakeclaude: refused a request from %s that HTTP could not parse (%s): %d %s",
+                       request.remote, kind, error.status, error.message)
+        if request.writer.output_size > 0:  # a reply is already on its way: only the connection can be cut
+            raise ConnectionError("a response was already sent; the connection is closed")
+        reply = error_reply(error)
+        response = web.Response(status=reply.status, headers=reply.headers, body=reply.body)
+        response.force_close()
+        return response
+
+
+class _ApiShapedServer(web.Server):
+    """``web.Server`` building :class:`_ApiShapedHandler` connections (with the same options)."""
+
+    def __call__(self) -> RequestHandler:
+        return _ApiShapedHandler(self, loop=self._loop, **self._kwargs)
+
+
+class ApiShapedAppRunner(web.AppRunner):
+    """``web.AppRunner`` whose connections refuse unparsable requests in the API's shape, with ``timeouts``."""
+
+    def __init__(self, app: web.Application, *, timeouts: Timeouts | None = None, **kwargs: Any) -> None:
+        timeouts = timeouts or Timeouts()
+        # aiohttp closes a connection waiting for a request head once the keep-alive time is up: the
+        # head of every request, the first included, must arrive within ``idle`` seconds.
+        super().__init__(app, keepalive_timeout=timeouts.idle, **kwargs)
+
+    async def _make_server(self) -> web.Server:
+        server = await super()._make_server()
+        if type(server) is web.Server:  # the aiohttp this was written for; anything else is left alone
+            server.__class__ = _ApiShapedServer
+        return server

@@ -1,0 +1,126 @@
+"""Both clients, ours and the official SDK, against every fault the served fake can inject.
+
+Each case scripts a fault on the fake served on loopback, calls it the way an app does, and checks
+what the spec (§6.3) documents: how many attempts the fake received (its request log) and which error
+the client raises when it gives up. Waits are kept short with small ``retry-after`` values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import anthropic
+import httpx2
+import pytest
+
+import fakeclaude
+from fakeclaude.server import FakeClaude, FakeClock, Reply
+
+PARAMS: dict[str, Any] = {"model": "claude-sonnet-4-5", "max_tokens": 64,
+                          "messages": [{"role": "user", "content": "Tell me a long story about ships."}]}
+FAST = 0.001  # seconds: a retry-after that keeps retries quick
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[FakeClaude, str]]:
+    fake = FakeClaude(seed=1, clock=FakeClock())
+    with fake.serve() as url:
+        yield fake, url
+
+
+@pytest.fixture
+def fake(served: tuple[FakeClaude, str]) -> FakeClaude:
+    served[0].reset()
+    return served[0]
+
+
+CLIENTS: dict[str, Callable[..., Any]] = {
+    "fakeclaude": lambda url, **kw: fakeclaude.Anthropic(api_key="sk-test", base_url=url, **kw),
+    "anthropic": lambda url, **kw: anthropic.Anthropic(api_key="sk-test", base_url=url, **kw),
+}
+
+
+def errors_of(name: str) -> Any:
+    return fakeclaude if name == "fakeclaude" else anthropic
+
+
+@dataclass(frozen=True)
+class Fault:
+    script: Callable[[FakeClaude], None]
+    attempts: int
+    error: str | None  # the exception class name in the client's module, None: the call succeeds
+    stream: bool = False
+
+
+FAULTS = {
+    # a rule's last answer keeps answering: "always"
+    "429 with retry-after, always": Fault(lambda f: f.on().error(429, retry_after=FAST), 3, "RateLimitError"),
+    "429 once, then answered": Fault(lambda f: (f.error(429, retry_after=FAST)), 2, None),
+    "529 always": Fault(lambda f: f.on().error(529, retry_after=FAST), 3, "OverloadedError"),
+    "500 always": Fault(lambda f: f.on().error(500, retry_after=FAST), 3, "InternalServerError"),
+    "400 is never retried": Fault(lambda f: f.error(400), 1, "BadRequestError"),
+    "x-should-retry: false on a 529": Fault(lambda f: f.error(529, should_retry=False), 1, "OverloadedError"),
+    "error event mid-stream": Fault(lambda f: f.reply(Reply(["A long story about ships."], error_after=3)), 1,
+                                    "APIStatusError", stream=True),
+}
+
+
+def _call(client: Any, stream: bool) -> Any:
+    if not stream:
+        return client.messages.create(**PARAMS)
+    with client.messages.stream(**PARAMS) as events:
+        return events.get_final_message()
+
+
+def _attempts(fake: FakeClaude) -> int:
+    return sum(1 for r in fake.requests if r.path == "/v1/messages")
+
+
+@pytest.mark.parametrize("client_name", sorted(CLIENTS))
+@pytest.mark.parametrize("fault_name", list(FAULTS))
+def test_each_fault_is_retried_as_documented(served: tuple[FakeClaude, str], fake: FakeClaude, client_name: str,
+                                             fault_name: str) -> None:
+    fault = FAULTS[fault_name]
+    fault.script(fake)
+    client = CLIENTS[client_name](served[1], max_retries=2)
+    if fault.error is None:
+        assert _call(client, fault.stream).content
+    else:
+        with pytest.raises(getattr(errors_of(client_name), fault.error)) as raised:
+            _call(client, fault.stream)
+        if fault.stream:
+            assert raised.value.type == "overloaded_error"  # type: ignore[attr-defined]
+    assert _attempts(fake) == fault.attempts
+
+
+@pytest.mark.parametrize("client_name", sorted(CLIENTS))
+def test_a_timeout_is_retried_then_raised_as_api_timeout_error(served: tuple[FakeClaude, str], fake: FakeClaude,
+                                                               client_name: str) -> None:
+    fake.on().respond(Reply(["late"], ttft=2.0))
+    client = CLIENTS[client_name](served[1], max_retries=1, timeout=0.3)
+    with pytest.raises(errors_of(client_name).APITimeoutError):
+        client.messages.create(**PARAMS)
+    assert _attempts(fake) == 2
+
+
+@pytest.mark.parametrize("client_name", sorted(CLIENTS))
+def test_a_connection_cut_mid_stream_is_raised_not_retried(served: tuple[FakeClaude, str], fake: FakeClaude,
+                                                           client_name: str) -> None:
+    fake.reply(Reply(["A long story about ships and the sea."], drop_after=3))
+    client = CLIENTS[client_name](served[1], max_retries=2)
+    with pytest.raises((httpx2.HTTPError, errors_of(client_name).APIConnectionError)):
+        _call(client, stream=True)
+    assert _attempts(fake) == 1
+    assert _call(client, stream=False).content  # the fake serves on
+
+
+@pytest.mark.parametrize("client_name", sorted(CLIENTS))
+def test_a_refused_connection_is_raised_as_api_connection_error(client_name: str) -> None:
+    fake = FakeClaude(seed=1)
+    with fake.serve() as url:
+        pass  # the port is closed again: every attempt is refused
+    client = CLIENTS[client_name](url, max_retries=0)
+    with pytest.raises(errors_of(client_name).APIConnectionError):
+        client.messages.create(**PARAMS)
