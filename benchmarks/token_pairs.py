@@ -11,13 +11,16 @@ Two sources, one record shape (:class:`Pair`):
 The recorded count is ``input_tokens + cache_creation_input_tokens + cache_read_input_tokens``: what the
 request cost, however much of it the cache served. ``project`` is the recording repository, the unit
 of the leave-one-project-out split; ``beta`` says the request went to ``?beta=true`` or carried an
-``anthropic-beta`` header.
+``anthropic-beta`` header. Answers a test wrote by hand (an id like ``msg_thinking_001``, not the API's
+``msg_`` + 20 or more base62 characters: seven, with made-up usage such as 100 input tokens for a tool
+request) are no recordings and are left out.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -118,7 +121,7 @@ def _from_interaction(rec: Mapping[str, Any]) -> Pair | None:
         usage, model, content = answer.get("usage"), answer.get("model"), list(answer.get("content") or [])
     else:
         usage, model, content = _stream_usage(rec.get("resp_sse") or [])
-    if not isinstance(usage, Mapping):
+    if not isinstance(usage, Mapping) or _hand_written(rec):
         return None
     headers = rec.get("req_headers") or {}
     beta = "beta=true" in url or "anthropic-beta" in headers
@@ -127,6 +130,21 @@ def _from_interaction(rec: Mapping[str, Any]) -> Pair | None:
     if pair is None:
         return None
     return replace(pair, answer=tuple(b for b in content if isinstance(b, Mapping)))
+
+
+_API_MESSAGE_ID = re.compile(r"msg_[0-9A-Za-z]{20,}")
+_MESSAGE_ID = re.compile(r'"id": ?"(msg_[^"]*)"')
+
+
+def _hand_written(rec: Mapping[str, Any]) -> bool:
+    """Whether a recorded answer's message id is not one the API gives (a fixture written by hand)."""
+    answer = rec.get("resp_json")
+    if isinstance(answer, Mapping):
+        found = answer.get("id")
+    else:
+        match = _MESSAGE_ID.search(json.dumps(rec.get("resp_sse") or [])[:4000])
+        found = match.group(1) if match else None
+    return isinstance(found, str) and found.startswith("msg_") and not _API_MESSAGE_ID.fullmatch(found)
 
 
 def _pair(

@@ -15,8 +15,9 @@ from benchmarks.token_calibration import (
     relative_error,
     summarize,
 )
-from benchmarks.token_pairs import Pair, recorded_input
+from benchmarks.token_pairs import Pair, _hand_written, open_pairs, recorded_input
 from fakeclaude.server.tokens import _families
+from tests.real_traffic import INTERACTIONS
 
 
 def test_quantile_is_nearest_rank_and_errors_are_relative() -> None:
@@ -85,3 +86,17 @@ def test_design_measures_how_often_each_constant_counts() -> None:
 def test_summary_cells() -> None:
     table = summarize({"a": {"claude-4": [0.1, 0.2], "all": [0.1, 0.2]}})
     assert table == [["claude-4", "2", "10.0% / 20.0%"], ["all", "2", "10.0% / 20.0%"]]
+
+
+def test_answers_written_by_hand_are_no_calibration_pairs() -> None:
+    # dd-trace-py's fixture "msg_thinking_002" reports 100 input tokens for a request with a tool (the
+    # tool-use prompt alone is ~300): kept, its weight alone pulled claude-4's fitted tool prompt to 268.
+    assert _hand_written({"resp_json": {"id": "msg_thinking_002", "usage": {"input_tokens": 100}}})
+    start = {"type": "message_start", "message": {"id": "msg_01NoSearch001"}}
+    assert _hand_written({"resp_sse": [{"data": start}]})
+    assert not _hand_written({"resp_json": {"id": "msg_01XFDUDYJgAACzvnptvVoYEL"}})
+    assert not _hand_written({"resp_json": {"type": "error"}})
+    if INTERACTIONS.exists():
+        sources = {p.source for p in open_pairs()}
+        assert not any("anthropic_completion_thinking_tools.yaml" in s for s in sources)
+        assert any("test_anthropic_web_search_tool.yaml" in s for s in sources)

@@ -224,3 +224,14 @@ def test_citable_documents_and_cited_answers_cost_more() -> None:
     history = [*ASK, {"role": "assistant", "content": answer}, {"role": "user", "content": "Thanks"}]
     history_bare = [*ASK, {"role": "assistant", "content": bare}, {"role": "user", "content": "Thanks"}]
     assert _tokens({"messages": history}) - _tokens({"messages": history_bare}) >= 10
+
+
+def test_the_advisor_tool_costs_its_first_iteration_not_the_summed_usage() -> None:
+    # The top-level input sums the executor's iterations (1,128 + 1,262 = 2,390), the advisor's own
+    # excluded; the tool was once priced on that sum (1,940), putting these answers ~100% high.
+    for source in ("test_anthropic_advisor_tool.yaml#0", "test_anthropic_advisor_tool_stream.yaml#0",
+                   "test_anthropic_advisor_tool_message_replay.yaml#1"):
+        pair = _pair(source)
+        assert _error(pair, _count(pair)) < 0.08, source
+    first = _pair("test_anthropic_advisor_tool.yaml#0")
+    assert abs(count_request_tokens(first.request, _spec(first)) - 1128) < 60  # its first iteration

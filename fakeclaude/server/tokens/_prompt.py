@@ -15,7 +15,8 @@ real recorded usage, see ``benchmarks/token_calibration.py``)::
                                           the schema's compact JSON, fitted on the 68 recorded answers;
                                           after the messages, so no cache prefix includes it)
   + content blocks                        text (and what its citations quote); images (w*h/750, URL
-                                          images as declared or a typical web image); PDFs (pages);
+                                          images as declared or a typical web image); PDFs (per page
+                                          an image share + its text, ``tokens._pdf``);
                                           tool_use + round_trip / tool_result; web search results (their
                                           encrypted page text) and fetch results (the document);
                                           search_result blocks; thinking of the current assistant turn
@@ -43,6 +44,7 @@ from fakeclaude.server.catalog import ModelSpec
 from fakeclaude.server.structured import output_schema
 from fakeclaude.server.tokens._families import SERVER_TOOL_TOKENS, Family, family_of
 from fakeclaude.server.tokens._media import image_dimensions, image_tokens, pdf_page_count
+from fakeclaude.server.tokens._pdf import PAGE_TOKENS, pdf_tokens
 from fakeclaude.server.tokens._text import count_pieces, pattern
 
 __all__ = [
@@ -73,7 +75,6 @@ _NO_SIZES: ImageSizes = {}
 FileBytes = Callable[[str], "tuple[str, bytes] | None"]
 """What a ``file_id`` source holds: ``(mime_type, bytes)`` of a stored file, or None when it is unknown.
 With it, a file-sourced image or document counts exactly as the same bytes sent inline."""
-_PDF_PAGE = 1590  # a light page as recorded (spec 8.3 documents 1,500-3,000 text tokens + the page image)
 
 
 def count_text_tokens(text: str, spec: ModelSpec | None = None) -> int:
@@ -418,5 +419,4 @@ def _document_tokens(source: Any, fam: Family, sizes: ImageSizes, files: FileByt
     media, raw = _source_bytes(source, files)
     if kind == "file" and media == "text/plain" and raw is not None:  # a plain-text file: as a text source
         return _text(raw.decode("utf-8", "replace"), fam)
-    pages = pdf_page_count(raw) if raw else 1
-    return pages * _PDF_PAGE
+    return pdf_tokens(raw, lambda text: _text(text, fam)) if raw else PAGE_TOKENS
