@@ -32,10 +32,11 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from fakeclaude.server.tokens._pdf import pdf_page_texts as read_pdf_pages
 
 __all__ = [
     "MIXED_CITATIONS",
@@ -221,51 +222,9 @@ def cited_answer(body: Mapping[str, Any], seed: int, opening: str, closing: str)
     return blocks
 
 
-# ----- PDF text, page by page (enough for text PDFs; no fonts, no encodings) ------------------------------
-_OBJ = re.compile(rb"(\d+)\s+(\d+)\s+obj\b(.*?)\bendobj", re.S)
-_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
-_CONTENTS = re.compile(rb"/Contents\s*(\[[^\]]*\]|\d+\s+\d+\s+R)")
-_REF = re.compile(rb"(\d+)\s+\d+\s+R")
-_PAGE = re.compile(rb"/Type\s*/Page(?!s)\b")
-_SHOW = re.compile(rb"\((?:\\.|[^\\)])*\)\s*(?:Tj|'|\")|\[(?:[^\]]*)\]\s*TJ", re.S)
-_STRING = re.compile(rb"\(((?:\\.|[^\\)])*)\)", re.S)
-_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(": b"(", b")": b")", b"\\": b"\\"}
-
-
-def _unescape(raw: bytes) -> str:
-    out = re.sub(rb"\\(\d{1,3}|.)", lambda m: bytes([int(m.group(1), 8) & 0xFF]) if m.group(1).isdigit()
-                 else _ESCAPES.get(m.group(1), m.group(1)), raw, flags=re.S)
-    return out.decode("latin-1")
-
-
-def _stream_of(obj: bytes) -> bytes:
-    match = _STREAM.search(obj)
-    if match is None:
-        return b""
-    data = match.group(1)
-    if b"/FlateDecode" in obj[: match.start()]:
-        try:
-            return zlib.decompress(data)
-        except zlib.error:
-            return b""
-    return data
-
-
-def _shown_text(content: bytes) -> str:
-    parts = []
-    for show in _SHOW.finditer(content):
-        parts.append("".join(_unescape(s) for s in _STRING.findall(show.group())))
-    return " ".join(p.strip() for p in parts if p.strip())
-
-
+# ----- PDF text, page by page: the token module's reader (pypdf), one for counting and citing --------------
 def pdf_page_texts(raw: bytes) -> list[str]:
-    """The text each page of a PDF shows, in page order (empty strings where none can be read)."""
-    objects = {int(m.group(1)): m.group(3) for m in _OBJ.finditer(raw)}
-    texts = []
-    for obj in objects.values():
-        if not _PAGE.search(obj):
-            continue
-        found = _CONTENTS.search(obj)
-        refs = [int(r) for r in _REF.findall(found.group(1))] if found else []
-        texts.append(" ".join(t for t in (_shown_text(_stream_of(objects.get(r, b""))) for r in refs) if t))
-    return texts
+    """The text each page of a PDF shows, in page order (empty strings where none can be read; an
+    unreadable PDF has no citable pages)."""
+    read = read_pdf_pages(raw)
+    return [] if read is None else [text.strip() for text in read[1]]

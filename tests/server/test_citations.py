@@ -8,7 +8,6 @@ accumulate (in the SDK) to the non-streamed message.
 from __future__ import annotations
 
 import base64
-import zlib
 from typing import Any
 
 import anthropic
@@ -17,6 +16,7 @@ import pytest
 
 from fakeclaude.server import FakeClaude, FakeClock
 from fakeclaude.server.citations import MIXED_CITATIONS, pdf_page_texts, sentence_spans
+from tests.server.pdf_support import build_pdf
 
 MODEL = "claude-sonnet-4-6"
 ON = {"enabled": True}
@@ -25,24 +25,8 @@ PAGES = ["Page one talks about apples.", "Page two (the second) talks about pear
 
 
 def text_pdf(pages: list[str]) -> bytes:
-    """A PDF whose pages show ``pages`` (Flate-compressed content streams)."""
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>"]
-    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(len(pages)))
-    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>")
-    streams: dict[int, bytes] = {}
-    for i, text in enumerate(pages):
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i} 0 R >>")
-        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        streams[len(objects) + 1] = zlib.compress(f"BT /F1 12 Tf 72 720 Td ({escaped}) Tj ET".encode())
-        objects.append("")
-    body = b"%PDF-1.4\n"
-    for number, obj in enumerate(objects, start=1):
-        if number in streams:
-            data = streams[number]
-            body += f"{number} 0 obj\n<< /Length {len(data)} /Filter /FlateDecode >>\nstream\n".encode() + data + b"\nendstream\nendobj\n"
-        else:
-            body += f"{number} 0 obj\n{obj}\nendobj\n".encode()
-    return body + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    """A PDF whose pages show ``pages`` (read by pypdf, as the fake reads PDFs to count and cite them)."""
+    return build_pdf(pages)
 
 
 def documents() -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import threading
 from collections.abc import Callable
 
 from fakeclaude.server.tokens._media import pdf_page_count
@@ -55,17 +56,20 @@ def pdf_tokens(data: bytes, text_tokens: Callable[[str], int]) -> int:
 def pdf_page_texts(data: bytes) -> tuple[int, tuple[str, ...]] | None:
     """``(page count, text of each of the first MAX_TEXT_PAGES pages)``; ``None`` when unreadable."""
     digest = hashlib.blake2b(data, digest_size=16).digest()
-    if digest in _read_pdfs:
-        return _read_pdfs[digest]
+    with _read_lock:
+        if digest in _read_pdfs:
+            return _read_pdfs[digest]
     read = _read(data)
-    if len(_read_pdfs) >= _REMEMBERED_PDFS:
-        _read_pdfs.pop(next(iter(_read_pdfs), b""), None)  # the oldest
-    _read_pdfs[digest] = read
+    with _read_lock:  # requests are answered on many threads (big bodies, the transports' callers)
+        if len(_read_pdfs) >= _REMEMBERED_PDFS:
+            _read_pdfs.pop(next(iter(_read_pdfs), b""), None)  # the oldest
+        _read_pdfs[digest] = read
     return read
 
 
 _REMEMBERED_PDFS = 32
 _read_pdfs: dict[bytes, tuple[int, tuple[str, ...]] | None] = {}
+_read_lock = threading.Lock()
 
 
 def _read(data: bytes) -> tuple[int, tuple[str, ...]] | None:
