@@ -48,7 +48,7 @@ from .server_tools import (
     uses_code_execution,
 )
 from .structured import json_answer, output_schema
-from .tokens import block_output_tokens, split_into_tokens
+from .tokens import block_output_tokens, iterations_input_tokens, split_into_tokens
 from .tool_policy import ToolPolicy, choose_tools
 
 __all__ = ["Composed", "compose_message", "plan_content"]
@@ -266,6 +266,7 @@ def compose_message(
         }]  # fmt: skip
     if server_usage is not None:
         usage["server_tool_use"] = server_usage
+        _add_sampling_iterations(usage, blocks, spec)
     if reply is not None and reply.usage:
         usage.update(reply.usage)
     message: dict[str, Any] = {
@@ -282,3 +283,11 @@ def compose_message(
     message["stop_details"] = dict(reply.stop_details) if reply is not None and reply.stop_details else None
     message["usage"] = usage
     return Composed(message=message, reply=reply)
+
+
+def _add_sampling_iterations(usage: dict[str, Any], blocks: Sequence[Block], spec: ModelSpec) -> None:
+    """The API re-reads the prompt and the answer so far on each sampling iteration after a server tool's
+    result: the extra input is charged as uncached input (recorded: 3 searches, 4 iterations)."""
+    prompt = sum(int(usage.get(k) or 0) for k in ("input_tokens", "cache_read_input_tokens",
+                                                  "cache_creation_input_tokens"))
+    usage["input_tokens"] = int(usage.get("input_tokens") or 0) + iterations_input_tokens(prompt, blocks, spec) - prompt
