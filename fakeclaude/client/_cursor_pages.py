@@ -4,10 +4,12 @@ asking for the next with ``page=<next_page>`` until ``next_page`` is empty."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import httpx2
+
+from ._pagination import AsyncPaging, FirstPage, SyncPaging
 
 __all__ = ["AsyncCursorPaginator", "AsyncPageCursor", "SyncPageCursor", "cursor_page_parser"]
 
@@ -42,65 +44,13 @@ def cursor_page_parser(item: Callable[[Any], T], params: dict[str, Any]) -> Call
     return parse
 
 
-class SyncPageCursor(_CursorPage[T]):
-    def __init__(self, *, fetch: Callable[[dict[str, Any]], SyncPageCursor[T]], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._fetch = fetch
-
-    def get_next_page(self) -> SyncPageCursor[T]:
-        params = self.next_page_params()
-        if params is None:
-            raise RuntimeError("No next page expected; check `.has_next_page()` first.")
-        return self._fetch(params)
-
-    def iter_pages(self) -> Iterator[SyncPageCursor[T]]:
-        page = self
-        while True:
-            yield page
-            if not page.has_next_page():
-                return
-            page = page.get_next_page()
-
-    def __iter__(self) -> Iterator[T]:
-        for page in self.iter_pages():
-            yield from page.data
+class SyncPageCursor(SyncPaging[T], _CursorPage[T]):
+    """A page of a ``next_page`` cursor list (files)."""
 
 
-class AsyncPageCursor(_CursorPage[T]):
-    def __init__(self, *, fetch: Callable[[dict[str, Any]], Awaitable[AsyncPageCursor[T]]], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._fetch = fetch
-
-    async def get_next_page(self) -> AsyncPageCursor[T]:
-        params = self.next_page_params()
-        if params is None:
-            raise RuntimeError("No next page expected; check `.has_next_page()` first.")
-        return await self._fetch(params)
-
-    async def iter_pages(self) -> AsyncIterator[AsyncPageCursor[T]]:
-        page = self
-        while True:
-            yield page
-            if not page.has_next_page():
-                return
-            page = await page.get_next_page()
-
-    async def __aiter__(self) -> AsyncIterator[T]:
-        async for page in self.iter_pages():
-            for item in page.data:
-                yield item
+class AsyncPageCursor(AsyncPaging[T], _CursorPage[T]):
+    """The async twin of ``SyncPageCursor``."""
 
 
-class AsyncCursorPaginator(Generic[T]):
-    """What async ``list()`` returns: ``await`` it for the first page, or ``async for`` over every item."""
-
-    def __init__(self, first: Callable[[], Awaitable[AsyncPageCursor[T]]]) -> None:
-        self._first = first
-
-    def __await__(self) -> Generator[Any, None, AsyncPageCursor[T]]:
-        return self._first().__await__()
-
-    async def __aiter__(self) -> AsyncIterator[T]:
-        page = await self._first()
-        async for item in page:
-            yield item
+class AsyncCursorPaginator(FirstPage[T, "AsyncPageCursor[T]"]):
+    """What async ``files.list()`` returns: ``await`` it for the first page, or ``async for`` over every item."""

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import httpx2
 
-__all__ = ["AsyncPage", "AsyncPaginator", "SyncPage", "page_parser"]
+__all__ = ["AsyncPage", "AsyncPaginator", "AsyncPaging", "FirstPage", "SyncPage", "SyncPaging", "page_parser"]
 
 T = TypeVar("T")
 
@@ -55,18 +55,27 @@ def page_parser(item: Callable[[Any], T], params: dict[str, Any]) -> Callable[[h
     return parse
 
 
-class SyncPage(_PageBase[T]):
-    def __init__(self, *, fetch: Callable[[dict[str, Any]], SyncPage[T]], **kwargs: Any) -> None:
+class SyncPaging(Generic[T]):
+    """Walking sync pages, whatever their cursor: ``SyncPage`` and ``SyncPageCursor`` put this first and
+    their cursor class (``has_next_page``, ``next_page_params``, ``data``) after it."""
+
+    if TYPE_CHECKING:
+        data: list[T]
+
+        def has_next_page(self) -> bool: ...
+        def next_page_params(self) -> dict[str, Any] | None: ...
+
+    def __init__(self, *, fetch: Callable[[dict[str, Any]], Self], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._fetch = fetch
 
-    def get_next_page(self) -> SyncPage[T]:
+    def get_next_page(self) -> Self:
         params = self.next_page_params()
         if params is None:
             raise RuntimeError("No next page expected; check `.has_next_page()` first.")
         return self._fetch(params)
 
-    def iter_pages(self) -> Iterator[SyncPage[T]]:
+    def iter_pages(self) -> Iterator[Self]:
         page = self
         while True:
             yield page
@@ -79,18 +88,26 @@ class SyncPage(_PageBase[T]):
             yield from page.data
 
 
-class AsyncPage(_PageBase[T]):
-    def __init__(self, *, fetch: Callable[[dict[str, Any]], Awaitable[AsyncPage[T]]], **kwargs: Any) -> None:
+class AsyncPaging(Generic[T]):
+    """Walking async pages, whatever their cursor (the twin of ``SyncPaging``)."""
+
+    if TYPE_CHECKING:
+        data: list[T]
+
+        def has_next_page(self) -> bool: ...
+        def next_page_params(self) -> dict[str, Any] | None: ...
+
+    def __init__(self, *, fetch: Callable[[dict[str, Any]], Awaitable[Self]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._fetch = fetch
 
-    async def get_next_page(self) -> AsyncPage[T]:
+    async def get_next_page(self) -> Self:
         params = self.next_page_params()
         if params is None:
             raise RuntimeError("No next page expected; check `.has_next_page()` first.")
         return await self._fetch(params)
 
-    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+    async def iter_pages(self) -> AsyncIterator[Self]:
         page = self
         while True:
             yield page
@@ -104,16 +121,31 @@ class AsyncPage(_PageBase[T]):
                 yield item
 
 
-class AsyncPaginator(Generic[T]):
+PageT = TypeVar("PageT", bound="AsyncPaging[Any]")
+
+
+class FirstPage(Generic[T, PageT]):
     """What async ``list()`` returns: ``await`` it for the first page, or ``async for`` over every item."""
 
-    def __init__(self, first: Callable[[], Awaitable[AsyncPage[T]]]) -> None:
+    def __init__(self, first: Callable[[], Awaitable[PageT]]) -> None:
         self._first = first
 
-    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+    def __await__(self) -> Generator[Any, None, PageT]:
         return self._first().__await__()
 
     async def __aiter__(self) -> AsyncIterator[T]:
         page = await self._first()
         async for item in page:
             yield item
+
+
+class SyncPage(SyncPaging[T], _PageBase[T]):
+    """A page of a ``has_more`` / ``first_id`` / ``last_id`` list (batches, models)."""
+
+
+class AsyncPage(AsyncPaging[T], _PageBase[T]):
+    """The async twin of ``SyncPage``."""
+
+
+class AsyncPaginator(FirstPage[T, "AsyncPage[T]"]):
+    """What async ``list()`` of batches and models returns (see ``FirstPage``)."""
