@@ -119,8 +119,8 @@ class _RequestSeed:
 
     __slots__ = ("_body", "_seed", "_value")
 
-    def __init__(self, seed: int, body: Mapping[str, Any]) -> None:
-        self._seed, self._body, self._value = seed, body, -1
+    def __init__(self, seed: int, body: Mapping[str, Any], value: int | None = None) -> None:
+        self._seed, self._body, self._value = seed, body, -1 if value is None else value
 
     def __call__(self, index: int = -1) -> int:
         """The request's seed; with ``index``, the seed of the answer's block at that index."""
@@ -218,10 +218,12 @@ def compose_message(
     tool_policy: ToolPolicy = "relevant",
     server_script: ServerToolScript | None = None,
     now: float = 0.0,
+    body_seed: int | None = None,
 ) -> Composed:
-    """The Message JSON for a validated request, scripted (``reply``) or generated from ``seed`` and the body."""
+    """The Message JSON for a validated request, scripted (``reply``) or generated from ``seed`` and the body
+    (``body_seed``: ``request_seed(seed, body)`` when the caller has it already)."""
     body = request.body
-    request_seed = _RequestSeed(seed, body)
+    request_seed = _RequestSeed(seed, body, body_seed)
     if reply is not None:
         planned = reply.blocks()
     else:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
+from .analysis_memo import Analysis, AnalysisMemo
 from .answer import compose_message
 from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
 from .caching import PromptCache, breakpoints, lookback_points
@@ -187,6 +188,7 @@ class MessagesEngine:
         self.server_tools = ServerToolScript()
         """What the server tools (web search, fetch, code execution, MCP, advisor) return, as the test scripted it."""
         self.requests = RequestLog(config.max_recorded_requests, config.max_recorded_bytes)
+        self._memo = AnalysisMemo()
         high, low = request_seed(config.seed, {"org": 1}), request_seed(config.seed, {"org": 2})
         self.organization_id = config.organization_id or str(uuid.UUID(int=(high << 64) | low, version=4))
         self.limiter = RateLimiter(self.clock, config.rate_limits or RateLimits(), organization_id=self.organization_id)
@@ -319,24 +321,39 @@ class MessagesEngine:
     def _messages(self, call: _Call) -> HttpReply:
         raw = self._json_body(call)
         if not wants_thread(raw, call.betas):
-            return self._answer(call, self._validated(call, validate_create, raw, files=True), None)
+            return self._answer(call, raw, self._analysis(call), None)
         turn = self.threads.begin(raw)
         try:
-            return self._answer(call, self._validated(call, validate_create, turn.body, files=True), turn)
+            return self._answer(call, turn.body, self._analyse(call, turn.body), turn)
         except BaseException:
             self.threads.release(turn)
             raise
 
-    def _answer(self, call: _Call, validated: tuple[Any, ModelSpec, PromptTokens], turn: ThreadTurn | None) -> HttpReply:
-        body, spec, prompt = validated
+    def _analysis(self, call: _Call) -> Analysis:
+        """The request body's analysis, kept per body bytes (:mod:`~fakeclaude.server.analysis_memo`)."""
+        key = self._memo.key(call.request.body, call.version, call.betas)
+        if key is None:
+            return self._analyse(call, call.body)
+        found = self._memo.get(key)
+        if found is None:  # analysed on a parse of its own: the kept plan shares nothing a script may change
+            found = self._analyse(call, loads(call.request.body))
+            self._memo.put(key, found)
+        return found
+
+    def _analyse(self, call: _Call, body: Any) -> Analysis:
+        body, spec, prompt = self._validated(call, validate_create, body, files=True)
         context = plan_context(body, spec, prompt, call.betas,  # the edits run before the prompt is counted
                                image_sizes=self._image_sizes)
+        return Analysis(spec, prompt, context, request_seed(self.config.seed, body))
+
+    def _answer(self, call: _Call, body: Any, analysis: Analysis, turn: ThreadTurn | None) -> HttpReply:
+        spec, prompt, context = analysis.spec, analysis.prompt, analysis.context
         counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         input_tokens = prompt.total
         self.limiter.admit(call.key, input_tokens, model=spec.id)  # checked and spent at once (concurrent requests)
         settled = False
         try:
-            reply = self._admitted(call, body, spec, prompt, turn, counted, context)
+            reply = self._admitted(call, body, spec, prompt, turn, counted, context, analysis.seed)
             settled = call.answer is not None
             return reply
         finally:
@@ -344,7 +361,7 @@ class MessagesEngine:
                 self.limiter.refund(call.key, input_tokens)
 
     def _admitted(self, call: _Call, body: Any, spec: ModelSpec, prompt: PromptTokens,
-                  turn: ThreadTurn | None, counted: Any, context: ContextPlan) -> HttpReply:
+                  turn: ThreadTurn | None, counted: Any, context: ContextPlan, body_seed: int) -> HttpReply:
         """The answer once the rate limiter admitted the request; ``counted`` is the body as the context
         edits left it (what the prompt was counted on), ``context`` the edits to report."""
         parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
@@ -361,7 +378,7 @@ class MessagesEngine:
         composed = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
             usage_in=self._input_usage(counted, spec, prompt, call.key), tool_policy=self.config.tool_policy,
-            server_script=self.server_tools, now=self.clock.now(),
+            server_script=self.server_tools, now=self.clock.now(), body_seed=body_seed,
         )
         finish_context(composed.message, context, spec)
         message = call.answer = composed.message
