@@ -1,7 +1,8 @@
 """The pure part of answering ``POST /v1/messages``, kept per request body for the bodies seen last.
 
 What a body *is* does not change between two sends of the same bytes: its validation verdict, its model,
-its prompt count, the context edits it asks for and the seed its generated answer grows from. Test suites
+its prompt count, the context edits it asks for, the seed its generated answer grows from and, with
+no server tool offered, the plan of that answer. Test suites
 send the same body again and again (a parametrised test, a retried call, the same fixture conversation
 in many tests), so the engine keeps that analysis for the last :data:`ENTRIES` distinct bodies and
 skips it on a repeat. Everything stateful still runs on every request: the script, the rate limiter,
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fakeclaude.server.catalog import ModelSpec
@@ -32,13 +33,16 @@ MAX_BODY_BYTES = 64 * 1024
 _Key = tuple[bytes, str, frozenset[str]]
 
 
-class Analysis(NamedTuple):
-    """A valid body's model, prompt count, context plan and request seed (see ``request_seed``)."""
+class Analysis:
+    """A valid body's model, prompt count, context plan and request seed (see ``request_seed``); ``plan``:
+    the blocks its unscripted answer is planned as, once known, when that plan depends on the body alone
+    (no server tool offered: nothing the test scripts for server tools, and no clock, goes into it)."""
 
-    spec: ModelSpec
-    prompt: PromptTokens
-    context: ContextPlan
-    seed: int
+    __slots__ = ("context", "plan", "prompt", "seed", "spec")
+
+    def __init__(self, spec: ModelSpec, prompt: PromptTokens, context: ContextPlan, seed: int) -> None:
+        self.spec, self.prompt, self.context, self.seed = spec, prompt, context, seed
+        self.plan: list[dict[str, Any]] | None = None
 
 
 class AnalysisMemo:

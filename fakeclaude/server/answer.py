@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .catalog import ModelSpec
-from .citations import cited_answer
+from .citations import citable_sources, cited_answer
 from .generation import (
     THINKING_SECRET,
     IdFactory,
@@ -108,9 +108,13 @@ def plan_content(request: ParsedRequest, spec: ModelSpec, rng_seed: int, tool_po
     if found is not None:
         blocks.append({"type": "text", "text": json_answer(found[1], rng_seed)})
         return blocks
-    cited = cited_answer(body, rng_seed, generate_text(rng_seed ^ 0xC17E, prompt=prompt or None, min_words=5, max_words=12),
-                         generate_text(rng_seed ^ 0xE2D, prompt=prompt or None, min_words=5, max_words=12))
-    blocks.extend(cited or [{"type": "text", "text": generate_text(rng_seed, prompt=prompt or None)}])
+    sources = citable_sources(body)
+    if sources:
+        blocks.extend(cited_answer(sources, rng_seed,
+                                   generate_text(rng_seed ^ 0xC17E, prompt=prompt or None, min_words=5, max_words=12),
+                                   generate_text(rng_seed ^ 0xE2D, prompt=prompt or None, min_words=5, max_words=12)))
+    else:
+        blocks.append({"type": "text", "text": generate_text(rng_seed, prompt=prompt or None)})
     return blocks
 
 
@@ -219,14 +223,16 @@ def compose_message(
     server_script: ServerToolScript | None = None,
     now: float = 0.0,
     body_seed: int | None = None,
+    planned: list[Block] | None = None,
 ) -> Composed:
     """The Message JSON for a validated request, scripted (``reply``) or generated from ``seed`` and the body
-    (``body_seed``: ``request_seed(seed, body)`` when the caller has it already)."""
+    (``body_seed``: ``request_seed(seed, body)``, and ``planned``: :func:`plan_content`, when the caller
+    has them already; ``planned`` is read, never changed)."""
     body = request.body
     request_seed = _RequestSeed(seed, body, body_seed)
     if reply is not None:
         planned = reply.blocks()
-    else:
+    elif planned is None:
         planned = plan_content(request, spec, request_seed(), tool_policy, server_script, now)
     blocks = complete_server_blocks(_complete_blocks(planned, request, ids, request_seed), ids)
     server_usage = server_tool_usage(request, blocks)  # counted before response_inclusion drops blocks

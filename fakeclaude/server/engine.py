@@ -17,13 +17,13 @@ from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
 from .analysis_memo import Analysis, AnalysisMemo
-from .answer import compose_message
+from .answer import compose_message, plan_content
 from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
 from .caching import PromptCache, breakpoints, lookback_points
 from .caching_shared import SharedPromptCache
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
-from .context_management import ContextPlan, finish_context, plan_context
+from .context_management import finish_context, plan_context
 from .errors import ApiError
 from .file_refs import check_file_references, file_bytes
 from .files import FileLimits, FileStore
@@ -36,7 +36,7 @@ from .request_log import DEFAULT_MAX_RECORDED_BYTES, RequestLog
 from .script import JsonReply, ParsedRequest, Script, ScriptError
 from .script import Reply as ScriptedReply
 from .script_checks import reply_violations
-from .server_tools import ServerToolScript
+from .server_tools import ServerToolScript, offers_server_side
 from .statestore import StateStore
 from .stream_grammar import message_events, stream_chunks
 from .threads import ThreadStore, ThreadTurn, wants_thread
@@ -353,7 +353,7 @@ class MessagesEngine:
         self.limiter.admit(call.key, input_tokens, model=spec.id)  # checked and spent at once (concurrent requests)
         settled = False
         try:
-            reply = self._admitted(call, body, spec, prompt, turn, counted, context, analysis.seed)
+            reply = self._admitted(call, body, spec, prompt, turn, counted, analysis)
             settled = call.answer is not None
             return reply
         finally:
@@ -361,9 +361,9 @@ class MessagesEngine:
                 self.limiter.refund(call.key, input_tokens)
 
     def _admitted(self, call: _Call, body: Any, spec: ModelSpec, prompt: PromptTokens,
-                  turn: ThreadTurn | None, counted: Any, context: ContextPlan, body_seed: int) -> HttpReply:
+                  turn: ThreadTurn | None, counted: Any, analysis: Analysis) -> HttpReply:
         """The answer once the rate limiter admitted the request; ``counted`` is the body as the context
-        edits left it (what the prompt was counted on), ``context`` the edits to report."""
+        edits left it (what the prompt was counted on), ``analysis`` the body's (with the edits to report)."""
         parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
         outcome = self.script.next_outcome(parsed)
         call.scripted = outcome is not None
@@ -378,9 +378,10 @@ class MessagesEngine:
         composed = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
             usage_in=self._input_usage(counted, spec, prompt, call.key), tool_policy=self.config.tool_policy,
-            server_script=self.server_tools, now=self.clock.now(), body_seed=body_seed,
+            server_script=self.server_tools, now=self.clock.now(), body_seed=analysis.seed,
+            planned=None if outcome is not None else self._plan(parsed, spec, analysis),
         )
-        finish_context(composed.message, context, spec)
+        finish_context(composed.message, analysis.context, spec)
         message = call.answer = composed.message
         headers = self.limiter.finish(call.key, int(message["usage"]["output_tokens"]))
         reply = composed.reply
@@ -402,6 +403,16 @@ class MessagesEngine:
         out = _json_reply(200, message, headers)
         out.delay = ttft + (message["usage"]["output_tokens"] / tps if tps else 0.0)
         return out
+
+    def _plan(self, request: ParsedRequest, spec: ModelSpec, analysis: Analysis) -> list[dict[str, Any]]:
+        """The unscripted answer's blocks, kept on the body's analysis when they depend on the body alone."""
+        if analysis.plan is not None:
+            return analysis.plan
+        planned = plan_content(request, spec, analysis.seed, self.config.tool_policy, self.server_tools,
+                               self.clock.now())
+        if not offers_server_side(request):
+            analysis.plan = planned
+        return planned
 
     def _input_usage(self, body: Mapping[str, Any], spec: ModelSpec, prompt: PromptTokens,
                      scope: str = "") -> dict[str, Any]:

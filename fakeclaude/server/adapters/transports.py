@@ -20,7 +20,7 @@ import httpx
 import httpx2
 
 from fakeclaude.server.adapters._chunks import Pause, coalesced
-from fakeclaude.server.adapters._guard import handle_safely
+from fakeclaude.server.adapters._guard import handle_safely, joined_headers
 from fakeclaude.server.http import Engine, HttpReply, HttpRequest, StreamChunk
 
 __all__ = ["HttpxTransport", "Httpx2Transport"]
@@ -30,12 +30,20 @@ logger = logging.getLogger("fakeclaude.server")
 _DROP_MESSAGE = "peer closed connection without sending complete message body (incomplete chunked read)"
 
 
+def _headers(request: httpx2.Request | httpx.Request) -> dict[str, str]:
+    """Lower-case names, repeated headers joined with ``", "`` (as ``headers.items()`` gives, for less)."""
+    try:
+        return joined_headers((name.decode("ascii"), value.decode("ascii")) for name, value in request.headers.raw)
+    except UnicodeDecodeError:  # the package's own decoding (UTF-8, then Latin-1)
+        return dict(request.headers.items())
+
+
 def _to_http_request(request: httpx2.Request | httpx.Request) -> HttpRequest:
     return HttpRequest(
         method=request.method.upper(),
         path=request.url.path,
         query=dict(request.url.params.multi_items()) if request.url.query else {},  # skip parsing an empty query
-        headers=dict(request.headers.items()),  # lower-case names, repeated headers joined with ", "
+        headers=_headers(request),
         body=request.content,
         query_string=request.url.query.decode("ascii", "replace"),
     )
@@ -144,6 +152,8 @@ class _EngineTransport:
     def _response(self, reply: HttpReply, read_timeout: float | None) -> Any:
         headers = list(reply.headers.items())
         if reply.stream is None:
+            if "content-length" not in reply.headers:  # what the package adds itself, for less
+                headers.append(("content-length", str(len(reply.body))))
             return self.response_class(reply.status, headers=headers, content=reply.body)
         return self.response_class(reply.status, headers=headers, stream=self.stream_class(reply.stream, read_timeout))
 
