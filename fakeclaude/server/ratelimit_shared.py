@@ -9,6 +9,9 @@ for ``admit``, ``finish``, ``refund``), and write the result with ``compare_and_
 read; if another worker changed the record in between, read again and redo the step. So the check and
 the spend of ``admit`` are one atomic step across processes, and a 429 writes nothing.
 
+With no limit configured (the default) nothing is ever refused, so the store is not used at all: each
+worker reports the headers of its own buckets, and a request costs no round trip to the store.
+
 Records whose buckets are full again say nothing an absent record does not: every ``_SWEEP_EVERY``
 writes a sweep drops them (with ``compare_and_set``, so a concurrent spend is never lost), and the store
 stays bounded by the keys used in the last minute or so. Used only with a shared store: the default
@@ -80,6 +83,9 @@ class SharedRateLimiter(RateLimiter):
 
     def _atomically(self, key: str, step: Callable[[], _T], *, writes: bool = True) -> _T:
         """Run the in-memory ``step`` on ``key``'s stored record; store its result if nobody changed it meanwhile."""
+        if not self._any_enforced:  # nothing to admit or refuse: this worker's buckets only feed its headers
+            with self._lock:
+                return step()
         name = _record_key(key)
         while True:
             raw = self._shared.get(name)

@@ -153,6 +153,19 @@ def test_records_of_full_buckets_are_swept(backend: tuple[str, Opener], monkeypa
     assert limiter.headers("key-0")["anthropic-ratelimit-requests-remaining"] == "100"
 
 
+def test_without_limits_the_store_is_never_touched(backend: tuple[str, Opener]) -> None:
+    """Nothing to enforce: the headers come from this worker's buckets, no round trip to the store."""
+    _, opener = backend
+    store = opener()
+    clock = FakeClock()
+    limiter, alone = SharedRateLimiter(clock, store), RateLimiter(clock)
+    for _ in range(3):
+        limiter.admit("k", 500)
+        alone.admit("k", 500)
+        assert limiter.finish("k", 50) == alone.finish("k", 50)
+    assert store.scan("") == []
+
+
 def _hammer(url: str, count: int, threads: int) -> list[tuple[int, dict[str, str], Any]]:
     """``count`` requests from ``threads`` threads, each on a new connection: (status, headers, body)."""
     answers: list[tuple[int, dict[str, str], Any]] = []
