@@ -90,12 +90,13 @@ class SharedRateLimiter(RateLimiter):
         while True:
             raw = self._shared.get(name)
             with self._lock:
-                self._keys.clear()
                 if raw is not None:
                     self._keys[key] = tuple(float(v) for v in loads(raw))  # type: ignore[assignment]
-                result = step()  # may raise the 429: nothing is written then
-                changed = self._keys.get(key)
-                self._keys.clear()
+                try:
+                    result = step()  # may raise the 429: nothing is written then
+                    changed = self._keys.get(key)
+                finally:
+                    self._keys.clear()
             if not writes:
                 return result
             new = None if changed is None else dumps(list(changed))
