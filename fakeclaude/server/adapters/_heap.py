@@ -63,7 +63,10 @@ class HeapTrimmer:
 
     def _start(self) -> None:
         self._pending = False
-        asyncio.get_running_loop().run_in_executor(None, self._run)  # ctypes lets go of the GIL meanwhile
+        try:
+            asyncio.get_running_loop().run_in_executor(None, self._run)  # ctypes lets go of the GIL meanwhile
+        except RuntimeError:  # the server is stopping (its executor shut down): the process's end frees it all
+            pass
 
     def _run(self) -> None:
         assert self._trim is not None
