@@ -12,8 +12,8 @@ Three runs, each bounded in time and count and stopping by itself; traffic only 
   system prompt, multi-turn), a bad body (400), a count_tokens, a rule's scripted reply, a rule's 529, an
   unknown model (404), two through a plain ``httpx2.Client`` on ``fake.httpx2_transport()`` and two repeated
   prompts. Most go to ``fake.engine.handle`` directly: the official SDK would cost about four times the
-  engine per call and measure the SDK, not the fake. Reports the rate and RSS in each tenth of the run
-  (flat memory, no slowdown), every answer other than the expected one, and what the request log kept.
+  engine per call and measure the SDK, not the fake. Reports the rate, the CPU time per request and RSS in
+  each tenth of the run (flat memory, no slowdown; the CPU figure holds on a loaded machine), every answer other than the expected one, and what the request log kept.
 
 Run: ``.venv/bin/python benchmarks/soak.py`` (``SOAK_SCALE=0.05`` for a quick look: fewer clients, seconds
 and requests; ``SOAK_ONLY=in-process`` or ``streaming,connections`` for some of the runs). ``rows()``
@@ -304,12 +304,14 @@ def in_process_rows(requests: int = REQUESTS, max_seconds: float = MAX_SECONDS) 
     soak = _InProcess()
     tenth = max(1, requests // 10)
     rates: list[float] = []
+    cpu_ms: list[float] = []  # CPU per request in each tenth: the slowdown test a loaded machine cannot blur
     rss: list[float] = []
     unexpected: dict[str, int] = {}
     gc.collect()
     rss_before = _rss_mb()
     cpu_start = time.process_time()
     start = segment = time.perf_counter()
+    cpu_segment = cpu_start
     done = 0
     try:
         for done in range(1, requests + 1):
@@ -320,7 +322,9 @@ def in_process_rows(requests: int = REQUESTS, max_seconds: float = MAX_SECONDS) 
             if done % tenth == 0:
                 now = time.perf_counter()
                 rates.append(tenth / (now - segment))
-                segment = now
+                cpu_now = time.process_time()
+                cpu_ms.append((cpu_now - cpu_segment) / tenth * 1000)
+                segment, cpu_segment = now, cpu_now
                 gc.collect()
                 rss.append(_rss_mb())
             if done % 1000 == 0 and time.perf_counter() - start > max_seconds:
@@ -337,6 +341,7 @@ def in_process_rows(requests: int = REQUESTS, max_seconds: float = MAX_SECONDS) 
          "".join(f"; {k} x{v}" for k, v in sorted(unexpected.items()))),
         (case, "rate per tenth (req/s)", " ".join(f"{r:,.0f}" for r in rates)),
         (case, "rate first / last tenth (req/s)", first_last),
+        (case, "CPU per request per tenth (ms)", " ".join(f"{m:.3f}" for m in cpu_ms)),
         (case, "overall rate", f"{done / elapsed:,.0f} req/s in {elapsed:.0f} s ({cpu:.0f} s CPU)"),
         (case, "RSS before, then per tenth (MB)", f"{rss_before:.0f}, then " + " ".join(f"{m:.0f}" for m in rss)),
         (case, "request log kept (entries / body bytes)", f"{len(soak.fake.requests):,} / {log.kept_bytes:,}"),
