@@ -13,7 +13,8 @@ Three runs, each bounded in time and count and stopping by itself; traffic only 
   unknown model (404), two through a plain ``httpx2.Client`` on ``fake.httpx2_transport()`` and two repeated
   prompts. Most go to ``fake.engine.handle`` directly: the official SDK would cost about four times the
   engine per call and measure the SDK, not the fake. Reports the rate, the CPU time per request and RSS in
-  each tenth of the run (flat memory, no slowdown; the CPU figure holds on a loaded machine), every answer other than the expected one, and what the request log kept.
+  each tenth of the run (flat memory, no slowdown; the CPU figure holds on a loaded machine), every answer
+  other than the expected one, and what the request log kept.
 
 Run: ``.venv/bin/python benchmarks/soak.py`` (``SOAK_SCALE=0.05`` for a quick look: fewer clients, seconds
 and requests; ``SOAK_ONLY=in-process`` or ``streaming,connections`` for some of the runs). ``rows()``
