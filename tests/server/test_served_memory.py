@@ -8,6 +8,7 @@ the heap was trimmed after big bodies, glibc kept the freed pages: two such bodi
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import socket
@@ -20,17 +21,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from fakeclaude.server.adapters._heap import heap_trimmer
+from fakeclaude.server.adapters._heap import HeapTrimmer, heap_trimmer
 from fakeclaude.server.adapters.app import OFFLOAD_BYTES
 
-pytestmark = pytest.mark.skipif(not (heap_trimmer.enabled and Path("/proc/self/status").exists()),
-                                reason="the heap is trimmed with glibc's malloc_trim; RSS is read from /proc (Linux)")
+glibc_and_proc = pytest.mark.skipif(not (heap_trimmer.enabled and Path("/proc/self/status").exists()),
+                                    reason="the heap is trimmed with glibc's malloc_trim; RSS is read from /proc (Linux)")
 
 HEADERS = {"x-api-key": "sk-test", "anthropic-version": "2023-06-01", "content-type": "application/json"}
 SMALL = {"model": "claude-sonnet-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": "Hi"}]}
 MIB = 1024 * 1024
 BOUND_MB = 25  # what may stay above the baseline (allocator fragmentation, memos); the old code kept ~55
-SETTLE_SECONDS = 15.0  # the longest wait for the trim (it runs 0.2 s after a big body; a loaded machine is slow)
+SETTLE_SECONDS = 15.0  # the longest wait for the trim (0.2 s after a big body, 2 s after the last trim)
 
 
 def _rss_mb(pid: int) -> float:
@@ -77,6 +78,7 @@ def _huge_body() -> bytes:
     return json.dumps({"model": "claude-sonnet-4-5", "max_tokens": 16, "messages": messages}).encode()
 
 
+@glibc_and_proc
 def test_rss_comes_back_near_the_baseline_after_huge_bodies(served: tuple[httpx.Client, int]) -> None:
     client, pid = served
     for _ in range(20):  # warm up: imports, caches, the first answers
@@ -99,20 +101,55 @@ def test_rss_comes_back_near_the_baseline_after_huge_bodies(served: tuple[httpx.
         f"still {settled:.0f} MB {SETTLE_SECONDS:.0f} s after")
 
 
-def test_small_requests_never_schedule_a_trim() -> None:
-    """The trim follows only bodies answered in a worker thread; a small request leaves it alone."""
-    from fakeclaude.server import FakeClaude
-    from fakeclaude.server.adapters.runner import ServerThread
+def _drive(trimmer: HeapTrimmer, steps: list[tuple[float, int]], settle: float) -> None:
+    """On an event loop: wait each step's seconds, then report a big body of its size; then wait ``settle``."""
+    async def main() -> None:
+        for wait, size in steps:
+            await asyncio.sleep(wait)
+            trimmer.after_big_body(size)
+        await asyncio.sleep(settle)
 
-    before = heap_trimmer.trims
-    with ServerThread(FakeClaude(seed=1).engine) as server, httpx.Client(base_url=server.base_url, headers=HEADERS) as http:
-        for _ in range(5):
-            assert http.post("/v1/messages", json=SMALL).status_code == 200
-        time.sleep(0.5)  # longer than the trim's delay: one scheduled would have run
-        assert heap_trimmer.trims == before
-        assert http.post("/v1/messages", content=json.dumps({**SMALL, "metadata": {"user_id": "x" * OFFLOAD_BYTES}})
-                         ).status_code in (200, 400)
-        deadline = time.monotonic() + SETTLE_SECONDS
-        while heap_trimmer.trims == before and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert heap_trimmer.trims == before + 1  # the big one did
+    asyncio.run(main())
+
+
+def test_trims_are_owed_by_big_bodies_only_once_they_add_up() -> None:
+    calls: list[int] = []
+    trimmer = HeapTrimmer(lambda pad: calls.append(pad) or 1, delay=0.01, after_bytes=8 * MIB, min_interval=0)
+    _drive(trimmer, [(0, 3 * MIB), (0, 3 * MIB)], settle=0.1)
+    assert calls == [] and trimmer.trims == 0  # 6 MiB of bodies: not yet
+    _drive(trimmer, [(0, 3 * MIB)], settle=0.1)
+    assert calls == [0] and trimmer.trims == 1  # 9 MiB: one trim, of everything (pad 0)
+    _drive(trimmer, [(0, 30 * MIB)], settle=0.1)
+    assert trimmer.trims == 2  # the count starts again after each trim; one huge body is due at once
+
+
+def test_a_burst_of_huge_bodies_costs_one_trim_per_interval() -> None:
+    trimmer = HeapTrimmer(lambda pad: 1, delay=0.01, after_bytes=MIB, min_interval=3600)
+    _drive(trimmer, [(0, 30 * MIB)] + [(0.01, 30 * MIB)] * 5, settle=0.2)
+    assert trimmer.trims == 1 and trimmer.pending  # the first at once; the next waits for the interval's end
+
+
+def test_the_last_body_of_a_burst_is_always_covered_by_a_trim() -> None:
+    events: list[str] = []
+    trimmer = HeapTrimmer(lambda pad: events.append("trim") or 1, delay=0.01, after_bytes=MIB, min_interval=0.2)
+    steps = [(0.0, 30 * MIB)] + [(0.02, 30 * MIB)] * 9
+
+    async def main() -> None:
+        for wait, size in steps:
+            await asyncio.sleep(wait)
+            events.append("body")
+            trimmer.after_big_body(size)
+        # polled, not awaited on an event: the trim runs in an executor thread (a hang is the test's timeout)
+        while trimmer.pending or events[-1] != "trim":  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+
+    asyncio.run(main())
+    assert events[-1] == "trim" and not trimmer.pending  # the trim after the last body ran
+    assert events.count("body") == 10 and events.count("trim") >= 2  # (how many: the machine's pace decides)
+
+
+def test_without_glibc_nothing_is_scheduled() -> None:
+    trimmer = HeapTrimmer(None, delay=0, after_bytes=1)
+    assert not trimmer.enabled
+    _drive(trimmer, [(0, 30 * MIB)], settle=0.05)
+    assert trimmer.trims == 0

@@ -135,7 +135,7 @@ async def _handle(request: web.Request) -> web.StreamResponse:
     )
     if len(body) >= OFFLOAD_BYTES:  # off the loop: other clients are served meanwhile
         reply = await asyncio.to_thread(_answer, request, http_request)
-        heap_trimmer.after_big_body()
+        heap_trimmer.after_big_body(len(body))
     else:
         reply = _answer(request, http_request)
     if reply.delay > 0:
