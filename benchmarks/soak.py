@@ -8,7 +8,7 @@ Three runs, each bounded in time and count and stopping by itself; traffic only 
 - connections: ``SOAK_CONNECTIONS`` (1,000) sockets opened at once, each sends one request once all are
   open; reports answered / errors and the server's RSS.
 - in-process: ``SOAK_REQUESTS`` (1,000,000) varied requests to one ``FakeClaude`` (no socket), at most
-  ``SOAK_MAX_SECONDS`` (1,800): in each cycle of 20, twelve freshly generated answers (plain, streamed, tools,
+  ``SOAK_MAX_SECONDS`` (1,800): in each cycle of 20, eleven freshly generated answers (plain, streamed, tools,
   system prompt, multi-turn), a bad body (400), a count_tokens, a rule's scripted reply, a rule's 529, an
   unknown model (404), two through a plain ``httpx2.Client`` on ``fake.httpx2_transport()`` and two repeated
   prompts. Most go to ``fake.engine.handle`` directly: a client on the transport doubles the CPU per call
@@ -229,7 +229,7 @@ def _varied(index: int) -> bytes:
     return json.dumps(body).encode()
 
 
-#: What each request of a cycle of 20 is, and the status it must get. Twelve of twenty get a freshly generated
+#: What each request of a cycle of 20 is, and the status it must get. Eleven of twenty get a freshly generated
 #: answer (``_varied``); the others are what a suite also sends: a bad body, a count, a request a rule scripts,
 #: one a rule fails with 529, one through the ``httpx2`` transport (the in-process adapter), a repeated prompt.
 _CYCLE: tuple[tuple[str, int], ...] = (
