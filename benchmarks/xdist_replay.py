@@ -157,7 +157,7 @@ def run(project: Path, workers: int, *args: str, timeout: float = TIMEOUT, lean:
 
 def _row(label: str, n: int, wall: float, fixed: float, base: float) -> str:
     per_test_ms = max(0.0, wall - fixed) / n * 1000
-    return f"{label:>16} {wall:>8.1f} {n / wall:>8.0f} {base / wall:>7.2f}x {fixed:>8.1f} {per_test_ms:>11.2f}"
+    return f"{label:>16} {wall:>8.1f} {n / wall:>8.1f} {base / wall:>7.2f}x {fixed:>8.1f} {per_test_ms:>11.2f}"
 
 
 def main(argv: Sequence[str] = sys.argv[1:]) -> None:
