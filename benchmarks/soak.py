@@ -7,11 +7,18 @@ Three runs, each bounded in time and count and stopping by itself; traffic only 
   p50 / p99 latency (request sent to last byte) and the server's RSS before and after.
 - connections: ``SOAK_CONNECTIONS`` (1,000) sockets opened at once, each sends one request once all are
   open; reports answered / errors and the server's RSS.
-- in-process: ``SOAK_REQUESTS`` (1,000,000) varied requests through the engine (no socket), at most
-  ``SOAK_MAX_SECONDS`` (900); reports the rate and the RSS in each tenth of the run.
+- in-process: ``SOAK_REQUESTS`` (1,000,000) varied requests to one ``FakeClaude`` (no socket), at most
+  ``SOAK_MAX_SECONDS`` (1,800): in each cycle of 20, eleven freshly generated answers (plain, streamed, tools,
+  system prompt, multi-turn), a bad body (400), a count_tokens, a rule's scripted reply, a rule's 529, an
+  unknown model (404), two through a plain ``httpx2.Client`` on ``fake.httpx2_transport()`` and two repeated
+  prompts. Most go to ``fake.engine.handle`` directly: a client on the transport doubles the CPU per call
+  (about 0.5 -> 1.1 ms here with a plain ``httpx2.Client``; the SDK adds its own) and measures the client. Reports the rate, the CPU time per request and RSS in
+  each tenth of the run (flat memory, no slowdown; the CPU figure holds on a loaded machine), every answer
+  other than the expected one, and what the request log kept.
 
-Run: ``.venv/bin/python -m benchmarks soak`` (``SOAK_SCALE=0.05`` for a quick look: fewer clients,
-seconds and requests). ``rows()`` returns the table's rows for the combined benchmark table.
+Run: ``.venv/bin/python benchmarks/soak.py`` (``SOAK_SCALE=0.05`` for a quick look: fewer clients, seconds
+and requests; ``SOAK_ONLY=in-process`` or ``streaming,connections`` for some of the runs). ``rows()``
+returns the table's rows for the combined benchmark table.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -42,7 +49,7 @@ CLIENTS = max(2, int(int(os.environ.get("SOAK_CLIENTS", "200")) * SCALE))
 SECONDS = max(2.0, float(os.environ.get("SOAK_SECONDS", "60")) * SCALE)
 CONNECTIONS = max(10, int(int(os.environ.get("SOAK_CONNECTIONS", "1000")) * SCALE))
 REQUESTS = max(1000, int(int(os.environ.get("SOAK_REQUESTS", "1000000")) * SCALE))
-MAX_SECONDS = float(os.environ.get("SOAK_MAX_SECONDS", "900"))
+MAX_SECONDS = float(os.environ.get("SOAK_MAX_SECONDS", "1800"))
 HEADERS = {"x-api-key": "sk-soak", "anthropic-version": "2023-06-01", "content-type": "application/json"}
 Row = tuple[str, str, str]
 
@@ -203,12 +210,17 @@ def connection_rows(count: int = CONNECTIONS) -> list[Row]:
 
 
 # ----- 3. in-process requests ---------------------------------------------------------------------------
+_TOOLS = [{"name": "get_weather", "description": "Weather of a city",
+           "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}}}]
+
+
 def _varied(index: int) -> bytes:
+    """A generated-answer request of one of five shapes: plain, streamed, with a tool, with a system prompt,
+    multi-turn; the prompt varies with ``index`` so the answers are generated afresh, not memoised."""
     kind = index % 5
     body: dict[str, Any] = _body(index, kind == 1)
     if kind == 2:
-        body["tools"] = [{"name": "get_weather", "description": "Weather of a city",
-                          "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}}}]
+        body["tools"] = _TOOLS
     elif kind == 3:
         body["system"] = f"You are helper {index % 13}."
     elif kind == 4:
@@ -217,41 +229,123 @@ def _varied(index: int) -> bytes:
     return json.dumps(body).encode()
 
 
-def in_process_rows(requests: int = REQUESTS, max_seconds: float = MAX_SECONDS) -> list[Row]:
-    from fakeclaude.server import FakeClaude
-    from fakeclaude.server.http import HttpRequest
+#: What each request of a cycle of 20 is, and the status it must get. Eleven of twenty get a freshly generated
+#: answer (``_varied``); the others are what a suite also sends: a bad body, a count, a request a rule scripts,
+#: one a rule fails with 529, one through the ``httpx2`` transport (the in-process adapter), a repeated prompt.
+_CYCLE: tuple[tuple[str, int], ...] = (
+    ("generated", 200), ("generated", 200), ("generated", 200), ("generated", 200), ("generated", 200),
+    ("generated", 200), ("invalid body", 400), ("count_tokens", 200), ("scripted by a rule", 200),
+    ("generated", 200), ("generated", 200), ("failed by a rule (529)", 529), ("through httpx2", 200),
+    ("repeated prompt", 200), ("generated", 200), ("generated", 200), ("generated", 200),
+    ("unknown model", 404), ("through httpx2", 200), ("repeated prompt", 200),
+)
+_SCRIPTED = json.dumps({"model": "claude-haiku-4-5", "max_tokens": 32,
+                        "messages": [{"role": "user", "content": "Scripted question"}]}).encode()
+_FAILED = json.dumps({"model": "claude-sonnet-4-5", "max_tokens": 32, "stream": True,
+                      "messages": [{"role": "user", "content": "Overloaded question"}]}).encode()
+_COUNT = json.dumps({"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "How many tokens?"}],
+                     "tools": _TOOLS}).encode()
+_UNKNOWN = json.dumps({"model": "claude-nonexistent-9", "max_tokens": 8,
+                       "messages": [{"role": "user", "content": "Hi"}]}).encode()
+_REPEATED = _varied(3)
 
-    fake = FakeClaude(seed=0)
-    bodies = [_varied(i) for i in range(1000)]
-    tenth = max(1, requests // 10)
-    rates: list[float] = []
-    rss: list[float] = []
-    rss_before = _rss_mb()
-    start = segment = time.perf_counter()
-    done = errors = 0
-    for done in range(1, requests + 1):
-        i = done - 1
-        reply = fake.engine.handle(HttpRequest("POST", "/v1/messages", {}, {**HEADERS, "x-api-key": f"sk-soak-{i % 50}"},
-                                               bodies[i % len(bodies)]))
+
+class _InProcess:
+    """One ``FakeClaude`` (rules scripted on it) and a plain ``httpx2.Client`` on its in-process transport."""
+
+    def __init__(self) -> None:
+        import re
+
+        import httpx2
+
+        from fakeclaude.server import FakeClaude
+        from fakeclaude.server.http import HttpRequest
+
+        self.fake = FakeClaude(seed=0)
+        self.fake.on(model="claude-haiku-4-5").respond("Scripted by a rule.")
+        self.fake.on(last_user_text=re.compile("^Overloaded")).error(529)
+        self.client = httpx2.Client(transport=self.fake.httpx2_transport(), base_url="http://fake", headers=HEADERS)
+        self._request = HttpRequest
+        self.bodies = [_varied(i) for i in range(1000)]
+
+    def send(self, index: int, kind: str) -> int:
+        """Send request ``index`` of ``kind``; its status (a stream is read to its end)."""
+        if kind == "through httpx2":
+            with self.client.stream("POST", "/v1/messages", content=self.bodies[index % 1000]) as response:
+                for _ in response.iter_bytes():
+                    pass
+                return response.status_code
+        path, body = "/v1/messages", self.bodies[index % 1000]
+        if kind == "invalid body":
+            body = b'{"model": "claude-sonnet-4-5", "max_tokens": "many", "messages": []}'
+        elif kind == "count_tokens":
+            path, body = "/v1/messages/count_tokens", _COUNT
+        elif kind == "scripted by a rule":
+            body = _SCRIPTED
+        elif kind == "failed by a rule (529)":
+            body = _FAILED
+        elif kind == "unknown model":
+            body = _UNKNOWN
+        elif kind == "repeated prompt":
+            body = _REPEATED
+        headers = {**HEADERS, "x-api-key": f"sk-soak-{index % 50}"}
+        reply = self.fake.engine.handle(self._request("POST", path, {}, headers, body))
         if reply.stream is not None:
             for _ in reply.stream:
                 pass
-        errors += reply.status != 200
-        if done % tenth == 0:
-            now = time.perf_counter()
-            rates.append(tenth / (now - segment))
-            segment = now
-            gc.collect()
-            rss.append(_rss_mb())
-        if time.perf_counter() - start > max_seconds:
-            break
+        return reply.status
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def in_process_rows(requests: int = REQUESTS, max_seconds: float = MAX_SECONDS) -> list[Row]:
+    """``requests`` varied requests to one fake in this process, at most ``max_seconds``: the rate and RSS
+    per tenth of the run, the requests answered otherwise than expected, and what its logs kept."""
+    soak = _InProcess()
+    tenth = max(1, requests // 10)
+    rates: list[float] = []
+    cpu_ms: list[float] = []  # CPU per request in each tenth: the slowdown test a loaded machine cannot blur
+    rss: list[float] = []
+    unexpected: dict[str, int] = {}
+    gc.collect()
+    rss_before = _rss_mb()
+    cpu_start = time.process_time()
+    start = segment = time.perf_counter()
+    cpu_segment = cpu_start
+    done = 0
+    try:
+        for done in range(1, requests + 1):
+            kind, expected = _CYCLE[done % len(_CYCLE)]
+            status = soak.send(done, kind)
+            if status != expected:
+                unexpected[f"{kind}: {status}"] = unexpected.get(f"{kind}: {status}", 0) + 1
+            if done % tenth == 0:
+                now = time.perf_counter()
+                rates.append(tenth / (now - segment))
+                cpu_now = time.process_time()
+                cpu_ms.append((cpu_now - cpu_segment) / tenth * 1000)
+                segment, cpu_segment = now, cpu_now
+                gc.collect()
+                rss.append(_rss_mb())
+            if done % 1000 == 0 and time.perf_counter() - start > max_seconds:
+                break
+    finally:
+        soak.close()
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
+    log = soak.fake.engine.requests
     case = f"{done:,} in-process requests" + (" (stopped at the time bound)" if done < requests else "")
+    first_last = f"{rates[0]:,.0f} / {rates[-1]:,.0f}" if rates else "-"
     return [
-        (case, "errors", str(errors)),
+        (case, "errors (an answer other than the expected)", str(sum(unexpected.values())) +
+         "".join(f"; {k} x{v}" for k, v in sorted(unexpected.items()))),
         (case, "rate per tenth (req/s)", " ".join(f"{r:,.0f}" for r in rates)),
-        (case, "overall rate", f"{done / elapsed:,.0f} req/s in {elapsed:.0f} s"),
+        (case, "rate first / last tenth (req/s)", first_last),
+        (case, "CPU per request per tenth (ms)", " ".join(f"{m:.3f}" for m in cpu_ms)),
+        (case, "overall rate", f"{done / elapsed:,.0f} req/s in {elapsed:.0f} s ({cpu:.0f} s CPU)"),
         (case, "RSS before, then per tenth (MB)", f"{rss_before:.0f}, then " + " ".join(f"{m:.0f}" for m in rss)),
+        (case, "request log kept (entries / body bytes)", f"{len(soak.fake.requests):,} / {log.kept_bytes:,}"),
     ]
 
 
@@ -260,7 +354,12 @@ def rows() -> list[Row]:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = min(hard, max(soft, 2 * CONNECTIONS + 256))
     resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))  # both sides of 1,000 sockets (inherited by serve)
-    return streaming_rows() + connection_rows() + in_process_rows()
+    only = {name.strip() for name in os.environ.get("SOAK_ONLY", "").split(",") if name.strip()}
+    runs: dict[str, Callable[[], list[Row]]] = {"streaming": streaming_rows, "connections": connection_rows, "in-process": in_process_rows}
+    unknown = only - runs.keys()
+    if unknown:
+        raise SystemExit(f"SOAK_ONLY: unknown run(s) {sorted(unknown)}; choose from {sorted(runs)}")
+    return [row for name, run in runs.items() if not only or name in only for row in run()]
 
 
 def main() -> int:

@@ -3,6 +3,7 @@
 
     $ fakeclaude serve --port 8765 --seed 0 --validation strict
     $ fakeclaude serve --batch-processing-seconds 600   # batches stay in_progress 10 minutes
+    $ fakeclaude serve --rate-limit-requests 50          # the 51st request in a minute gets a 429
     $ fakeclaude --version
     $ fakeclaude check cassettes/
 
@@ -55,6 +56,17 @@ def _worker_count(value: str) -> int:
     return count
 
 
+def _per_minute(value: str) -> int:
+    """A ``--rate-limit-*`` value: a whole number per minute >= 1."""
+    try:
+        count = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number per minute") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a limit (a whole number per minute >= 1)")
+    return count
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors in one line: ``fakeclaude serve: argument --port: 'abc' is not a port number ...``."""
 
@@ -96,6 +108,7 @@ def _serve(args: argparse.Namespace) -> int:
     from fakeclaude.server.adapters.workers import WorkerEngine, run_workers
     from fakeclaude.server.control import ControlApi
     from fakeclaude.server.control_pool import PoolControlApi
+    from fakeclaude.server.ratelimit import RateLimits
     from fakeclaude.server.statestore import open_state
 
     if args.workers > 1 and args.state in ("memory", "memory://"):
@@ -123,6 +136,8 @@ def _serve(args: argparse.Namespace) -> int:
             return 1
     fake = FakeClaude(seed=args.seed, validation=args.validation, tool_policy=args.tool_policy,
                       batch_processing_seconds=args.batch_processing_seconds,
+                      rate_limits=RateLimits(args.rate_limit_requests, args.rate_limit_input_tokens,
+                                             args.rate_limit_output_tokens),
                       state=None if args.state in ("memory", "memory://") else state,  # None: the fastest path
                       worker=str(os.getpid()) if args.pool_worker else "")
     _access_log(not args.no_access_log)
@@ -174,6 +189,12 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
              "finishes after its share of it; batches expire after 24 h (86400) (default: %(default)s, "
              "ended on the first poll)",
     )
+    limits = serve.add_argument_group(
+        "rate limits", "per API key and per minute, as the API enforces them (429 rate_limit_error with retry-after "
+        "and the anthropic-ratelimit-* headers); shared by every worker of --workers; default: not enforced")
+    for kind, what in (("requests", "requests"), ("input-tokens", "input tokens"), ("output-tokens", "output tokens")):
+        limits.add_argument(f"--rate-limit-{kind}", type=_per_minute, metavar="N",
+                            help=f"admit at most N {what} per minute per API key")
     serve.add_argument(
         "--workers", type=_worker_count, default=1, metavar="N",
         help="answer with N processes sharing the port (SO_REUSEPORT); needs a shared --state (default: 1)",

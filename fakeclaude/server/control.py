@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
@@ -274,7 +274,13 @@ class ControlApi:
 
     def _page(self, request: HttpRequest) -> HttpReply:
         return HttpReply(200, {"content-type": "text/html; charset=utf-8", "cache-control": "no-store"},
-                     render_page(self.fake.base_url or "", self.fake.requests, self.script_state()).encode())
+                     self.render(self.fake.base_url or "").encode())
+
+    def render(self, base_url: str) -> str:
+        """The HTML page of this fake's recent requests and script."""
+        recorded = self.fake.requests
+        return render_page(base_url, [request_json(r) for r in recorded[-_PAGE_REQUESTS:]], self.script_state(),
+                           total=len(recorded))
 
 
 # ----- the page -----------------------------------------------------------------------------------------
@@ -299,12 +305,13 @@ def _pretty(value: Any) -> str:
     return _esc(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
-def _summary(recorded: RecordedRequest) -> str:
-    if recorded.body_dropped and not recorded.error:
+def _summary(entry: Mapping[str, Any]) -> str:
+    error = entry.get("error")
+    if entry.get("body_dropped") and not error:
         return "(answer dropped from the log)"
-    if recorded.error:
-        return f"{recorded.error.get('type', '')}: {recorded.error.get('message', '')}"
-    answer = recorded.answer
+    if error:
+        return f"{error.get('type', '')}: {error.get('message', '')}"
+    answer = entry.get("answer")
     if isinstance(answer, Mapping) and answer.get("type") == "message":
         texts = [str(b.get("text", "")) for b in answer.get("content") or [] if b.get("type") == "text"]
         tools = [str(b.get("name")) for b in answer.get("content") or [] if b.get("type") == "tool_use"]
@@ -314,8 +321,9 @@ def _summary(recorded: RecordedRequest) -> str:
     return text[:160]
 
 
-def _asked(recorded: RecordedRequest) -> str:
-    body = recorded.body if isinstance(recorded.body, Mapping) else {}
+def _asked(entry: Mapping[str, Any]) -> str:
+    given = entry.get("body")
+    body: Mapping[str, Any] = given if isinstance(given, Mapping) else {}
     messages = body.get("messages") or []
     last = messages[-1] if messages and isinstance(messages[-1], Mapping) else {}
     content = last.get("content")
@@ -325,25 +333,35 @@ def _asked(recorded: RecordedRequest) -> str:
     return (f"{model}: " if model else "") + str(content or "")[:120]
 
 
-def _details(recorded: RecordedRequest) -> str:
-    if recorded.body_dropped:
-        return (f'<p class="muted dropped">body ({recorded.body_size:,} bytes) and answer dropped from the log '
+def _details(entry: Mapping[str, Any]) -> str:
+    if entry.get("body_dropped"):
+        return (f'<p class="muted dropped">body ({entry.get("body_size", 0):,} bytes) and answer dropped from the log '
                 "to bound its memory (max_recorded_bytes)</p>")
-    return (f"<details><summary>request and answer</summary><pre>{_pretty(recorded.body)}</pre>"
-            f"<pre>{_pretty(recorded.answer)}</pre></details>")
+    return (f"<details><summary>request and answer</summary><pre>{_pretty(entry.get('body'))}</pre>"
+            f"<pre>{_pretty(entry.get('answer'))}</pre></details>")
 
 
-def render_page(base_url: str, recorded: list[RecordedRequest], script: Mapping[str, Any]) -> str:
-    """The control page: the loaded script, then the recent requests (newest first) with verdicts and answers."""
+def render_page(base_url: str, recorded: Sequence[Mapping[str, Any]], script: Mapping[str, Any],
+                *, total: int | None = None) -> str:
+    """The control page: the loaded script, then the recent requests (newest first) with verdicts and answers.
+
+    ``recorded`` holds requests as ``GET /_fakeclaude/requests`` shows them (:func:`request_json`), oldest
+    first; ``total`` how many were received (default: as many). A ``worker`` column appears when the
+    entries name one (``serve --workers``: every worker's requests)."""
+    received = len(recorded) if total is None else total
+    shown = recorded[-_PAGE_REQUESTS:]
+    workers = any("worker" in r for r in shown)
     rows = []
-    for number, r in reversed(list(enumerate(recorded[-_PAGE_REQUESTS:], start=max(1, len(recorded) - _PAGE_REQUESTS + 1)))):
+    for number, r in reversed(list(enumerate(shown, start=received - len(shown) + 1))):
+        worker = f"<td><code>{_esc(r.get('worker', ''))}</code></td>" if workers else ""
         rows.append(
-            f'<tr class="request"><td>{number}</td><td><code>{_esc(r.method)} {_esc(r.path)}</code></td>'
-            f"<td>{r.status}</td><td><span class=\"verdict {_esc(r.verdict)}\">{_esc(r.verdict)}</span></td>"
+            f'<tr class="request"><td>{number}</td>{worker}<td><code>{_esc(r.get("method"))} {_esc(r.get("path"))}</code></td>'
+            f"<td>{_esc(r.get('status'))}</td><td><span class=\"verdict {_esc(r.get('verdict'))}\">{_esc(r.get('verdict'))}</span></td>"
             f"<td>{_esc(_asked(r))}</td><td>{_esc(_summary(r))}"
-            f"{_details(r)}</td><td><code>{_esc(r.request_id)}</code></td></tr>"
+            f"{_details(r)}</td><td><code>{_esc(r.get('request_id'))}</code></td></tr>"
         )
-    requests_html = ("<table id=\"requests\"><tr><th>#</th><th>request</th><th>status</th><th>verdict</th>"
+    requests_html = ("<table id=\"requests\"><tr><th>#</th>" + ("<th>worker</th>" if workers else "")
+                     + "<th>request</th><th>status</th><th>verdict</th>"
                      "<th>asked</th><th>answer</th><th>request id</th></tr>" + "".join(rows) + "</table>"
                      if rows else '<p class="muted" id="requests">No requests yet.</p>')
     queued = "".join(f"<li><code>{_esc(q)}</code></li>" for q in script["queued"]) or '<li class="muted">none</li>'
@@ -355,7 +373,7 @@ def render_page(base_url: str, recorded: list[RecordedRequest], script: Mapping[
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>fakeclaude</title>"
         f"<style>{_STYLE}</style></head><body>"
         f"<h1>fakeclaude</h1><p class=\"muted\">The fake Claude Messages API at <code>{_esc(base_url)}</code> "
-        f"&middot; {len(recorded)} request(s) received &middot; <a href=\"{CONTROL_PREFIX}/\">refresh</a> &middot; "
+        f"&middot; {received} request(s) received &middot; <a href=\"{CONTROL_PREFIX}/\">refresh</a> &middot; "
         f"JSON: <a href=\"{CONTROL_PREFIX}/requests\">requests</a>, <a href=\"{CONTROL_PREFIX}/script\">script</a></p>"
         f"<h2>Script</h2><div id=\"script\"><b>Queued answers (POST /v1/messages)</b><ul id=\"queued\">{queued}</ul>"
         f"<b>Rules</b><ul id=\"rules\">{rules}</ul><b>Handler</b><ul><li>{'set' if script['handler'] else 'none'}</li></ul>"

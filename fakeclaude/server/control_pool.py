@@ -15,21 +15,25 @@ in its own script, where that request (or, if it is refused before the script is
 next one) consumes it. Items are claimed in the order they were posted. A rule's ``answers``
 sequence would be consumed once per worker, so it gets a 400 saying so.
 
-The request log is shared the same way: each worker appends what it answered (as ``GET
-/_fakeclaude/requests`` shows it, credentials redacted) under ``control/requests/<n>``, keeping the
-newest ``max_recorded_requests``, and ``GET /_fakeclaude/requests`` reads them all, oldest first. The
-HTML page still shows the requests of the worker that serves it.
+The request log is shared the same way (:class:`~fakeclaude.server.request_log_shared.SharedRequestLog`):
+each worker appends what it answered (as ``GET /_fakeclaude/requests`` shows it, credentials redacted,
+with its ``worker`` pid), within the same bounds as a single fake's log (``max_recorded_requests``
+entries, ``max_recorded_bytes`` of bodies, the oldest bodies dropped first), and ``GET
+/_fakeclaude/requests`` and the HTML page on any worker show every worker's requests.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import TYPE_CHECKING, Any
 
 from .._json import dumps, loads
-from .control import ControlApi, _apply_item, _bad, _json_reply, request_json
+from .adapters.workers import WORKER_HEADER
+from .control import ControlApi, _apply_item, _bad, _json_reply, render_page, request_json
 from .http import HttpReply, HttpRequest
+from .request_log_shared import SharedRequestLog
 from .statestore import StateStore
 
 if TYPE_CHECKING:
@@ -38,8 +42,6 @@ if TYPE_CHECKING:
 __all__ = ["PoolControlApi"]
 
 _LOG = "control/script/"
-_REQUESTS = "control/requests/"
-_REQUESTS_SEQUENCE = "control/requests-seq"
 _LOOKBACK = 64  # how far back in this worker's log an answered request is looked for
 _SEQUENCE = "control/script-seq"
 _QUEUE = "control/queue/"
@@ -60,10 +62,16 @@ class PoolControlApi(ControlApi):
         self._own: set[int] = set()  # entries this worker logged (and so applied already)
         self._seen: bytes | None = b"0"
         self._lock = threading.Lock()
+        config = fake.config
+        self.requests = SharedRequestLog(state, config.max_recorded_requests, config.max_recorded_bytes)
+        self._worker = config.worker or str(os.getpid())
 
     def handle(self, request: HttpRequest) -> HttpReply:
+        """The control API's answer, naming the worker that gave it (``x-fakeclaude-worker``) like the API's."""
         self.sync()
-        return super().handle(request)
+        reply = super().handle(request)
+        reply.headers[WORKER_HEADER] = str(os.getpid())
+        return reply
 
     def sync(self) -> None:
         """Apply the script entries other workers logged since the last call."""
@@ -168,7 +176,8 @@ class PoolControlApi(ControlApi):
 
     def _reset(self, request: HttpRequest) -> HttpReply:
         reply = super()._reset(request)
-        for key, _ in [*self._state.scan(_REQUESTS), *self._state.scan(_QUEUE)]:
+        self.requests.clear()
+        for key, _ in self._state.scan(_QUEUE):
             self._state.delete(key)
         self._state.put(_QUEUE_HEAD, str(self._counter(_QUEUE_TAIL)).encode())
         self._log({"reset": True})
@@ -180,17 +189,18 @@ class PoolControlApi(ControlApi):
         request_id = reply.headers.get("request-id")
         recorded = self.fake.requests
         found = next((r for r in reversed(recorded[-_LOOKBACK:]) if r.request_id == request_id), None)
-        if found is None:
-            return
-        seq = self._state.increment(_REQUESTS_SEQUENCE)
-        self._state.put(f"{_REQUESTS}{seq:016d}", dumps(request_json(found)))
-        self._state.delete(f"{_REQUESTS}{seq - self.fake.config.max_recorded_requests:016d}")
+        if found is not None:
+            self.requests.append({**request_json(found), "worker": self._worker})
 
     def _requests(self, request: HttpRequest) -> HttpReply:
         limit = request.query.get("limit")
         if limit is not None and not limit.isdigit():
             raise _bad("limit", "a non-negative integer")
-        logged = [loads(raw) for _, raw in self._state.scan(_REQUESTS)]
+        logged = self.requests.entries()
         if limit is not None:
             logged = logged[len(logged) - int(limit):] if int(limit) else []
         return _json_reply(200, {"requests": logged})
+
+    def render(self, base_url: str) -> str:
+        """The HTML page with every worker's recent requests (each naming its worker) and this worker's script."""
+        return render_page(base_url, self.requests.entries(), self.script_state())

@@ -32,6 +32,7 @@ from .generation import IdFactory, request_seed
 from .http import HttpReply, HttpRequest
 from .models_api import list_models_page, retrieve_model
 from .ratelimit import RateLimiter, RateLimits
+from .ratelimit_shared import SharedRateLimiter
 from .request_log import DEFAULT_MAX_RECORDED_BYTES, RequestLog
 from .script import JsonReply, ParsedRequest, Script, ScriptError
 from .script import Reply as ScriptedReply
@@ -191,7 +192,9 @@ class MessagesEngine:
         self._memo = AnalysisMemo()
         high, low = request_seed(config.seed, {"org": 1}), request_seed(config.seed, {"org": 2})
         self.organization_id = config.organization_id or str(uuid.UUID(int=(high << 64) | low, version=4))
-        self.limiter = RateLimiter(self.clock, config.rate_limits or RateLimits(), organization_id=self.organization_id)
+        self.limiter = (RateLimiter(self.clock, config.rate_limits or RateLimits(), organization_id=self.organization_id)
+                        if config.state is None else  # windows shared by every worker on the store
+                        SharedRateLimiter(self.clock, config.state, config.rate_limits, organization_id=self.organization_id))
         keys = None if config.api_keys is None else frozenset(config.api_keys)
         self._valid_key: Callable[[str], bool] | None = None if keys is None else keys.__contains__
 

@@ -13,6 +13,7 @@ instead of the engine (``fakeclaude serve``); without one they are the engine's 
 
 A body of :data:`OFFLOAD_BYTES` or more is parsed, validated and answered in a worker thread, so that
 one huge request does not hold every other client up; smaller ones are answered on the loop (faster).
+A moment after such a body, the freed heap goes back to the operating system (``_heap``: glibc only).
 A body that stops arriving for ``body_timeout`` seconds gets a 408; one that cannot be decoded as its
 ``Content-Encoding`` says gets the API's 400 (the connection is closed after both).
 """
@@ -34,6 +35,7 @@ from fakeclaude.server.adapters._guard import (
     joined_headers,
     too_large_reply,
 )
+from fakeclaude.server.adapters._heap import heap_trimmer
 from fakeclaude.server.control import ControlApi
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.http import Engine, HttpReply, HttpRequest
@@ -133,6 +135,7 @@ async def _handle(request: web.Request) -> web.StreamResponse:
     )
     if len(body) >= OFFLOAD_BYTES:  # off the loop: other clients are served meanwhile
         reply = await asyncio.to_thread(_answer, request, http_request)
+        heap_trimmer.after_big_body(len(body))
     else:
         reply = _answer(request, http_request)
     if reply.delay > 0:

@@ -1,7 +1,7 @@
 """The one interface every piece of state shared between ``fakeclaude serve`` workers goes through.
 
 A key-value store of bytes with five operations, chosen so that each backend does each in one atomic
-step of its own (a dict under a lock, one SQLite transaction, one Redis command or ``WATCH``/``MULTI``):
+step of its own (a dict under a lock, one SQLite transaction, one Redis command or Lua script):
 
 - ``get`` / ``put`` / ``delete`` one key;
 - ``scan(prefix)``: every key under a prefix with its value, in key order (listing batches, threads);

@@ -2,8 +2,8 @@
 
 ``get``/``put``/``delete`` and ``increment`` (``INCRBY``) are single commands; ``scan`` walks ``SCAN
 MATCH prefix*`` (glob characters in the prefix escaped) and reads the values with ``MGET``;
-``compare_and_set`` is a ``WATCH``/``MULTI``/``EXEC`` transaction, retried by the caller when another
-client changed the key in between. Every key gets the store's ``namespace`` in front, so several fakes
+``compare_and_set`` is one Lua script (``EVALSHA``: Redis runs a script atomically), so it costs one
+round trip where ``WATCH``/``GET``/``MULTI``/``EXEC`` took three. Every key gets the store's ``namespace`` in front, so several fakes
 can share one Redis.
 """
 
@@ -12,6 +12,18 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["RedisStore"]
+
+# KEYS[1]: the key; ARGV: expected given ("1"/"0"), expected, new given ("1"/"0"), new. 1 when it was set.
+_COMPARE_AND_SET = """
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current ~= ARGV[2] then return 0 end
+elseif current then
+  return 0
+end
+if ARGV[3] == '1' then redis.call('SET', KEYS[1], ARGV[4]) else redis.call('DEL', KEYS[1]) end
+return 1
+"""
 
 
 def _glob_escape(text: str) -> str:
@@ -29,7 +41,7 @@ class RedisStore:
         self.url = url
         self._ns = namespace
         self._redis: Any = redis.Redis.from_url(url)
-        self._watch_error: type[Exception] = redis.WatchError
+        self._compare_and_set: Any = self._redis.register_script(_COMPARE_AND_SET)
 
     def get(self, key: str) -> bytes | None:
         value = self._redis.get(self._ns + key)
@@ -50,23 +62,9 @@ class RedisStore:
         return [(k[skip:].decode(), bytes(v)) for k, v in zip(keys, values, strict=True) if v is not None]
 
     def compare_and_set(self, key: str, expected: bytes | None, new: bytes | None) -> bool:
-        name = self._ns + key
-        with self._redis.pipeline() as pipe:
-            try:
-                pipe.watch(name)
-                current = pipe.get(name)
-                if (None if current is None else bytes(current)) != expected:
-                    pipe.unwatch()
-                    return False
-                pipe.multi()
-                if new is None:
-                    pipe.delete(name)
-                else:
-                    pipe.set(name, bytes(new))
-                pipe.execute()
-                return True
-            except self._watch_error:
-                return False
+        args = ["0" if expected is None else "1", b"" if expected is None else bytes(expected),
+                "0" if new is None else "1", b"" if new is None else bytes(new)]
+        return int(self._compare_and_set(keys=[self._ns + key], args=args)) == 1
 
     def increment(self, key: str, amount: int = 1) -> int:
         return int(self._redis.incrby(self._ns + key, amount))
