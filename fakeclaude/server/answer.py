@@ -43,6 +43,7 @@ from .server_tools import (
     ends_paused,
     included_blocks,
     is_server_tool,
+    offers_server_side,
     plan_server_tools,
     server_tool_usage,
     uses_code_execution,
@@ -61,6 +62,11 @@ class Composed:
 
     message: dict[str, Any]
     reply: Reply | None  # the scripted reply it came from, if any
+
+
+#: The blocks a model writes itself; any other kind in an answer (a server tool's use or result, MCP,
+#: compaction) comes from the server side, which ``compose_message`` then completes.
+_MODEL_BLOCKS = frozenset({"text", "thinking", "redacted_thinking", "tool_use"})
 
 
 def _is_client_tool(tool: Mapping[str, Any]) -> bool:
@@ -234,9 +240,13 @@ def compose_message(
         planned = reply.blocks()
     elif planned is None:
         planned = plan_content(request, spec, request_seed(), tool_policy, server_script, now)
-    blocks = complete_server_blocks(_complete_blocks(planned, request, ids, request_seed), ids)
-    server_usage = server_tool_usage(request, blocks)  # counted before response_inclusion drops blocks
-    blocks = included_blocks(blocks)
+    blocks = _complete_blocks(planned, request, ids, request_seed)
+    server_side = offers_server_side(request) or any(b.get("type") not in _MODEL_BLOCKS for b in blocks)
+    server_usage = None
+    if server_side:
+        blocks = complete_server_blocks(blocks, ids)
+        server_usage = server_tool_usage(request, blocks)  # counted before response_inclusion drops blocks
+        blocks = included_blocks(blocks)
     prefill = _prefill(body)
     if prefill is not None and reply is None and blocks and blocks[0].get("type") == "text" and output_schema(body) is None:
         # a continuation never repeats the prefill and usually starts with a space
@@ -286,7 +296,7 @@ def compose_message(
         "stop_reason": stop_reason,
         "stop_sequence": stop_sequence,
     }
-    if uses_code_execution(blocks):
+    if server_side and uses_code_execution(blocks):
         message["container"] = container_for(body, ids, now)
     message["stop_details"] = dict(reply.stop_details) if reply is not None and reply.stop_details else None
     message["usage"] = usage

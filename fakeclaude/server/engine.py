@@ -12,7 +12,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
@@ -162,7 +162,7 @@ class _Call:
     request_id: str
     key: str = ""
     version: str = API_VERSION_2023
-    betas: frozenset[str] = field(default_factory=frozenset)
+    betas: frozenset[str] = frozenset()
     body: Any = None
     scripted: bool = False
     answer: Any = None  # the Message of a /v1/messages answer

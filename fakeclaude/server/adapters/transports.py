@@ -20,7 +20,7 @@ import httpx
 import httpx2
 
 from fakeclaude.server.adapters._chunks import Pause, coalesced
-from fakeclaude.server.adapters._guard import handle_safely, joined_headers
+from fakeclaude.server.adapters._guard import handle_safely
 from fakeclaude.server.http import Engine, HttpReply, HttpRequest, StreamChunk
 
 __all__ = ["HttpxTransport", "Httpx2Transport"]
@@ -31,11 +31,19 @@ _DROP_MESSAGE = "peer closed connection without sending complete message body (i
 
 
 def _headers(request: httpx2.Request | httpx.Request) -> dict[str, str]:
-    """Lower-case names, repeated headers joined with ``", "`` (as ``headers.items()`` gives, for less)."""
+    """Lower-case names, repeated headers joined with ``", "`` (as ``headers.items()`` gives, for less:
+    the names and the values are each decoded in one go; the request builder does this on every call)."""
+    raw = request.headers.raw
     try:
-        return joined_headers((name.decode("ascii"), value.decode("ascii")) for name, value in request.headers.raw)
-    except UnicodeDecodeError:  # the package's own decoding (UTF-8, then Latin-1)
-        return dict(request.headers.items())
+        names = b"\0".join([name for name, _ in raw]).lower().decode("ascii").split("\0")
+        values = b"\0".join([value for _, value in raw]).decode("ascii").split("\0")
+    except UnicodeDecodeError:
+        names = values = []
+    if len(names) == len(values) == len(raw):
+        headers = dict(zip(names, values, strict=True))
+        if len(headers) == len(raw):
+            return headers
+    return dict(request.headers.items())  # repeated names, NULs or bytes beyond ASCII: the package's own way
 
 
 def _to_http_request(request: httpx2.Request | httpx.Request) -> HttpRequest:
