@@ -19,8 +19,8 @@ from typing import Self
 
 from aiohttp import web
 
-from fakeclaude.server.adapters._protocol import ApiShapedAppRunner, Timeouts
-from fakeclaude.server.adapters.app import make_app
+from fakeclaude.server.adapters._protocol import ApiShapedServerRunner, Timeouts
+from fakeclaude.server.adapters.app import Service
 from fakeclaude.server.control import ControlApi
 from fakeclaude.server.http import Engine
 
@@ -46,8 +46,9 @@ async def _serve(engine: Engine, host: str, port: int, stop: asyncio.Event, on_r
                  reuse_port: bool = False) -> None:
     """Listen on ``host:port``, call ``on_ready(bound_port)``, serve until ``stop`` is set, shut down."""
     timeouts = timeouts or Timeouts()
-    runner = ApiShapedAppRunner(make_app(engine, control, body_timeout=timeouts.body), timeouts=timeouts,
-                                access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
+    service = Service(engine, control, body_timeout=timeouts.body)
+    runner = ApiShapedServerRunner(service.handle_bare, timeouts=timeouts, server_options={"access_log": None},
+                                   handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port, backlog=BACKLOG, reuse_port=reuse_port or None)
