@@ -20,6 +20,7 @@ A body that stops arriving for ``body_timeout`` seconds gets a 408; one that can
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 
@@ -197,26 +198,37 @@ def _cut(request: web.BaseRequest, response: web.StreamResponse) -> None:
 
 
 async def _stream(request: web.BaseRequest, reply: HttpReply) -> web.StreamResponse:
-    """Write the chunks, each after its delay; chunks due at the same moment go out in one write."""
+    """Write the chunks, each after its delay; chunks due at the same moment go out in one write.
+
+    The bytes due last go out with the end of the body (one write, not two): each piece of bytes is held
+    until the next step is known, and written before any wait, so nothing due is ever held back in time.
+    """
     assert reply.stream is not None
     response = web.StreamResponse(status=reply.status, headers=_headers(reply))
     chunks = iter(reply.stream)
+    held = b""
     try:
         await response.prepare(request)
         for step in coalesced(chunks):
+            if held:
+                await response.write(held)
+                held = b""
             if isinstance(step, bytes):
-                await response.write(step)
+                held = step
                 continue
             if step.delay > 0:
                 await asyncio.sleep(step.delay)
             if step.drop:
                 _cut(request, response)
                 return response
-        await response.write_eof()
+        await response.write_eof(held)
     except ConnectionError:  # the client went away (aiohttp's ClientConnectionResetError included)
         _cut(request, response)
-    except Exception:  # what was due before the failure has been written (``coalesced`` hands it over)
+    except Exception:  # what was due before the failure still goes out (``coalesced`` hands it over)
         logger.exception("fakeclaude: the engine failed mid-stream on %s %s", request.method, request.path)
+        if held:
+            with contextlib.suppress(ConnectionError):
+                await response.write(held)
         _cut(request, response)
     finally:
         close = getattr(chunks, "close", None)
