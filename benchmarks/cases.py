@@ -100,6 +100,28 @@ def fake(options: dict[str, Any]) -> Run:
     return _caller(client, options["call"], canned(options["canned"])["text"])
 
 
+def fake_new_prompts(options: dict[str, Any]) -> Run:
+    """The fake's generated answer to a prompt it has not seen before on every call (nothing memoised helps)."""
+    import itertools
+
+    import httpx2
+
+    from fakeclaude.server import FakeClaude
+
+    fake = FakeClaude(seed=0)
+    create = _sdk(base_url="http://fake", http_client=httpx2.Client(transport=fake.httpx2_transport())).messages.create
+    counter = itertools.count()
+    content = PARAMS["messages"][0]["content"]
+
+    def run(n: int) -> None:
+        for _ in range(n):
+            message = create(**{**PARAMS, "messages": [{"role": "user", "content": f"{content} Take {next(counter)}."}]})
+        if not message.content[0].text:
+            raise AssertionError("an empty answer")
+
+    return run
+
+
 def fake_scripted(options: dict[str, Any]) -> Run:
     """The fake answering through a scripted handler (``fake.handler(lambda r: Reply([text]))``), same text."""
     import httpx2
@@ -193,6 +215,6 @@ def loopback(options: dict[str, Any]) -> Run:
 
 
 CASES: dict[str, Callable[[dict[str, Any]], Run]] = {
-    "fake": fake, "fake_scripted": fake_scripted, "floor": floor, "httpx2_pytest": httpx2_pytest,
+    "fake": fake, "fake_new_prompts": fake_new_prompts, "fake_scripted": fake_scripted, "floor": floor, "httpx2_pytest": httpx2_pytest,
     "loopback": loopback, "replay": replay, "respx_httpx2": respx_httpx2, "vcrpy": vcrpy,
 }
