@@ -17,8 +17,9 @@ Three runs, each bounded in time and count and stopping by itself; traffic only 
   other than the expected one, and what the request log kept.
 
 Run: ``.venv/bin/python benchmarks/soak.py`` (``SOAK_SCALE=0.05`` for a quick look: fewer clients, seconds
-and requests; ``SOAK_ONLY=in-process`` or ``streaming,connections`` for some of the runs). ``rows()``
-returns the table's rows for the combined benchmark table.
+and requests; ``SOAK_ONLY=in-process`` or ``streaming,connections`` for some of the runs). ``make bench``
+runs the three at its mode's bounds as the *Soak* section of RESULTS.md (``benchmarks/long_runs.py``);
+``rows()`` returns the rows at the bounds above.
 """
 
 from __future__ import annotations
