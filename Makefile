@@ -28,7 +28,8 @@ test: lint typecheck unit
 serve: $(STAMP)
 	$(BIN)/fakeclaude serve --host $(HOST) --port $(PORT)
 
-# The benchmark table (benchmarks/RESULTS.md): every ratio in one run; BENCH_ARGS=--quick for a shorter one.
+# The benchmark table (benchmarks/RESULTS.md): every ratio in one run, then the soak and xdist scaling sections;
+# BENCH_ARGS=--quick for a shorter one, BENCH_ARGS="--only soak" (calls|loopback|tests|imports|soak|scaling) for some.
 # The alternatives install themselves into benchmarks/.envs/ on first use. Not part of `make test`.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

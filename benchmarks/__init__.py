@@ -1,6 +1,6 @@
-"""Benchmarks. ``python -m benchmarks`` (``make bench``) runs the side-by-side table (``suite.py``) and
-writes ``RESULTS.md``; the single-topic modules here (``client_calls``, ``server_memory``, ...) each run
-on their own as ``python benchmarks/NAME.py``.
+"""Benchmarks. ``python -m benchmarks`` (``make bench``) runs the side-by-side table (``suite.py``), then the
+soak and xdist scaling runs (``long_runs.py``), and writes ``RESULTS.md``; the single-topic modules here
+(``client_calls``, ``server_memory``, ...) each run on their own as ``python benchmarks/NAME.py``.
 
 Shared helpers for them: :func:`interleaved` (alternating batches, median per call), :func:`paired_ratio`
 (the median of per-round ratios, which a noisy machine disturbs least) and :func:`table`.

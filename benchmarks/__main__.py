@@ -1,7 +1,8 @@
-"""``python -m benchmarks`` (``make bench``): the side-by-side table, written to ``benchmarks/RESULTS.md``.
+"""``python -m benchmarks`` (``make bench``): the side-by-side table and the long forms, in ``benchmarks/RESULTS.md``.
 
 ``python -m benchmarks --quick`` for a shorter run, ``--smoke`` for one tiny round of everything;
-``--only calls|loopback|tests|imports`` for one group (``calls`` includes ``loopback``). The older single-topic modules (``client_calls``,
+``--only calls|loopback|tests|imports|soak|scaling`` for one group (``calls`` includes ``loopback``; ``soak``
+and ``scaling`` are the long forms, written after the table as sections of their own). The older single-topic modules (``client_calls``,
 ``server_memory``, ``token_calibration``, ...) still run one by one: ``python benchmarks/NAME.py``.
 """
 

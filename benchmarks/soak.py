@@ -17,8 +17,9 @@ Three runs, each bounded in time and count and stopping by itself; traffic only 
   other than the expected one, and what the request log kept.
 
 Run: ``.venv/bin/python benchmarks/soak.py`` (``SOAK_SCALE=0.05`` for a quick look: fewer clients, seconds
-and requests; ``SOAK_ONLY=in-process`` or ``streaming,connections`` for some of the runs). ``rows()``
-returns the table's rows for the combined benchmark table.
+and requests; ``SOAK_ONLY=in-process`` or ``streaming,connections`` for some of the runs). ``make bench``
+runs the three at its mode's bounds as the *Soak* section of RESULTS.md (``benchmarks/long_runs.py``);
+``rows()`` returns the rows at the bounds above.
 """
 
 from __future__ import annotations
@@ -299,9 +300,11 @@ class _InProcess:
         self.client.close()
 
 
-def in_process_rows(requests: int = REQUESTS, max_seconds: float = MAX_SECONDS) -> list[Row]:
+def in_process_rows(requests: int = REQUESTS, max_seconds: float = MAX_SECONDS,
+                    progress: Callable[[str], None] | None = None) -> list[Row]:
     """``requests`` varied requests to one fake in this process, at most ``max_seconds``: the rate and RSS
-    per tenth of the run, the requests answered otherwise than expected, and what its logs kept."""
+    per tenth of the run, the requests answered otherwise than expected, and what its logs kept
+    (``progress``, when given, gets a line at the end of each tenth)."""
     soak = _InProcess()
     tenth = max(1, requests // 10)
     rates: list[float] = []
@@ -328,6 +331,9 @@ def in_process_rows(requests: int = REQUESTS, max_seconds: float = MAX_SECONDS) 
                 segment, cpu_segment = now, cpu_now
                 gc.collect()
                 rss.append(_rss_mb())
+                if progress is not None:
+                    progress(f"  {done:,} / {requests:,} requests, {rates[-1]:,.0f} req/s, {cpu_ms[-1]:.3f} ms CPU "
+                             f"per request, {rss[-1]:.0f} MB")
             if done % 1000 == 0 and time.perf_counter() - start > max_seconds:
                 break
     finally:
@@ -349,11 +355,16 @@ def in_process_rows(requests: int = REQUESTS, max_seconds: float = MAX_SECONDS) 
     ]
 
 
+def raise_file_limit(connections: int) -> None:
+    """Room for both sides of ``connections`` sockets in this process (``serve`` inherits the limit)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = min(hard, max(soft, 2 * connections + 256))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 def rows() -> list[Row]:
     """Every soak run's rows: (case, measure, value)."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = min(hard, max(soft, 2 * CONNECTIONS + 256))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))  # both sides of 1,000 sockets (inherited by serve)
+    raise_file_limit(CONNECTIONS)
     only = {name.strip() for name in os.environ.get("SOAK_ONLY", "").split(",") if name.strip()}
     runs: dict[str, Callable[[], list[Row]]] = {"streaming": streaming_rows, "connections": connection_rows, "in-process": in_process_rows}
     unknown = only - runs.keys()

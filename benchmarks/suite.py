@@ -10,6 +10,9 @@ Four groups, each against its own floor, all in one run on one machine:
 - per-test overhead: pytest sessions of empty tests using each tool's fixture or marker;
 - import time: ``import fakeclaude`` against ``import anthropic``.
 
+Then the long forms (``benchmarks/long_runs.py``), each a section of its own: the soak runs (``soak``) and the
+replay suite over xdist workers (``scaling``).
+
 Every alternative runs in its own environment (``benchmarks/envs.py``); each case is a worker process
 (``benchmarks/worker.py``) and the harness times them in interleaved rounds. How each figure and ratio is
 computed is written into RESULTS.md itself (:data:`METHOD`).
@@ -29,14 +32,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
 
-from benchmarks import envs
+from benchmarks import envs, long_runs
 from benchmarks.cases import PARAMS
 
 __all__ = ["Case", "Settings", "main", "run_suite"]
@@ -563,6 +566,25 @@ METHOD = """\
   start-up and collection (seconds, and noisy) drop out. The floor is an empty function-scoped yield
   fixture: what any fixture costs in pytest. **Import.** `python -c "import X"` minus `python -c pass`,
   paired per round; both packages read one warm bytecode cache (`-X pycache_prefix`).
+- **Soak (its own section).** Streaming: N asyncio clients (aiohttp) each stream `messages` replies back to
+  back from `fakeclaude serve` until the time bound; a stream counts when it is a 200 ending in
+  `message_stop`, anything else is an error; latency is request sent to last byte (p50 / p99 over all
+  streams), throughput is streams / wall seconds. Connections: all sockets are opened first, then each sends
+  one request (`Connection: close`) and all are read at once. RSS is the server's `VmRSS` (`/proc`) before
+  the first and after the last request. In-process: the requests are cut into tenths; per tenth, the rate
+  (requests / wall seconds), the **CPU per request** (the process CPU clock over the tenth / its requests:
+  the slowdown test that a loaded machine does not blur, where the rate moves with the load) and the
+  process's RSS after `gc.collect()`. Flat CPU and RSS columns mean no slowdown and no leak. Each run says
+  whether it stopped on its count or its time bound.
+- **Scaling (its own section).** One wall-clock pytest run per row (the workers are separate processes),
+  the suite then an empty file on the same workers: the empty run is the **fixed cost** F (start-up,
+  collection, worker spawn, the remote hosts' rsync), the **per-test cost** is (wall - F) / N, the speed-up
+  is the one-process wall time / the row's. The empty file imports nothing, so the suite module's own
+  imports (`anthropic`, about a second) land in the per-test cost: read it at N = 1,000, not at the smoke
+  run's 5. The short runs (`--quick`, `--smoke`) run pytest lean (no plugin autoloading), the full run loads
+  every installed plugin as a user's environment does. A single run per row on a shared machine: the speed-up carries
+  the load of the moment (given with the section); F and the per-test cost are what `docs/scaling.md`
+  extrapolates to a CI fleet.
 
 ## Why two earlier methods disagreed (1.19-1.22x against 1.28-1.35x)
 
@@ -674,7 +696,8 @@ def goals(groups: list[Group]) -> list[tuple[str, str, str]]:
     return out
 
 
-def report(groups: list[Group], settings: Settings, command: str, seconds: float, load: tuple[str, str]) -> str:
+def report(groups: list[Group], settings: Settings, command: str, seconds: float, load: tuple[str, str],
+           sections: Sequence[long_runs.Section] = ()) -> str:
     versions = _versions()
     lines = [
         "# Benchmarks: fakeclaude against the alternatives",
@@ -701,6 +724,8 @@ def report(groups: list[Group], settings: Settings, command: str, seconds: float
     ]
     for group in groups:
         lines += [table(group), ""]
+    for section in sections:
+        lines += [section.text, ""]
     lines.append(METHOD)
     return "\n".join(lines)
 
@@ -712,9 +737,17 @@ def _load() -> str:
         return "unknown"
 
 
+#: The long forms, run after the table in this order, each a section of RESULTS.md (``--only soak|scaling``).
+LONG_RUNS: dict[str, Callable[[str, IO[str]], long_runs.Section]] = {
+    "soak": long_runs.soak_section,
+    "scaling": long_runs.scaling_section,
+}
+
+
 def run_suite(settings: Settings, out: Path | None, *, install: bool, only: Sequence[str] = (),
               log: IO[str] = sys.stderr, command: str = "python -m benchmarks") -> tuple[list[Group], str]:
-    """Run the groups (``only`` restricts them: calls, loopback, tests, imports) and write the report to ``out``."""
+    """Run the groups, then the long forms (``only`` restricts them: calls, loopback, tests, imports, soak,
+    scaling) and write the report to ``out``."""
     started, load_start = time.perf_counter(), _load()
     if install:
         for name in envs.ENVS:
@@ -733,7 +766,8 @@ def run_suite(settings: Settings, out: Path | None, *, install: bool, only: Sequ
             groups.append(per_test_group(settings, folder / "tests", log))
         if not only or "imports" in only:
             groups.append(import_group(settings, log))
-    text = report(groups, settings, command, time.perf_counter() - started, (load_start, _load()))
+    sections = [run(settings.name, log) for key, run in LONG_RUNS.items() if not only or key in only]
+    text = report(groups, settings, command, time.perf_counter() - started, (load_start, _load()), sections)
     if out is not None:
         out.write_text(text + "\n", encoding="utf-8")
     return groups, text
@@ -741,9 +775,10 @@ def run_suite(settings: Settings, out: Path | None, *, install: bool, only: Sequ
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="fewer rounds and calls (about a minute)")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer rounds and calls, short soak and scaling runs (a few minutes)")
     parser.add_argument("--smoke", action="store_true", help="one tiny round of everything (checks the harness)")
-    parser.add_argument("--only", action="append", choices=["calls", "loopback", "tests", "imports"],
+    parser.add_argument("--only", action="append", choices=["calls", "loopback", "tests", "imports", *LONG_RUNS],
                         default=[], help="run only these groups (repeatable; calls includes loopback)")
     parser.add_argument("--no-install", action="store_true", help="skip alternatives not installed yet")
     parser.add_argument("--project-only", action="store_true", help="only the project's own cases and floors")

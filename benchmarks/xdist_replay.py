@@ -26,8 +26,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx2
@@ -155,45 +156,92 @@ def run(project: Path, workers: int, *args: str, timeout: float = TIMEOUT, lean:
     return elapsed, done.stdout
 
 
-def _row(label: str, n: int, wall: float, fixed: float, base: float) -> str:
-    per_test_ms = max(0.0, wall - fixed) / n * 1000
-    return f"{label:>16} {wall:>8.1f} {n / wall:>8.1f} {base / wall:>7.2f}x {fixed:>8.1f} {per_test_ms:>11.2f}"
+@dataclass(frozen=True)
+class ScalingRow:
+    """One run of the suite: its label, N, wall s, the fixed cost F s (the empty suite) and the speed-up base."""
+
+    label: str
+    n: int
+    wall: float
+    fixed: float
+    base: float
+
+    @property
+    def per_test_ms(self) -> float:
+        """(wall - F) / N in milliseconds: what one more test costs on these workers."""
+        return max(0.0, self.wall - self.fixed) / self.n * 1000
+
+    @property
+    def speed_up(self) -> float:
+        """The first run's wall time (one process) over this one's."""
+        return self.base / self.wall
 
 
-def main(argv: Sequence[str] = sys.argv[1:]) -> None:
-    n = int(argv[0]) if argv else 1000
+@dataclass
+class Scaling:
+    """What :func:`measure` ran: the rows measured, the labels skipped at the time bound, the load at the start."""
+
+    n: int
+    max_seconds: float
+    rows: list[ScalingRow] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    load: float = float("nan")
+    seconds: float = 0.0
+
+
+def _row(row: ScalingRow) -> str:
+    return (f"{row.label:>16} {row.wall:>8.1f} {row.n / row.wall:>8.1f} {row.speed_up:>7.2f}x {row.fixed:>8.1f} "
+            f"{row.per_test_ms:>11.2f}")
+
+
+def measure(n: int = 1000, *, workers: Sequence[int] = WORKERS, remote: bool = True, max_seconds: float = MAX_SECONDS,
+            timeout: float = TIMEOUT, lean: bool = False, progress: Callable[[str], None] = print) -> Scaling:
+    """The suite of ``n`` replay tests with each of ``workers`` (and on ``REMOTE_WORKERS`` socket hosts when
+    ``remote``), stopping before a run once ``max_seconds`` have passed; ``progress`` gets a line per run.
+    ``lean``: pytest without plugin autoloading (see :data:`LEAN_ENV`), the controller and the hosts alike."""
     started = time.monotonic()
     project = Path(tempfile.mkdtemp(prefix="fakeclaude-xdist-"))
-    remote = Path(tempfile.mkdtemp(prefix="fakeclaude-xdist-remote-"))
-    hosts = [remote / f"host{i}" for i in range(REMOTE_WORKERS)]
+    remote_root = Path(tempfile.mkdtemp(prefix="fakeclaude-xdist-remote-"))
+    hosts = [remote_root / f"host{i}" for i in range(REMOTE_WORKERS)]
+    result = Scaling(n, max_seconds, load=os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan"))
     try:
         for host in hosts:
             host.mkdir()
         make_project(project, n)
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        print(f"{n} tests, one cassette each; {os.cpu_count()} CPUs, load {load:.1f}; python {sys.version.split()[0]}")
-        print(f"{'workers':>16} {'wall s':>8} {'tests/s':>8} {'speed-up':>8} {'fixed s':>8} {'per test ms':>11}")
         base = 0.0
-        runs: list[tuple[str, list[str], int]] = [(f"{w}", [], w) for w in WORKERS]
-        runs.append((f"{REMOTE_WORKERS} remote hosts", ["remote"], REMOTE_WORKERS))
-        for label, kind, workers in runs:
-            if time.monotonic() - started > MAX_SECONDS:
-                print(f"{label:>16} skipped: the benchmark reached its {MAX_SECONDS:.0f} s bound", flush=True)
+        runs: list[tuple[str, list[str], int]] = [(f"{w}", [], w) for w in workers]
+        if remote:
+            runs.append((f"{REMOTE_WORKERS} remote hosts", ["remote"], REMOTE_WORKERS))
+        for label, kind, count in runs:
+            if time.monotonic() - started > max_seconds:
+                result.skipped.append(label)
+                progress(f"{label:>16} skipped: the benchmark reached its {max_seconds:.0f} s bound")
                 continue
             if kind:
                 with ExitStack() as gateways:
-                    specs = [gateways.enter_context(socket_gateway(host)) for host in hosts]
+                    specs = [gateways.enter_context(socket_gateway(host, lean=lean)) for host in hosts]
                     args = remote_args(specs, project)
-                    fixed, _ = run(project, workers, *args, str(project / "test_empty.py"))
-                    wall, _ = run(project, workers, *args, str(project / "test_replay.py"))
+                    fixed, _ = run(project, count, *args, str(project / "test_empty.py"), timeout=timeout, lean=lean)
+                    wall, _ = run(project, count, *args, str(project / "test_replay.py"), timeout=timeout, lean=lean)
             else:
-                fixed, _ = run(project, workers, "test_empty.py")
-                wall, _ = run(project, workers, "test_replay.py")
+                fixed, _ = run(project, count, "test_empty.py", timeout=timeout, lean=lean)
+                wall, _ = run(project, count, "test_replay.py", timeout=timeout, lean=lean)
             base = base or wall
-            print(_row(label, n, wall, fixed, base), flush=True)
+            result.rows.append(ScalingRow(label, n, wall, fixed, base))
+            progress(_row(result.rows[-1]))
     finally:
         shutil.rmtree(project, ignore_errors=True)
-        shutil.rmtree(remote, ignore_errors=True)
+        shutil.rmtree(remote_root, ignore_errors=True)
+        result.seconds = time.monotonic() - started
+    return result
+
+
+def main(argv: Sequence[str] = sys.argv[1:]) -> None:
+    n = int(argv[0]) if argv else 1000
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{n} tests, one cassette each; {os.cpu_count()} CPUs, load {load:.1f}; python {sys.version.split()[0]}")
+    print(f"{'workers':>16} {'wall s':>8} {'tests/s':>8} {'speed-up':>8} {'fixed s':>8} {'per test ms':>11}")
+    measure(n, progress=lambda line: print(line, flush=True))
 
 
 if __name__ == "__main__":

@@ -49,3 +49,118 @@ def test_only_loopback_runs_the_loopback_groups_alone(tmp_path: Path, monkeypatc
     asked.clear()
     assert suite.main(["--smoke", "--project-only", "--only", "calls", "--out", str(tmp_path / "R.md")]) == 0
     assert asked == [{"in_process": True}]  # calls: in-process and loopback
+
+
+def _section(text: str, heading: str) -> str:
+    """The Markdown of the section starting at ``heading`` up to the next ``##`` heading."""
+    start = text.index(heading)
+    end = text.find("\n## ", start + len(heading))
+    return text[start:end if end >= 0 else len(text)]
+
+
+def test_smoke_soak_runs_alone_as_its_own_section(tmp_path: Path) -> None:
+    """``--smoke --only soak``: the three soak runs (serve on loopback, in-process) in a section after the
+    tables, each with its bound and what it stopped on, and no table group run."""
+    out = tmp_path / "RESULTS.md"
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "--smoke", "--project-only", "--only", "soak",
+                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "soak: streaming, 2 clients for 2 s ..." in done.stderr  # progress
+    text = out.read_text(encoding="utf-8")
+    assert "### In-process calls" not in text and "## Scaling" not in text
+    soak = _section(text, "## Soak")
+    assert text.index("## Tables") < text.index("## Soak") < text.index("## How the figures are computed")
+    assert "| streaming | 2 clients for 2 s | its time bound" in soak
+    assert "| connections | 10 sockets, answers read for at most 120 s | its count (every socket answered) |" in soak
+    assert "| in-process | 1,000 requests, at most 10 s | its count |" in soak
+    assert re.search(r"\| 2 streaming clients, 2 s \| streams / errors \| [1-9][\d,]* / 0 \|", soak), soak
+    assert "| 10 simultaneous connections | answered / errors | 10 / 0 |" in soak
+    assert "| 1,000 in-process requests | errors (an answer other than the expected) | 0 |" in soak
+    cpu = next(line for line in soak.splitlines() if "CPU per request per tenth" in line)
+    assert len(re.findall(r"\d+\.\d{3}", cpu)) == 10, cpu  # one figure per tenth
+
+
+def test_soak_section_says_when_a_run_stopped_on_its_time_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The in-process run cut by its time bound (2,000 requests, 0 s: it stops at its first check, after
+    1,000) is reported as such; a run that fails to start is reported, not raised."""
+    import io
+
+    from benchmarks import long_runs, soak
+
+    def no_server(*args: object) -> list[tuple[str, str, str]]:
+        raise RuntimeError("fakeclaude serve did not start within 30 s")
+
+    monkeypatch.setattr(soak, "streaming_rows", no_server)
+    monkeypatch.setattr(soak, "connection_rows", lambda count: [("c", "answered / errors", f"{count - 1} / 1")])
+    monkeypatch.setitem(long_runs.SOAK_BOUNDS, "smoke", lambda: long_runs.SoakBounds(2, 2, 10, 2000, 0))
+    text = long_runs.soak_section("smoke", io.StringIO()).text
+    assert "| streaming | 2 clients for 2 s | did not run: fakeclaude serve did not start within 30 s |" in text
+    assert "| connections | 10 sockets, answers read for at most 120 s | its 120 s read bound" in text
+    assert "| in-process | 2,000 requests, at most 0 s | its time bound |" in text
+    assert "| 1,000 in-process requests (stopped at the time bound) | errors" in text
+
+
+def test_scaling_stops_starting_runs_at_its_time_bound() -> None:
+    """``xdist_replay.measure`` with a 0 s bound records its cassette, then starts no pytest run at all."""
+    from benchmarks import xdist_replay
+
+    lines: list[str] = []
+    result = xdist_replay.measure(2, workers=(1, 2), remote=True, max_seconds=0, progress=lines.append)
+    assert result.rows == [] and result.skipped == ["1", "2", "2 remote hosts"]
+    assert all("skipped: the benchmark reached its 0 s bound" in line for line in lines) and len(lines) == 3
+
+
+def test_scaling_section_reports_rows_bound_and_failures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scaling section: a row per run with F and the per-test cost, whether it stopped on its count or its
+    time bound; a failed pytest run (``SystemExit`` from ``xdist_replay.run``) is written in, not raised."""
+    import io
+
+    from benchmarks import long_runs, xdist_replay
+
+    asked: dict[str, object] = {}
+
+    def measure(n: int, **options: object) -> xdist_replay.Scaling:
+        asked.update(options, n=n)
+        rows = [xdist_replay.ScalingRow("1", n, 20.0, 2.0, 20.0), xdist_replay.ScalingRow("2", n, 12.0, 4.0, 20.0)]
+        return xdist_replay.Scaling(n, 90, rows, skipped=["4", "2 remote hosts"], load=3.5, seconds=95)
+
+    monkeypatch.setattr(xdist_replay, "measure", measure)
+    text = long_runs.scaling_section("quick", io.StringIO()).text
+    assert asked["n"] == 100 and asked["workers"] == (1, 2, 4) and asked["max_seconds"] == 90 and asked["lean"]
+    assert "Stopped on its time bound (not run: 4, 2 remote hosts), after 95 s; load average 3.5" in text
+    assert "| 1 | 20.0 | 5.0 | 1.00x | 2.0 | 180.00 |" in text  # (20 - 2) s / 100 tests
+    assert "| 2 | 12.0 | 8.3 | 1.67x | 4.0 | 80.00 |" in text
+
+    def failing(n: int, **options: object) -> xdist_replay.Scaling:
+        raise SystemExit("pytest test_replay.py (workers 2) failed: 1 failed")
+
+    monkeypatch.setattr(xdist_replay, "measure", failing)
+    text = long_runs.scaling_section("smoke", io.StringIO()).text
+    assert "Did not run: pytest test_replay.py (workers 2) failed: 1 failed" in text
+
+
+def test_the_full_run_adds_the_long_forms_after_the_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No ``--only``: every table group, then soak, then scaling, at the run's mode, each its own section before
+    the method text; ``--only scaling`` runs that alone; the method text says how the long figures are computed."""
+    from benchmarks import long_runs, suite
+
+    asked: list[object] = []
+    monkeypatch.setattr(suite, "calls_groups", lambda settings, folder, log, **flags: asked.append("calls") or [])
+    monkeypatch.setattr(suite, "per_test_group", lambda *args: asked.append("tests") or suite.Group("t", "T", "ms", "cpu"))
+    monkeypatch.setattr(suite, "import_group", lambda *args: asked.append("imports") or suite.Group("i", "I", "ms", "wall"))
+    for key in ("soak", "scaling"):
+        monkeypatch.setitem(suite.LONG_RUNS, key, lambda mode, log, key=key: asked.append((key, mode))
+                            or long_runs.Section(key, f"## Long form {key}\n\nfigures"))
+    monkeypatch.setattr(sys, "argv", ["benchmarks"])
+    out = tmp_path / "R.md"
+    assert suite.main(["--quick", "--project-only", "--out", str(out)]) == 0
+    assert asked == ["calls", "tests", "imports", ("soak", "quick"), ("scaling", "quick")]
+    text = out.read_text(encoding="utf-8")
+    assert text.index("### I") < text.index("## Long form soak") < text.index("## Long form scaling") \
+        < text.index("## How the figures are computed")
+    method = _section(text, "## How the figures are computed")
+    assert "**Soak (its own section).**" in method and "CPU per request" in method and "RSS" in method
+    assert "**Scaling (its own section).**" in method and "(wall - F) / N" in method
+    asked.clear()
+    assert suite.main(["--smoke", "--project-only", "--only", "scaling", "--out", str(out)]) == 0
+    assert asked == [("scaling", "smoke")]
