@@ -224,6 +224,7 @@ def in_process_cases() -> list[Case]:
         Case("floor: SDK on httpx2.MockTransport (canned bytes)", PROJECT, "floor"),
         Case("fakeclaude in-process (generated answer)", PROJECT, "fake"),
         Case("fakeclaude in-process (scripted handler)", PROJECT, "fake_scripted"),
+        Case("fakeclaude in-process (a new prompt every call)", PROJECT, "fake_new_prompts"),
         Case("fakeclaude cassette replay", PROJECT, "replay"),
         Case("respx on httpcore2 (pytest-httpx2)", "pytest-httpx2", "respx_httpx2"),
         Case("httpx2-pytest httpx2_mock", "httpx2-pytest", "httpx2_pytest"),
@@ -555,10 +556,14 @@ METHOD = """\
   (respx, httpx2-pytest) serve the fake's own answer to the same request, byte for byte with its headers;
   the cassette tools replay what they recorded from it; the LLM mock servers answer the same text from
   their own rule or fixture formats (their JSON differs: fewer fields, other ids).
-- **One request, repeated.** Every call sends the same request. The fake's text generator is a pure
-  function and keeps its last 256 answers (prompts up to 2,048 characters), so a repeated request skips
-  generation; the *scripted handler* row shows the cost without generation at all, and a workload of
-  all-different prompts pays generation on every call (about a quarter of the fake's own time).
+- **One request, repeated.** Every call sends the same request (as a test suite sends the same fixture
+  conversation again and again). The engine keeps the analysis of its last 256 distinct bodies (validation,
+  prompt count, context plan, seed, and the plan of an unscripted answer when no server tool is offered:
+  `fakeclaude/server/analysis_memo.py`) and the text generator its last 256 texts, so a repeated request
+  skips validation, planning and generation, never the script, the rate limiter, the prompt cache, ids or
+  the request log. The *scripted handler* row answers from a handler (checked against the API's rules on
+  every call); the *new prompt every call* row sends a prompt the fake has not seen before each time, so
+  it pays all of it (the canned floor does not care which prompt it gets).
 - **Per-test overhead.** One pytest session per tool and round, in the tool's environment: N empty plain
   tests and N empty tests using the tool's fixture or marker, alternating (plain 0, variant 0, plain 1, ...),
   making no request. Each test's setup, call and teardown are timed on the process CPU clock (hook
