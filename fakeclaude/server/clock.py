@@ -17,7 +17,7 @@ import time
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Clock", "FakeClock", "SystemClock", "rfc3339"]
+__all__ = ["Clock", "FakeClock", "SystemClock", "rfc3339", "whole_seconds"]
 
 
 @runtime_checkable
@@ -72,9 +72,10 @@ def rfc3339(t: float, micro: bool = False) -> str:
     t = round(t, 6)
     if micro:
         return datetime.fromtimestamp(t, tz=UTC).isoformat(timespec="microseconds")
-    return _whole_seconds(math.floor(t))
+    return whole_seconds(math.floor(t))
 
 
 @functools.lru_cache(maxsize=256)  # the rate-limit headers format the same few seconds on every answer
-def _whole_seconds(t: int) -> str:
+def whole_seconds(t: int) -> str:
+    """``rfc3339(t)`` for a whole second ``t``."""
     return datetime.fromtimestamp(t, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -23,7 +23,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from fakeclaude.server.clock import Clock, rfc3339
+from fakeclaude.server.clock import Clock, whole_seconds
 from fakeclaude.server.errors import ApiError
 
 __all__ = ["DEFAULT_HEADER_LIMITS", "RateLimiter", "RateLimits"]
@@ -171,11 +171,11 @@ class RateLimiter:
         r_reset, i_reset, o_reset = _reset(now, requests, r_cap), _reset(now, input_level, i_cap), _reset(now, output_level, o_cap)
         i_left, o_left = _round_thousands(input_level, i_cap), _round_thousands(output_level, o_cap)
         r_limit, i_limit, o_limit, t_limit = self._limit_texts
-        i_text, o_text = rfc3339(i_reset), rfc3339(o_reset)
+        i_text, o_text = _second(i_reset), _second(o_reset)
         return {
             "anthropic-ratelimit-requests-limit": r_limit,
             "anthropic-ratelimit-requests-remaining": str(max(0, math.floor(requests))),
-            "anthropic-ratelimit-requests-reset": rfc3339(r_reset),
+            "anthropic-ratelimit-requests-reset": _second(r_reset),
             "anthropic-ratelimit-input-tokens-limit": i_limit,
             "anthropic-ratelimit-input-tokens-remaining": str(i_left),
             "anthropic-ratelimit-input-tokens-reset": i_text,
@@ -198,6 +198,11 @@ class RateLimiter:
             "headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try "
             f"again later. You may also contact sales at {_SALES} to discuss your options for a rate limit increase."
         )
+
+
+def _second(t: float) -> str:
+    """``rfc3339(t)`` for a reset time (second precision, truncated)."""
+    return whole_seconds(math.floor(t))
 
 
 def _reset(now: float, level: float, cap: float) -> float:

@@ -559,13 +559,12 @@ class Script:
 
     def next_outcome(self, request: ParsedRequest) -> Answer | None:
         """What answers ``request``: None means "answer as the fake would"."""
-        if request.is_message and request.custom_id is None:
-            with self._lock:
-                queued = self._queue.popleft() if self._queue else None
-            if queued is not None:
-                return self._normalised(queued.outcome, queued.description)
+        message = request.is_message
         with self._lock:
-            routes = list(self._routes)
+            queued = self._queue.popleft() if self._queue and message and request.custom_id is None else None
+            routes = tuple(self._routes) if self._routes else ()
+        if queued is not None:
+            return self._normalised(queued.outcome, queued.description)
         for route in routes:
             try:
                 if not route.matches(request):
@@ -578,7 +577,7 @@ class Script:
             if answered:
                 return self._normalised(outcome, route.description)
         handler = self._handler
-        if handler is not None and request.is_message:
+        if handler is not None and message:
             try:
                 outcome = handler(request)
             except ApiError:
