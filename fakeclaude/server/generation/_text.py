@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from ._rng import derive_seed
 
@@ -97,18 +97,29 @@ _ARTICLE_RE = re.compile(r"\b([Aa]) (?=[aeiouAEIOU])")
 
 def content_words(prompt: str, limit: int = 8) -> list[str]:
     """The first ``limit`` distinct content words of ``prompt`` (stopwords and short words dropped)."""
+    # A capitalised word keeps its case unless it opens the prompt: only the first word found can.
+    opening = _WORD_RE.match(prompt)
+    if len(prompt) <= _WHOLE_PROMPT_CHARS:
+        words: Iterable[str] = _WORD_RE.findall(prompt)
+    else:  # a long prompt: stop reading at the limit
+        words = map(re.Match.group, _WORD_RE.finditer(prompt))
     seen: set[str] = set()
     out: list[str] = []
-    for match in _WORD_RE.finditer(prompt):
-        word = match.group()
+    for word in words:
         low = word.lower()
         if len(low) < 3 or low in _STOPWORDS or low in seen:
+            opening = None
             continue
         seen.add(low)
-        out.append(word if word[0].isupper() and not word.isupper() and match.start() > 0 else low)
+        out.append(word if opening is None and word[0].isupper() and not word.isupper() else low)
+        opening = None
         if len(out) >= limit:
             break
     return out
+
+
+_WHOLE_PROMPT_CHARS = 2048
+"""Prompts up to this long are cut into words in one ``findall``; longer ones word by word."""
 
 
 def _plural(noun: str) -> str:
