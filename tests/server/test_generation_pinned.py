@@ -17,7 +17,8 @@ import httpx2
 from fakeclaude.server import FakeClaude
 from fakeclaude.server.generation import generate_text, generate_thinking
 from fakeclaude.server.generation._text import _fresh_text, prose
-from fakeclaude.server.tokens import count_text_tokens
+from fakeclaude.server.catalog import resolve_model
+from fakeclaude.server.tokens import count_text_tokens, split_into_tokens
 from fakeclaude.server.tokens._text import count_pieces
 
 PROMPTS = [
@@ -90,3 +91,16 @@ PARIS = (
 SHORT = "The benefit matters."
 THINKING = "9f8846d0b3f553bb0fc5ddd4890008db2b35129413317291a6defa072673d6c7"
 COUNTS = "8aa0521c15e33801474f7dd0c09fbe9ec7e16805f3b6be170ae2786306b9c2a9"
+
+
+def test_streamed_token_pieces_are_pinned() -> None:
+    spec = resolve_model("claude-sonnet-4-5")
+    h = hashlib.sha256()
+    rnd = random.Random(9)
+    for seed in range(60):
+        text = generate_text(seed, max_words=120) + "".join(rnd.choice(" \n\t.,'9é東🙂abc") for _ in range(40))
+        pieces = split_into_tokens(text, spec)
+        assert "".join(pieces) == text
+        h.update("\0".join(pieces).encode() + b"\1")
+    assert h.hexdigest() == PIECES
+PIECES = "32041a20d5e1922208d2695ca22b9ab2eff76dfbdbb24af12ddfe34bc58fc14c"
