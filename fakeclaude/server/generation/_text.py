@@ -127,6 +127,7 @@ def _plural(noun: str) -> str:
 
 
 _NOUN_COUNT, _VERB_COUNT = len(_NOUNS), len(_VERBS)
+_ADVERB_WORDS = tuple(a.count(" ") + 1 for a in _ADVERBS)
 _PLURAL_NOUNS = tuple(_plural(n) for n in _NOUNS)
 _SLOT_RE = re.compile(r"\{(\w+)\}")
 # Slots drawn together: a frame's first slot of a group draws the whole group (the two nouns differ, and
@@ -149,13 +150,14 @@ class _Frame:
     """A sentence frame: its text, its word count when every slot is one word, and its slot groups in the
     order a left-to-right fill meets them (which is the order their words are drawn in)."""
 
-    __slots__ = ("groups", "has_adv", "has_topic", "text", "words")
+    __slots__ = ("capitalised", "groups", "has_adv", "has_topic", "text", "words")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.words = len(text.split())
         self.has_topic = "opic}" in text
         self.has_adv = "{adv}" in text
+        self.capitalised = text[0].isupper()  # opens with a capital letter, not a slot
         groups: list[str] = []
         for name in _SLOT_RE.findall(text):
             group = _GROUP_OF.get(name)
@@ -210,20 +212,18 @@ class _Filler:
         self.bits = rnd.getrandbits
         self.topics = topics
 
-    def topic(self) -> str:
-        if self.topics:
-            return self.topics[_below(self.bits, len(self.topics))]
-        return "the " + _NOUNS[_below(self.bits, _NOUN_COUNT)]
-
     def sentence(self, frames: tuple[_Frame, ...], room: int) -> tuple[str, int] | None:
         """A filled frame of at most ``room`` words (``None`` if no frame fits)."""
-        bits = self.bits
-        if frames is _OPENER_FRAMES and len(self.topics) == 2:
-            topic = " and ".join(self.topics)  # openers never use the topic as a verb's subject
+        bits, topics = self.bits, self.topics
+        if frames is _OPENER_FRAMES and len(topics) == 2:
+            topic = " and ".join(topics)  # openers never use the topic as a verb's subject
+        elif topics:
+            topic = topics[_below(bits, len(topics))]
         else:
-            topic = self.topic()
-        adv = _ADVERBS[_below(bits, len(_ADVERBS))]
-        t_words, a_words = topic.count(" ") + 1, adv.count(" ") + 1
+            topic = "the " + _NOUNS[_below(bits, _NOUN_COUNT)]
+        adv_index = _below(bits, len(_ADVERBS))
+        adv = _ADVERBS[adv_index]
+        t_words, a_words = topic.count(" ") + 1, _ADVERB_WORDS[adv_index]
         frame = frames[_below(bits, len(frames))]
         size = frame.size(t_words, a_words)
         if size > room:
@@ -235,7 +235,7 @@ class _Filler:
         text = frame.fill(bits, topic, adv)
         if " a " in text or text.startswith("A "):
             text = _ARTICLE_RE.sub(_an, text)  # a function: a template replacement costs 3x more here
-        return text[0].upper() + text[1:], size
+        return (text if frame.capitalised else text[0].upper() + text[1:]), size
 
 
 def _an(match: re.Match[str]) -> str:
