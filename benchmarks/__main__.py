@@ -1,7 +1,7 @@
 """``python -m benchmarks`` (``make bench``): the side-by-side table, written to ``benchmarks/RESULTS.md``.
 
 ``python -m benchmarks --quick`` for a shorter run, ``--smoke`` for one tiny round of everything;
-``--only calls|tests|imports`` for one group. The older single-topic modules (``client_calls``,
+``--only calls|loopback|tests|imports`` for one group (``calls`` includes ``loopback``). The older single-topic modules (``client_calls``,
 ``server_memory``, ``token_calibration``, ...) still run one by one: ``python benchmarks/NAME.py``.
 """
 

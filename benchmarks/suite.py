@@ -362,14 +362,16 @@ def _run_group(cases: list[Case], options: dict[str, Any], folder: Path, setting
     return rows_of(cases)
 
 
-def calls_groups(settings: Settings, folder: Path, log: IO[str]) -> list[Group]:
+def calls_groups(settings: Settings, folder: Path, log: IO[str], *, in_process: bool = True,
+                 loopback: bool = True) -> list[Group]:
+    """The in-process groups and the loopback groups (either may be left out)."""
     canned, text = prepare_canned(folder)
     groups = []
     started: list[Server] = []
     urls: dict[str, str] = {}
     problems: dict[str, str] = {}
     try:
-        for server in servers(text):
+        for server in servers(text) if loopback else []:
             if not settings.available(server.env):
                 problems[server.label] = f"environment {server.env} not installed"
                 continue
@@ -380,16 +382,19 @@ def calls_groups(settings: Settings, folder: Path, log: IO[str]) -> list[Group]:
                 problems[server.label] = str(exc)
         options = {"canned": str(canned), "text": text, "urls": urls, "minimal_url": urls.get("minimal aiohttp", "")}
 
-        print("in-process calls ...", file=log, flush=True)
-        groups.append(Group("in-process", "In-process calls: `messages.create`, the SDK's transport answered "
-                            "without a socket", "µs per call", "cpu",
-                            _run_group(in_process_cases(), options, folder, settings, settings.rounds, settings.batch, "cpu", log)))
-        groups.append(Group("in-process-stream", "In-process streams: `messages.stream()` + `get_final_message()`",
-                            "µs per call", "cpu",
-                            _run_group(in_process_stream_cases(), options, folder, settings, settings.rounds,
-                                       settings.stream_batch, "cpu", log)))
-        for call, key, title in (("create", "loopback", "Loopback calls: `messages.create` on 127.0.0.1"),
-                                 ("stream", "loopback-stream", "Loopback streams on 127.0.0.1")):
+        if in_process:
+            print("in-process calls ...", file=log, flush=True)
+            groups.append(Group("in-process", "In-process calls: `messages.create`, the SDK's transport answered "
+                                "without a socket", "µs per call", "cpu",
+                                _run_group(in_process_cases(), options, folder, settings, settings.rounds,
+                                           settings.batch, "cpu", log)))
+            groups.append(Group("in-process-stream", "In-process streams: `messages.stream()` + `get_final_message()`",
+                                "µs per call", "cpu",
+                                _run_group(in_process_stream_cases(), options, folder, settings, settings.rounds,
+                                           settings.stream_batch, "cpu", log)))
+        loopback_groups = (("create", "loopback", "Loopback calls: `messages.create` on 127.0.0.1"),
+                           ("stream", "loopback-stream", "Loopback streams on 127.0.0.1"))
+        for call, key, title in loopback_groups if loopback else ():
             print(f"loopback {call} ...", file=log, flush=True)
             cases = loopback_cases(call)
             for case in cases:
@@ -709,7 +714,7 @@ def _load() -> str:
 
 def run_suite(settings: Settings, out: Path | None, *, install: bool, only: Sequence[str] = (),
               log: IO[str] = sys.stderr, command: str = "python -m benchmarks") -> tuple[list[Group], str]:
-    """Run the groups (``only`` restricts them: calls, tests, imports) and write the report to ``out``."""
+    """Run the groups (``only`` restricts them: calls, loopback, tests, imports) and write the report to ``out``."""
     started, load_start = time.perf_counter(), _load()
     if install:
         for name in envs.ENVS:
@@ -722,8 +727,8 @@ def run_suite(settings: Settings, out: Path | None, *, install: bool, only: Sequ
     groups: list[Group] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         folder = Path(tmp)
-        if not only or "calls" in only:
-            groups += calls_groups(settings, folder, log)
+        if not only or "calls" in only or "loopback" in only:  # calls: in-process and loopback
+            groups += calls_groups(settings, folder, log, in_process=not only or "calls" in only)
         if not only or "tests" in only:
             groups.append(per_test_group(settings, folder / "tests", log))
         if not only or "imports" in only:
@@ -738,8 +743,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds and calls (about a minute)")
     parser.add_argument("--smoke", action="store_true", help="one tiny round of everything (checks the harness)")
-    parser.add_argument("--only", action="append", choices=["calls", "tests", "imports"], default=[],
-                        help="run only these groups (repeatable)")
+    parser.add_argument("--only", action="append", choices=["calls", "loopback", "tests", "imports"],
+                        default=[], help="run only these groups (repeatable; calls includes loopback)")
     parser.add_argument("--no-install", action="store_true", help="skip alternatives not installed yet")
     parser.add_argument("--project-only", action="store_true", help="only the project's own cases and floors")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="where to write the report")

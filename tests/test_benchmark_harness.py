@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -30,3 +32,20 @@ def test_smoke_round_of_the_project_cases_writes_a_table(tmp_path: Path) -> None
     assert "| vcrpy replay (pytest-recording) | - |" in text  # left out, and said so
     assert "did not run: environment vcrpy not installed" in text
     assert "## How the figures are computed" in text and "Machine: " in text
+
+
+
+def test_only_loopback_runs_the_loopback_groups_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--only loopback``: the loopback groups without the in-process ones, no per-test or import group."""
+    from benchmarks import suite
+
+    asked: list[object] = []
+    monkeypatch.setattr(suite, "calls_groups", lambda settings, folder, log, **flags: asked.append(flags) or [])
+    monkeypatch.setattr(suite, "per_test_group", lambda *args: asked.append("tests"))
+    monkeypatch.setattr(suite, "import_group", lambda *args: asked.append("imports"))
+    monkeypatch.setattr(sys, "argv", ["benchmarks"])
+    assert suite.main(["--smoke", "--project-only", "--only", "loopback", "--out", str(tmp_path / "R.md")]) == 0
+    assert asked == [{"in_process": False}]
+    asked.clear()
+    assert suite.main(["--smoke", "--project-only", "--only", "calls", "--out", str(tmp_path / "R.md")]) == 0
+    assert asked == [{"in_process": True}]  # calls: in-process and loopback

@@ -236,3 +236,56 @@ def test_start_reports_a_bind_failure(engine: ScriptedEngine) -> None:
 def test_echo_round_trip_is_json(http: httpx2.Client) -> None:
     body = json.dumps({"model": "claude", "messages": []}).encode()
     assert http.post("/v1/messages", content=body).json()["body"] == body.decode()
+
+
+def test_the_server_runs_on_uvloop_unless_asked_not_to(monkeypatch: pytest.MonkeyPatch) -> None:
+    uvloop = pytest.importorskip("uvloop")
+    import asyncio
+
+    from fakeclaude.server import FakeClaude, Reply
+
+    def loop_of_a_served_request() -> type[asyncio.AbstractEventLoop]:
+        fake = FakeClaude()
+        seen: list[type[asyncio.AbstractEventLoop]] = []
+
+        def answer(request: object) -> Reply:
+            seen.append(type(asyncio.get_running_loop()))  # the engine answers a small body on the loop
+            return Reply(["ok"])
+
+        fake.handler(answer)
+        with fake.serve() as url:
+            client = anthropic.Anthropic(api_key="sk-ant-test", base_url=url, max_retries=0)
+            assert client.messages.create(model="claude-sonnet-4-5", max_tokens=64,
+                                          messages=[{"role": "user", "content": "hi"}]).content[0].text == "ok"
+        return seen[0]
+
+    assert issubclass(loop_of_a_served_request(), uvloop.Loop)
+    monkeypatch.setenv("FAKECLAUDE_EVENT_LOOP", "asyncio")
+    assert not issubclass(loop_of_a_served_request(), uvloop.Loop)
+
+
+def test_make_app_serves_the_engine_in_a_users_own_aiohttp_runner(engine: ScriptedEngine) -> None:
+    """``make_app`` (public) is the same service behind aiohttp's router, for people who run aiohttp themselves."""
+    import asyncio
+
+    from aiohttp import web
+
+    from fakeclaude.server import make_app
+
+    async def main() -> tuple[int, dict[str, object], int]:
+        runner = web.AppRunner(make_app(engine), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        try:
+            async with httpx2.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+                echoed = await client.post("/v1/echo?x=1", content=b"{}", headers={"x-api-key": "k"})
+                too_big = await client.post("/v1/messages", content=b"x" * (MAX_BODY_BYTES + 1))
+            return echoed.status_code, echoed.json(), too_big.status_code
+        finally:
+            await runner.cleanup()
+
+    status, seen, too_big = asyncio.run(main())
+    assert status == 200 and seen["path"] == "/v1/echo" and seen["query"] == {"x": "1"}
+    assert too_big == 413

@@ -205,3 +205,47 @@ def test_a_huge_body_is_handled_off_the_loop_while_small_requests_are_answered()
     assert not engine.gave_up, "the small requests were only answered once the big one was done"
     assert [r.status_code for r in small] == [200] * 5
     assert results["big"].status_code == 200 and results["big"].json()["type"] == "message"
+
+
+def head_of(sock: socket.socket) -> bytes:
+    """Bytes from ``sock`` up to and including the first blank line."""
+    out = b""
+    while b"\r\n\r\n" not in out:
+        chunk = sock.recv(1)
+        assert chunk, f"the server closed the connection after {out!r}"
+        out += chunk
+    return out
+
+
+def test_expect_100_continue_is_answered_before_the_body_is_sent(served: ServerThread) -> None:
+    with socket.create_connection(("127.0.0.1", served.port), timeout=SAFETY) as sock:
+        sock.sendall(request(
+            "POST /v1/messages HTTP/1.1\nHost: x\nx-api-key: k\nanthropic-version: 2023-06-01\n"
+            f"content-type: application/json\nExpect: 100-continue\nContent-Length: {len(BODY)}\n\n"))
+        assert head_of(sock) == b"HTTP/1.1 100 Continue\r\n\r\n"  # the client may now send its body
+        sock.sendall(BODY)
+        sock.shutdown(socket.SHUT_WR)
+        code, _, body = parse(read_to_close(sock))
+    assert code == 200 and body["type"] == "message"
+
+
+def test_an_unknown_expectation_gets_the_api_s_417_without_the_header(served: ServerThread) -> None:
+    raw = exchange(served, request(
+        f"POST /v1/messages HTTP/1.1\nHost: x\nx-api-key: k\nExpect: {SECRET}\nContent-Length: {len(BODY)}\n\n", BODY))
+    message = assert_api_error(raw, 417)
+    assert message == "Expectation failed: only Expect: 100-continue is understood"
+    assert SECRET.encode() not in raw
+
+
+def test_a_body_arriving_after_the_head_in_pieces_is_read_whole(served: ServerThread) -> None:
+    """The head and the body in separate writes: the body is awaited (not only taken when it came with the head)."""
+    with socket.create_connection(("127.0.0.1", served.port), timeout=SAFETY) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.sendall(request(
+            "POST /v1/messages HTTP/1.1\nHost: x\nx-api-key: k\nanthropic-version: 2023-06-01\n"
+            f"content-type: application/json\nConnection: close\nContent-Length: {len(BODY)}\n\n"))
+        for piece in (BODY[:10], BODY[10:40], BODY[40:]):
+            threading.Event().wait(0.05)
+            sock.sendall(piece)
+        code, _, body = parse(read_to_close(sock))
+    assert code == 200 and body["type"] == "message" and body["usage"]["input_tokens"] > 0

@@ -10,12 +10,13 @@ Timeouts (:class:`Timeouts`): a connection that sends no complete request head w
 (silent, or headers sent byte by byte, slowloris) is closed; a body that stops arriving for ``body``
 seconds gets a 408 and the connection is closed.
 
-    runner = ApiShapedAppRunner(app, timeouts=Timeouts(idle=30, body=30), ...)
+    runner = ApiShapedServerRunner(service.handle_bare, timeouts=Timeouts(idle=30, body=30), ...)
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,9 +27,11 @@ from aiohttp.web_protocol import RequestHandler
 from fakeclaude.server.adapters._guard import error_reply
 from fakeclaude.server.errors import ApiError
 
-__all__ = ["ApiShapedAppRunner", "Timeouts", "protocol_error"]
+__all__ = ["ApiShapedServerRunner", "Timeouts", "protocol_error"]
 
 logger = logging.getLogger("fakeclaude.server")
+
+_Handler = Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]
 
 
 @dataclass(frozen=True)
@@ -84,17 +87,17 @@ class _ApiShapedServer(web.Server):
         return _ApiShapedHandler(self, loop=self._loop, **self._kwargs)
 
 
-class ApiShapedAppRunner(web.AppRunner):
-    """``web.AppRunner`` whose connections refuse unparsable requests in the API's shape, with ``timeouts``."""
+class ApiShapedServerRunner(web.ServerRunner):
+    """A runner for aiohttp's low-level server calling ``handler`` for every request (no application, no
+    router on the way), whose connections refuse unparsable requests in the API's shape, with ``timeouts``.
 
-    def __init__(self, app: web.Application, *, timeouts: Timeouts | None = None, **kwargs: Any) -> None:
+    ``server_options`` go to each connection (``access_log``, ``max_line_size``, ...).
+    """
+
+    def __init__(self, handler: _Handler, *, timeouts: Timeouts | None = None,
+                 server_options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         timeouts = timeouts or Timeouts()
         # aiohttp closes a connection waiting for a request head once the keep-alive time is up: the
         # head of every request, the first included, must arrive within ``idle`` seconds.
-        super().__init__(app, keepalive_timeout=timeouts.idle, **kwargs)
-
-    async def _make_server(self) -> web.Server:
-        server = await super()._make_server()
-        if type(server) is web.Server:  # the aiohttp this was written for; anything else is left alone
-            server.__class__ = _ApiShapedServer
-        return server
+        server = _ApiShapedServer(handler, keepalive_timeout=timeouts.idle, **(server_options or {}))
+        super().__init__(server, **kwargs)

@@ -1,6 +1,8 @@
-"""The aiohttp application: every request on a real socket goes to an engine, every reply back out.
+"""The aiohttp service: every request on a real socket goes to an engine, every reply back out.
 
-One catch-all route (the engine answers unknown paths and methods with API-shaped errors). Whole
+:class:`Service` answers every method and path (the engine answers unknown ones with API-shaped
+errors): on aiohttp's low-level server for ``fakeclaude serve`` (``Service.handle_bare``: no router, no
+middleware, the least per request), or behind one catch-all route of ``make_app``'s application. Whole
 replies are written at once; streamed replies chunk by chunk after each chunk's delay, and a ``drop``
 chunk closes the connection mid-body so the client sees a broken stream. A body beyond the API's limit
 gets 413 without being read to the end; an engine failure gets an API-shaped 500, never a traceback.
@@ -21,11 +23,13 @@ A body that stops arriving for ``body_timeout`` seconds gets a 408; one that can
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 
-from aiohttp import web
+from aiohttp import HttpVersion11, web
 from aiohttp.web_protocol import RequestPayloadError
+from multidict import CIMultiDictProxy
 
 from fakeclaude.server.adapters._chunks import coalesced
 from fakeclaude.server.adapters._guard import (
@@ -40,7 +44,7 @@ from fakeclaude.server.control import ControlApi
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.http import Engine, HttpReply, HttpRequest
 
-__all__ = ["ENGINE_KEY", "OFFLOAD_BYTES", "make_app"]
+__all__ = ["ENGINE_KEY", "OFFLOAD_BYTES", "Service", "make_app"]
 
 logger = logging.getLogger("fakeclaude.server")
 access_log = logging.getLogger("fakeclaude.access")
@@ -62,42 +66,116 @@ def make_app(engine: Engine, control: ControlApi | None = None, *, body_timeout:
     app[ENGINE_KEY] = engine
     app[CONTROL_KEY] = control
     app[BODY_TIMEOUT_KEY] = body_timeout
-    app.router.add_route("*", "/{tail:(?s:.*)}", _logged)  # (?s): a decoded %0A in the path matches too
+    # (?s): a decoded %0A in the path matches too
+    app.router.add_route("*", "/{tail:(?s:.*)}", Service(engine, control, body_timeout=body_timeout).handle)
     return app
 
 
-async def _logged(request: web.Request) -> web.StreamResponse:
-    """``_handle``, then one access-log line (the duration includes a streamed body)."""
-    if not access_log.isEnabledFor(logging.INFO):
-        return await _handle(request)
-    start = time.perf_counter()
-    response = await _handle(request)
-    millis = (time.perf_counter() - start) * 1000
-    request_id = response.headers.get("request-id", "-")
-    access_log.info("%s %s %d %.1fms %s", request.method, request.path, response.status, millis, request_id)
+class Service:
+    """What answers every request on a socket: ``engine``, or ``control`` under ``/_fakeclaude/``.
+
+    ``handle`` is an aiohttp handler for a route of an application (``make_app``) and, through
+    ``handle_bare``, for aiohttp's low-level ``web.Server`` (``fakeclaude serve``: no router on the way).
+    """
+
+    __slots__ = ("body_timeout", "control", "engine")
+
+    def __init__(self, engine: Engine, control: ControlApi | None = None, *, body_timeout: float = 30.0) -> None:
+        self.engine = engine
+        self.control = control
+        self.body_timeout = body_timeout
+
+    async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        """The reply to ``request``, then one access-log line (the duration includes a streamed body)."""
+        if not access_log.isEnabledFor(logging.INFO):
+            return await self._handle(request)
+        start = time.perf_counter()
+        response = await self._handle(request)
+        millis = (time.perf_counter() - start) * 1000
+        request_id = response.headers.get("request-id", "-")
+        access_log.info("%s %s %d %.1fms %s", request.method, request.path, response.status, millis, request_id)
+        return response
+
+    async def handle_bare(self, request: web.BaseRequest) -> web.StreamResponse:
+        """``handle`` for a server without an application: answers ``Expect: 100-continue`` first, as a
+        route of an application does (a client waits for it before sending its body)."""
+        if "Expect" in request.headers:
+            refused = await _expect(request)
+            if refused is not None:
+                return refused
+        return await self.handle(request)
+
+    def answer(self, request: HttpRequest) -> HttpReply:
+        """The control API's or the engine's reply (run on the loop, or in a worker thread for a big body)."""
+        control = self.control
+        if control is not None and control.owns(request.path):
+            return control.handle(request)
+        return handle_safely(self.engine, request)
+
+    async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        body = await _read_body(request, body_limit(request.path), self.body_timeout)
+        if isinstance(body, HttpReply):
+            response = web.Response(status=body.status, headers=_headers(body), body=body.body)
+            response.force_close()  # do not linger reading the rest of an oversized, stalled or broken upload
+            return response
+        http_request = HttpRequest(
+            method=request.method.upper(),
+            path=request.path,
+            query=dict(request.query.items()) if request.query_string else {},
+            headers=_lower_headers(request.headers),
+            body=body,
+            query_string=request.query_string,
+        )
+        if len(body) >= OFFLOAD_BYTES:  # off the loop: other clients are served meanwhile
+            reply = await asyncio.to_thread(self.answer, http_request)
+            heap_trimmer.after_big_body(len(body))
+        else:
+            reply = self.answer(http_request)
+        if reply.delay > 0:
+            await asyncio.sleep(reply.delay)
+        if reply.stream is None:
+            return web.Response(status=reply.status, headers=_headers(reply), body=reply.body)
+        return await _stream(request, reply)
+
+
+async def _expect(request: web.BaseRequest) -> web.StreamResponse | None:
+    """``100 Continue`` for ``Expect: 100-continue`` (HTTP/1.1); the API's 417 for any other expectation."""
+    if request.version != HttpVersion11:
+        return None
+    if request.headers["Expect"].strip().lower() == "100-continue":
+        await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        request.writer.output_size = 0  # the reply proper is still to come (see ``handle_error``)
+        return None
+    reply = error_reply(ApiError(417, "Expectation failed: only Expect: 100-continue is understood"))
+    response = web.Response(status=reply.status, headers=_headers(reply), body=reply.body)
+    response.force_close()
     return response
 
 
-async def _read_body(request: web.Request, limit: int, idle: float) -> bytes | HttpReply:
+async def _read_body(request: web.BaseRequest, limit: int, idle: float) -> bytes | HttpReply:
     """The body; or the reply refusing it: 413 as soon as it is known to exceed ``limit`` (the rest is never
     read), 408 when it stops arriving for ``idle`` seconds, 400 when its content encoding is broken."""
     if request.content_length is not None and request.content_length > limit:
         return too_large_reply()
+    content = request.content
+    if content.is_eof() and content.exception() is None:  # it all came with the head: no wait, no timer
+        whole = content.read_nowait()
+        return too_large_reply() if len(whole) > limit else whole
     body = bytearray()
     try:
         while True:
             async with asyncio.timeout(idle):
-                chunk = await request.content.readany()
+                chunk = await content.readany()
             if not chunk:
                 return bytes(body)
             body += chunk
             if len(body) > limit:
                 return too_large_reply()
     except TimeoutError:
-        request.content.feed_eof()  # a stalled client gets its 408 and the connection closes, no lingering
+        content.feed_eof()  # a stalled client gets its 408 and the connection closes, no lingering
         return error_reply(ApiError(408, f"Request timed out: no part of the body arrived for {idle:g} seconds"))
     except RequestPayloadError:  # aiohttp could not decode it (Content-Encoding, chunked framing)
-        request.content.feed_eof()  # nothing more can be read: aiohttp must not linger reading (and fail again)
+        content.feed_eof()  # nothing more can be read: aiohttp must not linger reading (and fail again)
         encoding = request.headers.get("content-encoding", "").strip().lower()
         said = f"it is labelled Content-Encoding: {encoding} but is not" if encoding in _ENCODINGS else (
             "its transfer encoding is malformed")
@@ -107,72 +185,55 @@ async def _read_body(request: web.Request, limit: int, idle: float) -> bytes | H
 _ENCODINGS = frozenset({"gzip", "deflate", "br", "zstd", "x-gzip"})
 
 
-def _answer(request: web.Request, http_request: HttpRequest) -> HttpReply:
-    """The control API's or the engine's reply (run on the loop, or in a worker thread for a big body)."""
-    control = request.app[CONTROL_KEY]
-    if control is not None and control.owns(http_request.path):
-        return control.handle(http_request)
-    return handle_safely(request.app[ENGINE_KEY], http_request)
+def _lower_headers(headers: CIMultiDictProxy[str]) -> dict[str, str]:
+    """The request's headers as the engine takes them (``joined_headers``), one pass when none repeats."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    return lowered if len(lowered) == len(headers) else joined_headers(headers.items())
 
 
 def _headers(reply: HttpReply) -> dict[str, str]:
     return {name: value for name, value in reply.headers.items() if name.lower() not in _HOP_BY_HOP}
 
 
-async def _handle(request: web.Request) -> web.StreamResponse:
-    body = await _read_body(request, body_limit(request.path), request.app[BODY_TIMEOUT_KEY])
-    if isinstance(body, HttpReply):
-        response = web.Response(status=body.status, headers=_headers(body), body=body.body)
-        response.force_close()  # do not linger reading the rest of an oversized, stalled or broken upload
-        return response
-    http_request = HttpRequest(
-        method=request.method.upper(),
-        path=request.path,
-        query=dict(request.query.items()),
-        headers=joined_headers(request.headers.items()),
-        body=body,
-        query_string=request.query_string,
-    )
-    if len(body) >= OFFLOAD_BYTES:  # off the loop: other clients are served meanwhile
-        reply = await asyncio.to_thread(_answer, request, http_request)
-        heap_trimmer.after_big_body(len(body))
-    else:
-        reply = _answer(request, http_request)
-    if reply.delay > 0:
-        await asyncio.sleep(reply.delay)
-    if reply.stream is None:
-        return web.Response(status=reply.status, headers=_headers(reply), body=reply.body)
-    return await _stream(request, reply)
-
-
-def _cut(request: web.Request, response: web.StreamResponse) -> None:
+def _cut(request: web.BaseRequest, response: web.StreamResponse) -> None:
     """Close the connection mid-body: written chunks are flushed, the body's end is never sent."""
     response.force_close()
     if request.transport is not None:
         request.transport.close()
 
 
-async def _stream(request: web.Request, reply: HttpReply) -> web.StreamResponse:
-    """Write the chunks, each after its delay; chunks due at the same moment go out in one write."""
+async def _stream(request: web.BaseRequest, reply: HttpReply) -> web.StreamResponse:
+    """Write the chunks, each after its delay; chunks due at the same moment go out in one write.
+
+    The bytes due last go out with the end of the body (one write, not two): each piece of bytes is held
+    until the next step is known, and written before any wait, so nothing due is ever held back in time.
+    """
     assert reply.stream is not None
     response = web.StreamResponse(status=reply.status, headers=_headers(reply))
     chunks = iter(reply.stream)
+    held = b""
     try:
         await response.prepare(request)
         for step in coalesced(chunks):
+            if held:
+                await response.write(held)
+                held = b""
             if isinstance(step, bytes):
-                await response.write(step)
+                held = step
                 continue
             if step.delay > 0:
                 await asyncio.sleep(step.delay)
             if step.drop:
                 _cut(request, response)
                 return response
-        await response.write_eof()
+        await response.write_eof(held)
     except ConnectionError:  # the client went away (aiohttp's ClientConnectionResetError included)
         _cut(request, response)
-    except Exception:  # what was due before the failure has been written (``coalesced`` hands it over)
+    except Exception:  # what was due before the failure still goes out (``coalesced`` hands it over)
         logger.exception("fakeclaude: the engine failed mid-stream on %s %s", request.method, request.path)
+        if held:
+            with contextlib.suppress(ConnectionError):
+                await response.write(held)
         _cut(request, response)
     finally:
         close = getattr(chunks, "close", None)
