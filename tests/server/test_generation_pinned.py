@@ -15,9 +15,9 @@ import anthropic
 import httpx2
 
 from fakeclaude.server import FakeClaude
+from fakeclaude.server.catalog import resolve_model
 from fakeclaude.server.generation import generate_text, generate_thinking
 from fakeclaude.server.generation._text import _fresh_text, prose
-from fakeclaude.server.catalog import resolve_model
 from fakeclaude.server.tokens import count_text_tokens, split_into_tokens
 from fakeclaude.server.tokens._text import count_pieces
 
