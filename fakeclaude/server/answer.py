@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .catalog import ModelSpec
-from .citations import cited_answer
+from .citations import citable_sources, cited_answer
 from .generation import (
     THINKING_SECRET,
     IdFactory,
@@ -43,6 +43,7 @@ from .server_tools import (
     ends_paused,
     included_blocks,
     is_server_tool,
+    offers_server_side,
     plan_server_tools,
     server_tool_usage,
     uses_code_execution,
@@ -61,6 +62,11 @@ class Composed:
 
     message: dict[str, Any]
     reply: Reply | None  # the scripted reply it came from, if any
+
+
+#: The blocks a model writes itself; any other kind in an answer (a server tool's use or result, MCP,
+#: compaction) comes from the server side, which ``compose_message`` then completes.
+_MODEL_BLOCKS = frozenset({"text", "thinking", "redacted_thinking", "tool_use"})
 
 
 def _is_client_tool(tool: Mapping[str, Any]) -> bool:
@@ -108,9 +114,13 @@ def plan_content(request: ParsedRequest, spec: ModelSpec, rng_seed: int, tool_po
     if found is not None:
         blocks.append({"type": "text", "text": json_answer(found[1], rng_seed)})
         return blocks
-    cited = cited_answer(body, rng_seed, generate_text(rng_seed ^ 0xC17E, prompt=prompt or None, min_words=5, max_words=12),
-                         generate_text(rng_seed ^ 0xE2D, prompt=prompt or None, min_words=5, max_words=12))
-    blocks.extend(cited or [{"type": "text", "text": generate_text(rng_seed, prompt=prompt or None)}])
+    sources = citable_sources(body)
+    if sources:
+        blocks.extend(cited_answer(sources, rng_seed,
+                                   generate_text(rng_seed ^ 0xC17E, prompt=prompt or None, min_words=5, max_words=12),
+                                   generate_text(rng_seed ^ 0xE2D, prompt=prompt or None, min_words=5, max_words=12)))
+    else:
+        blocks.append({"type": "text", "text": generate_text(rng_seed, prompt=prompt or None)})
     return blocks
 
 
@@ -119,8 +129,8 @@ class _RequestSeed:
 
     __slots__ = ("_body", "_seed", "_value")
 
-    def __init__(self, seed: int, body: Mapping[str, Any]) -> None:
-        self._seed, self._body, self._value = seed, body, -1
+    def __init__(self, seed: int, body: Mapping[str, Any], value: int | None = None) -> None:
+        self._seed, self._body, self._value = seed, body, -1 if value is None else value
 
     def __call__(self, index: int = -1) -> int:
         """The request's seed; with ``index``, the seed of the answer's block at that index."""
@@ -218,17 +228,25 @@ def compose_message(
     tool_policy: ToolPolicy = "relevant",
     server_script: ServerToolScript | None = None,
     now: float = 0.0,
+    body_seed: int | None = None,
+    planned: list[Block] | None = None,
 ) -> Composed:
-    """The Message JSON for a validated request, scripted (``reply``) or generated from ``seed`` and the body."""
+    """The Message JSON for a validated request, scripted (``reply``) or generated from ``seed`` and the body
+    (``body_seed``: ``request_seed(seed, body)``, and ``planned``: :func:`plan_content`, when the caller
+    has them already; ``planned`` is read, never changed)."""
     body = request.body
-    request_seed = _RequestSeed(seed, body)
+    request_seed = _RequestSeed(seed, body, body_seed)
     if reply is not None:
         planned = reply.blocks()
-    else:
+    elif planned is None:
         planned = plan_content(request, spec, request_seed(), tool_policy, server_script, now)
-    blocks = complete_server_blocks(_complete_blocks(planned, request, ids, request_seed), ids)
-    server_usage = server_tool_usage(request, blocks)  # counted before response_inclusion drops blocks
-    blocks = included_blocks(blocks)
+    blocks = _complete_blocks(planned, request, ids, request_seed)
+    server_side = offers_server_side(request) or any(b.get("type") not in _MODEL_BLOCKS for b in blocks)
+    server_usage = None
+    if server_side:
+        blocks = complete_server_blocks(blocks, ids)
+        server_usage = server_tool_usage(request, blocks)  # counted before response_inclusion drops blocks
+        blocks = included_blocks(blocks)
     prefill = _prefill(body)
     if prefill is not None and reply is None and blocks and blocks[0].get("type") == "text" and output_schema(body) is None:
         # a continuation never repeats the prefill and usually starts with a space
@@ -278,7 +296,7 @@ def compose_message(
         "stop_reason": stop_reason,
         "stop_sequence": stop_sequence,
     }
-    if uses_code_execution(blocks):
+    if server_side and uses_code_execution(blocks):
         message["container"] = container_for(body, ids, now)
     message["stop_details"] = dict(reply.stop_details) if reply is not None and reply.stop_details else None
     message["usage"] = usage

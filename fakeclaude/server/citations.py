@@ -32,7 +32,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -202,14 +202,11 @@ def citation_problems(body: Mapping[str, Any], blocks: list[Block]) -> list[str]
     return problems
 
 
-def cited_answer(body: Mapping[str, Any], seed: int, opening: str, closing: str) -> list[Block] | None:
-    """An answer split into text blocks citing passages of the request's sources, or None (nothing citable).
+def cited_answer(sources: Sequence[Source], seed: int, opening: str, closing: str) -> list[Block]:
+    """An answer split into text blocks citing passages of ``sources`` (:func:`citable_sources`, not empty).
 
     Picks one passage from each of the first four sources, spread over the sources, deterministically from ``seed``.
     """
-    sources = citable_sources(body)
-    if not sources:
-        return None
     picked: list[Block] = []
     for n, source in enumerate(sources[:_MAX_CITED]):
         passages = source.passages

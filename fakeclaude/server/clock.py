@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import threading
 import time
 from datetime import UTC, datetime
@@ -62,14 +63,18 @@ class FakeClock:
         return f"FakeClock({self._now!r})"
 
 
-@functools.lru_cache(maxsize=256)  # pure; the rate-limit headers format the same instants on every answer
 def rfc3339(t: float, micro: bool = False) -> str:
     """``t`` in UTC as the API writes it.
 
     ``micro=False``: second precision with ``Z`` (models, rate-limit resets), truncated, not rounded.
     ``micro=True``: microseconds and ``+00:00`` (message batches: ``2026-08-19T14:47:10.487960+00:00``).
     """
-    moment = datetime.fromtimestamp(round(t, 6), tz=UTC)
+    t = round(t, 6)
     if micro:
-        return moment.isoformat(timespec="microseconds")
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.fromtimestamp(t, tz=UTC).isoformat(timespec="microseconds")
+    return _whole_seconds(math.floor(t))
+
+
+@functools.lru_cache(maxsize=256)  # the rate-limit headers format the same few seconds on every answer
+def _whole_seconds(t: int) -> str:
+    return datetime.fromtimestamp(t, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -12,17 +12,18 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
-from .answer import compose_message
+from .analysis_memo import Analysis, AnalysisMemo
+from .answer import compose_message, plan_content
 from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
 from .caching import PromptCache, breakpoints, lookback_points
 from .caching_shared import SharedPromptCache
 from .catalog import ModelSpec
 from .clock import Clock, SystemClock
-from .context_management import ContextPlan, finish_context, plan_context
+from .context_management import finish_context, plan_context
 from .errors import ApiError
 from .file_refs import check_file_references, file_bytes
 from .files import FileLimits, FileStore
@@ -36,7 +37,7 @@ from .request_log import DEFAULT_MAX_RECORDED_BYTES, RequestLog
 from .script import JsonReply, ParsedRequest, Script, ScriptError
 from .script import Reply as ScriptedReply
 from .script_checks import reply_violations
-from .server_tools import ServerToolScript
+from .server_tools import ServerToolScript, offers_server_side
 from .statestore import StateStore
 from .stream_grammar import message_events, stream_chunks
 from .threads import ThreadStore, ThreadTurn, wants_thread
@@ -161,7 +162,7 @@ class _Call:
     request_id: str
     key: str = ""
     version: str = API_VERSION_2023
-    betas: frozenset[str] = field(default_factory=frozenset)
+    betas: frozenset[str] = frozenset()
     body: Any = None
     scripted: bool = False
     answer: Any = None  # the Message of a /v1/messages answer
@@ -188,6 +189,7 @@ class MessagesEngine:
         self.server_tools = ServerToolScript()
         """What the server tools (web search, fetch, code execution, MCP, advisor) return, as the test scripted it."""
         self.requests = RequestLog(config.max_recorded_requests, config.max_recorded_bytes)
+        self._memo = AnalysisMemo()
         high, low = request_seed(config.seed, {"org": 1}), request_seed(config.seed, {"org": 2})
         self.organization_id = config.organization_id or str(uuid.UUID(int=(high << 64) | low, version=4))
         self.limiter = (RateLimiter(self.clock, config.rate_limits or RateLimits(), organization_id=self.organization_id)
@@ -322,24 +324,39 @@ class MessagesEngine:
     def _messages(self, call: _Call) -> HttpReply:
         raw = self._json_body(call)
         if not wants_thread(raw, call.betas):
-            return self._answer(call, self._validated(call, validate_create, raw, files=True), None)
+            return self._answer(call, raw, self._analysis(call), None)
         turn = self.threads.begin(raw)
         try:
-            return self._answer(call, self._validated(call, validate_create, turn.body, files=True), turn)
+            return self._answer(call, turn.body, self._analyse(call, turn.body), turn)
         except BaseException:
             self.threads.release(turn)
             raise
 
-    def _answer(self, call: _Call, validated: tuple[Any, ModelSpec, PromptTokens], turn: ThreadTurn | None) -> HttpReply:
-        body, spec, prompt = validated
+    def _analysis(self, call: _Call) -> Analysis:
+        """The request body's analysis, kept per body bytes (:mod:`~fakeclaude.server.analysis_memo`)."""
+        key = self._memo.key(call.request.body, call.version, call.betas)
+        if key is None:
+            return self._analyse(call, call.body)
+        found = self._memo.get(key)
+        if found is None:  # analysed on a parse of its own: the kept plan shares nothing a script may change
+            found = self._analyse(call, loads(call.request.body))
+            self._memo.put(key, found)
+        return found
+
+    def _analyse(self, call: _Call, body: Any) -> Analysis:
+        body, spec, prompt = self._validated(call, validate_create, body, files=True)
         context = plan_context(body, spec, prompt, call.betas,  # the edits run before the prompt is counted
                                image_sizes=self._image_sizes)
+        return Analysis(spec, prompt, context, request_seed(self.config.seed, body))
+
+    def _answer(self, call: _Call, body: Any, analysis: Analysis, turn: ThreadTurn | None) -> HttpReply:
+        spec, prompt, context = analysis.spec, analysis.prompt, analysis.context
         counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         input_tokens = prompt.total
         self.limiter.admit(call.key, input_tokens, model=spec.id)  # checked and spent at once (concurrent requests)
         settled = False
         try:
-            reply = self._admitted(call, body, spec, prompt, turn, counted, context)
+            reply = self._admitted(call, body, spec, prompt, turn, counted, analysis)
             settled = call.answer is not None
             return reply
         finally:
@@ -347,9 +364,9 @@ class MessagesEngine:
                 self.limiter.refund(call.key, input_tokens)
 
     def _admitted(self, call: _Call, body: Any, spec: ModelSpec, prompt: PromptTokens,
-                  turn: ThreadTurn | None, counted: Any, context: ContextPlan) -> HttpReply:
+                  turn: ThreadTurn | None, counted: Any, analysis: Analysis) -> HttpReply:
         """The answer once the rate limiter admitted the request; ``counted`` is the body as the context
-        edits left it (what the prompt was counted on), ``context`` the edits to report."""
+        edits left it (what the prompt was counted on), ``analysis`` the body's (with the edits to report)."""
         parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
         outcome = self.script.next_outcome(parsed)
         call.scripted = outcome is not None
@@ -364,9 +381,10 @@ class MessagesEngine:
         composed = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
             usage_in=self._input_usage(counted, spec, prompt, call.key), tool_policy=self.config.tool_policy,
-            server_script=self.server_tools, now=self.clock.now(),
+            server_script=self.server_tools, now=self.clock.now(), body_seed=analysis.seed,
+            planned=None if outcome is not None else self._plan(parsed, spec, analysis),
         )
-        finish_context(composed.message, context, spec)
+        finish_context(composed.message, analysis.context, spec)
         message = call.answer = composed.message
         headers = self.limiter.finish(call.key, int(message["usage"]["output_tokens"]))
         reply = composed.reply
@@ -388,6 +406,16 @@ class MessagesEngine:
         out = _json_reply(200, message, headers)
         out.delay = ttft + (message["usage"]["output_tokens"] / tps if tps else 0.0)
         return out
+
+    def _plan(self, request: ParsedRequest, spec: ModelSpec, analysis: Analysis) -> list[dict[str, Any]]:
+        """The unscripted answer's blocks, kept on the body's analysis when they depend on the body alone."""
+        if analysis.plan is not None:
+            return analysis.plan
+        planned = plan_content(request, spec, analysis.seed, self.config.tool_policy, self.server_tools,
+                               self.clock.now())
+        if not offers_server_side(request):
+            analysis.plan = planned
+        return planned
 
     def _input_usage(self, body: Mapping[str, Any], spec: ModelSpec, prompt: PromptTokens,
                      scope: str = "") -> dict[str, Any]:

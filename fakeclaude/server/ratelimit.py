@@ -171,19 +171,20 @@ class RateLimiter:
         r_reset, i_reset, o_reset = _reset(now, requests, r_cap), _reset(now, input_level, i_cap), _reset(now, output_level, o_cap)
         i_left, o_left = _round_thousands(input_level, i_cap), _round_thousands(output_level, o_cap)
         r_limit, i_limit, o_limit, t_limit = self._limit_texts
+        i_text, o_text = rfc3339(i_reset), rfc3339(o_reset)
         return {
             "anthropic-ratelimit-requests-limit": r_limit,
             "anthropic-ratelimit-requests-remaining": str(max(0, math.floor(requests))),
             "anthropic-ratelimit-requests-reset": rfc3339(r_reset),
             "anthropic-ratelimit-input-tokens-limit": i_limit,
             "anthropic-ratelimit-input-tokens-remaining": str(i_left),
-            "anthropic-ratelimit-input-tokens-reset": rfc3339(i_reset),
+            "anthropic-ratelimit-input-tokens-reset": i_text,
             "anthropic-ratelimit-output-tokens-limit": o_limit,
             "anthropic-ratelimit-output-tokens-remaining": str(o_left),
-            "anthropic-ratelimit-output-tokens-reset": rfc3339(o_reset),
+            "anthropic-ratelimit-output-tokens-reset": o_text,
             "anthropic-ratelimit-tokens-limit": t_limit,
             "anthropic-ratelimit-tokens-remaining": str(i_left + o_left),
-            "anthropic-ratelimit-tokens-reset": rfc3339(max(i_reset, o_reset)),
+            "anthropic-ratelimit-tokens-reset": i_text if i_reset >= o_reset else o_text,
         }
 
     def _text(self, index: int, model: str | None) -> str:

@@ -30,12 +30,28 @@ logger = logging.getLogger("fakeclaude.server")
 _DROP_MESSAGE = "peer closed connection without sending complete message body (incomplete chunked read)"
 
 
+def _headers(request: httpx2.Request | httpx.Request) -> dict[str, str]:
+    """Lower-case names, repeated headers joined with ``", "`` (as ``headers.items()`` gives, for less:
+    the names and the values are each decoded in one go; the request builder does this on every call)."""
+    raw = request.headers.raw
+    try:
+        names = b"\0".join([name for name, _ in raw]).lower().decode("ascii").split("\0")
+        values = b"\0".join([value for _, value in raw]).decode("ascii").split("\0")
+    except UnicodeDecodeError:
+        names = values = []
+    if len(names) == len(values) == len(raw):
+        headers = dict(zip(names, values, strict=True))
+        if len(headers) == len(raw):
+            return headers
+    return dict(request.headers.items())  # repeated names, NULs or bytes beyond ASCII: the package's own way
+
+
 def _to_http_request(request: httpx2.Request | httpx.Request) -> HttpRequest:
     return HttpRequest(
         method=request.method.upper(),
         path=request.url.path,
         query=dict(request.url.params.multi_items()) if request.url.query else {},  # skip parsing an empty query
-        headers=dict(request.headers.items()),  # lower-case names, repeated headers joined with ", "
+        headers=_headers(request),
         body=request.content,
         query_string=request.url.query.decode("ascii", "replace"),
     )
@@ -144,6 +160,8 @@ class _EngineTransport:
     def _response(self, reply: HttpReply, read_timeout: float | None) -> Any:
         headers = list(reply.headers.items())
         if reply.stream is None:
+            if "content-length" not in reply.headers:  # what the package adds itself, for less
+                headers.append(("content-length", str(len(reply.body))))
             return self.response_class(reply.status, headers=headers, content=reply.body)
         return self.response_class(reply.status, headers=headers, stream=self.stream_class(reply.stream, read_timeout))
 

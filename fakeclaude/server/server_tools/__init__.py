@@ -30,6 +30,7 @@ from ._complete import (
     container_for,
     ends_paused,
     included_blocks,
+    offers_server_side,
     server_tool_usage,
     uses_code_execution,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "is_server_tool",
     "mcp_tool_result",
     "mcp_tool_use",
+    "offers_server_side",
     "plan_server_tools",
     "server_block_violations",
     "server_tool_usage",

@@ -73,7 +73,9 @@ def ends_paused(blocks: Sequence[Mapping[str, Any]]) -> bool:
     return not any(_is_result(b) and b.get("tool_use_id") == blocks[-1].get("id") for b in blocks)
 
 
-def _offers_server_side(request: ParsedRequest) -> bool:
+def offers_server_side(request: ParsedRequest) -> bool:
+    """Whether the request offers a server tool, an MCP server or a tool code may call (the answer may then
+    run one, from the test's server-tool script)."""
     return bool(request.body.get("mcp_servers")) or any(is_server_tool(t) for t in request.tools) or any(
         isinstance(t.get("allowed_callers"), list) for t in request.tools)
 
@@ -84,7 +86,7 @@ def server_tool_usage(request: ParsedRequest, blocks: Sequence[Mapping[str, Any]
     Recorded: present, with zeros, on every answer to a request offering server tools or MCP servers.
     """
     used = any(b.get("type") in ("server_tool_use", "mcp_tool_use") for b in blocks)
-    if not used and not _offers_server_side(request):
+    if not used and not offers_server_side(request):
         return None
 
     def ran(kind: str) -> int:

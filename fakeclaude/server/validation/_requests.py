@@ -119,7 +119,11 @@ def check_version(headers: Mapping[str, str]) -> str:
 
 def parse_betas(headers: Mapping[str, str], *, beta_surface: bool = False) -> frozenset[str]:
     """The names in ``anthropic-beta`` (comma-separated); plus :data:`BETA_SURFACE` for ``?beta=true``."""
-    raw = headers.get("anthropic-beta", "")
+    return _betas(headers.get("anthropic-beta", ""), beta_surface)
+
+
+@lru_cache(maxsize=256)  # a client sends the same few header values again and again
+def _betas(raw: str, beta_surface: bool) -> frozenset[str]:
     names = {n.strip() for n in raw.split(",") if n.strip()}
     if beta_surface and not names:
         names.add(BETA_SURFACE)

@@ -1,0 +1,85 @@
+"""The pure part of answering ``POST /v1/messages``, kept per request body for the bodies seen last.
+
+What a body *is* does not change between two sends of the same bytes: its validation verdict, its model,
+its prompt count, the context edits it asks for, the seed its generated answer grows from and, with
+no server tool offered, the plan of that answer. Test suites
+send the same body again and again (a parametrised test, a retried call, the same fixture conversation
+in many tests), so the engine keeps that analysis for the last :data:`ENTRIES` distinct bodies and
+skips it on a repeat. Everything stateful still runs on every request: the script, the rate limiter,
+the prompt cache, ids, threads and the request log.
+
+A body is kept only when nothing outside it can change its analysis: at most :data:`MAX_BODY_BYTES`
+bytes and no ``file_id`` (a stored file may be deleted or expire between two sends). Errors are not
+kept (a refused body pays full price; it is rare and small). The key is the raw bytes with the API
+version and the beta names, the two headers validation reads; the options are the engine's own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fakeclaude.server.catalog import ModelSpec
+    from fakeclaude.server.context_management import ContextPlan
+    from fakeclaude.server.tokens import PromptTokens
+
+__all__ = ["ENTRIES", "MAX_BODY_BYTES", "Analysis", "AnalysisMemo"]
+
+ENTRIES = 256
+MAX_BODY_BYTES = 64 * 1024
+
+_Key = tuple[bytes, str, frozenset[str]]
+
+
+class Analysis:
+    """A valid body's model, prompt count, context plan and request seed (see ``request_seed``); ``plan``:
+    the blocks its unscripted answer is planned as, once known, when that plan depends on the body alone
+    (no server tool offered: nothing the test scripts for server tools, and no clock, goes into it)."""
+
+    __slots__ = ("context", "plan", "prompt", "seed", "spec")
+
+    def __init__(self, spec: ModelSpec, prompt: PromptTokens, context: ContextPlan, seed: int) -> None:
+        self.spec, self.prompt, self.context, self.seed = spec, prompt, context, seed
+        self.plan: list[dict[str, Any]] | None = None
+
+
+class AnalysisMemo:
+    """The last :data:`ENTRIES` analyses by (body bytes, API version, betas); thread-safe."""
+
+    __slots__ = ("_entries", "_lock", "_size", "hits", "misses")
+
+    def __init__(self, size: int = ENTRIES) -> None:
+        self._entries: OrderedDict[_Key, Analysis] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(body: bytes, version: str, betas: frozenset[str]) -> _Key | None:
+        """The memo key of a request, or ``None`` when its analysis may not be kept."""
+        if len(body) > MAX_BODY_BYTES or b'"file_id"' in body:
+            return None
+        return body, version, betas
+
+    def get(self, key: _Key) -> Analysis | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def put(self, key: _Key, analysis: Analysis) -> None:
+        with self._lock:
+            self._entries[key] = analysis
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -1,0 +1,134 @@
+"""The engine's analysis memo: a body sent again skips its validation and planning, and changes nothing.
+
+Every test compares a fake with the memo against one without it (``AnalysisMemo(size=0)`` keeps nothing),
+or checks what must still run on every send.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import anthropic
+import httpx2
+
+from fakeclaude.server import FakeClaude, FakeClock
+from fakeclaude.server.analysis_memo import MAX_BODY_BYTES, AnalysisMemo
+from fakeclaude.server.http import HttpReply
+
+from .conftest import call
+
+WEATHER = {"name": "get_weather", "description": "Weather for a city",
+           "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}
+BODIES: list[dict[str, Any]] = [
+    {"model": "claude-sonnet-4-5", "max_tokens": 256, "messages": [{"role": "user", "content": "Write a haiku."}]},
+    {"model": "claude-sonnet-4-5", "max_tokens": 256, "tools": [WEATHER],
+     "messages": [{"role": "user", "content": "What's the weather in Paris?"}]},
+    {"model": "claude-sonnet-4-5", "max_tokens": 5, "messages": [{"role": "user", "content": "Tell a long story."}]},
+    {"model": "claude-sonnet-4-5", "max_tokens": 256, "stop_sequences": ["the"],
+     "messages": [{"role": "user", "content": "Describe the sea."}, {"role": "assistant", "content": "The sea"}]},
+    {"model": "claude-sonnet-4-5", "max_tokens": 2048, "thinking": {"type": "enabled", "budget_tokens": 1024},
+     "messages": [{"role": "user", "content": "Think about primes."}]},
+    {"model": "claude-sonnet-4-5", "max_tokens": 256, "stream": True,
+     "messages": [{"role": "user", "content": "Write a haiku."}]},
+    {"model": "claude-sonnet-4-5", "max_tokens": 256, "system": [{"type": "text", "text": "Be brief.",
+                                                                  "cache_control": {"type": "ephemeral"}}],
+     "messages": [{"role": "user", "content": "Hi"}]},
+    {"model": "claude-sonnet-4-5", "max_tokens": 256, "tools": [{"type": "web_search_20250305", "name": "web_search"}],
+     "messages": [{"role": "user", "content": "Search the web for the weather in Paris"}]},
+    {"model": "claude-sonnet-4-5", "max_tokens": 0, "messages": [{"role": "user", "content": "bad"}]},  # a 400
+    {"model": "no-such-model", "max_tokens": 10, "messages": [{"role": "user", "content": "Hi"}]},  # a 404
+]
+
+
+def _without_memo(fake: FakeClaude) -> FakeClaude:
+    fake.engine._memo = AnalysisMemo(size=0)
+    return fake
+
+
+def _reply(reply: HttpReply) -> tuple[int, dict[str, str], bytes]:
+    body = b"".join(chunk.data for chunk in reply.stream) if reply.stream is not None else reply.body
+    return reply.status, reply.headers, body
+
+
+def test_answers_with_the_memo_equal_answers_without_it() -> None:
+    memo, plain = FakeClaude(seed=5, clock=FakeClock()), _without_memo(FakeClaude(seed=5, clock=FakeClock()))
+    order = [0, 0, 1, 2, 1, 3, 4, 4, 5, 0, 5, 6, 6, 7, 7, 8, 8, 9, 2, 3]
+    for index in order:
+        got, expected = (_reply(call(f, "POST", "/v1/messages", BODIES[index])) for f in (memo, plain))
+        assert got == expected, f"body {index} answered differently with the memo"
+    assert memo.engine._memo.hits >= 8  # the repeats of valid bodies skipped their analysis
+    assert plain.engine._memo.hits == 0
+    assert len(memo.requests) == len(plain.requests) == len(order)
+
+
+def test_the_official_sdk_gets_the_same_messages_and_the_prompt_cache_still_counts() -> None:
+    fakes = [FakeClaude(seed=2, clock=FakeClock()), _without_memo(FakeClaude(seed=2, clock=FakeClock()))]
+    answers = []
+    for fake in fakes:
+        client = anthropic.Anthropic(api_key="sk-test", max_retries=0, base_url="http://fake",
+                                     http_client=httpx2.Client(transport=fake.httpx2_transport()))
+        params = dict(BODIES[6])
+        system = [{"type": "text", "text": "You answer questions about a long manual. " * 300,
+                   "cache_control": {"type": "ephemeral"}}]
+        answers.append([client.messages.create(**{**params, "system": system}).model_dump() for _ in range(3)])
+    assert answers[0] == answers[1]
+    usages = [a["usage"] for a in answers[0]]
+    assert usages[0]["cache_creation_input_tokens"] > 0 and usages[1]["cache_read_input_tokens"] > 0
+
+
+def test_a_handler_that_changes_the_body_does_not_change_what_is_kept() -> None:
+    def meddle(request: Any) -> None:
+        if isinstance(request.body.get("messages"), list) and request.body["messages"]:
+            request.body["messages"][0]["content"] = "something else entirely"  # a handler misbehaving
+            request.body["max_tokens"] = 1
+
+    memo, plain = FakeClaude(seed=9, clock=FakeClock()), _without_memo(FakeClaude(seed=9, clock=FakeClock()))
+    for fake in (memo, plain):
+        call(fake, "POST", "/v1/messages", BODIES[0])  # analysed and kept, no handler yet
+        fake.handler(meddle)
+        call(fake, "POST", "/v1/messages", BODIES[0])
+        fake.handler(None)
+    again = [_reply(call(f, "POST", "/v1/messages", BODIES[0])) for f in (memo, plain)]
+    assert again[0] == again[1]
+    assert json.loads(again[0][2])["usage"]["output_tokens"] > 1
+
+
+def test_a_body_naming_a_file_is_checked_on_every_send() -> None:
+    fake = FakeClaude(seed=1, clock=FakeClock())
+    file_id = fake.files.create(b"%PDF-1.4 not really", filename="a.pdf", mime_type="application/pdf")["id"]
+    body = {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": [{"role": "user", "content": [
+        {"type": "document", "source": {"type": "file", "file_id": file_id}},
+        {"type": "text", "text": "Summarise it."}]}]}
+    headers = {"anthropic-beta": "files-api-2025-04-14"}
+    assert call(fake, "POST", "/v1/messages", body, headers=headers).status == 200
+    fake.files.delete(file_id)
+    gone = call(fake, "POST", "/v1/messages", body, headers=headers)
+    assert gone.status == 404 and file_id in json.loads(gone.body)["error"]["message"]
+    assert len(fake.engine._memo) == 0
+
+
+def test_the_beta_header_is_part_of_the_key() -> None:
+    fake = FakeClaude(seed=1, clock=FakeClock())
+    body = {"model": "claude-3-7-sonnet-20250219", "max_tokens": 100_000,
+            "messages": [{"role": "user", "content": "A very long essay, please."}]}
+    assert call(fake, "POST", "/v1/messages", body, headers={"anthropic-beta": "output-128k-2025-02-19"}).status == 200
+    refused = call(fake, "POST", "/v1/messages", body)  # the same bytes without the beta: over the model's cap
+    assert refused.status == 400 and "max_tokens" in json.loads(refused.body)["error"]["message"]
+
+
+def test_large_bodies_are_not_kept() -> None:
+    fake = FakeClaude(seed=1, clock=FakeClock())
+    text = "word " * (MAX_BODY_BYTES // 5 + 1)
+    body = {"model": "claude-sonnet-4-5", "max_tokens": 16, "messages": [{"role": "user", "content": text}]}
+    assert call(fake, "POST", "/v1/messages", body).status == 200
+    assert len(fake.engine._memo) == 0
+
+
+def test_the_memo_keeps_its_newest_entries_only() -> None:
+    fake = FakeClaude(seed=1, clock=FakeClock())
+    fake.engine._memo = AnalysisMemo(size=3)
+    for n in range(10):
+        call(fake, "POST", "/v1/messages", {"model": "claude-sonnet-4-5", "max_tokens": 16,
+                                            "messages": [{"role": "user", "content": f"prompt {n}"}]})
+    assert len(fake.engine._memo) == 3
