@@ -6,6 +6,7 @@ salted built-in ``hash()``), and nothing reads the wall clock or the global ``ra
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
@@ -49,8 +50,19 @@ def _digest(parts: Sequence[int | str | bytes], size: int) -> bytes:
     return bytes(hasher(parts, size).digest())
 
 
+@functools.lru_cache(maxsize=64)
+def _tagged(tag: str) -> Any:
+    """The 8-byte hasher after the leading ``tag`` (``"text"``, ``"request"``...): copied, not rebuilt."""
+    return hasher((tag,), 8)
+
+
 def derive_seed(*parts: int | str | bytes) -> int:
     """A stable unsigned 64-bit seed mixed from ``parts`` (order matters)."""
+    if parts and type(parts[0]) is str:
+        h = _tagged(parts[0]).copy()
+        for part in parts[1:]:
+            h.update(_part(part))
+        return int.from_bytes(h.digest(), "big")
     return int.from_bytes(_digest(parts, 8), "big")
 
 

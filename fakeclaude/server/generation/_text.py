@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import random
 import re
+from collections.abc import Callable, Iterable
 
 from ._rng import derive_seed
 
@@ -96,66 +97,97 @@ _ARTICLE_RE = re.compile(r"\b([Aa]) (?=[aeiouAEIOU])")
 
 def content_words(prompt: str, limit: int = 8) -> list[str]:
     """The first ``limit`` distinct content words of ``prompt`` (stopwords and short words dropped)."""
+    # A capitalised word keeps its case unless it opens the prompt: only the first word found can.
+    opening = _WORD_RE.match(prompt)
+    if len(prompt) <= _WHOLE_PROMPT_CHARS:
+        words: Iterable[str] = _WORD_RE.findall(prompt)
+    else:  # a long prompt: stop reading at the limit
+        words = map(re.Match.group, _WORD_RE.finditer(prompt))
     seen: set[str] = set()
     out: list[str] = []
-    for match in _WORD_RE.finditer(prompt):
-        word = match.group()
+    for word in words:
         low = word.lower()
         if len(low) < 3 or low in _STOPWORDS or low in seen:
+            opening = None
             continue
         seen.add(low)
-        out.append(word if word[0].isupper() and not word.isupper() and match.start() > 0 else low)
+        out.append(word if opening is None and word[0].isupper() and not word.isupper() else low)
+        opening = None
         if len(out) >= limit:
             break
     return out
+
+
+_WHOLE_PROMPT_CHARS = 2048
+"""Prompts up to this long are cut into words in one ``findall``; longer ones word by word."""
 
 
 def _plural(noun: str) -> str:
     return _PLURALS.get(noun, noun + "s")
 
 
-class _Frame:
-    """A sentence frame with its word count when every slot is one word."""
+_NOUN_COUNT, _VERB_COUNT = len(_NOUNS), len(_VERBS)
+_ADVERB_WORDS = tuple(a.count(" ") + 1 for a in _ADVERBS)
+_PLURAL_NOUNS = tuple(_plural(n) for n in _NOUNS)
+_SLOT_RE = re.compile(r"\{(\w+)\}")
+# Slots drawn together: a frame's first slot of a group draws the whole group (the two nouns differ, and
+# so do the two verbs); ``topic`` / ``Topic`` / ``adv`` are given, not drawn.
+_GROUP_OF = {"noun": "noun", "noun2": "noun", "verb": "verb", "verb2": "verb", "verbs": "verb",
+             "nouns": "nouns", "adj": "adj"}
 
-    __slots__ = ("has_adv", "has_topic", "text", "words")
+
+def _below(bits: Callable[[int], int], n: int) -> int:
+    """``Random.randrange(n)`` with the same draws (its rejection sampling on ``getrandbits``), minus its
+    argument checks: the hot loop calls it a dozen times per sentence."""
+    k = n.bit_length()
+    r = bits(k)
+    while r >= n:
+        r = bits(k)
+    return r
+
+
+class _Frame:
+    """A sentence frame: its text, its word count when every slot is one word, and its slot groups in the
+    order a left-to-right fill meets them (which is the order their words are drawn in)."""
+
+    __slots__ = ("capitalised", "groups", "has_adv", "has_topic", "text", "words")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.words = len(text.split())
         self.has_topic = "opic}" in text
         self.has_adv = "{adv}" in text
+        self.capitalised = text[0].isupper()  # opens with a capital letter, not a slot
+        groups: list[str] = []
+        for name in _SLOT_RE.findall(text):
+            group = _GROUP_OF.get(name)
+            if group is not None and group not in groups:
+                groups.append(group)
+        self.groups = tuple(groups)
 
     def size(self, topic_words: int, adv_words: int) -> int:
         return self.words + (topic_words - 1) * self.has_topic + (adv_words - 1) * self.has_adv
 
-
-class _Slots(dict[str, str]):
-    """Slot values drawn on first use, so a frame only pays for the slots it has."""
-
-    def __init__(self, rnd: random.Random, topic: str, adv: str) -> None:
-        super().__init__(topic=topic, Topic=topic, adv=adv)
-        self.rnd = rnd
-
-    def __missing__(self, key: str) -> str:
-        rnd = self.rnd
-        if key in ("noun", "noun2"):
-            first = rnd.randrange(len(_NOUNS))
-            second = rnd.randrange(len(_NOUNS) - 1)
-            second += second >= first
-            self["noun"], self["noun2"] = _NOUNS[first], _NOUNS[second]
-        elif key in ("verb", "verb2", "verbs"):
-            first = rnd.randrange(len(_VERBS))
-            second = rnd.randrange(len(_VERBS) - 1)
-            second += second >= first
-            self["verb"], self["verbs"] = _VERBS[first]
-            self["verb2"] = _VERBS[second][0]
-        elif key == "nouns":
-            self[key] = _plural(_NOUNS[rnd.randrange(len(_NOUNS))])
-        elif key == "adj":
-            self[key] = _ADJECTIVES[rnd.randrange(len(_ADJECTIVES))]
-        else:
-            raise KeyError(key)
-        return self[key]
+    def fill(self, bits: Callable[[int], int], topic: str, adv: str) -> str:
+        """The frame with its slots filled, the words drawn from ``bits`` group by group."""
+        values = {"topic": topic, "Topic": topic, "adv": adv}
+        for group in self.groups:
+            if group == "noun":
+                first = _below(bits, _NOUN_COUNT)
+                second = _below(bits, _NOUN_COUNT - 1)
+                second += second >= first
+                values["noun"], values["noun2"] = _NOUNS[first], _NOUNS[second]
+            elif group == "verb":
+                first = _below(bits, _VERB_COUNT)
+                second = _below(bits, _VERB_COUNT - 1)
+                second += second >= first
+                values["verb"], values["verbs"] = _VERBS[first]
+                values["verb2"] = _VERBS[second][0]
+            elif group == "nouns":
+                values["nouns"] = _PLURAL_NOUNS[_below(bits, _NOUN_COUNT)]
+            else:
+                values["adj"] = _ADJECTIVES[_below(bits, len(_ADJECTIVES))]
+        return self.text.format_map(values)
 
 
 def _frames(texts: tuple[str, ...]) -> tuple[_Frame, ...]:
@@ -167,39 +199,43 @@ _SENTENCE_FRAMES = _frames(_SENTENCES)
 _CLOSER_FRAMES = _frames(_CLOSERS)
 
 
+@functools.lru_cache(maxsize=512)
+def _fitting(topic_words: int, adv_words: int, room: int) -> tuple[_Frame, ...]:
+    """The sentence frames of at most ``room`` words (a pure function of small ints: memoised)."""
+    return tuple(f for f in _SENTENCE_FRAMES if f.size(topic_words, adv_words) <= room)
+
+
 class _Filler:
-    __slots__ = ("rnd", "topics")
+    __slots__ = ("bits", "topics")
 
     def __init__(self, rnd: random.Random, topics: list[str]) -> None:
-        self.rnd = rnd
+        self.bits = rnd.getrandbits
         self.topics = topics
-
-    def topic(self) -> str:
-        rnd = self.rnd
-        if self.topics:
-            return self.topics[rnd.randrange(len(self.topics))]
-        return "the " + _NOUNS[rnd.randrange(len(_NOUNS))]
 
     def sentence(self, frames: tuple[_Frame, ...], room: int) -> tuple[str, int] | None:
         """A filled frame of at most ``room`` words (``None`` if no frame fits)."""
-        rnd = self.rnd
-        if frames is _OPENER_FRAMES and len(self.topics) == 2:
-            topic = " and ".join(self.topics)  # openers never use the topic as a verb's subject
+        bits, topics = self.bits, self.topics
+        if frames is _OPENER_FRAMES and len(topics) == 2:
+            topic = " and ".join(topics)  # openers never use the topic as a verb's subject
+        elif topics:
+            topic = topics[_below(bits, len(topics))]
         else:
-            topic = self.topic()
-        adv = _ADVERBS[rnd.randrange(len(_ADVERBS))]
-        t_words, a_words = topic.count(" ") + 1, adv.count(" ") + 1
-        frame = frames[rnd.randrange(len(frames))]
+            topic = "the " + _NOUNS[_below(bits, _NOUN_COUNT)]
+        adv_index = _below(bits, len(_ADVERBS))
+        adv = _ADVERBS[adv_index]
+        t_words, a_words = topic.count(" ") + 1, _ADVERB_WORDS[adv_index]
+        frame = frames[_below(bits, len(frames))]
         size = frame.size(t_words, a_words)
         if size > room:
-            fitting = [f for f in _SENTENCE_FRAMES if f.size(t_words, a_words) <= room]
+            fitting = _fitting(t_words, a_words, room)
             if not fitting:
                 return None
-            frame = fitting[rnd.randrange(len(fitting))]
+            frame = fitting[_below(bits, len(fitting))]
             size = frame.size(t_words, a_words)
-        text = frame.text.format_map(_Slots(rnd, topic, adv))
-        text = _ARTICLE_RE.sub(_an, text) if " a " in text or text.startswith("A ") else text
-        return text[0].upper() + text[1:], size
+        text = frame.fill(bits, topic, adv)
+        if " a " in text or text.startswith("A "):
+            text = _ARTICLE_RE.sub(_an, text)  # a function: a template replacement costs 3x more here
+        return (text if frame.capitalised else text[0].upper() + text[1:]), size
 
 
 def _an(match: re.Match[str]) -> str:

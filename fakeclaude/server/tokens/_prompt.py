@@ -84,7 +84,7 @@ def count_text_tokens(text: str, spec: ModelSpec | None = None) -> int:
 
 def split_into_tokens(text: str, spec: ModelSpec | None = None) -> list[str]:
     """``text`` cut into token-sized pieces: ``"".join(pieces) == text``, one piece per counted token."""
-    return [m.group() for m in pattern(family_of(spec).chunk).finditer(text)]
+    return pattern(family_of(spec).chunk).findall(text)  # the pattern has no group: findall gives whole pieces
 
 
 class PromptTokens(NamedTuple):
