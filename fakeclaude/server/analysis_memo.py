@@ -34,14 +34,16 @@ _Key = tuple[bytes, str, frozenset[str]]
 
 
 class Analysis:
-    """A valid body's model, prompt count, context plan and request seed (see ``request_seed``); ``plan``:
+    """A valid body (as analysed: a kept one is a parse of its own, never the one scripts see), its model,
+    prompt count, context plan and request seed (see ``request_seed``); ``plan``:
     the blocks its unscripted answer is planned as, once known, when that plan depends on the body alone
     (no server tool offered: nothing the test scripts for server tools, and no clock, goes into it)."""
 
-    __slots__ = ("context", "plan", "prompt", "seed", "spec")
+    __slots__ = ("body", "context", "plan", "prompt", "seed", "spec")
 
-    def __init__(self, spec: ModelSpec, prompt: PromptTokens, context: ContextPlan, seed: int) -> None:
-        self.spec, self.prompt, self.context, self.seed = spec, prompt, context, seed
+    def __init__(self, body: dict[str, Any], spec: ModelSpec, prompt: PromptTokens, context: ContextPlan,
+                 seed: int) -> None:
+        self.body, self.spec, self.prompt, self.context, self.seed = body, spec, prompt, context, seed
         self.plan: list[dict[str, Any]] | None = None
 
 

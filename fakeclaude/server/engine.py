@@ -347,7 +347,7 @@ class MessagesEngine:
         body, spec, prompt = self._validated(call, validate_create, body, files=True)
         context = plan_context(body, spec, prompt, call.betas,  # the edits run before the prompt is counted
                                image_sizes=self._image_sizes)
-        return Analysis(spec, prompt, context, request_seed(self.config.seed, body))
+        return Analysis(body, spec, prompt, context, request_seed(self.config.seed, body))
 
     def _answer(self, call: _Call, body: Any, analysis: Analysis, turn: ThreadTurn | None) -> HttpReply:
         spec, prompt, context = analysis.spec, analysis.prompt, analysis.context
@@ -408,9 +408,12 @@ class MessagesEngine:
         return out
 
     def _plan(self, request: ParsedRequest, spec: ModelSpec, analysis: Analysis) -> list[dict[str, Any]]:
-        """The unscripted answer's blocks, kept on the body's analysis when they depend on the body alone."""
+        """The unscripted answer's blocks, kept on the body's analysis when they depend on the body alone
+        (planned on the analysed body: what a handler did to ``request.body`` is never kept)."""
         if analysis.plan is not None:
             return analysis.plan
+        if analysis.body is not request.body:
+            request = dataclasses.replace(request, body=analysis.body)
         planned = plan_content(request, spec, analysis.seed, self.config.tool_policy, self.server_tools,
                                self.clock.now())
         if not offers_server_side(request):

@@ -94,6 +94,19 @@ def test_a_handler_that_changes_the_body_does_not_change_what_is_kept() -> None:
     assert json.loads(again[0][2])["usage"]["output_tokens"] > 1
 
 
+def test_a_handler_that_changes_the_first_send_does_not_change_the_next_answers() -> None:
+    def meddle(request: Any) -> None:
+        request.body["messages"][0]["content"] = "Use the weather tool for Oslo."  # then answers as the fake would
+
+    memo, plain = FakeClaude(seed=4, clock=FakeClock()), _without_memo(FakeClaude(seed=4, clock=FakeClock()))
+    for fake in (memo, plain):
+        fake.handler(meddle)
+        call(fake, "POST", "/v1/messages", BODIES[1])
+        fake.handler(None)
+    again = [_reply(call(f, "POST", "/v1/messages", BODIES[1])) for f in (memo, plain)]
+    assert again[0] == again[1]
+
+
 def test_a_body_naming_a_file_is_checked_on_every_send() -> None:
     fake = FakeClaude(seed=1, clock=FakeClock())
     file_id = fake.files.create(b"%PDF-1.4 not really", filename="a.pdf", mime_type="application/pdf")["id"]
