@@ -9,10 +9,11 @@ Shared helpers for them: :func:`interleaved` (alternating batches, median per ca
 from __future__ import annotations
 
 import statistics
+import subprocess
 import time
 from collections.abc import Callable, Sequence
 
-__all__ = ["interleaved", "interleaved_samples", "paired_ratio", "table"]
+__all__ = ["interleaved", "interleaved_samples", "paired_ratio", "stop_process", "table"]
 
 
 def interleaved(
@@ -61,3 +62,15 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
+
+
+def stop_process(process: subprocess.Popen[bytes] | subprocess.Popen[str], *, terminate: bool = True) -> None:
+    """Stop a child the harness started: ``terminate`` it (unless told it is already asked to end), give it
+    10 s, then kill it."""
+    if terminate and process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)

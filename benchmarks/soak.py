@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aiohttp
 
-from benchmarks import table
+from benchmarks import stop_process, table
 
 SCALE = float(os.environ.get("SOAK_SCALE", "1"))
 CLIENTS = max(2, int(int(os.environ.get("SOAK_CLIENTS", "200")) * SCALE))
@@ -85,12 +85,7 @@ def served() -> Iterator[tuple[str, int]]:
             raise RuntimeError("fakeclaude serve did not start within 30 s")
         yield f"http://127.0.0.1:{port}", process.pid
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def _body(index: int, stream: bool) -> dict[str, Any]:

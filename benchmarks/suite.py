@@ -39,7 +39,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
 
-from benchmarks import envs, long_runs
+from benchmarks import envs, long_runs, stop_process
 from benchmarks.cases import PARAMS
 
 __all__ = ["Case", "Settings", "main", "run_suite"]
@@ -114,13 +114,8 @@ class Server:
         raise RuntimeError(f"{self.label} did not listen on 127.0.0.1:{port} within 60 s")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        if self.process is not None:
+            stop_process(self.process)
         self.process = None
 
 
@@ -207,11 +202,7 @@ class Case:
             assert self.process.stdin is not None
             self.process.stdin.write("\n")
             self.process.stdin.close()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(10)
+        stop_process(self.process, terminate=False)  # the line on its stdin asks it to end
         self.process = None
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import httpx2
 
+from benchmarks import stop_process
 from fakeclaude.cassettes import interception, recorder
 from fakeclaude.cassettes.store import ClaudeCassette
 from fakeclaude.server import FakeClaude
@@ -128,12 +129,7 @@ def socket_gateway(remote_root: Path, *, lean: bool = False) -> Iterator[str]:
                 time.sleep(0.05)
         yield f"socket=127.0.0.1:{port}"
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server)
 
 
 def remote_args(specs: Sequence[str], project: Path) -> list[str]:
