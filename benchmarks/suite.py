@@ -213,6 +213,7 @@ def _python(env: str) -> Path:
 def in_process_cases() -> list[Case]:
     return [
         Case("floor: SDK on httpx2.MockTransport (canned bytes)", PROJECT, "floor"),
+        Case(A_A + " (the floor's case in a second worker)", PROJECT, "floor"),
         Case("fakeclaude in-process (generated answer)", PROJECT, "fake"),
         Case("fakeclaude in-process (scripted handler)", PROJECT, "fake_scripted"),
         Case("fakeclaude in-process (a new prompt every call)", PROJECT, "fake_new_prompts"),
@@ -231,10 +232,18 @@ def in_process_stream_cases() -> list[Case]:
 def loopback_cases(call: str = "create") -> list[Case]:
     """The SDK (in the project's environment) against each loopback server; the LLM mocks for creates only."""
     labels = ["minimal aiohttp", "fakeclaude serve"] + (["llmock", "fakellm", "aimock"] if call == "create" else [])
-    return [Case(("floor: " if i == 0 else "") + label + (", stream" if call == "stream" else ""), PROJECT,
-                 "loopback", call=call, server=label, check_text=label not in _OWN_TEXT)
-            for i, label in enumerate(labels)]
+    suffix = ", stream" if call == "stream" else ""
+    cases = [Case(("floor: " if i == 0 else "") + label + suffix, PROJECT, "loopback", call=call, server=label,
+                  check_text=label not in _OWN_TEXT)
+             for i, label in enumerate(labels)]
+    cases.insert(1, Case(A_A + " (a second client worker on the minimal server)" + suffix, PROJECT, "loopback",
+                         call=call, server="minimal aiohttp"))
+    return cases
 
+
+#: The label of a group's second floor worker: its ratio to the floor is what two processes doing the same
+#: work differ by (caches, memory layout), the part of every other row's ratio that is not the tool's.
+A_A = "A/A: the floor again"
 
 _OWN_TEXT = {"llmock": "answers a text of its own (its rules cannot set one): only the answer's shape is checked"}
 
@@ -539,6 +548,10 @@ METHOD = """\
   floor's in the *same* round; the table gives the median of these paired ratios and their p10-p90.
   A slow spell of this shared machine lands on both sides of a pair and cancels out, which a ratio of
   two medians taken over different moments does not do.
+- **A/A rows.** The in-process and the loopback groups each time the floor's own case a second time, in a
+  second worker process. Its ratio to the floor is what two processes doing the same work differ by (their
+  caches, their memory layout, their place in the rotation): the part of any other row's ratio that is not
+  the tool's doing. The goals table shows it next to the goals.
 - **Clocks.** In-process cases are timed on the worker's process CPU clock (`time.process_time`): all
   their work is in that process, and the CPU clock does not count the time the kernel gives other
   processes of this 2-core machine. Loopback cases need the server's work too and are timed on the wall
@@ -681,6 +694,11 @@ def goals(groups: list[Group]) -> list[tuple[str, str, str]]:
         check("per-test", "fake_claude", 1.0, "fake_claude per test < 1 ms", field_="median", strict=True),
         check("import", "import fakeclaude", 1 / 3, "import fakeclaude <= 1/3 of import anthropic"),
     ]
+    for key, where in (("in-process", "in-process"), ("loopback", "loopback")):
+        same = _find(groups, key, A_A)
+        if same and same.ratio == same.ratio:
+            out.append((f"(no goal) A/A {where}: the floor's case in a second worker, against the floor",
+                        f"{same.ratio:.2f}x", "-"))
     replay, vcr = _find(groups, "in-process", "fakeclaude cassette replay"), _find(groups, "in-process", "vcrpy")
     if replay and vcr and replay.median == replay.median and vcr.median == vcr.median:
         out.append(("replay per call no worse than vcrpy", f"{replay.median:.0f} vs {vcr.median:.0f} µs",
