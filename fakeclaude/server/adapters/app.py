@@ -40,6 +40,7 @@ from fakeclaude.server.adapters._guard import (
     too_large_reply,
 )
 from fakeclaude.server.adapters._heap import heap_trimmer
+from fakeclaude.server.adapters._whole import WholeResponse, fits, reply_headers
 from fakeclaude.server.control import ControlApi
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.http import Engine, HttpReply, HttpRequest
@@ -55,9 +56,6 @@ BODY_TIMEOUT_KEY: web.AppKey[float] = web.AppKey("fakeclaude_body_timeout")
 
 #: Bodies at least this big are handled in a worker thread (parsing 10^6 messages takes seconds).
 OFFLOAD_BYTES = 256 * 1024
-
-#: Set by aiohttp from the body it writes; an engine's value would contradict it.
-_HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 
 
 def make_app(engine: Engine, control: ControlApi | None = None, *, body_timeout: float = 30.0) -> web.Application:
@@ -115,7 +113,7 @@ class Service:
     async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
         body = await _read_body(request, body_limit(request.path), self.body_timeout)
         if isinstance(body, HttpReply):
-            response = web.Response(status=body.status, headers=_headers(body), body=body.body)
+            response = web.Response(status=body.status, headers=reply_headers(body), body=body.body)
             response.force_close()  # do not linger reading the rest of an oversized, stalled or broken upload
             return response
         http_request = HttpRequest(
@@ -134,7 +132,9 @@ class Service:
         if reply.delay > 0:
             await asyncio.sleep(reply.delay)
         if reply.stream is None:
-            return web.Response(status=reply.status, headers=_headers(reply), body=reply.body)
+            if fits(request, reply):
+                return WholeResponse(reply)
+            return web.Response(status=reply.status, headers=reply_headers(reply), body=reply.body)
         return await _stream(request, reply)
 
 
@@ -147,7 +147,7 @@ async def _expect(request: web.BaseRequest) -> web.StreamResponse | None:
         request.writer.output_size = 0  # the reply proper is still to come (see ``handle_error``)
         return None
     reply = error_reply(ApiError(417, "Expectation failed: only Expect: 100-continue is understood"))
-    response = web.Response(status=reply.status, headers=_headers(reply), body=reply.body)
+    response = web.Response(status=reply.status, headers=reply_headers(reply), body=reply.body)
     response.force_close()
     return response
 
@@ -191,10 +191,6 @@ def _lower_headers(headers: CIMultiDictProxy[str]) -> dict[str, str]:
     return lowered if len(lowered) == len(headers) else joined_headers(headers.items())
 
 
-def _headers(reply: HttpReply) -> dict[str, str]:
-    return {name: value for name, value in reply.headers.items() if name.lower() not in _HOP_BY_HOP}
-
-
 def _cut(request: web.BaseRequest, response: web.StreamResponse) -> None:
     """Close the connection mid-body: written chunks are flushed, the body's end is never sent."""
     response.force_close()
@@ -209,7 +205,7 @@ async def _stream(request: web.BaseRequest, reply: HttpReply) -> web.StreamRespo
     until the next step is known, and written before any wait, so nothing due is ever held back in time.
     """
     assert reply.stream is not None
-    response = web.StreamResponse(status=reply.status, headers=_headers(reply))
+    response = web.StreamResponse(status=reply.status, headers=reply_headers(reply))
     chunks = iter(reply.stream)
     held = b""
     try:
