@@ -117,3 +117,24 @@ def test_fits_leaves_to_aiohttp_what_it_does_not_write_exactly() -> None:
 def test_whole_response_headers_are_the_replys_for_the_access_log() -> None:
     response = WholeResponse(HttpReply(200, {"request-id": "req_9", "content-type": "application/json"}, b"{}"))
     assert response.headers["request-id"] == "req_9" and response.status == 200 and not response.prepared
+
+
+def test_served_head_gets_no_body_and_the_connection_serves_the_next_request() -> None:
+    """Through ``fakeclaude serve``'s service: a HEAD is left to aiohttp (no body written), so the next
+    request on the same keep-alive connection reads its own reply, not the HEAD's stray body."""
+    import socket
+
+    from fakeclaude.server.adapters.runner import ServerThread
+
+    from .adapters_support import ScriptedEngine
+
+    with ServerThread(ScriptedEngine()) as server, socket.create_connection(("127.0.0.1", server.port), 5) as sock:
+        sock.sendall(b"HEAD /v1/echo HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/echo HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = b""
+        while answer.count(b"HTTP/1.1 200 OK") < 2 or not answer.endswith(b"}"):
+            chunk = sock.recv(65536)
+            assert chunk, answer
+            answer += chunk
+    head, second = answer.split(b"HTTP/1.1 200 OK", 2)[1:]
+    assert head.endswith(b"\r\n\r\n")  # headers only
+    assert second.split(b"\r\n\r\n", 1)[1].startswith(b'{"method": "GET"')
