@@ -28,6 +28,7 @@ REPLIES: dict[str, HttpReply] = {
                                   "keep-alive": "timeout=5", "content-type": "text/plain"}, b"body"),
     "own-date-server": HttpReply(200, {"date": "Mon, 01 Jan 2024 00:00:00 GMT", "Server": "fake"}, b"x"),
     "unicode": HttpReply(200, {"x-name": "caf\u00e9"}, "\u00e9t\u00e9".encode()),
+    "format-marks": HttpReply(200, {"x-%s{}": "100%s {0} %d", "content-type": "text/plain"}, b"x"),
     "crlf-in-value": HttpReply(200, {"x-evil": "a\r\nset-cookie: b"}, b"x"),
     "lf-in-name": HttpReply(200, {"x-evil\nfoo": "a"}, b"x"),
 }

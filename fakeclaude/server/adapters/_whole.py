@@ -74,38 +74,64 @@ def _status_line(status: int, minor: int) -> str:
     return line
 
 
+class _Layout:
+    """How replies with one status and one list of header names are written on one HTTP version.
+
+    ``template`` is the status line and the kept headers with a ``%s`` for each value (``kept`` says
+    which values are kept); ``Content-Type`` (when absent), ``Date`` and ``Server`` (when absent) follow
+    from ``typed``, ``dated`` and ``named``. ``valid`` is False when a name holds CR or LF.
+    """
+
+    __slots__ = ("dated", "kept", "named", "template", "typed", "valid")
+
+    def __init__(self, status: int, minor: int, names: tuple[str, ...]) -> None:
+        lowered = [name.lower() for name in names]
+        self.kept: tuple[int, ...] | None = tuple(i for i, name in enumerate(lowered) if name not in _OWN)
+        if len(self.kept) == len(names):
+            self.kept = None  # every value, in order
+        lines = [_status_line(status, minor)] + [
+            names[i].replace("%", "%%") + ": %s" for i, name in enumerate(lowered) if name not in _OWN]
+        self.template = "\r\n".join(lines)
+        self.valid = not any("\r" in name or "\n" in name for name in names)
+        self.typed = "content-type" in lowered
+        self.dated = "date" in lowered
+        self.named = "server" in lowered
+
+
+#: Layouts by (status, HTTP minor version, header names); cleared when full (replies have few layouts).
+_layouts: dict[tuple[int, int, tuple[str, ...]], _Layout] = {}
+_MAX_LAYOUTS = 512
+
+
 def serialised(reply: HttpReply, *, minor: int, keep_alive: bool) -> bytes | None:
     """The bytes of ``reply`` on an HTTP/1.``minor`` connection, or None when a header holds CR or LF."""
-    head = [_status_line(reply.status, minor)]
-    typed = dated = named = False
-    for name, value in reply.headers.items():
-        lowered = name.lower()
-        if lowered in _OWN:
-            continue
-        if lowered == "content-type":
-            typed = True
-        elif lowered == "date":
-            dated = True
-        elif lowered == "server":
-            named = True
-        head.append(f"{name}: {value}")
-    text = "\r\n".join(head)
-    if text.count("\n") != len(head) - 1 or text.count("\r") != len(head) - 1:
+    headers = reply.headers
+    key = (reply.status, minor, tuple(headers))
+    layout = _layouts.get(key)
+    if layout is None:
+        if len(_layouts) >= _MAX_LAYOUTS:
+            _layouts.clear()
+        layout = _layouts[key] = _Layout(*key)
+    values = tuple(headers.values())
+    if layout.kept is not None:
+        values = tuple([values[i] for i in layout.kept])
+    joined = "".join(values)
+    if not layout.valid or "\r" in joined or "\n" in joined:
         return None  # a CR or LF inside a name or a value: aiohttp's own writer refuses it
     body = reply.body
-    tail = ["", f"Content-Length: {len(body)}"]
-    if body and not typed:
+    tail = [layout.template % values, f"Content-Length: {len(body)}"]
+    if body and not layout.typed:
         tail.append("Content-Type: application/octet-stream")
-    if not dated:
+    if not layout.dated:
         tail.append(f"Date: {_clock.now()}")
-    if not named:
+    if not layout.named:
         tail.append(_SERVER)
     if keep_alive and minor == 0:
         tail.append("Connection: keep-alive")
     elif not keep_alive and minor == 1:
         tail.append("Connection: close")
     tail.append("\r\n")
-    return (text + "\r\n".join(tail)).encode() + body
+    return "\r\n".join(tail).encode() + body
 
 
 def reply_headers(reply: HttpReply) -> dict[str, str]:
