@@ -101,6 +101,8 @@ class Service:
             refused = await _expect(request)
             if refused is not None:
                 return refused
+        if not access_log.isEnabledFor(logging.INFO):  # ``handle``'s first step, one coroutine less
+            return await self._handle(request)
         return await self.handle(request)
 
     def answer(self, request: HttpRequest) -> HttpReply:
@@ -155,12 +157,12 @@ async def _expect(request: web.BaseRequest) -> web.StreamResponse | None:
 async def _read_body(request: web.BaseRequest, limit: int, idle: float) -> bytes | HttpReply:
     """The body; or the reply refusing it: 413 as soon as it is known to exceed ``limit`` (the rest is never
     read), 408 when it stops arriving for ``idle`` seconds, 400 when its content encoding is broken."""
-    if request.content_length is not None and request.content_length > limit:
-        return too_large_reply()
     content = request.content
     if content.is_eof() and content.exception() is None:  # it all came with the head: no wait, no timer
         whole = content.read_nowait()
         return too_large_reply() if len(whole) > limit else whole
+    if request.content_length is not None and request.content_length > limit:
+        return too_large_reply()
     body = bytearray()
     try:
         while True:
@@ -186,9 +188,27 @@ _ENCODINGS = frozenset({"gzip", "deflate", "br", "zstd", "x-gzip"})
 
 
 def _lower_headers(headers: CIMultiDictProxy[str]) -> dict[str, str]:
-    """The request's headers as the engine takes them (``joined_headers``), one pass when none repeats."""
-    lowered = {name.lower(): value for name, value in headers.items()}
-    return lowered if len(lowered) == len(headers) else joined_headers(headers.items())
+    """The request's headers as the engine takes them (``joined_headers``), one pass when none repeats.
+
+    A client sends the same header names on every request: their lower-case forms are kept per list
+    of names (:data:`_LOWERED`, emptied when full), so only the values are paired up each time.
+    """
+    names = tuple(headers.keys())  # each name once, however often it was sent (multidict >= 6)
+    if len(names) == len(headers):
+        lowered = _LOWERED.get(names)
+        if lowered is None:
+            if len(_LOWERED) >= _MAX_LOWERED:
+                _LOWERED.clear()
+            lowered = _LOWERED[names] = tuple([name.lower() for name in names])
+        paired = dict(zip(lowered, headers.values()))  # noqa: B905 (the same length, checked above)
+        if len(paired) == len(headers):
+            return paired
+    return joined_headers(headers.items())  # a name sent more than once: its values joined
+
+
+#: Lower-case header names by the list of names a request came with (few lists: one per kind of client).
+_LOWERED: dict[tuple[str, ...], tuple[str, ...]] = {}
+_MAX_LOWERED = 256
 
 
 def _cut(request: web.BaseRequest, response: web.StreamResponse) -> None:
