@@ -29,6 +29,7 @@ from .file_refs import check_file_references, file_bytes
 from .files import FileLimits, FileStore
 from .files_api import answer_files, is_files_path
 from .generation import IdFactory, request_seed
+from .header_view import HeaderView
 from .http import HttpReply, HttpRequest
 from .models_api import list_models_page, retrieve_model
 from .ratelimit import RateLimiter, RateLimits
@@ -152,6 +153,11 @@ class RecordedRequest:
         return "refused" if self.refused else "error"
 
 
+def _kept_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
+    """The request's headers as the log keeps them: a read-only view as it is, any other mapping copied."""
+    return headers if type(headers) is HeaderView else dict(headers)
+
+
 def _json_reply(status: int, payload: Any, headers: Mapping[str, str]) -> HttpReply:
     return HttpReply(status, {**_JSON, **headers}, dumps(payload))
 
@@ -219,7 +225,7 @@ class MessagesEngine:
         reply.headers.setdefault("request-id", request_id)
         reply.headers.setdefault("anthropic-organization-id", self.organization_id)
         self.requests.append(RecordedRequest(
-            request.method, request.path, dict(request.query), dict(request.headers), call.body, request_id,
+            request.method, request.path, dict(request.query), _kept_headers(request.headers), call.body, request_id,
             reply.status, None if error is None else {"type": error.type, "message": error.message},
             call.scripted or failed, failed, call.answer if call.answer is not None else reply.body,
             len(request.body),

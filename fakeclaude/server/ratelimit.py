@@ -109,7 +109,8 @@ class RateLimiter:
     def admit(self, key: str, input_tokens: int, *, model: str | None = None) -> None:
         """``check``, then spend one request and ``input_tokens``, in one step (the 429 spends nothing)."""
         with self._lock:
-            self.check(key, input_tokens, model=model)
+            if self._any_enforced:
+                self.check(key, input_tokens, model=model)
             self._spend(key, input_tokens, 0, self._clock.now(), requests=1)
 
     def finish(self, key: str, output_tokens: int) -> dict[str, str]:
@@ -143,11 +144,14 @@ class RateLimiter:
 
     # -- internals ---------------------------------------------------------------------------------
 
+    # min() and max() are spelled out as comparisons below: these run twice per answered request
+
     def _spend(self, key: str, input_tokens: int, output_tokens: int, now: float,
                requests: int = 1) -> tuple[float, float, float]:
         r, i, o = self._levels(key, now)
         r_cap, i_cap, _ = self._caps
-        levels = (min(r_cap, r - requests), min(i_cap, i - input_tokens), o - output_tokens)
+        r, i = r - requests, i - input_tokens
+        levels = (r if r < r_cap else r_cap, i if i < i_cap else i_cap, o - output_tokens)
         keys = self._keys
         keys[key] = (*levels, now)
         keys.move_to_end(key)
@@ -161,21 +165,32 @@ class RateLimiter:
         if state is None:
             return r_cap, i_cap, o_cap
         r, i, o, at = state
-        elapsed = max(0.0, now - at)
-        return (min(r_cap, r + elapsed * r_cap / 60.0), min(i_cap, i + elapsed * i_cap / 60.0),
-                min(o_cap, o + elapsed * o_cap / 60.0))
+        elapsed = now - at if now > at else 0.0
+        r, i, o = r + elapsed * r_cap / 60.0, i + elapsed * i_cap / 60.0, o + elapsed * o_cap / 60.0
+        return r if r < r_cap else r_cap, i if i < i_cap else i_cap, o if o < o_cap else o_cap
 
     def _headers(self, levels: tuple[float, float, float], now: float) -> dict[str, str]:
+        # written out (no helper calls): every answered request formats these twelve headers
         requests, input_level, output_level = levels
         r_cap, i_cap, o_cap = self._caps
-        r_reset, i_reset, o_reset = _reset(now, requests, r_cap), _reset(now, input_level, i_cap), _reset(now, output_level, o_cap)
-        i_left, o_left = _round_thousands(input_level, i_cap), _round_thousands(output_level, o_cap)
+        r_wait, i_wait, o_wait = ((r_cap - requests) * 60.0 / r_cap, (i_cap - input_level) * 60.0 / i_cap,
+                                  (o_cap - output_level) * 60.0 / o_cap)
+        # when each bucket is full again: now when it is full, else the next whole second after refilling
+        r_reset = math.ceil(now + r_wait) if r_wait > 1e-9 else now
+        i_reset = math.ceil(now + i_wait) if i_wait > 1e-9 else now
+        o_reset = math.ceil(now + o_wait) if o_wait > 1e-9 else now
+        # token levels to the nearest thousand (docs), unless the limit is below 1,000
+        i_left = math.floor(input_level) if i_cap < 1000 else math.floor((input_level + 500) / 1000) * 1000
+        o_left = math.floor(output_level) if o_cap < 1000 else math.floor((output_level + 500) / 1000) * 1000
+        i_left = 0 if i_left < 0 else i_left if i_left < i_cap else int(i_cap)
+        o_left = 0 if o_left < 0 else o_left if o_left < o_cap else int(o_cap)
+        r_left = math.floor(requests)
         r_limit, i_limit, o_limit, t_limit = self._limit_texts
-        i_text, o_text = _second(i_reset), _second(o_reset)
+        i_text, o_text = whole_seconds(math.floor(i_reset)), whole_seconds(math.floor(o_reset))
         return {
             "anthropic-ratelimit-requests-limit": r_limit,
-            "anthropic-ratelimit-requests-remaining": str(max(0, math.floor(requests))),
-            "anthropic-ratelimit-requests-reset": _second(r_reset),
+            "anthropic-ratelimit-requests-remaining": str(r_left if r_left > 0 else 0),
+            "anthropic-ratelimit-requests-reset": whole_seconds(math.floor(r_reset)),
             "anthropic-ratelimit-input-tokens-limit": i_limit,
             "anthropic-ratelimit-input-tokens-remaining": str(i_left),
             "anthropic-ratelimit-input-tokens-reset": i_text,
@@ -198,20 +213,3 @@ class RateLimiter:
             "headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try "
             f"again later. You may also contact sales at {_SALES} to discuss your options for a rate limit increase."
         )
-
-
-def _second(t: float) -> str:
-    """``rfc3339(t)`` for a reset time (second precision, truncated)."""
-    return whole_seconds(math.floor(t))
-
-
-def _reset(now: float, level: float, cap: float) -> float:
-    """When the bucket is full again: now when it is full, else the next whole second after refilling."""
-    wait = (cap - level) * 60.0 / cap
-    return math.ceil(now + wait) if wait > 1e-9 else now
-
-
-def _round_thousands(level: float, cap: float) -> int:
-    if cap < 1000:
-        return max(0, math.floor(level))
-    return int(min(cap, max(0.0, math.floor((level + 500) / 1000) * 1000)))

@@ -21,6 +21,7 @@ import httpx2
 
 from fakeclaude.server.adapters._chunks import Pause, coalesced
 from fakeclaude.server.adapters._guard import handle_safely
+from fakeclaude.server.header_view import HeaderView
 from fakeclaude.server.http import Engine, HttpReply, HttpRequest, StreamChunk
 
 __all__ = ["HttpxTransport", "Httpx2Transport"]
@@ -30,28 +31,12 @@ logger = logging.getLogger("fakeclaude.server")
 _DROP_MESSAGE = "peer closed connection without sending complete message body (incomplete chunked read)"
 
 
-def _headers(request: httpx2.Request | httpx.Request) -> dict[str, str]:
-    """Lower-case names, repeated headers joined with ``", "`` (as ``headers.items()`` gives, for less:
-    the names and the values are each decoded in one go; the request builder does this on every call)."""
-    raw = request.headers.raw
-    try:
-        names = b"\0".join([name for name, _ in raw]).lower().decode("ascii").split("\0")
-        values = b"\0".join([value for _, value in raw]).decode("ascii").split("\0")
-    except UnicodeDecodeError:
-        names = values = []
-    if len(names) == len(values) == len(raw):
-        headers = dict(zip(names, values, strict=True))
-        if len(headers) == len(raw):
-            return headers
-    return dict(request.headers.items())  # repeated names, NULs or bytes beyond ASCII: the package's own way
-
-
 def _to_http_request(request: httpx2.Request | httpx.Request) -> HttpRequest:
     return HttpRequest(
         method=request.method.upper(),
         path=request.url.path,
         query=dict(request.url.params.multi_items()) if request.url.query else {},  # skip parsing an empty query
-        headers=_headers(request),
+        headers=HeaderView(request.headers),
         body=request.content,
         query_string=request.url.query.decode("ascii", "replace"),
     )

@@ -1,0 +1,97 @@
+"""A request's headers as the engine reads them, decoded only when asked.
+
+The engine looks up four headers per request (the key, the version, the betas); the request log keeps the
+headers for a test to read later, if ever. Decoding all twenty headers the SDK sends into a dict on every
+request costs more than the rest of the in-process transport together, so :class:`HeaderView` answers a
+lookup by scanning the raw lower-case pairs and builds the whole dict (the package's own
+``dict(headers.items())``: names lower case, repeated names joined with ``", "``) the first time it is
+iterated, counted, or a value is not plain ASCII.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from operator import itemgetter
+from typing import Any, Protocol, overload
+
+__all__ = ["HeaderView", "RawHeaders"]
+
+_LOWER_NAME, _VALUE = itemgetter(1), itemgetter(2)
+
+
+class RawHeaders(Protocol):
+    """What ``httpx.Headers`` and ``httpx2.Headers`` both offer."""
+
+    @property
+    def raw(self) -> list[tuple[bytes, bytes]]: ...
+
+    def items(self) -> Any: ...
+
+
+class HeaderView(Mapping[str, str]):
+    """``dict(headers.items())`` of an ``httpx``/``httpx2`` ``Headers``, lazily; read-only, names lower case."""
+
+    __slots__ = ("_dict", "_headers", "_raw")
+
+    def __init__(self, headers: RawHeaders) -> None:
+        self._headers = headers
+        # (raw name, lower-case name, value), as both packages keep them; else made from the public raw pairs
+        found: Any = getattr(headers, "_list", None)
+        if type(found) is not list or (found and not (type(found[0]) is tuple and len(found[0]) == 3)):
+            found = [(name, name.lower(), value) for name, value in headers.raw]
+        self._raw: dict[bytes, bytes] = dict(zip(map(_LOWER_NAME, found), map(_VALUE, found)))  # noqa: B905 (same list)
+        self._dict: dict[str, str] | None = None
+        if len(self._raw) != len(found):  # a repeated name: its values joined as the package joins them
+            self._all()
+
+    def _all(self) -> dict[str, str]:
+        if self._dict is None:
+            self._dict = dict(self._headers.items())
+        return self._dict
+
+    def _find(self, name: str) -> str | None:
+        if self._dict is not None:
+            return self._dict.get(name)
+        try:
+            value = self._raw.get(name.encode("ascii"))
+        except UnicodeEncodeError:
+            return None  # no header name is beyond ASCII
+        if value is None:
+            return None
+        try:
+            return value.decode("ascii")
+        except UnicodeDecodeError:  # the package decides how a value beyond ASCII reads
+            return self._all().get(name)
+
+    def __getitem__(self, name: str) -> str:
+        value = self._find(name) if isinstance(name, str) else None
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    @overload
+    def get(self, name: str, /) -> str | None: ...
+    @overload
+    def get(self, name: str, /, default: str) -> str: ...
+    @overload
+    def get(self, name: str, /, default: Any) -> Any: ...
+    def get(self, name: str, /, default: Any = None) -> Any:
+        value = self._find(name) if isinstance(name, str) else None
+        return default if value is None else value
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._find(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return self._all() == other if isinstance(other, Mapping) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a mapping, not hashable
+
+    def __repr__(self) -> str:
+        return f"HeaderView({self._all()!r})"
