@@ -4,7 +4,8 @@ The loopback group of the table times the SDK's calls on the wall clock, client 
 machine that other sessions load. This measures the server alone: the minimal aiohttp server (the floor,
 ``benchmarks.minimal_server``) and ``fakeclaude serve --no-access-log``, each a real process on 127.0.0.1.
 The official SDK's request bytes are captured once (one real ``messages.create`` against a socket here
-that records what arrives), then replayed ``N`` times to each server on one keep-alive raw socket, each
+that records what arrives), then replayed ``N`` times to each server on one keep-alive raw socket, in
+two writes as the SDK's client sends it (the head, then the body: the server reads them apart), each
 full response read (``Content-Length`` or chunked) before the next request goes. The servers' CPU time
 is read from ``/proc/PID/stat`` (utime + stime, in clock ticks) and from the threads' ``schedstat``
 (nanoseconds) around each round; rounds alternate between the servers (A, B, B, A, ...) so a busy spell
@@ -28,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUNDS = 10
+#: The pause between a request's head and its body: the server has read the head alone when the body comes
+#: (as from the SDK, whose client writes them apart), instead of both in one read most of the time.
+HEAD_TO_BODY_SECONDS = 0.0002
 WARMUP = 200
 _TICK = os.sysconf("SC_CLK_TCK")
 
@@ -109,8 +113,13 @@ class Connection:
         return taken
 
     def exchange(self, request: bytes) -> tuple[int, bytes]:
-        """Send ``request``; the response's status and body (``Content-Length`` or chunked framing)."""
-        self.socket.sendall(request)
+        """Send ``request`` as the SDK's client does (two writes: the head, then the body; the server sees
+        them arrive apart); the response's status and body (``Content-Length`` or chunked framing)."""
+        head, _, body = request.partition(b"\r\n\r\n")
+        self.socket.sendall(head + b"\r\n\r\n")
+        if body:
+            time.sleep(HEAD_TO_BODY_SECONDS)  # as the SDK's client builds the body's write meanwhile
+            self.socket.sendall(body)
         head = self._take_until(b"\r\n\r\n")
         status = int(head.split(b" ", 2)[1])
         lowered = head.lower()

@@ -29,3 +29,30 @@ def test_the_kept_name_lists_are_bounded() -> None:
     for i in range(app._MAX_LOWERED + 10):
         assert app._lower_headers(_headers((f"X-N{i}", "v"))) == {f"x-n{i}": "v"}
     assert len(app._LOWERED) <= app._MAX_LOWERED
+
+
+def test_a_body_timeout_counts_from_the_last_piece_not_from_the_head() -> None:
+    """Pieces each within the body timeout are read whole, however long the body takes in total (0.25 s
+    gaps, 1 s in all, a timeout of 0.4 s); a 408 is only for a body that stops arriving."""
+    import json
+    import socket
+    import time
+
+    from fakeclaude.server import FakeClaude
+    from fakeclaude.server.adapters.runner import ServerThread, Timeouts
+
+    body = json.dumps({"model": "claude-sonnet-4-5", "max_tokens": 8, "messages": [{"role": "user", "content": "hi"}]})
+    head = ("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: k\r\nanthropic-version: 2023-06-01\r\n"
+            f"content-type: application/json\r\nConnection: close\r\nContent-Length: {len(body)}\r\n\r\n")
+    with ServerThread(FakeClaude(seed=1).engine, timeouts=Timeouts(idle=5, body=0.4)) as server, \
+            socket.create_connection(("127.0.0.1", server.port), timeout=20) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.sendall(head.encode())
+        for i in range(0, len(body), len(body) // 4 + 1):
+            time.sleep(0.25)
+            sock.sendall(body[i:i + len(body) // 4 + 1].encode())
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer[:300]
+    assert b'"type":"message"' in answer

@@ -163,16 +163,28 @@ async def _read_body(request: web.BaseRequest, limit: int, idle: float) -> bytes
         return too_large_reply() if len(whole) > limit else whole
     if request.content_length is not None and request.content_length > limit:
         return too_large_reply()
-    body = bytearray()
+    pieces: list[bytes] = []
+    size = 0
+    loop = asyncio.get_running_loop()
     try:
-        while True:
-            async with asyncio.timeout(idle):
+        async with asyncio.timeout(idle) as timer:  # one timer per body, pushed back whenever a piece arrives
+            while True:
                 chunk = await content.readany()
-            if not chunk:
-                return bytes(body)
-            body += chunk
-            if len(body) > limit:
-                return too_large_reply()
+                if not chunk:
+                    break
+                pieces.append(chunk)
+                size += len(chunk)
+                if content.is_eof():  # the end came with this piece (as the SDK's one-piece body): no more waits
+                    rest = content.read_nowait()
+                    if rest:
+                        pieces.append(rest)
+                        size += len(rest)
+                if size > limit:
+                    return too_large_reply()
+                if content.is_eof():
+                    break
+                timer.reschedule(loop.time() + idle)
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
     except TimeoutError:
         content.feed_eof()  # a stalled client gets its 408 and the connection closes, no lingering
         return error_reply(ApiError(408, f"Request timed out: no part of the body arrived for {idle:g} seconds"))
