@@ -139,3 +139,21 @@ def test_served_head_gets_no_body_and_the_connection_serves_the_next_request() -
     head, second = answer.split(b"HTTP/1.1 200 OK", 2)[1:]
     assert head.endswith(b"\r\n\r\n")  # headers only
     assert second.split(b"\r\n\r\n", 1)[1].startswith(b'{"method": "GET"')
+
+
+def test_the_access_log_names_a_whole_replys_request_id(caplog: pytest.LogCaptureFixture) -> None:
+    """With the access log on (``fakeclaude serve``'s default), a reply written whole is logged with its
+    status and request id, as one written by aiohttp."""
+    import logging
+
+    import httpx2
+
+    from fakeclaude.server.adapters.runner import ServerThread
+
+    from .adapters_support import ScriptedEngine
+
+    caplog.set_level(logging.INFO, logger="fakeclaude.access")
+    with ServerThread(ScriptedEngine()) as server:
+        assert httpx2.get(f"{server.base_url}/v1/echo", timeout=10).status_code == 200
+    lines = [r.getMessage() for r in caplog.records if r.name == "fakeclaude.access"]
+    assert len(lines) == 1 and re.fullmatch(r"GET /v1/echo 200 \d+\.\dms req_test", lines[0]), lines

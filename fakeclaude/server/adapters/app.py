@@ -3,8 +3,9 @@
 :class:`Service` answers every method and path (the engine answers unknown ones with API-shaped
 errors): on aiohttp's low-level server for ``fakeclaude serve`` (``Service.handle_bare``: no router, no
 middleware, the least per request), or behind one catch-all route of ``make_app``'s application. Whole
-replies are written at once; streamed replies chunk by chunk after each chunk's delay, and a ``drop``
-chunk closes the connection mid-body so the client sees a broken stream. A body beyond the API's limit
+replies are written at once (``_whole.WholeResponse``: the bytes aiohttp would write, serialised in one
+piece); streamed replies chunk by chunk after each chunk's delay, and a ``drop`` chunk closes the
+connection mid-body so the client sees a broken stream. A body beyond the API's limit
 gets 413 without being read to the end; an engine failure gets an API-shaped 500, never a traceback.
 A script that fails (an impossible reply, a raising handler) is the engine's non-retried 400, as on
 every other way in.
