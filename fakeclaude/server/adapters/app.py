@@ -41,6 +41,7 @@ from fakeclaude.server.adapters._guard import (
     too_large_reply,
 )
 from fakeclaude.server.adapters._heap import heap_trimmer
+from fakeclaude.server.adapters._protocol import BodyWatch
 from fakeclaude.server.adapters._whole import WholeResponse, fits, reply_headers
 from fakeclaude.server.control import ControlApi
 from fakeclaude.server.errors import ApiError
@@ -166,25 +167,27 @@ async def _read_body(request: web.BaseRequest, limit: int, idle: float) -> bytes
         return too_large_reply()
     pieces: list[bytes] = []
     size = 0
-    loop = asyncio.get_running_loop()
+    # ``fakeclaude serve``'s connections keep one watch for all their bodies; any other gets its own
+    shared: BodyWatch | None = getattr(request.protocol, "body_watch", None)
+    watch = shared if shared is not None else BodyWatch(asyncio.get_running_loop())
+    watch.start(content, idle)
     try:
-        async with asyncio.timeout(idle) as timer:  # one timer per body, pushed back whenever a piece arrives
-            while True:
-                chunk = await content.readany()
-                if not chunk:
-                    break
-                pieces.append(chunk)
-                size += len(chunk)
-                if content.is_eof():  # the end came with this piece (as the SDK's one-piece body): no more waits
-                    rest = content.read_nowait()
-                    if rest:
-                        pieces.append(rest)
-                        size += len(rest)
-                if size > limit:
-                    return too_large_reply()
-                if content.is_eof():
-                    break
-                timer.reschedule(loop.time() + idle)
+        while True:
+            chunk = await content.readany()
+            if not chunk:
+                break
+            pieces.append(chunk)
+            size += len(chunk)
+            if content.is_eof():  # the end came with this piece (as the SDK's one-piece body): no more waits
+                rest = content.read_nowait()
+                if rest:
+                    pieces.append(rest)
+                    size += len(rest)
+            if size > limit:
+                return too_large_reply()
+            if content.is_eof():
+                break
+            watch.arrived()
         return pieces[0] if len(pieces) == 1 else b"".join(pieces)
     except TimeoutError:
         content.feed_eof()  # a stalled client gets its 408 and the connection closes, no lingering
@@ -195,6 +198,10 @@ async def _read_body(request: web.BaseRequest, limit: int, idle: float) -> bytes
         said = f"it is labelled Content-Encoding: {encoding} but is not" if encoding in _ENCODINGS else (
             "its transfer encoding is malformed")
         return error_reply(ApiError(400, f"There was an error parsing the body of your request: {said}"))
+    finally:
+        watch.stop()
+        if shared is None:
+            watch.close()
 
 
 _ENCODINGS = frozenset({"gzip", "deflate", "br", "zstd", "x-gzip"})
