@@ -11,7 +11,7 @@ is read from ``/proc/PID/stat`` (utime + stime, in clock ticks) and from the thr
 (nanoseconds) around each round; rounds alternate between the servers (A, B, B, A, ...) so a busy spell
 of the machine weighs on both. Printed: the load, each server's CPU µs and wall µs per request, and the
 fake's ratio to the floor (total over total, and the median of the per-round ratios). Both servers are
-stopped at the end. A run of N=5000 takes about ten seconds.
+stopped at the end. A run of N=5000 takes about fifteen seconds.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -200,14 +201,16 @@ def measure(n: int, rounds: int = ROUNDS) -> list[Measured]:
 
     folder = Path(tempfile.mkdtemp(prefix="bench-server-cpu-"))
     canned, text = suite.prepare_canned(folder)
-    request = capture_request()
     servers = suite.servers(text)[:2]  # the minimal aiohttp server, fakeclaude serve --no-access-log
     measured: list[Measured] = []
     try:
-        for server in servers:
-            port = int(server.start(folder, canned).rsplit(":", 1)[1])
-            assert server.process is not None
-            measured.append(Measured(server.label, server.process.pid, Connection(port), for_host(request, port)))
+        with ThreadPoolExecutor(len(servers)) as pool:  # both start at once, the SDK's bytes captured meanwhile
+            urls = pool.map(lambda server: server.start(folder, canned), servers)
+            request = capture_request()
+            for server, url in zip(servers, list(urls), strict=True):
+                port = int(url.rsplit(":", 1)[1])
+                assert server.process is not None
+                measured.append(Measured(server.label, server.process.pid, Connection(port), for_host(request, port)))
         for one in measured:
             one.run(min(WARMUP, n), timed=False)
         batch = max(1, n // rounds)
