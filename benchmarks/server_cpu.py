@@ -12,13 +12,21 @@ is read from ``/proc/PID/stat`` (utime + stime, in clock ticks) and from the thr
 of the machine weighs on both. Printed: the load, each server's CPU µs and wall µs per request, and the
 fake's ratio to the floor (total over total, and the median of the per-round ratios). Both servers are
 stopped at the end. A run of N=5000 takes about fifteen seconds.
+
+``python -m benchmarks.server_cpu --callgrind [N]`` counts instead each server's user-space instructions
+per request under valgrind's callgrind (instrumentation on only around the ``N`` replays; N=500 by
+default, about a minute per server): a figure the machine's load does not move, for comparing versions
+(the kernel's share, about a tenth of the CPU time, is not in it). Needs valgrind (``apt install valgrind``).
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -33,6 +41,8 @@ ROUNDS = 10
 #: The pause between a request's head and its body: the server has read the head alone when the body comes
 #: (as from the SDK, whose client writes them apart), instead of both in one read most of the time.
 HEAD_TO_BODY_SECONDS = 0.0002
+#: The same pause for a server under callgrind.
+CALLGRIND_HEAD_TO_BODY_SECONDS = 0.02
 WARMUP = 200
 _TICK = os.sysconf("SC_CLK_TCK")
 
@@ -239,9 +249,69 @@ def report(measured: list[Measured]) -> str:
     return "\n".join(lines)
 
 
+def instructions(n: int) -> list[tuple[str, float]]:
+    """Each server in turn under callgrind: user-space instructions per request over ``n`` replays.
+
+    Instrumentation is on only around the ``n`` replays (after a warm-up); the body follows the head after
+    :data:`CALLGRIND_HEAD_TO_BODY_SECONDS` (a server under valgrind runs about 50 times slower).
+    """
+    from benchmarks import suite
+
+    global HEAD_TO_BODY_SECONDS
+    folder = Path(tempfile.mkdtemp(prefix="bench-server-cpu-cg-"))
+    canned, text = suite.prepare_canned(folder)
+    request = capture_request()
+    counted: list[tuple[str, float]] = []
+    for server in suite.servers(text)[:2]:
+        out = folder / f"{server.label.replace(' ', '-')}.cg"
+        server.command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}.%p",
+                          *server.command]
+        try:
+            port = int(server.start(folder, canned).rsplit(":", 1)[1])
+            assert server.process is not None
+            pid = str(server.process.pid)  # valgrind runs the server in its own process
+
+            def control(*args: str, pid: str = pid) -> None:
+                subprocess.run(["callgrind_control", *args, pid], check=True, capture_output=True)
+
+            one = Measured(server.label, server.process.pid, Connection(port), for_host(request, port))
+            HEAD_TO_BODY_SECONDS, kept = CALLGRIND_HEAD_TO_BODY_SECONDS, HEAD_TO_BODY_SECONDS
+            try:
+                one.run(min(WARMUP, n), timed=False)
+                control("-z")
+                control("-i", "on")
+                one.run(n, timed=False)
+                control("-i", "off")
+                control("-d", "replays")
+            finally:
+                HEAD_TO_BODY_SECONDS = kept
+                one.connection.close()
+        finally:
+            server.stop()
+        for dump in folder.glob(f"{out.name}.*"):
+            found = dump.read_text(encoding="utf-8", errors="replace")
+            total = re.search(r"^totals: (\d+)", found, re.M)
+            if "\ndesc: Trigger: dump replays\n" in found and total:
+                counted.append((server.label, int(total.group(1)) / n))
+    return counted
+
+
 def main(argv: list[str]) -> int:
     warnings.simplefilter("ignore")  # the SDK's deprecation warning for the benchmark's model
     sys.path.insert(0, str(ROOT))
+    if argv[:1] == ["--callgrind"]:
+        if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+            print("benchmarks.server_cpu --callgrind needs valgrind (apt install valgrind)", file=sys.stderr)
+            return 2
+        n = int(argv[1]) if len(argv) > 1 else 500
+        print(f"server instructions per messages.create (callgrind, user space): the SDK's request replayed {n} "
+              "times per server on one keep-alive socket")
+        counted = instructions(n)
+        for label, per_request in counted:
+            print(f"  {label:18} {per_request / 1e3:8.1f} k instructions per request")
+        if len(counted) == 2:
+            print(f"  fakeclaude serve / minimal aiohttp: {counted[1][1] / counted[0][1]:.2f}x")
+        return 0
     n = int(argv[0]) if argv else 5000
     load = "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + f", {os.cpu_count()} CPUs"
     rounds = min(ROUNDS, n)
