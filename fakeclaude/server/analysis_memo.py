@@ -8,6 +8,11 @@ in many tests), so the engine keeps that analysis for the last :data:`ENTRIES` d
 skips it on a repeat. Everything stateful still runs on every request: the script, the rate limiter,
 the prompt cache, ids, threads and the request log.
 
+When nothing is scripted, an unstreamed answer made of the body alone (a kept plan, no prompt-cache
+breakpoint, no thread, no id drawn but the message's own) is kept too, as its JSON bytes cut around the
+message id (:class:`KeptAnswer`): a repeat answers those bytes with the next message id, the rate
+limiter's headers and the same delay, byte for byte what composing it again would give.
+
 A body is kept only when nothing outside it can change its analysis: at most :data:`MAX_BODY_BYTES`
 bytes and no ``file_id`` (a stored file may be deleted or expire between two sends). Errors are not
 kept (a refused body pays full price; it is rare and small). The key is the raw bytes with the API
@@ -25,7 +30,7 @@ if TYPE_CHECKING:
     from fakeclaude.server.context_management import ContextPlan
     from fakeclaude.server.tokens import PromptTokens
 
-__all__ = ["ENTRIES", "MAX_BODY_BYTES", "Analysis", "AnalysisMemo"]
+__all__ = ["ENTRIES", "MAX_BODY_BYTES", "Analysis", "AnalysisMemo", "KeptAnswer"]
 
 ENTRIES = 256
 MAX_BODY_BYTES = 64 * 1024
@@ -33,18 +38,42 @@ MAX_BODY_BYTES = 64 * 1024
 _Key = tuple[bytes, str, frozenset[str]]
 
 
+class KeptAnswer:
+    """An unscripted, unstreamed answer's JSON bytes around its message id (``head + id + tail``), and its
+    output tokens: what every repeat of the body answers, with a new id, when nothing else goes into it."""
+
+    __slots__ = ("head", "output_tokens", "tail")
+
+    def __init__(self, head: bytes, tail: bytes, output_tokens: int) -> None:
+        self.head, self.tail, self.output_tokens = head, tail, output_tokens
+
+    @classmethod
+    def cut(cls, body: bytes, message_id: str, output_tokens: int) -> KeptAnswer | None:
+        """``body`` cut around ``message_id``, or None when the id is not in it exactly once."""
+        mark = message_id.encode()
+        if body.count(mark) != 1:
+            return None
+        head, _, tail = body.partition(mark)
+        return cls(head, tail, output_tokens)
+
+    def body(self, message_id: str) -> bytes:
+        return self.head + message_id.encode() + self.tail
+
+
 class Analysis:
     """A valid body (as analysed: a kept one is a parse of its own, never the one scripts see), its model,
     prompt count, context plan and request seed (see ``request_seed``); ``plan``:
     the blocks its unscripted answer is planned as, once known, when that plan depends on the body alone
-    (no server tool offered: nothing the test scripts for server tools, and no clock, goes into it)."""
+    (no server tool offered: nothing the test scripts for server tools, and no clock, goes into it);
+    ``answer``: that answer whole (:class:`KeptAnswer`), when nothing but the body went into it either."""
 
-    __slots__ = ("body", "context", "plan", "prompt", "seed", "spec")
+    __slots__ = ("answer", "body", "context", "plan", "prompt", "seed", "spec")
 
     def __init__(self, body: dict[str, Any], spec: ModelSpec, prompt: PromptTokens, context: ContextPlan,
                  seed: int) -> None:
         self.body, self.spec, self.prompt, self.context, self.seed = body, spec, prompt, context, seed
         self.plan: list[dict[str, Any]] | None = None
+        self.answer: KeptAnswer | None = None
 
 
 class AnalysisMemo:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
-from .analysis_memo import Analysis, AnalysisMemo
+from .analysis_memo import Analysis, AnalysisMemo, KeptAnswer
 from .answer import compose_message, plan_content
 from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
 from .caching import PromptCache, breakpoints, lookback_points
@@ -171,7 +171,7 @@ class _Call:
     betas: frozenset[str] = frozenset()
     body: Any = None
     scripted: bool = False
-    answer: Any = None  # the Message of a /v1/messages answer
+    answer: Any = None  # the Message of a /v1/messages answer (a kept answer's JSON bytes)
 
 
 class MessagesEngine:
@@ -373,6 +373,10 @@ class MessagesEngine:
                   turn: ThreadTurn | None, counted: Any, analysis: Analysis) -> HttpReply:
         """The answer once the rate limiter admitted the request; ``counted`` is the body as the context
         edits left it (what the prompt was counted on), ``analysis`` the body's (with the edits to report)."""
+        idle = self.script.idle  # no handler or rule will see (and may change) the body
+        kept = analysis.answer
+        if kept is not None and turn is None and idle:
+            return self._kept_answer(call, kept)
         parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
         outcome = self.script.next_outcome(parsed)
         call.scripted = outcome is not None
@@ -384,6 +388,7 @@ class MessagesEngine:
             return _json_reply(outcome.status, outcome.body, dict(outcome.headers or {}))
         if outcome is not None:
             self._check_reply(parsed, outcome)
+        issued = self._ids.issued()
         composed = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
             usage_in=self._input_usage(counted, spec, prompt, call.key), tool_policy=self.config.tool_policy,
@@ -411,6 +416,17 @@ class MessagesEngine:
             self.threads.commit(turn, message)
         out = _json_reply(200, message, headers)
         out.delay = ttft + (message["usage"]["output_tokens"] / tps if tps else 0.0)
+        if (idle and turn is None and analysis.plan is not None and self._ids.issued() == issued + 1
+                and not breakpoints(counted, spec, prompt.marks)):  # made of the body alone: kept for a repeat
+            analysis.answer = KeptAnswer.cut(out.body, message["id"], int(message["usage"]["output_tokens"]))
+        return out
+
+    def _kept_answer(self, call: _Call, kept: KeptAnswer) -> HttpReply:
+        """A repeat of a body whose whole answer was kept: its bytes with the next message id."""
+        body = call.answer = kept.body(self._ids.new("msg"))  # the log keeps the bytes (``answer`` parses them)
+        out = HttpReply(200, {**_JSON, **self.limiter.finish(call.key, kept.output_tokens)}, body)
+        tps = self.config.tokens_per_second
+        out.delay = self.config.ttft + (kept.output_tokens / tps if tps else 0.0)
         return out
 
     def _plan(self, request: ParsedRequest, spec: ModelSpec, analysis: Analysis) -> list[dict[str, Any]]:

@@ -145,3 +145,39 @@ def test_the_memo_keeps_its_newest_entries_only() -> None:
         call(fake, "POST", "/v1/messages", {"model": "claude-sonnet-4-5", "max_tokens": 16,
                                             "messages": [{"role": "user", "content": f"prompt {n}"}]})
     assert len(fake.engine._memo) == 3
+
+
+def _kept(fake: FakeClaude, body: dict[str, Any]) -> Any:
+    found = [analysis for key, analysis in fake.engine._memo._entries.items() if json.loads(key[0]) == body]
+    return found[0].answer if found else None
+
+
+def test_a_repeat_answers_the_kept_answer_and_the_log_reads_as_composed() -> None:
+    """Only an answer made of the body alone is kept whole: not a tool use (it draws a tool id), a stream,
+    a prompt-cache breakpoint (the second send reads the cache) or a server tool."""
+    memo, plain = FakeClaude(seed=3, clock=FakeClock()), _without_memo(FakeClaude(seed=3, clock=FakeClock()))
+    for index in (0, 1, 4, 5, 6, 7):
+        for _ in range(3):
+            got, expected = (_reply(call(f, "POST", "/v1/messages", BODIES[index])) for f in (memo, plain))
+            assert got == expected, f"body {index} answered differently from its kept answer"
+    assert _kept(memo, BODIES[0]) is not None and _kept(memo, BODIES[4]) is not None  # text; thinking
+    assert all(_kept(memo, BODIES[i]) is None for i in (1, 5, 6, 7))
+    assert [r.answer for r in memo.requests] == [r.answer for r in plain.requests]
+    ids = [r.answer["id"] for r in memo.requests if r.path == "/v1/messages" and isinstance(r.answer, dict)]
+    assert len(set(ids)) == len(ids)  # every repeat got a message id of its own
+
+
+def test_a_script_added_after_a_kept_answer_answers_the_next_send() -> None:
+    fake = FakeClaude(seed=3, clock=FakeClock())
+    for _ in range(2):
+        call(fake, "POST", "/v1/messages", BODIES[0])
+    assert _kept(fake, BODIES[0]) is not None
+    fake.on(last_user_text="Write a haiku.").reply("Scripted.")
+    assert json.loads(call(fake, "POST", "/v1/messages", BODIES[0]).body)["content"][0]["text"] == "Scripted."
+    fake.script.reset()
+    fake.handler(lambda request: "From the handler.")
+    assert json.loads(call(fake, "POST", "/v1/messages", BODIES[0]).body)["content"][0]["text"] == "From the handler."
+    fake.handler(None)
+    assert fake.requests[-1].scripted
+    plain = json.loads(call(fake, "POST", "/v1/messages", BODIES[0]).body)
+    assert plain["content"][0]["text"] != "From the handler." and not fake.requests[-1].scripted

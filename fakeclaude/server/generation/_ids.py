@@ -80,6 +80,11 @@ class IdFactory:
         h.update(_part(n))
         return start + base58(h.digest(), length)
 
+    def issued(self) -> int:
+        """How many ids ``new`` has given out so far, of every prefix."""
+        with self._lock:
+            return sum(self._counters.values())
+
     def derived(self, prefix: str, key: int | str | bytes) -> str:
         """The id for ``prefix`` that belongs to ``key``: same inputs, same id; never a ``new()`` id."""
         name = _normalise(prefix)
