@@ -120,6 +120,19 @@ class RecordedRequest:
     body_size: int = 0
     body_dropped: bool = False
 
+    @classmethod
+    def logged(cls, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: Any,
+               request_id: str, status: int, error: Mapping[str, str] | None, scripted: bool, script_failed: bool,
+               reply_body: Any, body_size: int) -> RecordedRequest:
+        """``cls(...)`` for the engine, once per request: the same entry, its fields written in one step
+        (a frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``)."""
+        entry = object.__new__(cls)
+        entry.__dict__.update(
+            method=method, path=path, query=query, headers=headers, body=body, request_id=request_id, status=status,
+            error=error, scripted=scripted, script_failed=script_failed, reply_body=reply_body, body_size=body_size,
+            body_dropped=False)
+        return entry
+
     @property
     def json(self) -> Any:
         """The parsed JSON body (the same as ``body``)."""
@@ -224,7 +237,7 @@ class MessagesEngine:
             reply = self._error_reply(error, request_id)
         reply.headers.setdefault("request-id", request_id)
         reply.headers.setdefault("anthropic-organization-id", self.organization_id)
-        self.requests.append(RecordedRequest(
+        self.requests.append(RecordedRequest.logged(
             request.method, request.path, dict(request.query), _kept_headers(request.headers), call.body, request_id,
             reply.status, None if error is None else {"type": error.type, "message": error.message},
             call.scripted or failed, failed, call.answer if call.answer is not None else reply.body,
