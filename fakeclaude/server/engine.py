@@ -17,7 +17,7 @@ from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
 from .analysis_memo import Analysis, AnalysisMemo, KeptAnswer
-from .answer import compose_message, plan_content
+from .answer import MODEL_BLOCKS, compose_message, plan_content
 from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
 from .caching import PromptCache, breakpoints, lookback_points
 from .caching_shared import SharedPromptCache
@@ -164,6 +164,11 @@ class RecordedRequest:
         if self.scripted:
             return "scripted-error"
         return "refused" if self.refused else "error"
+
+
+def _model_blocks_only(message: Mapping[str, Any]) -> bool:
+    """Whether an answer holds only what the model writes (no server tool's block, no container)."""
+    return "container" not in message and all(b.get("type") in MODEL_BLOCKS for b in message["content"])
 
 
 def _kept_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
@@ -389,7 +394,7 @@ class MessagesEngine:
         idle = self.script.idle  # no handler or rule will see (and may change) the body
         kept = analysis.answer
         if kept is not None and turn is None and idle:
-            return self._kept_answer(call, kept)
+            return self._kept_answer(call, kept, None)
         parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
         outcome = self.script.next_outcome(parsed)
         call.scripted = outcome is not None
@@ -400,6 +405,9 @@ class MessagesEngine:
                 self.script.fail(ScriptError("json"), ".json(...) cannot answer a streamed request; use .reply(...)")
             return _json_reply(outcome.status, outcome.body, dict(outcome.headers or {}))
         if outcome is not None:
+            kept = analysis.scripted_answer(outcome) if turn is None else None
+            if kept is not None and body == analysis.body:  # the same reply to the same body (a handler may change it)
+                return self._kept_answer(call, kept, outcome)
             self._check_reply(parsed, outcome)
         issued = self._ids.issued()
         composed = compose_message(
@@ -412,9 +420,8 @@ class MessagesEngine:
         message = call.answer = composed.message
         headers = self.limiter.finish(call.key, int(message["usage"]["output_tokens"]))
         reply = composed.reply
-        ttft = reply.ttft if reply is not None and reply.ttft is not None else self.config.ttft
-        tps = reply.tokens_per_second if reply is not None and reply.tokens_per_second else self.config.tokens_per_second
         if body.get("stream"):
+            ttft, tps = self._pace(reply)
             error = {"type": reply.error_type, "message": reply.error_message} if reply is not None else None
             chunks = stream_chunks(
                 message_events(message, spec), ttft=ttft, seconds_per_token=1 / tps if tps else 0.0,
@@ -428,19 +435,36 @@ class MessagesEngine:
         if turn is not None:
             self.threads.commit(turn, message)
         out = _json_reply(200, message, headers)
-        out.delay = ttft + (message["usage"]["output_tokens"] / tps if tps else 0.0)
-        if (idle and turn is None and analysis.plan is not None and self._ids.issued() == issued + 1
-                and not breakpoints(counted, spec, prompt.marks)):  # made of the body alone: kept for a repeat
-            analysis.answer = KeptAnswer.cut(out.body, message["id"], int(message["usage"]["output_tokens"]))
+        out.delay = self._delay(reply, message["usage"]["output_tokens"])
+        if (turn is None and self._ids.issued() == issued + 1 and not breakpoints(counted, spec, prompt.marks)
+                and (analysis.plan is not None if outcome is None else body == analysis.body)
+                and (idle or outcome is not None) and _model_blocks_only(message)):
+            # made of the body (and the scripted reply) alone: kept for a repeat
+            kept = KeptAnswer.cut(out.body, message["id"], int(message["usage"]["output_tokens"]))
+            if outcome is None:
+                analysis.answer = kept
+            elif kept is not None:
+                analysis.keep_scripted(outcome, kept)
         return out
 
-    def _kept_answer(self, call: _Call, kept: KeptAnswer) -> HttpReply:
-        """A repeat of a body whose whole answer was kept: its bytes with the next message id."""
+    def _kept_answer(self, call: _Call, kept: KeptAnswer, reply: ScriptedReply | None) -> HttpReply:
+        """A repeat of a body (and of its scripted reply) whose whole answer was kept: its bytes with the next
+        message id."""
         body = call.answer = kept.body(self._ids.new("msg"))  # the log keeps the bytes (``answer`` parses them)
         out = HttpReply(200, {**_JSON, **self.limiter.finish(call.key, kept.output_tokens)}, body)
-        tps = self.config.tokens_per_second
-        out.delay = self.config.ttft + (kept.output_tokens / tps if tps else 0.0)
+        out.delay = self._delay(reply, kept.output_tokens)
         return out
+
+    def _pace(self, reply: ScriptedReply | None) -> tuple[float, float | None]:
+        """Seconds before the first byte and output tokens per second: the reply's own, else the fake's."""
+        ttft = reply.ttft if reply is not None and reply.ttft is not None else self.config.ttft
+        tps = reply.tokens_per_second if reply is not None and reply.tokens_per_second else self.config.tokens_per_second
+        return ttft, tps
+
+    def _delay(self, reply: ScriptedReply | None, output_tokens: int) -> float:
+        """How long a whole (unstreamed) answer of ``output_tokens`` takes before it is sent."""
+        ttft, tps = self._pace(reply)
+        return ttft + (output_tokens / tps if tps else 0.0)
 
     def _plan(self, request: ParsedRequest, spec: ModelSpec, analysis: Analysis) -> list[dict[str, Any]]:
         """The unscripted answer's blocks, kept on the body's analysis when they depend on the body alone

@@ -6,6 +6,7 @@ or checks what must still run on every send.
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -181,3 +182,63 @@ def test_a_script_added_after_a_kept_answer_answers_the_next_send() -> None:
     assert fake.requests[-1].scripted
     plain = json.loads(call(fake, "POST", "/v1/messages", BODIES[0]).body)
     assert plain["content"][0]["text"] != "From the handler." and not fake.requests[-1].scripted
+
+
+def _same_answers(handler: Any, sends: int = 3, bodies: tuple[int, ...] = (0, 1, 4)) -> FakeClaude:
+    """Every answer of a fake keeping answers equals one keeping nothing, ``handler`` scripting both."""
+    memo, plain = FakeClaude(seed=6, clock=FakeClock()), _without_memo(FakeClaude(seed=6, clock=FakeClock()))
+    for fake in (memo, plain):
+        fake.handler(handler)
+    for index in bodies:
+        for send in range(sends):
+            got, expected = (_reply(call(f, "POST", "/v1/messages", BODIES[index])) for f in (memo, plain))
+            assert got == expected, f"body {index}, send {send}: the kept scripted answer differs"
+            replies = [f.engine.requests[-1] for f in (memo, plain)]
+            assert replies[0].answer == replies[1].answer and replies[0].scripted and replies[1].scripted
+    return memo
+
+
+def test_a_scripted_reply_repeated_answers_as_composed() -> None:
+    from fakeclaude.server import Reply
+
+    memo = _same_answers(lambda request: Reply(["Scripted, again."], usage={"output_tokens": 7}, ttft=0.25))
+    assert all(_kept(memo, BODIES[i]) is None for i in (0, 1, 4))  # kept under the scripted replies instead
+    entries = [a for a in memo.engine._memo._entries.values() if a._scripted]
+    assert len(entries) == 3
+    assert memo.engine.requests[-1].answer["usage"]["output_tokens"] == 7
+
+
+def test_scripted_tool_uses_and_thinking_repeated_answer_as_composed() -> None:
+    from fakeclaude.server import Reply
+
+    def handler(request: Any) -> Any:
+        if request.tools:
+            return Reply([{"type": "tool_use", "id": "toolu_01fixed", "name": "get_weather", "input": {"city": "Paris"}}])
+        return Reply([{"type": "thinking", "thinking": "Primes."}, "Two, three, five."])
+
+    _same_answers(handler)
+    _same_answers(lambda request: Reply([{"type": "tool_use", "name": "get_weather", "input": {"city": "Oslo"}}])
+                  if request.tools else Reply(["x"]), bodies=(1,))  # a tool id drawn each time: never kept
+
+
+def test_a_reply_the_test_changes_afterwards_answers_as_changed() -> None:
+    from fakeclaude.server import Reply
+
+    reply = Reply(["First."])
+    memo = _same_answers(lambda request: reply, sends=2, bodies=(0,))
+    reply.content[0] = "Second."  # the same object, changed in place
+    assert json.loads(call(memo, "POST", "/v1/messages", BODIES[0]).body)["content"][0]["text"] == "Second."
+
+
+def test_a_handler_that_changes_the_body_and_replies_answers_as_composed() -> None:
+    from fakeclaude.server import Reply
+
+    calls = itertools.count()
+
+    def shorten(request: Any) -> Any:
+        if next(calls) // 2 >= 2:  # (each send reaches both fakes) two sends as they came (kept), two changed
+            request.body["max_tokens"] = 1  # the reply is cut at one token, as composing it says
+        return Reply(["A reply longer than one token."])
+
+    memo = _same_answers(shorten, sends=4, bodies=(0,))
+    assert [r.answer["stop_reason"] for r in memo.engine.requests] == ["end_turn"] * 2 + ["max_tokens"] * 2
