@@ -377,6 +377,10 @@ class MessagesEngine:
         spec, prompt, context = analysis.spec, analysis.prompt, analysis.context
         counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         input_tokens = prompt.total
+        kept = analysis.answer
+        if kept is not None and turn is None and self.script.idle:  # no handler or rule will see the body
+            headers = self.limiter.admit_and_finish(call.key, input_tokens, kept.output_tokens, model=spec.id)
+            return self._kept_answer(call, kept, None, headers)
         self.limiter.admit(call.key, input_tokens, model=spec.id)  # checked and spent at once (concurrent requests)
         settled = False
         try:
@@ -392,9 +396,6 @@ class MessagesEngine:
         """The answer once the rate limiter admitted the request; ``counted`` is the body as the context
         edits left it (what the prompt was counted on), ``analysis`` the body's (with the edits to report)."""
         idle = self.script.idle  # no handler or rule will see (and may change) the body
-        kept = analysis.answer
-        if kept is not None and turn is None and idle:
-            return self._kept_answer(call, kept, None)
         parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
         outcome = self.script.next_outcome(parsed)
         call.scripted = outcome is not None
@@ -407,7 +408,7 @@ class MessagesEngine:
         if outcome is not None:
             kept = analysis.scripted_answer(outcome) if turn is None else None
             if kept is not None and body == analysis.body:  # the same reply to the same body (a handler may change it)
-                return self._kept_answer(call, kept, outcome)
+                return self._kept_answer(call, kept, outcome, self.limiter.finish(call.key, kept.output_tokens))
             self._check_reply(parsed, outcome)
         issued = self._ids.issued()
         composed = compose_message(
@@ -447,11 +448,12 @@ class MessagesEngine:
                 analysis.keep_scripted(outcome, kept)
         return out
 
-    def _kept_answer(self, call: _Call, kept: KeptAnswer, reply: ScriptedReply | None) -> HttpReply:
+    def _kept_answer(self, call: _Call, kept: KeptAnswer, reply: ScriptedReply | None,
+                     headers: dict[str, str]) -> HttpReply:
         """A repeat of a body (and of its scripted reply) whose whole answer was kept: its bytes with the next
-        message id."""
+        message id, and the rate limiter's ``headers``."""
         body = call.answer = kept.body(self._ids.new("msg"))  # the log keeps the bytes (``answer`` parses them)
-        out = HttpReply(200, {**_JSON, **self.limiter.finish(call.key, kept.output_tokens)}, body)
+        out = HttpReply(200, {**_JSON, **headers}, body)
         out.delay = self._delay(reply, kept.output_tokens)
         return out
 

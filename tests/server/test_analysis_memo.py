@@ -242,3 +242,14 @@ def test_a_handler_that_changes_the_body_and_replies_answers_as_composed() -> No
 
     memo = _same_answers(shorten, sends=4, bodies=(0,))
     assert [r.answer["stop_reason"] for r in memo.engine.requests] == ["end_turn"] * 2 + ["max_tokens"] * 2
+
+
+def test_a_kept_answer_is_still_rate_limited() -> None:
+    from fakeclaude.server import RateLimits
+
+    fakes = [FakeClaude(seed=1, clock=FakeClock(), rate_limits=RateLimits(requests_per_minute=2)),
+             _without_memo(FakeClaude(seed=1, clock=FakeClock(), rate_limits=RateLimits(requests_per_minute=2)))]
+    answers = [[_reply(call(f, "POST", "/v1/messages", BODIES[0])) for _ in range(3)] for f in fakes]
+    assert answers[0] == answers[1]
+    assert [status for status, _, _ in answers[0]] == [200, 200, 429]
+    assert _kept(fakes[0], BODIES[0]) is not None
