@@ -8,6 +8,14 @@ in many tests), so the engine keeps that analysis for the last :data:`ENTRIES` d
 skips it on a repeat. Everything stateful still runs on every request: the script, the rate limiter,
 the prompt cache, ids, threads and the request log.
 
+When nothing is scripted, an unstreamed answer made of the body alone (a kept plan, no prompt-cache
+breakpoint, no thread, no id drawn but the message's own) is kept too, as its JSON bytes cut around the
+message id (:class:`KeptAnswer`): a repeat answers those bytes with the next message id, the rate
+limiter's headers and the same delay, byte for byte what composing it again would give. So is the answer
+composed from a scripted reply, for the last :data:`SCRIPTED_ENTRIES` distinct replies to the body: a
+handler or rule that answers an equal reply to an equal body (compared in full: a handler may change
+either) gets the kept bytes; the handler or rule still runs every time.
+
 A body is kept only when nothing outside it can change its analysis: at most :data:`MAX_BODY_BYTES`
 bytes and no ``file_id`` (a stored file may be deleted or expire between two sends). Errors are not
 kept (a refused body pays full price; it is rare and small). The key is the raw bytes with the API
@@ -16,6 +24,7 @@ version and the beta names, the two headers validation reads; the options are th
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
@@ -23,28 +32,68 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from fakeclaude.server.catalog import ModelSpec
     from fakeclaude.server.context_management import ContextPlan
+    from fakeclaude.server.script import Reply
     from fakeclaude.server.tokens import PromptTokens
 
-__all__ = ["ENTRIES", "MAX_BODY_BYTES", "Analysis", "AnalysisMemo"]
+__all__ = ["ENTRIES", "MAX_BODY_BYTES", "SCRIPTED_ENTRIES", "Analysis", "AnalysisMemo", "KeptAnswer"]
 
 ENTRIES = 256
+#: How many distinct scripted replies to one body keep their composed answer.
+SCRIPTED_ENTRIES = 4
 MAX_BODY_BYTES = 64 * 1024
 
 _Key = tuple[bytes, str, frozenset[str]]
+
+
+class KeptAnswer:
+    """An unscripted, unstreamed answer's JSON bytes around its message id (``head + id + tail``), and its
+    output tokens: what every repeat of the body answers, with a new id, when nothing else goes into it."""
+
+    __slots__ = ("head", "output_tokens", "tail")
+
+    def __init__(self, head: bytes, tail: bytes, output_tokens: int) -> None:
+        self.head, self.tail, self.output_tokens = head, tail, output_tokens
+
+    @classmethod
+    def cut(cls, body: bytes, message_id: str, output_tokens: int) -> KeptAnswer | None:
+        """``body`` cut around ``message_id``, or None when the id is not in it exactly once."""
+        mark = message_id.encode()
+        if body.count(mark) != 1:
+            return None
+        head, _, tail = body.partition(mark)
+        return cls(head, tail, output_tokens)
+
+    def body(self, message_id: str) -> bytes:
+        return self.head + message_id.encode() + self.tail
 
 
 class Analysis:
     """A valid body (as analysed: a kept one is a parse of its own, never the one scripts see), its model,
     prompt count, context plan and request seed (see ``request_seed``); ``plan``:
     the blocks its unscripted answer is planned as, once known, when that plan depends on the body alone
-    (no server tool offered: nothing the test scripts for server tools, and no clock, goes into it)."""
+    (no server tool offered: nothing the test scripts for server tools, and no clock, goes into it);
+    ``answer``: that answer whole (:class:`KeptAnswer`), when nothing but the body went into it either;
+    the answers of the scripted replies seen last, the same way."""
 
-    __slots__ = ("body", "context", "plan", "prompt", "seed", "spec")
+    __slots__ = ("_scripted", "answer", "body", "context", "plan", "prompt", "seed", "spec")
 
     def __init__(self, body: dict[str, Any], spec: ModelSpec, prompt: PromptTokens, context: ContextPlan,
                  seed: int) -> None:
         self.body, self.spec, self.prompt, self.context, self.seed = body, spec, prompt, context, seed
         self.plan: list[dict[str, Any]] | None = None
+        self.answer: KeptAnswer | None = None
+        self._scripted: list[tuple[Reply, KeptAnswer]] = []
+
+    def scripted_answer(self, reply: Reply) -> KeptAnswer | None:
+        """The kept answer composed from a scripted reply equal to ``reply``, if any."""
+        for known, kept in self._scripted:
+            if known == reply:
+                return kept
+        return None
+
+    def keep_scripted(self, reply: Reply, kept: KeptAnswer) -> None:
+        """Keep ``kept`` for replies equal to ``reply`` (a copy: the test may change its own afterwards)."""
+        self._scripted = [*self._scripted[-(SCRIPTED_ENTRIES - 1):], (copy.deepcopy(reply), kept)]
 
 
 class AnalysisMemo:

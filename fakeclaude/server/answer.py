@@ -52,7 +52,7 @@ from .structured import json_answer, output_schema
 from .tokens import block_output_tokens, iterations_input_tokens, split_into_tokens
 from .tool_policy import ToolPolicy, choose_tools
 
-__all__ = ["Composed", "compose_message", "plan_content"]
+__all__ = ["MODEL_BLOCKS", "Composed", "compose_message", "plan_content"]
 
 Block = dict[str, Any]
 
@@ -66,7 +66,7 @@ class Composed:
 
 #: The blocks a model writes itself; any other kind in an answer (a server tool's use or result, MCP,
 #: compaction) comes from the server side, which ``compose_message`` then completes.
-_MODEL_BLOCKS = frozenset({"text", "thinking", "redacted_thinking", "tool_use"})
+MODEL_BLOCKS = frozenset({"text", "thinking", "redacted_thinking", "tool_use"})
 
 
 def _is_client_tool(tool: Mapping[str, Any]) -> bool:
@@ -241,7 +241,7 @@ def compose_message(
     elif planned is None:
         planned = plan_content(request, spec, request_seed(), tool_policy, server_script, now)
     blocks = _complete_blocks(planned, request, ids, request_seed)
-    server_side = offers_server_side(request) or any(b.get("type") not in _MODEL_BLOCKS for b in blocks)
+    server_side = offers_server_side(request) or any(b.get("type") not in MODEL_BLOCKS for b in blocks)
     server_usage = None
     if server_side:
         blocks = complete_server_blocks(blocks, ids)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
-from .analysis_memo import Analysis, AnalysisMemo
-from .answer import compose_message, plan_content
+from .analysis_memo import Analysis, AnalysisMemo, KeptAnswer
+from .answer import MODEL_BLOCKS, compose_message, plan_content
 from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
 from .caching import PromptCache, breakpoints, lookback_points
 from .caching_shared import SharedPromptCache
@@ -120,6 +120,19 @@ class RecordedRequest:
     body_size: int = 0
     body_dropped: bool = False
 
+    @classmethod
+    def logged(cls, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: Any,
+               request_id: str, status: int, error: Mapping[str, str] | None, scripted: bool, script_failed: bool,
+               reply_body: Any, body_size: int) -> RecordedRequest:
+        """``cls(...)`` for the engine, once per request: the same entry, its fields written in one step
+        (a frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``)."""
+        entry = object.__new__(cls)
+        entry.__dict__.update(
+            method=method, path=path, query=query, headers=headers, body=body, request_id=request_id, status=status,
+            error=error, scripted=scripted, script_failed=script_failed, reply_body=reply_body, body_size=body_size,
+            body_dropped=False)
+        return entry
+
     @property
     def json(self) -> Any:
         """The parsed JSON body (the same as ``body``)."""
@@ -153,6 +166,11 @@ class RecordedRequest:
         return "refused" if self.refused else "error"
 
 
+def _model_blocks_only(message: Mapping[str, Any]) -> bool:
+    """Whether an answer holds only what the model writes (no server tool's block, no container)."""
+    return "container" not in message and all(b.get("type") in MODEL_BLOCKS for b in message["content"])
+
+
 def _kept_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
     """The request's headers as the log keeps them: a read-only view as it is, any other mapping copied."""
     return headers if type(headers) is HeaderView else dict(headers)
@@ -171,7 +189,7 @@ class _Call:
     betas: frozenset[str] = frozenset()
     body: Any = None
     scripted: bool = False
-    answer: Any = None  # the Message of a /v1/messages answer
+    answer: Any = None  # the Message of a /v1/messages answer (a kept answer's JSON bytes)
 
 
 class MessagesEngine:
@@ -224,7 +242,7 @@ class MessagesEngine:
             reply = self._error_reply(error, request_id)
         reply.headers.setdefault("request-id", request_id)
         reply.headers.setdefault("anthropic-organization-id", self.organization_id)
-        self.requests.append(RecordedRequest(
+        self.requests.append(RecordedRequest.logged(
             request.method, request.path, dict(request.query), _kept_headers(request.headers), call.body, request_id,
             reply.status, None if error is None else {"type": error.type, "message": error.message},
             call.scripted or failed, failed, call.answer if call.answer is not None else reply.body,
@@ -359,6 +377,10 @@ class MessagesEngine:
         spec, prompt, context = analysis.spec, analysis.prompt, analysis.context
         counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         input_tokens = prompt.total
+        kept = analysis.answer
+        if kept is not None and turn is None and self.script.idle:  # no handler or rule will see the body
+            headers = self.limiter.admit_and_finish(call.key, input_tokens, kept.output_tokens, model=spec.id)
+            return self._kept_answer(call, kept, None, headers)
         self.limiter.admit(call.key, input_tokens, model=spec.id)  # checked and spent at once (concurrent requests)
         settled = False
         try:
@@ -373,6 +395,7 @@ class MessagesEngine:
                   turn: ThreadTurn | None, counted: Any, analysis: Analysis) -> HttpReply:
         """The answer once the rate limiter admitted the request; ``counted`` is the body as the context
         edits left it (what the prompt was counted on), ``analysis`` the body's (with the edits to report)."""
+        idle = self.script.idle  # no handler or rule will see (and may change) the body
         parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
         outcome = self.script.next_outcome(parsed)
         call.scripted = outcome is not None
@@ -383,7 +406,11 @@ class MessagesEngine:
                 self.script.fail(ScriptError("json"), ".json(...) cannot answer a streamed request; use .reply(...)")
             return _json_reply(outcome.status, outcome.body, dict(outcome.headers or {}))
         if outcome is not None:
+            kept = analysis.scripted_answer(outcome) if turn is None else None
+            if kept is not None and body == analysis.body:  # the same reply to the same body (a handler may change it)
+                return self._kept_answer(call, kept, outcome, self.limiter.finish(call.key, kept.output_tokens))
             self._check_reply(parsed, outcome)
+        issued = self._ids.issued()
         composed = compose_message(
             request=parsed, spec=spec, reply=outcome, ids=self._ids, seed=self.config.seed,
             usage_in=self._input_usage(counted, spec, prompt, call.key), tool_policy=self.config.tool_policy,
@@ -394,9 +421,8 @@ class MessagesEngine:
         message = call.answer = composed.message
         headers = self.limiter.finish(call.key, int(message["usage"]["output_tokens"]))
         reply = composed.reply
-        ttft = reply.ttft if reply is not None and reply.ttft is not None else self.config.ttft
-        tps = reply.tokens_per_second if reply is not None and reply.tokens_per_second else self.config.tokens_per_second
         if body.get("stream"):
+            ttft, tps = self._pace(reply)
             error = {"type": reply.error_type, "message": reply.error_message} if reply is not None else None
             chunks = stream_chunks(
                 message_events(message, spec), ttft=ttft, seconds_per_token=1 / tps if tps else 0.0,
@@ -410,8 +436,37 @@ class MessagesEngine:
         if turn is not None:
             self.threads.commit(turn, message)
         out = _json_reply(200, message, headers)
-        out.delay = ttft + (message["usage"]["output_tokens"] / tps if tps else 0.0)
+        out.delay = self._delay(reply, message["usage"]["output_tokens"])
+        if (turn is None and self._ids.issued() == issued + 1 and not breakpoints(counted, spec, prompt.marks)
+                and (analysis.plan is not None if outcome is None else body == analysis.body)
+                and (idle or outcome is not None) and _model_blocks_only(message)):
+            # made of the body (and the scripted reply) alone: kept for a repeat
+            kept = KeptAnswer.cut(out.body, message["id"], int(message["usage"]["output_tokens"]))
+            if outcome is None:
+                analysis.answer = kept
+            elif kept is not None:
+                analysis.keep_scripted(outcome, kept)
         return out
+
+    def _kept_answer(self, call: _Call, kept: KeptAnswer, reply: ScriptedReply | None,
+                     headers: dict[str, str]) -> HttpReply:
+        """A repeat of a body (and of its scripted reply) whose whole answer was kept: its bytes with the next
+        message id, and the rate limiter's ``headers``."""
+        body = call.answer = kept.body(self._ids.new("msg"))  # the log keeps the bytes (``answer`` parses them)
+        out = HttpReply(200, {**_JSON, **headers}, body)
+        out.delay = self._delay(reply, kept.output_tokens)
+        return out
+
+    def _pace(self, reply: ScriptedReply | None) -> tuple[float, float | None]:
+        """Seconds before the first byte and output tokens per second: the reply's own, else the fake's."""
+        ttft = reply.ttft if reply is not None and reply.ttft is not None else self.config.ttft
+        tps = reply.tokens_per_second if reply is not None and reply.tokens_per_second else self.config.tokens_per_second
+        return ttft, tps
+
+    def _delay(self, reply: ScriptedReply | None, output_tokens: int) -> float:
+        """How long a whole (unstreamed) answer of ``output_tokens`` takes before it is sent."""
+        ttft, tps = self._pace(reply)
+        return ttft + (output_tokens / tps if tps else 0.0)
 
     def _plan(self, request: ParsedRequest, spec: ModelSpec, analysis: Analysis) -> list[dict[str, Any]]:
         """The unscripted answer's blocks, kept on the body's analysis when they depend on the body alone

@@ -76,6 +76,12 @@ class HeaderView(Mapping[str, str]):
     @overload
     def get(self, name: str, /, default: Any) -> Any: ...
     def get(self, name: str, /, default: Any = None) -> Any:
+        if self._dict is None and type(name) is str and name.isascii():  # the engine's lookups: one step
+            raw = self._raw.get(name.encode())
+            if raw is None:
+                return default
+            if raw.isascii():
+                return raw.decode()
         value = self._find(name) if isinstance(name, str) else None
         return default if value is None else value
 

@@ -8,7 +8,8 @@ known afterwards, so the output bucket may go into debt and ``check`` waits unti
 
 The engine uses ``admit`` (check and spend the request and its input tokens under one lock, so that
 concurrent requests can never all pass the same last unit of a limit), then ``finish`` (spend the
-output tokens, the headers) or ``refund`` (an admitted request that got no answer after all).
+output tokens, the headers) or ``refund`` (an admitted request that got no answer after all); an answer
+known before it is admitted (a kept one) takes ``admit_and_finish``, both in one step.
 
 Limits left as ``None`` are never enforced; the headers still report them with the real example
 values (4,000 requests, 2,000,000 input and 400,000 output tokens per minute), so they always appear.
@@ -118,6 +119,15 @@ class RateLimiter:
         with self._lock:
             now = self._clock.now()
             return self._headers(self._spend(key, 0, output_tokens, now, requests=0), now)
+
+    def admit_and_finish(self, key: str, input_tokens: int, output_tokens: int, *,
+                         model: str | None = None) -> dict[str, str]:
+        """``admit`` then ``finish`` in one step, for an answer whose output is known before it is admitted."""
+        with self._lock:
+            if self._any_enforced:  # this class's own check: a subclass runs the whole step as one
+                RateLimiter.check(self, key, input_tokens, model=model)
+            now = self._clock.now()
+            return self._headers(self._spend(key, input_tokens, output_tokens, now, requests=1), now)
 
     def refund(self, key: str, input_tokens: int) -> None:
         """Give back what ``admit`` spent, for a request that was not answered after all."""

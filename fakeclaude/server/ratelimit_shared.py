@@ -64,6 +64,11 @@ class SharedRateLimiter(RateLimiter):
 
         self._atomically(key, step)
 
+    def admit_and_finish(self, key: str, input_tokens: int, output_tokens: int, *,
+                         model: str | None = None) -> dict[str, str]:
+        return self._atomically(key, lambda: super(SharedRateLimiter, self).admit_and_finish(
+            key, input_tokens, output_tokens, model=model))
+
     def finish(self, key: str, output_tokens: int) -> dict[str, str]:
         return self._atomically(key, lambda: super(SharedRateLimiter, self).finish(key, output_tokens))
 

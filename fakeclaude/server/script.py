@@ -539,6 +539,12 @@ class Script:
         return [q.description for q in self._queue]
 
     @property
+    def idle(self) -> bool:
+        """Whether nothing is scripted: no queued answer, no rule, no handler (every request answered as the
+        fake would; read without the lock: a rule added meanwhile applies from the next request on)."""
+        return not self._queue and not self._routes and self._handler is None
+
+    @property
     def has_handler(self) -> bool:
         """Whether a handler is set."""
         return self._handler is not None

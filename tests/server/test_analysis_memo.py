@@ -6,6 +6,7 @@ or checks what must still run on every send.
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -145,3 +146,110 @@ def test_the_memo_keeps_its_newest_entries_only() -> None:
         call(fake, "POST", "/v1/messages", {"model": "claude-sonnet-4-5", "max_tokens": 16,
                                             "messages": [{"role": "user", "content": f"prompt {n}"}]})
     assert len(fake.engine._memo) == 3
+
+
+def _kept(fake: FakeClaude, body: dict[str, Any]) -> Any:
+    found = [analysis for key, analysis in fake.engine._memo._entries.items() if json.loads(key[0]) == body]
+    return found[0].answer if found else None
+
+
+def test_a_repeat_answers_the_kept_answer_and_the_log_reads_as_composed() -> None:
+    """Only an answer made of the body alone is kept whole: not a tool use (it draws a tool id), a stream,
+    a prompt-cache breakpoint (the second send reads the cache) or a server tool."""
+    memo, plain = FakeClaude(seed=3, clock=FakeClock()), _without_memo(FakeClaude(seed=3, clock=FakeClock()))
+    for index in (0, 1, 4, 5, 6, 7):
+        for _ in range(3):
+            got, expected = (_reply(call(f, "POST", "/v1/messages", BODIES[index])) for f in (memo, plain))
+            assert got == expected, f"body {index} answered differently from its kept answer"
+    assert _kept(memo, BODIES[0]) is not None and _kept(memo, BODIES[4]) is not None  # text; thinking
+    assert all(_kept(memo, BODIES[i]) is None for i in (1, 5, 6, 7))
+    assert [r.answer for r in memo.requests] == [r.answer for r in plain.requests]
+    ids = [r.answer["id"] for r in memo.requests if r.path == "/v1/messages" and isinstance(r.answer, dict)]
+    assert len(set(ids)) == len(ids)  # every repeat got a message id of its own
+
+
+def test_a_script_added_after_a_kept_answer_answers_the_next_send() -> None:
+    fake = FakeClaude(seed=3, clock=FakeClock())
+    for _ in range(2):
+        call(fake, "POST", "/v1/messages", BODIES[0])
+    assert _kept(fake, BODIES[0]) is not None
+    fake.on(last_user_text="Write a haiku.").reply("Scripted.")
+    assert json.loads(call(fake, "POST", "/v1/messages", BODIES[0]).body)["content"][0]["text"] == "Scripted."
+    fake.script.reset()
+    fake.handler(lambda request: "From the handler.")
+    assert json.loads(call(fake, "POST", "/v1/messages", BODIES[0]).body)["content"][0]["text"] == "From the handler."
+    fake.handler(None)
+    assert fake.requests[-1].scripted
+    plain = json.loads(call(fake, "POST", "/v1/messages", BODIES[0]).body)
+    assert plain["content"][0]["text"] != "From the handler." and not fake.requests[-1].scripted
+
+
+def _same_answers(handler: Any, sends: int = 3, bodies: tuple[int, ...] = (0, 1, 4)) -> FakeClaude:
+    """Every answer of a fake keeping answers equals one keeping nothing, ``handler`` scripting both."""
+    memo, plain = FakeClaude(seed=6, clock=FakeClock()), _without_memo(FakeClaude(seed=6, clock=FakeClock()))
+    for fake in (memo, plain):
+        fake.handler(handler)
+    for index in bodies:
+        for send in range(sends):
+            got, expected = (_reply(call(f, "POST", "/v1/messages", BODIES[index])) for f in (memo, plain))
+            assert got == expected, f"body {index}, send {send}: the kept scripted answer differs"
+            replies = [f.engine.requests[-1] for f in (memo, plain)]
+            assert replies[0].answer == replies[1].answer and replies[0].scripted and replies[1].scripted
+    return memo
+
+
+def test_a_scripted_reply_repeated_answers_as_composed() -> None:
+    from fakeclaude.server import Reply
+
+    memo = _same_answers(lambda request: Reply(["Scripted, again."], usage={"output_tokens": 7}, ttft=0.25))
+    assert all(_kept(memo, BODIES[i]) is None for i in (0, 1, 4))  # kept under the scripted replies instead
+    entries = [a for a in memo.engine._memo._entries.values() if a._scripted]
+    assert len(entries) == 3
+    assert memo.engine.requests[-1].answer["usage"]["output_tokens"] == 7
+
+
+def test_scripted_tool_uses_and_thinking_repeated_answer_as_composed() -> None:
+    from fakeclaude.server import Reply
+
+    def handler(request: Any) -> Any:
+        if request.tools:
+            return Reply([{"type": "tool_use", "id": "toolu_01fixed", "name": "get_weather", "input": {"city": "Paris"}}])
+        return Reply([{"type": "thinking", "thinking": "Primes."}, "Two, three, five."])
+
+    _same_answers(handler)
+    _same_answers(lambda request: Reply([{"type": "tool_use", "name": "get_weather", "input": {"city": "Oslo"}}])
+                  if request.tools else Reply(["x"]), bodies=(1,))  # a tool id drawn each time: never kept
+
+
+def test_a_reply_the_test_changes_afterwards_answers_as_changed() -> None:
+    from fakeclaude.server import Reply
+
+    reply = Reply(["First."])
+    memo = _same_answers(lambda request: reply, sends=2, bodies=(0,))
+    reply.content[0] = "Second."  # the same object, changed in place
+    assert json.loads(call(memo, "POST", "/v1/messages", BODIES[0]).body)["content"][0]["text"] == "Second."
+
+
+def test_a_handler_that_changes_the_body_and_replies_answers_as_composed() -> None:
+    from fakeclaude.server import Reply
+
+    calls = itertools.count()
+
+    def shorten(request: Any) -> Any:
+        if next(calls) // 2 >= 2:  # (each send reaches both fakes) two sends as they came (kept), two changed
+            request.body["max_tokens"] = 1  # the reply is cut at one token, as composing it says
+        return Reply(["A reply longer than one token."])
+
+    memo = _same_answers(shorten, sends=4, bodies=(0,))
+    assert [r.answer["stop_reason"] for r in memo.engine.requests] == ["end_turn"] * 2 + ["max_tokens"] * 2
+
+
+def test_a_kept_answer_is_still_rate_limited() -> None:
+    from fakeclaude.server import RateLimits
+
+    fakes = [FakeClaude(seed=1, clock=FakeClock(), rate_limits=RateLimits(requests_per_minute=2)),
+             _without_memo(FakeClaude(seed=1, clock=FakeClock(), rate_limits=RateLimits(requests_per_minute=2)))]
+    answers = [[_reply(call(f, "POST", "/v1/messages", BODIES[0])) for _ in range(3)] for f in fakes]
+    assert answers[0] == answers[1]
+    assert [status for status, _, _ in answers[0]] == [200, 200, 429]
+    assert _kept(fakes[0], BODIES[0]) is not None

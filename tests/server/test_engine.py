@@ -295,3 +295,17 @@ def test_a_body_too_deep_to_walk_is_a_400(fake: FakeClaude) -> None:
     reply = call(fake, "POST", "/v1/messages", raw.encode())
     assert reply.status == 400
     assert body_of(reply)["error"]["message"].endswith("nesting too deep")
+
+
+def test_the_engines_log_entries_are_the_dataclass_as_built_by_its_constructor() -> None:
+    import dataclasses
+
+    from fakeclaude.server.engine import RecordedRequest
+
+    values = ("POST", "/v1/messages", {"q": "1"}, {"x-api-key": "k"}, {"model": "m"}, "req_1", 200, None, True, False,
+              b"{}", 2)
+    logged, built = RecordedRequest.logged(*values), RecordedRequest(*values)
+    assert logged == built and vars(logged) == vars(built) and repr(logged) == repr(built)
+    assert dataclasses.replace(logged, body=None).body is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        logged.status = 500  # type: ignore[misc]
