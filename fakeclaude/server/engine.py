@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
@@ -171,6 +172,10 @@ def _model_blocks_only(message: Mapping[str, Any]) -> bool:
     return "container" not in message and all(b.get("type") in MODEL_BLOCKS for b in message["content"])
 
 
+#: The query of a logged request without one (shared: an entry is kept long, the fewer objects the better).
+_NO_QUERY: Mapping[str, str] = MappingProxyType({})
+
+
 def _kept_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
     """The request's headers as the log keeps them: a read-only view as it is, any other mapping copied."""
     return headers if type(headers) is HeaderView else dict(headers)
@@ -243,7 +248,8 @@ class MessagesEngine:
         reply.headers.setdefault("request-id", request_id)
         reply.headers.setdefault("anthropic-organization-id", self.organization_id)
         self.requests.append(RecordedRequest.logged(
-            request.method, request.path, dict(request.query), _kept_headers(request.headers), call.body, request_id,
+            request.method, request.path, dict(request.query) if request.query else _NO_QUERY,
+            _kept_headers(request.headers), call.body, request_id,
             reply.status, None if error is None else {"type": error.type, "message": error.message},
             call.scripted or failed, failed, call.answer if call.answer is not None else reply.body,
             len(request.body),

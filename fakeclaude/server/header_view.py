@@ -31,22 +31,24 @@ class RawHeaders(Protocol):
 class HeaderView(Mapping[str, str]):
     """``dict(headers.items())`` of an ``httpx``/``httpx2`` ``Headers``, lazily; read-only, names lower case."""
 
-    __slots__ = ("_dict", "_headers", "_raw")
+    __slots__ = ("_dict", "_raw")
 
     def __init__(self, headers: RawHeaders) -> None:
-        self._headers = headers
         # (raw name, lower-case name, value), as both packages keep them; else made from the public raw pairs
         found: Any = getattr(headers, "_list", None)
         if type(found) is not list or (found and not (type(found[0]) is tuple and len(found[0]) == 3)):
             found = [(name, name.lower(), value) for name, value in headers.raw]
-        self._raw: dict[bytes, bytes] = dict(zip(map(_LOWER_NAME, found), map(_VALUE, found)))  # noqa: B905 (same list)
+        values = list(map(_VALUE, found))
+        raw = dict(zip(map(_LOWER_NAME, found), values))  # noqa: B905 (the same list)
+        # nothing else is kept (a log entry holds the view for a long time: the fewer objects the better)
+        self._raw: dict[bytes, bytes] = raw
         self._dict: dict[str, str] | None = None
-        if len(self._raw) != len(found):  # a repeated name: its values joined as the package joins them
-            self._all()
+        if len(raw) != len(found) or not (b"".join(raw).isascii() and b"".join(values).isascii()):
+            self._dict = dict(headers.items())  # a repeated name or bytes beyond ASCII: the package's own reading
 
     def _all(self) -> dict[str, str]:
         if self._dict is None:
-            self._dict = dict(self._headers.items())
+            self._dict = {name.decode(): value.decode() for name, value in self._raw.items()}
         return self._dict
 
     def _find(self, name: str) -> str | None:
@@ -56,12 +58,7 @@ class HeaderView(Mapping[str, str]):
             value = self._raw.get(name.encode("ascii"))
         except UnicodeEncodeError:
             return None  # no header name is beyond ASCII
-        if value is None:
-            return None
-        try:
-            return value.decode("ascii")
-        except UnicodeDecodeError:  # the package decides how a value beyond ASCII reads
-            return self._all().get(name)
+        return None if value is None else value.decode()
 
     def __getitem__(self, name: str) -> str:
         value = self._find(name) if isinstance(name, str) else None
@@ -78,10 +75,7 @@ class HeaderView(Mapping[str, str]):
     def get(self, name: str, /, default: Any = None) -> Any:
         if self._dict is None and type(name) is str and name.isascii():  # the engine's lookups: one step
             raw = self._raw.get(name.encode())
-            if raw is None:
-                return default
-            if raw.isascii():
-                return raw.decode()
+            return default if raw is None else raw.decode()
         value = self._find(name) if isinstance(name, str) else None
         return default if value is None else value
 
