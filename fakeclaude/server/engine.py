@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
+from ._frozen import built
 from .analysis_memo import Analysis, AnalysisMemo, KeptAnswer
 from .answer import MODEL_BLOCKS, compose_message, plan_content
 from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
@@ -125,14 +126,10 @@ class RecordedRequest:
     def logged(cls, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: Any,
                request_id: str, status: int, error: Mapping[str, str] | None, scripted: bool, script_failed: bool,
                reply_body: Any, body_size: int) -> RecordedRequest:
-        """``cls(...)`` for the engine, once per request: the same entry, its fields written in one step
-        (a frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``)."""
-        entry = object.__new__(cls)
-        entry.__dict__.update(
-            method=method, path=path, query=query, headers=headers, body=body, request_id=request_id, status=status,
-            error=error, scripted=scripted, script_failed=script_failed, reply_body=reply_body, body_size=body_size,
-            body_dropped=False)
-        return entry
+        """``cls(...)`` for the engine, once per request: the same entry, its fields written in one step."""
+        return built(cls, method=method, path=path, query=query, headers=headers, body=body, request_id=request_id,
+                     status=status, error=error, scripted=scripted, script_failed=script_failed, reply_body=reply_body,
+                     body_size=body_size, body_dropped=False)
 
     @property
     def json(self) -> Any:
@@ -402,7 +399,7 @@ class MessagesEngine:
         """The answer once the rate limiter admitted the request; ``counted`` is the body as the context
         edits left it (what the prompt was counted on), ``analysis`` the body's (with the edits to report)."""
         idle = self.script.idle  # no handler or rule will see (and may change) the body
-        parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
+        parsed = ParsedRequest.message(body, call.request.headers)
         outcome = self.script.next_outcome(parsed)
         call.scripted = outcome is not None
         if isinstance(outcome, ApiError):
