@@ -565,9 +565,11 @@ METHOD = """\
   prompt count, context plan, seed, and the plan of an unscripted answer when no server tool is offered:
   `fakeclaude/server/analysis_memo.py`) and the text generator its last 256 texts, so a repeated request
   skips validation, planning and generation, never the script, the rate limiter, the prompt cache, ids or
-  the request log. The *scripted handler* row answers from a handler (checked against the API's rules on
-  every call); the *new prompt every call* row sends a prompt the fake has not seen before each time, so
-  it pays all of it (the canned floor does not care which prompt it gets).
+  the request log. An unstreamed answer made of the body alone is kept whole, as its bytes around the
+  message id, and so is the answer composed from each of the last 4 distinct scripted replies to a body
+  (an equal reply to an equal body, both compared in full every time). The *scripted handler* row's
+  handler runs on every call; the *new prompt every call* row sends a prompt the fake has not seen before
+  each time, so it pays all of it (the canned floor does not care which prompt it gets).
 - **Per-test overhead.** One pytest session per tool and round, in the tool's environment: N empty plain
   tests and N empty tests using the tool's fixture or marker, alternating (plain 0, variant 0, plain 1, ...),
   making no request. Each test's setup, call and teardown are timed on the process CPU clock (hook

@@ -13,9 +13,11 @@ import re
 import uuid
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
+from ._frozen import built
 from .analysis_memo import Analysis, AnalysisMemo, KeptAnswer
 from .answer import MODEL_BLOCKS, compose_message, plan_content
 from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
@@ -124,14 +126,10 @@ class RecordedRequest:
     def logged(cls, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: Any,
                request_id: str, status: int, error: Mapping[str, str] | None, scripted: bool, script_failed: bool,
                reply_body: Any, body_size: int) -> RecordedRequest:
-        """``cls(...)`` for the engine, once per request: the same entry, its fields written in one step
-        (a frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``)."""
-        entry = object.__new__(cls)
-        entry.__dict__.update(
-            method=method, path=path, query=query, headers=headers, body=body, request_id=request_id, status=status,
-            error=error, scripted=scripted, script_failed=script_failed, reply_body=reply_body, body_size=body_size,
-            body_dropped=False)
-        return entry
+        """``cls(...)`` for the engine, once per request: the same entry, its fields written in one step."""
+        return built(cls, method=method, path=path, query=query, headers=headers, body=body, request_id=request_id,
+                     status=status, error=error, scripted=scripted, script_failed=script_failed, reply_body=reply_body,
+                     body_size=body_size, body_dropped=False)
 
     @property
     def json(self) -> Any:
@@ -171,9 +169,13 @@ def _model_blocks_only(message: Mapping[str, Any]) -> bool:
     return "container" not in message and all(b.get("type") in MODEL_BLOCKS for b in message["content"])
 
 
+#: The query of a logged request without one (shared: an entry is kept long, the fewer objects the better).
+_NO_QUERY: Mapping[str, str] = MappingProxyType({})
+
+
 def _kept_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
-    """The request's headers as the log keeps them: a read-only view as it is, any other mapping copied."""
-    return headers if type(headers) is HeaderView else dict(headers)
+    """The request's headers as the log keeps them: a read-only view packed, any other mapping copied."""
+    return headers.packed() if type(headers) is HeaderView else dict(headers)
 
 
 def _json_reply(status: int, payload: Any, headers: Mapping[str, str]) -> HttpReply:
@@ -243,7 +245,8 @@ class MessagesEngine:
         reply.headers.setdefault("request-id", request_id)
         reply.headers.setdefault("anthropic-organization-id", self.organization_id)
         self.requests.append(RecordedRequest.logged(
-            request.method, request.path, dict(request.query), _kept_headers(request.headers), call.body, request_id,
+            request.method, request.path, dict(request.query) if request.query else _NO_QUERY,
+            _kept_headers(request.headers), call.body, request_id,
             reply.status, None if error is None else {"type": error.type, "message": error.message},
             call.scripted or failed, failed, call.answer if call.answer is not None else reply.body,
             len(request.body),
@@ -396,7 +399,7 @@ class MessagesEngine:
         """The answer once the rate limiter admitted the request; ``counted`` is the body as the context
         edits left it (what the prompt was counted on), ``analysis`` the body's (with the edits to report)."""
         idle = self.script.idle  # no handler or rule will see (and may change) the body
-        parsed = ParsedRequest(body, call.request.headers, "/v1/messages")
+        parsed = ParsedRequest.message(body, call.request.headers)
         outcome = self.script.next_outcome(parsed)
         call.scripted = outcome is not None
         if isinstance(outcome, ApiError):

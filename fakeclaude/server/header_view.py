@@ -11,10 +11,11 @@ iterated, counted, or a value is not plain ASCII.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from itertools import chain
 from operator import itemgetter
 from typing import Any, Protocol, overload
 
-__all__ = ["HeaderView", "RawHeaders"]
+__all__ = ["HeaderView", "PackedHeaders", "RawHeaders"]
 
 _LOWER_NAME, _VALUE = itemgetter(1), itemgetter(2)
 
@@ -31,23 +32,34 @@ class RawHeaders(Protocol):
 class HeaderView(Mapping[str, str]):
     """``dict(headers.items())`` of an ``httpx``/``httpx2`` ``Headers``, lazily; read-only, names lower case."""
 
-    __slots__ = ("_dict", "_headers", "_raw")
+    __slots__ = ("_dict", "_raw")
 
     def __init__(self, headers: RawHeaders) -> None:
-        self._headers = headers
         # (raw name, lower-case name, value), as both packages keep them; else made from the public raw pairs
         found: Any = getattr(headers, "_list", None)
         if type(found) is not list or (found and not (type(found[0]) is tuple and len(found[0]) == 3)):
             found = [(name, name.lower(), value) for name, value in headers.raw]
-        self._raw: dict[bytes, bytes] = dict(zip(map(_LOWER_NAME, found), map(_VALUE, found)))  # noqa: B905 (same list)
+        values = list(map(_VALUE, found))
+        raw = dict(zip(map(_LOWER_NAME, found), values))  # noqa: B905 (the same list)
+        # nothing else is kept (a log entry holds the view for a long time: the fewer objects the better)
+        self._raw: dict[bytes, bytes] = raw
         self._dict: dict[str, str] | None = None
-        if len(self._raw) != len(found):  # a repeated name: its values joined as the package joins them
-            self._all()
+        if len(raw) != len(found) or not (b"".join(raw).isascii() and b"".join(values).isascii()):
+            self._dict = dict(headers.items())  # a repeated name or bytes beyond ASCII: the package's own reading
 
     def _all(self) -> dict[str, str]:
         if self._dict is None:
-            self._dict = dict(self._headers.items())
+            self._dict = {name.decode(): value.decode() for name, value in self._raw.items()}
         return self._dict
+
+    def packed(self) -> Mapping[str, str]:
+        """The same headers as one bytes object (:class:`PackedHeaders`), for the request log to keep: two
+        objects instead of forty; the view itself when they cannot be (a NUL, or read already)."""
+        if self._dict is not None:
+            return self
+        blob = b"\0".join(chain.from_iterable(self._raw.items()))
+        separators = max(0, 2 * len(self._raw) - 1)
+        return PackedHeaders(blob) if blob.count(b"\0") == separators else self
 
     def _find(self, name: str) -> str | None:
         if self._dict is not None:
@@ -56,12 +68,7 @@ class HeaderView(Mapping[str, str]):
             value = self._raw.get(name.encode("ascii"))
         except UnicodeEncodeError:
             return None  # no header name is beyond ASCII
-        if value is None:
-            return None
-        try:
-            return value.decode("ascii")
-        except UnicodeDecodeError:  # the package decides how a value beyond ASCII reads
-            return self._all().get(name)
+        return None if value is None else value.decode()
 
     def __getitem__(self, name: str) -> str:
         value = self._find(name) if isinstance(name, str) else None
@@ -78,10 +85,7 @@ class HeaderView(Mapping[str, str]):
     def get(self, name: str, /, default: Any = None) -> Any:
         if self._dict is None and type(name) is str and name.isascii():  # the engine's lookups: one step
             raw = self._raw.get(name.encode())
-            if raw is None:
-                return default
-            if raw.isascii():
-                return raw.decode()
+            return default if raw is None else raw.decode()
         value = self._find(name) if isinstance(name, str) else None
         return default if value is None else value
 
@@ -101,3 +105,36 @@ class HeaderView(Mapping[str, str]):
 
     def __repr__(self) -> str:
         return f"HeaderView({self._all()!r})"
+
+
+class PackedHeaders(Mapping[str, str]):
+    """ASCII headers packed as ``name\\0value\\0name\\0value``: decoded into a dict the first time they are read."""
+
+    __slots__ = ("_blob", "_dict")
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob = blob
+        self._dict: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self._dict is None:
+            parts = self._blob.decode("ascii").split("\0") if self._blob else []
+            self._dict = dict(zip(parts[0::2], parts[1::2], strict=True))
+        return self._dict
+
+    def __getitem__(self, name: str) -> str:
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return self._all() == other if isinstance(other, Mapping) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a mapping, not hashable
+
+    def __repr__(self) -> str:
+        return f"PackedHeaders({self._all()!r})"

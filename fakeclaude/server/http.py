@@ -15,7 +15,7 @@ from typing import Protocol
 __all__ = ["Engine", "HttpRequest", "HttpReply", "StreamChunk"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass sets each field through object.__setattr__, per request
 class HttpRequest:
     method: str  # upper case
     path: str  # e.g. "/v1/messages", no query string

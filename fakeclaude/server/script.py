@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from fakeclaude.server._frozen import built
 from fakeclaude.server.errors import ApiError
 
 __all__ = [
@@ -167,6 +168,11 @@ class ParsedRequest:
     method: str = "POST"
     custom_id: str | None = None
     query: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def message(cls, body: Mapping[str, Any], headers: Mapping[str, str]) -> ParsedRequest:
+        """``cls(body, headers)``: a ``POST /v1/messages`` as the engine builds it on every request."""
+        return built(cls, body=body, headers=headers, path="/v1/messages", method="POST", custom_id=None, query={})
 
     @property
     def is_message(self) -> bool:

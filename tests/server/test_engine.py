@@ -309,3 +309,16 @@ def test_the_engines_log_entries_are_the_dataclass_as_built_by_its_constructor()
     assert dataclasses.replace(logged, body=None).body is None
     with pytest.raises(dataclasses.FrozenInstanceError):
         logged.status = 500  # type: ignore[misc]
+
+
+def test_the_engines_handler_request_is_the_dataclass_as_built_by_its_constructor() -> None:
+    import dataclasses
+
+    from fakeclaude.server.script import ParsedRequest
+
+    body, headers = {"model": "m", "messages": []}, {"x-api-key": "k"}
+    fast, built = ParsedRequest.message(body, headers), ParsedRequest(body, headers)
+    assert fast == built and vars(fast) == vars(built) and repr(fast) == repr(built)
+    assert fast.is_message and dataclasses.replace(fast, path="/v1/models").path == "/v1/models"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.path = "/"  # type: ignore[misc]
