@@ -164,3 +164,49 @@ def test_the_full_run_adds_the_long_forms_after_the_table(tmp_path: Path, monkey
     asked.clear()
     assert suite.main(["--smoke", "--project-only", "--only", "scaling", "--out", str(out)]) == 0
     assert asked == [("scaling", "smoke")]
+
+
+def test_server_cpu_replays_the_sdk_request_to_both_servers_and_reports_each() -> None:
+    """``python -m benchmarks.server_cpu 20``: both servers answer the SDK's replayed bytes (200, a JSON
+    body each, or it fails), and each gets its CPU and wall figures and the ratio line."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.server_cpu", "20"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "replayed 20 times per server" in done.stdout and "load average " in done.stdout
+    for label in ("minimal aiohttp", "fakeclaude serve"):
+        row = next(line for line in done.stdout.splitlines() if line.startswith(label + " "))
+        assert len(re.findall(r"\d+\.\d", row)) == 3, row  # CPU (stat), CPU (schedstat), wall
+    assert re.search(r"fakeclaude serve / minimal aiohttp: CPU (\d+\.\d\dx|-) \(stat\), \d+\.\d\dx \(schedstat\)",
+                     done.stdout), done.stdout
+
+
+def test_server_cpu_reads_content_length_and_chunked_responses() -> None:
+    """The replay socket reads a whole response in either framing, and the next one on the same socket."""
+    import socket
+    import threading
+
+    from benchmarks.server_cpu import Connection
+
+    replies = [b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+               b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n",
+               b"HTTP/1.1 429 Too Many\r\ncontent-length: 2\r\n\r\n{}"]
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            for reply in replies:
+                connection.recv(1024)
+                for i in range(0, len(reply), 7):  # in pieces, as a socket may deliver them
+                    connection.sendall(reply[i:i + 7])
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    with listener:
+        client = Connection(listener.getsockname()[1])
+        try:
+            assert [client.exchange(b"GET / HTTP/1.1\r\n\r\n") for _ in replies] == [
+                (200, b"hello"), (200, b"abcde"), (429, b"{}")]
+        finally:
+            client.close()
+    thread.join(5)

@@ -8,13 +8,15 @@ echoing it, and one log line on ``fakeclaude.server`` without the request's byte
 
 Timeouts (:class:`Timeouts`): a connection that sends no complete request head within ``idle`` seconds
 (silent, or headers sent byte by byte, slowloris) is closed; a body that stops arriving for ``body``
-seconds gets a 408 and the connection is closed.
+seconds gets a 408 and the connection is closed. The body's clock is a :class:`BodyWatch`: one timer
+per connection, re-armed only when it comes due, instead of a timer made and cancelled per request.
 
     runner = ApiShapedServerRunner(service.handle_bare, timeouts=Timeouts(idle=30, body=30), ...)
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -22,12 +24,13 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.http_exceptions import BadHttpMethod, HttpProcessingError, InvalidURLError, LineTooLong
+from aiohttp.streams import StreamReader
 from aiohttp.web_protocol import RequestHandler
 
 from fakeclaude.server.adapters._guard import error_reply
 from fakeclaude.server.errors import ApiError
 
-__all__ = ["ApiShapedServerRunner", "Timeouts", "protocol_error"]
+__all__ = ["ApiShapedServerRunner", "BodyWatch", "Timeouts", "protocol_error"]
 
 logger = logging.getLogger("fakeclaude.server")
 
@@ -63,8 +66,76 @@ def protocol_error(exc: BaseException | None, status: int) -> ApiError:
     return ApiError(500, "Internal server error")
 
 
+class BodyWatch:
+    """The clock of a body being read: ``TimeoutError`` in the reader once no piece came for ``idle`` seconds.
+
+    ``start(content, idle)`` before waiting for the pieces of ``content``, ``arrived()`` after each piece
+    (the deadline moves on), ``stop()`` once the body is read (or given up). One timer serves every body
+    of a connection: it is made when none is pending and, when it comes due before the deadline (a body
+    that is still arriving, or the next request's), set again for the deadline; a timer due with no body
+    being read lapses. ``close()`` cancels it (the connection is gone).
+    """
+
+    __slots__ = ("_content", "_deadline", "_handle", "_idle", "_loop")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._content: StreamReader | None = None
+        self._deadline = 0.0
+        self._idle = 0.0
+        self._handle: asyncio.TimerHandle | None = None
+
+    def start(self, content: StreamReader, idle: float) -> None:
+        self._content, self._idle = content, idle
+        self._deadline = self._loop.time() + idle
+        handle = self._handle
+        if handle is not None and handle.when() > self._deadline:  # a longer timeout before: due too late
+            handle.cancel()
+            handle = None
+        if handle is None:
+            self._handle = self._loop.call_at(self._deadline, self._due)
+
+    def arrived(self) -> None:
+        self._deadline = self._loop.time() + self._idle
+
+    def stop(self) -> None:
+        self._content = None
+
+    def close(self) -> None:
+        self._content = None
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    def _due(self) -> None:
+        self._handle = None
+        content = self._content
+        if content is None:
+            return  # no body is being read: the timer lapses until the next one starts
+        if self._loop.time() < self._deadline:
+            self._handle = self._loop.call_at(self._deadline, self._due)
+            return
+        self._content = None
+        content.set_exception(TimeoutError("no part of the body arrived in time"))
+
+
 class _ApiShapedHandler(RequestHandler):
-    """aiohttp's connection handler, with ``handle_error`` answering in the API's shape without echoing."""
+    """aiohttp's connection handler, with ``handle_error`` answering in the API's shape without echoing,
+    and one :class:`BodyWatch` for the bodies of its requests (``body_watch``)."""
+
+    _watch: BodyWatch | None = None
+
+    @property
+    def body_watch(self) -> BodyWatch:
+        """The connection's :class:`BodyWatch` (made on first use)."""
+        if self._watch is None:
+            self._watch = BodyWatch(asyncio.get_running_loop())
+        return self._watch
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        super().connection_lost(exc)
+        if self._watch is not None:
+            self._watch.close()
 
     def handle_error(self, request: Any, status: int = 500, exc: BaseException | None = None,
                      message: str | None = None) -> web.StreamResponse:

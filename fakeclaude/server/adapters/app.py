@@ -3,8 +3,9 @@
 :class:`Service` answers every method and path (the engine answers unknown ones with API-shaped
 errors): on aiohttp's low-level server for ``fakeclaude serve`` (``Service.handle_bare``: no router, no
 middleware, the least per request), or behind one catch-all route of ``make_app``'s application. Whole
-replies are written at once; streamed replies chunk by chunk after each chunk's delay, and a ``drop``
-chunk closes the connection mid-body so the client sees a broken stream. A body beyond the API's limit
+replies are written at once (``_whole.WholeResponse``: the bytes aiohttp would write, serialised in one
+piece); streamed replies chunk by chunk after each chunk's delay, and a ``drop`` chunk closes the
+connection mid-body so the client sees a broken stream. A body beyond the API's limit
 gets 413 without being read to the end; an engine failure gets an API-shaped 500, never a traceback.
 A script that fails (an impossible reply, a raising handler) is the engine's non-retried 400, as on
 every other way in.
@@ -40,6 +41,8 @@ from fakeclaude.server.adapters._guard import (
     too_large_reply,
 )
 from fakeclaude.server.adapters._heap import heap_trimmer
+from fakeclaude.server.adapters._protocol import BodyWatch
+from fakeclaude.server.adapters._whole import WholeResponse, fits, reply_headers
 from fakeclaude.server.control import ControlApi
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.http import Engine, HttpReply, HttpRequest
@@ -55,9 +58,6 @@ BODY_TIMEOUT_KEY: web.AppKey[float] = web.AppKey("fakeclaude_body_timeout")
 
 #: Bodies at least this big are handled in a worker thread (parsing 10^6 messages takes seconds).
 OFFLOAD_BYTES = 256 * 1024
-
-#: Set by aiohttp from the body it writes; an engine's value would contradict it.
-_HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
 
 
 def make_app(engine: Engine, control: ControlApi | None = None, *, body_timeout: float = 30.0) -> web.Application:
@@ -103,6 +103,8 @@ class Service:
             refused = await _expect(request)
             if refused is not None:
                 return refused
+        if not access_log.isEnabledFor(logging.INFO):  # ``handle``'s first step, one coroutine less
+            return await self._handle(request)
         return await self.handle(request)
 
     def answer(self, request: HttpRequest) -> HttpReply:
@@ -115,7 +117,7 @@ class Service:
     async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
         body = await _read_body(request, body_limit(request.path), self.body_timeout)
         if isinstance(body, HttpReply):
-            response = web.Response(status=body.status, headers=_headers(body), body=body.body)
+            response = web.Response(status=body.status, headers=reply_headers(body), body=body.body)
             response.force_close()  # do not linger reading the rest of an oversized, stalled or broken upload
             return response
         http_request = HttpRequest(
@@ -134,7 +136,9 @@ class Service:
         if reply.delay > 0:
             await asyncio.sleep(reply.delay)
         if reply.stream is None:
-            return web.Response(status=reply.status, headers=_headers(reply), body=reply.body)
+            if fits(request, reply):
+                return WholeResponse(reply)
+            return web.Response(status=reply.status, headers=reply_headers(reply), body=reply.body)
         return await _stream(request, reply)
 
 
@@ -147,7 +151,7 @@ async def _expect(request: web.BaseRequest) -> web.StreamResponse | None:
         request.writer.output_size = 0  # the reply proper is still to come (see ``handle_error``)
         return None
     reply = error_reply(ApiError(417, "Expectation failed: only Expect: 100-continue is understood"))
-    response = web.Response(status=reply.status, headers=_headers(reply), body=reply.body)
+    response = web.Response(status=reply.status, headers=reply_headers(reply), body=reply.body)
     response.force_close()
     return response
 
@@ -155,22 +159,36 @@ async def _expect(request: web.BaseRequest) -> web.StreamResponse | None:
 async def _read_body(request: web.BaseRequest, limit: int, idle: float) -> bytes | HttpReply:
     """The body; or the reply refusing it: 413 as soon as it is known to exceed ``limit`` (the rest is never
     read), 408 when it stops arriving for ``idle`` seconds, 400 when its content encoding is broken."""
-    if request.content_length is not None and request.content_length > limit:
-        return too_large_reply()
     content = request.content
     if content.is_eof() and content.exception() is None:  # it all came with the head: no wait, no timer
         whole = content.read_nowait()
         return too_large_reply() if len(whole) > limit else whole
-    body = bytearray()
+    if request.content_length is not None and request.content_length > limit:
+        return too_large_reply()
+    pieces: list[bytes] = []
+    size = 0
+    # ``fakeclaude serve``'s connections keep one watch for all their bodies; any other gets its own
+    shared: BodyWatch | None = getattr(request.protocol, "body_watch", None)
+    watch = shared if shared is not None else BodyWatch(asyncio.get_running_loop())
+    watch.start(content, idle)
     try:
         while True:
-            async with asyncio.timeout(idle):
-                chunk = await content.readany()
+            chunk = await content.readany()
             if not chunk:
-                return bytes(body)
-            body += chunk
-            if len(body) > limit:
+                break
+            pieces.append(chunk)
+            size += len(chunk)
+            if content.is_eof():  # the end came with this piece (as the SDK's one-piece body): no more waits
+                rest = content.read_nowait()
+                if rest:
+                    pieces.append(rest)
+                    size += len(rest)
+            if size > limit:
                 return too_large_reply()
+            if content.is_eof():
+                break
+            watch.arrived()
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
     except TimeoutError:
         content.feed_eof()  # a stalled client gets its 408 and the connection closes, no lingering
         return error_reply(ApiError(408, f"Request timed out: no part of the body arrived for {idle:g} seconds"))
@@ -180,19 +198,37 @@ async def _read_body(request: web.BaseRequest, limit: int, idle: float) -> bytes
         said = f"it is labelled Content-Encoding: {encoding} but is not" if encoding in _ENCODINGS else (
             "its transfer encoding is malformed")
         return error_reply(ApiError(400, f"There was an error parsing the body of your request: {said}"))
+    finally:
+        watch.stop()
+        if shared is None:
+            watch.close()
 
 
 _ENCODINGS = frozenset({"gzip", "deflate", "br", "zstd", "x-gzip"})
 
 
 def _lower_headers(headers: CIMultiDictProxy[str]) -> dict[str, str]:
-    """The request's headers as the engine takes them (``joined_headers``), one pass when none repeats."""
-    lowered = {name.lower(): value for name, value in headers.items()}
-    return lowered if len(lowered) == len(headers) else joined_headers(headers.items())
+    """The request's headers as the engine takes them (``joined_headers``), one pass when none repeats.
+
+    A client sends the same header names on every request: their lower-case forms are kept per list
+    of names (:data:`_LOWERED`, emptied when full), so only the values are paired up each time.
+    """
+    names = tuple(headers.keys())  # each name once, however often it was sent (multidict >= 6)
+    if len(names) == len(headers):
+        lowered = _LOWERED.get(names)
+        if lowered is None:
+            if len(_LOWERED) >= _MAX_LOWERED:
+                _LOWERED.clear()
+            lowered = _LOWERED[names] = tuple([name.lower() for name in names])
+        paired = dict(zip(lowered, headers.values()))  # noqa: B905 (the same length, checked above)
+        if len(paired) == len(headers):
+            return paired
+    return joined_headers(headers.items())  # a name sent more than once: its values joined
 
 
-def _headers(reply: HttpReply) -> dict[str, str]:
-    return {name: value for name, value in reply.headers.items() if name.lower() not in _HOP_BY_HOP}
+#: Lower-case header names by the list of names a request came with (few lists: one per kind of client).
+_LOWERED: dict[tuple[str, ...], tuple[str, ...]] = {}
+_MAX_LOWERED = 256
 
 
 def _cut(request: web.BaseRequest, response: web.StreamResponse) -> None:
@@ -209,7 +245,7 @@ async def _stream(request: web.BaseRequest, reply: HttpReply) -> web.StreamRespo
     until the next step is known, and written before any wait, so nothing due is ever held back in time.
     """
     assert reply.stream is not None
-    response = web.StreamResponse(status=reply.status, headers=_headers(reply))
+    response = web.StreamResponse(status=reply.status, headers=reply_headers(reply))
     chunks = iter(reply.stream)
     held = b""
     try:
