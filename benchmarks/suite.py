@@ -136,8 +136,13 @@ rules:
 """
 
 
+#: The minimal server on uvloop's event loop, as ``fakeclaude serve`` runs (the floor runs on asyncio's own).
+MINIMAL_UVLOOP = "minimal aiohttp on uvloop"
+
+
 def servers(text: str) -> list[Server]:
-    """The loopback servers, the floor first; each answers PARAMS with ``text`` (the fake's answer)."""
+    """The loopback servers, the floor first and ``fakeclaude serve`` second; each answers PARAMS with ``text``
+    (the fake's answer)."""
     quoted = json.dumps(text)
     aimock = json.dumps({"fixtures": [{"match": {"userMessage": PARAMS["messages"][0]["content"]},
                                        "response": {"content": text}}]})
@@ -153,6 +158,8 @@ def servers(text: str) -> list[Server]:
         Server("aimock", "aimock", [str(envs.node_bin("aimock", "llmock")), "--host", "127.0.0.1", "--port",
                                     "{port}", "--fixtures", "fixtures.json", "--log-level", "silent"],
                files={"fixtures.json": aimock}),
+        Server(MINIMAL_UVLOOP, PROJECT, ["{python}", "-m", "benchmarks.minimal_server", "{canned}", "{port}",
+                                         "uvloop"]),
     ]
 
 
@@ -231,7 +238,8 @@ def in_process_stream_cases() -> list[Case]:
 
 def loopback_cases(call: str = "create") -> list[Case]:
     """The SDK (in the project's environment) against each loopback server; the LLM mocks for creates only."""
-    labels = ["minimal aiohttp", "fakeclaude serve"] + (["llmock", "fakellm", "aimock"] if call == "create" else [])
+    labels = ["minimal aiohttp", MINIMAL_UVLOOP, "fakeclaude serve"] + (["llmock", "fakellm", "aimock"]
+                                                                        if call == "create" else [])
     suffix = ", stream" if call == "stream" else ""
     cases = [Case(("floor: " if i == 0 else "") + label + suffix, PROJECT, "loopback", call=call, server=label,
                   check_text=label not in _OWN_TEXT)
