@@ -59,11 +59,11 @@ def test_the_engine_logs_the_view() -> None:
     assert all(name == name.lower() for name in logged)
 
 
-def test_packed_headers_stay_packed_until_read() -> None:
+def test_packed_headers_are_two_objects_until_read() -> None:
     from fakeclaude.server.header_view import PackedHeaders
 
     headers = httpx2.Headers({f"x-h{i}": f"v{i}" for i in range(20)})
     packed = HeaderView(headers).packed()
-    assert isinstance(packed, PackedHeaders) and packed._dict is None and type(packed._values) is bytes  # packed
+    assert isinstance(packed, PackedHeaders) and packed._dict is None and type(packed._blob) is bytes  # one blob
     assert packed["x-h3"] == "v3" and len(packed) == 20
     assert HeaderView(httpx2.Headers({"x-a": "1\x002"})).packed() == {"x-a": "1\x002"}  # a NUL: kept as a view
