@@ -174,8 +174,8 @@ _NO_QUERY: Mapping[str, str] = MappingProxyType({})
 
 
 def _kept_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
-    """The request's headers as the log keeps them: a read-only view packed, any other mapping copied."""
-    return headers.packed() if type(headers) is HeaderView else dict(headers)
+    """The request's headers as the log keeps them: a read-only view as it is, any other mapping copied."""
+    return headers if type(headers) is HeaderView else dict(headers)
 
 
 def _json_reply(status: int, payload: Any, headers: Mapping[str, str]) -> HttpReply:

@@ -11,11 +11,10 @@ iterated, counted, or a value is not plain ASCII.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from itertools import chain
 from operator import itemgetter
 from typing import Any, Protocol, overload
 
-__all__ = ["HeaderView", "PackedHeaders", "RawHeaders"]
+__all__ = ["HeaderView", "RawHeaders"]
 
 _LOWER_NAME, _VALUE = itemgetter(1), itemgetter(2)
 
@@ -51,15 +50,6 @@ class HeaderView(Mapping[str, str]):
         if self._dict is None:
             self._dict = {name.decode(): value.decode() for name, value in self._raw.items()}
         return self._dict
-
-    def packed(self) -> Mapping[str, str]:
-        """The same headers as one bytes object (:class:`PackedHeaders`), for the request log to keep: two
-        objects instead of forty; the view itself when they cannot be (a NUL, or read already)."""
-        if self._dict is not None:
-            return self
-        blob = b"\0".join(chain.from_iterable(self._raw.items()))
-        separators = max(0, 2 * len(self._raw) - 1)
-        return PackedHeaders(blob) if blob.count(b"\0") == separators else self
 
     def _find(self, name: str) -> str | None:
         if self._dict is not None:
@@ -105,36 +95,3 @@ class HeaderView(Mapping[str, str]):
 
     def __repr__(self) -> str:
         return f"HeaderView({self._all()!r})"
-
-
-class PackedHeaders(Mapping[str, str]):
-    """ASCII headers packed as ``name\\0value\\0name\\0value``: decoded into a dict the first time they are read."""
-
-    __slots__ = ("_blob", "_dict")
-
-    def __init__(self, blob: bytes) -> None:
-        self._blob = blob
-        self._dict: dict[str, str] | None = None
-
-    def _all(self) -> dict[str, str]:
-        if self._dict is None:
-            parts = self._blob.decode("ascii").split("\0") if self._blob else []
-            self._dict = dict(zip(parts[0::2], parts[1::2], strict=True))
-        return self._dict
-
-    def __getitem__(self, name: str) -> str:
-        return self._all()[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def __eq__(self, other: object) -> bool:
-        return self._all() == other if isinstance(other, Mapping) else NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # a mapping, not hashable
-
-    def __repr__(self) -> str:
-        return f"PackedHeaders({self._all()!r})"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from fakeclaude.server.header_view import HeaderView
 
 _names = st.sampled_from(["x-api-key", "X-Api-Key", "anthropic-beta", "Anthropic-Version", "x-a", "accept"])
-_values = st.binary(min_size=0, max_size=12).filter(lambda b: b"\r" not in b and b"\n" not in b) | st.just(b"a\0b")
+_values = st.binary(min_size=0, max_size=12).filter(lambda b: b"\r" not in b and b"\n" not in b)
 
 
 @given(pairs=st.lists(st.tuples(_names, _values), max_size=8))
@@ -31,9 +31,6 @@ def test_reads_as_the_packages_own_dict(package: object, pairs: list[tuple[str, 
                 view[name]
     assert view == expected and dict(view) == expected and len(view) == len(expected)
     assert list(view) == list(expected)
-    packed = HeaderView(headers).packed()  # what the request log keeps
-    assert packed == expected and list(packed) == list(expected) and dict(packed) == expected
-    assert all(packed.get(name) == expected.get(name) for name in ["x-api-key", "accept", "missing"])
 
 
 def test_a_value_beyond_ascii_reads_as_the_package_decodes_it() -> None:
@@ -57,13 +54,3 @@ def test_the_engine_logs_the_view() -> None:
     assert "sk-test" in (logged.get("x-api-key") or logged["authorization"]) and logged["x-custom"] == "One"
     assert dict(logged)["anthropic-beta"] == "a-1,b-2"
     assert all(name == name.lower() for name in logged)
-
-
-def test_packed_headers_are_two_objects_until_read() -> None:
-    from fakeclaude.server.header_view import PackedHeaders
-
-    headers = httpx2.Headers({f"x-h{i}": f"v{i}" for i in range(20)})
-    packed = HeaderView(headers).packed()
-    assert isinstance(packed, PackedHeaders) and packed._dict is None and type(packed._blob) is bytes  # one blob
-    assert packed["x-h3"] == "v3" and len(packed) == 20
-    assert HeaderView(httpx2.Headers({"x-a": "1\x002"})).packed() == {"x-a": "1\x002"}  # a NUL: kept as a view
