@@ -440,10 +440,10 @@ class MessagesEngine:
             self.threads.commit(turn, message)
         out = _json_reply(200, message, headers)
         out.delay = self._delay(reply, message["usage"]["output_tokens"])
-        if (turn is None and self._ids.issued() == issued + 1 and not breakpoints(counted, spec, prompt.marks)
-                and (analysis.plan is not None if outcome is None else body == analysis.body)
-                and (idle or outcome is not None) and _model_blocks_only(message)):
-            # made of the body (and the scripted reply) alone: kept for a repeat
+        # made of the body (and the scripted reply) alone: kept for a repeat
+        of_body = (idle and analysis.plan is not None) if outcome is None else body == analysis.body
+        if (of_body and turn is None and self._ids.issued() == issued + 1
+                and not breakpoints(counted, spec, prompt.marks) and _model_blocks_only(message)):
             kept = KeptAnswer.cut(out.body, message["id"], int(message["usage"]["output_tokens"]))
             if outcome is None:
                 analysis.answer = kept
