@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from ._rng import _BYTE_TO_BASE58, base58, digest, hasher
+from ._rng import _part, base58, digest, hasher
 
 __all__ = ["ID_HEADS", "IdFactory"]
 
@@ -77,10 +77,8 @@ class IdFactory:
             n = self._counters.get(name, 0)
             self._counters[name] = n + 1
         h = state.copy()  # the same digest as _make(name, ("id.new", seed, name, n)), without rehashing the head
-        count = str(n).encode()
-        h.update(b"i" + len(count).to_bytes(4, "big") + count)  # _part(n), written out
-        body: bytes = h.digest()[:length]
-        return start + body.translate(_BYTE_TO_BASE58).decode("ascii")  # base58(...), written out
+        h.update(_part(n))
+        return start + base58(h.digest(), length)
 
     def issued(self) -> int:
         """How many ids ``new`` has given out so far, of every prefix."""
