@@ -3,14 +3,17 @@
 A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__`` (the class refuses plain
 assignment), one call per field; the engine builds a log entry and a handler's request on every request.
 :func:`built` writes all fields into the instance's ``__dict__`` at once: the same object, equal, hashable
-and frozen as ``__init__`` makes it, for classes without ``__slots__`` or ``__post_init__``.
+and frozen as ``__init__`` makes it, for classes without ``__slots__`` or ``__post_init__``. A field declared
+``= ParsedOnRead()`` may be given its JSON as :class:`JsonBytes`, parsed only when read.
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-__all__ = ["built"]
+from .._json import loads
+
+__all__ = ["JsonBytes", "ParsedOnRead", "built"]
 
 _T = TypeVar("_T")
 
@@ -20,3 +23,32 @@ def built(cls: type[_T], **fields: Any) -> _T:
     instance: _T = object.__new__(cls)
     instance.__dict__.update(fields)
     return instance
+
+
+class JsonBytes(bytes):
+    """A JSON body kept as its bytes for a :class:`ParsedOnRead` field: parsed the first time it is read."""
+
+    __slots__ = ()
+
+
+class ParsedOnRead:
+    """A dataclass field whose value may be given as :class:`JsonBytes`, parsed when the field is first read.
+
+    The engine logs a repeated request (one whose answer was kept) without parsing its body: most logged
+    bodies are never read. The field reads as the parsed value everywhere (``==``, ``repr``, ``replace``),
+    each entry parsing its own copy. Declared as the field's default; the field's default value is None.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if instance is None:
+            return None  # the field's default
+        value = instance.__dict__[self._name]
+        if type(value) is JsonBytes:
+            value = instance.__dict__[self._name] = loads(value)
+        return value
+
+    def __set__(self, instance: object, value: Any) -> None:
+        instance.__dict__[self._name] = value

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
-from ._frozen import built
+from ._frozen import JsonBytes, ParsedOnRead, built
 from .analysis_memo import Analysis, AnalysisMemo, KeptAnswer
 from .answer import MODEL_BLOCKS, compose_message, plan_content
 from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
@@ -112,8 +112,8 @@ class RecordedRequest:
     path: str
     query: Mapping[str, str]
     headers: Mapping[str, str]
-    body: Any  # parsed JSON, or None
-    request_id: str
+    body: Any = ParsedOnRead()  # noqa: RUF009 (a descriptor-typed field) parsed JSON or None; a repeat parsed on read
+    request_id: str = ""
     status: int = 0
     error: Mapping[str, str] | None = None
     scripted: bool = False
@@ -318,7 +318,6 @@ class MessagesEngine:
         call.betas = parse_betas(headers, beta_surface=call.request.query.get("beta") == "true")
 
     def _json_body(self, call: _Call) -> Any:
-        self._authenticate(call)
         raw = call.request.body
         if not raw.strip():
             raise ApiError(400, "There was an error parsing the body of your request: the body is empty")
@@ -337,6 +336,7 @@ class MessagesEngine:
         recurse once per level). ``files``: the body may name stored files (counted from their bytes, then
         checked: unknown, expired, of the wrong type for their block)."""
         if body is None:
+            self._authenticate(call)
             body = self._json_body(call)
         extra = {"files": self._file_bytes} if files else {}
         try:
@@ -349,26 +349,25 @@ class MessagesEngine:
 
     # ----- /v1/messages -----------------------------------------------------------------------------
     def _messages(self, call: _Call) -> HttpReply:
+        self._authenticate(call)
+        key = self._memo.key(call.request.body, call.version, call.betas)
+        known = None if key is None else self._memo.get(key)  # a body once analysed: valid, and not a thread's
+        if known is not None and known.answer is not None and self.script.idle:  # no handler or rule sees the body
+            call.body = JsonBytes(call.request.body)  # the log parses it if it is read
+            return self._repeated(call, known, known.answer)
         raw = self._json_body(call)
         if not wants_thread(raw, call.betas):
-            return self._answer(call, raw, self._analysis(call), None)
+            if known is None:  # analysed on a parse of its own: the kept plan shares nothing a script may change
+                known = self._analyse(call, raw if key is None else loads(call.request.body))
+                if key is not None:
+                    self._memo.put(key, known)
+            return self._answer(call, raw, known, None)
         turn = self.threads.begin(raw)
         try:
             return self._answer(call, turn.body, self._analyse(call, turn.body), turn)
         except BaseException:
             self.threads.release(turn)
             raise
-
-    def _analysis(self, call: _Call) -> Analysis:
-        """The request body's analysis, kept per body bytes (:mod:`~fakeclaude.server.analysis_memo`)."""
-        key = self._memo.key(call.request.body, call.version, call.betas)
-        if key is None:
-            return self._analyse(call, call.body)
-        found = self._memo.get(key)
-        if found is None:  # analysed on a parse of its own: the kept plan shares nothing a script may change
-            found = self._analyse(call, loads(call.request.body))
-            self._memo.put(key, found)
-        return found
 
     def _analyse(self, call: _Call, body: Any) -> Analysis:
         body, spec, prompt = self._validated(call, validate_create, body, files=True)
@@ -380,10 +379,6 @@ class MessagesEngine:
         spec, prompt, context = analysis.spec, analysis.prompt, analysis.context
         counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
         input_tokens = prompt.total
-        kept = analysis.answer
-        if kept is not None and turn is None and self.script.idle:  # no handler or rule will see the body
-            headers = self.limiter.admit_and_finish(call.key, input_tokens, kept.output_tokens, model=spec.id)
-            return self._kept_answer(call, kept, None, headers)
         self.limiter.admit(call.key, input_tokens, model=spec.id)  # checked and spent at once (concurrent requests)
         settled = False
         try:
@@ -450,6 +445,12 @@ class MessagesEngine:
             elif kept is not None:
                 analysis.keep_scripted(outcome, kept)
         return out
+
+    def _repeated(self, call: _Call, analysis: Analysis, kept: KeptAnswer) -> HttpReply:
+        """A repeat of a body whose unscripted answer was kept, admitted and spent in one step."""
+        prompt = analysis.context.prompt if analysis.context.changed else analysis.prompt
+        headers = self.limiter.admit_and_finish(call.key, prompt.total, kept.output_tokens, model=analysis.spec.id)
+        return self._kept_answer(call, kept, None, headers)
 
     def _kept_answer(self, call: _Call, kept: KeptAnswer, reply: ScriptedReply | None,
                      headers: dict[str, str]) -> HttpReply:

@@ -253,3 +253,31 @@ def test_a_kept_answer_is_still_rate_limited() -> None:
     assert answers[0] == answers[1]
     assert [status for status, _, _ in answers[0]] == [200, 200, 429]
     assert _kept(fakes[0], BODIES[0]) is not None
+
+
+def test_a_repeat_is_logged_with_its_body_parsed_when_read() -> None:
+    """A kept answer's request is logged without parsing its body: the entry reads as the body anyway, each
+    entry its own copy (a test that changes one changes no other), as the full path logs it."""
+    memo, plain = FakeClaude(seed=3, clock=FakeClock()), _without_memo(FakeClaude(seed=3, clock=FakeClock()))
+    for fake in (memo, plain):
+        for _ in range(3):
+            call(fake, "POST", "/v1/messages", BODIES[0])
+    assert memo.engine._memo.hits == 2 and _kept(memo, BODIES[0]) is not None
+    first, second = memo.requests[1], memo.requests[2]
+    assert "body" in vars(second) and type(vars(second)["body"]) is not dict  # not parsed yet
+    assert second.body == BODIES[0] and vars(second)["body"] is second.body  # parsed once, on read
+    assert [(r.body, r.answer, r.request_id) for r in memo.requests] == [
+        (r.body, r.answer, r.request_id) for r in plain.requests]
+    first.body["max_tokens"] = 1
+    assert second.body == BODIES[0] and memo.requests[2].body["max_tokens"] == 256
+    assert f"body={BODIES[0]!r}" in repr(memo.requests[2])
+
+
+def test_a_repeat_still_checks_its_key_and_version_first() -> None:
+    fake = FakeClaude(seed=3, clock=FakeClock(), api_keys=["good-key"])
+    headers = {"x-api-key": "good-key"}
+    for _ in range(2):
+        assert call(fake, "POST", "/v1/messages", BODIES[0], headers=headers).status == 200
+    assert _kept(fake, BODIES[0]) is not None
+    assert call(fake, "POST", "/v1/messages", BODIES[0], headers={"x-api-key": "bad"}).status == 401
+    assert call(fake, "POST", "/v1/messages", BODIES[0], headers={**headers, "anthropic-version": "1999-01-01"}).status == 400

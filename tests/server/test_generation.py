@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import concurrent.futures
 import random
 import re
 from pathlib import Path
@@ -22,6 +23,7 @@ from fakeclaude.server.generation import (
     sign_thinking,
     verify_signature,
 )
+from fakeclaude.server.generation._ids import _make
 
 B58 = "[1-9A-HJ-NP-Za-km-z]"
 ID_PATTERNS = {
@@ -96,6 +98,18 @@ def test_id_sequences_are_deterministic_per_prefix() -> None:
     assert seq_a[0] == seq_b[0] and seq_a[2] == seq_b[1] and seq_a[1] == seq_b[2]
     assert IdFactory(12).new("msg") != seq_a[0]
     assert a.new("msg_") not in seq_a  # "msg_" and "msg" share one counter
+
+
+def test_ids_minted_ahead_are_the_ids_of_their_place_in_the_sequence() -> None:
+    """Ids are minted in batches (1, 2, 4, ... up to 64 at once) and handed out one at a time: the n-th id of a
+    name is its own digest whatever the batch, shared by "msg" and "msg_", and issued() counts handed-out ids."""
+    factory = IdFactory(21)
+    ids = [factory.new("msg" if i % 3 else "msg_") for i in range(300)]
+    assert ids == [_make("msg", ("id.new", 21, "msg", i)) for i in range(300)]
+    assert factory.issued() == 300
+    threaded = IdFactory(21)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        assert sorted(pool.map(lambda _: threaded.new("msg"), range(300))) == sorted(ids)
 
 
 def test_derived_ids_are_pure_and_disjoint_from_new() -> None:
