@@ -24,6 +24,7 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import math
 import os
 import platform
 import socket
@@ -39,7 +40,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
 
-from benchmarks import envs, long_runs, stop_process
+from benchmarks import envs, instructions, long_runs, stop_process
 from benchmarks.cases import PARAMS
 
 __all__ = ["Case", "Settings", "main", "run_suite"]
@@ -70,9 +71,9 @@ class Settings:
         return env == PROJECT or (self.alternatives and envs.installed(env))
 
 
-FULL = Settings("full", rounds=40, batch=50, stream_batch=10, loop_rounds=25, loop_batch=40, tests=1000,
+FULL = Settings("full", rounds=160, batch=50, stream_batch=10, loop_rounds=80, loop_batch=40, tests=1000,
                 test_rounds=3, import_rounds=5)
-QUICK = Settings("quick", rounds=15, batch=30, stream_batch=6, loop_rounds=10, loop_batch=20, tests=500,
+QUICK = Settings("quick", rounds=30, batch=30, stream_batch=6, loop_rounds=15, loop_batch=20, tests=500,
                  test_rounds=2, import_rounds=5)
 SMOKE = Settings("smoke", rounds=1, batch=2, stream_batch=1, loop_rounds=1, loop_batch=2, tests=5,
                  test_rounds=1, import_rounds=1)
@@ -267,6 +268,18 @@ def spread(values: Sequence[float]) -> tuple[float, float, float]:
     return statistics.median(values), deciles[0], deciles[-1]
 
 
+def median_interval(values: Sequence[float]) -> tuple[float, float]:
+    """A 95 % confidence interval of the median of ``values`` (distribution-free: the order statistics
+    ``n/2 -+ 0.98 sqrt(n)``, the binomial's normal approximation); NaNs with fewer than 6 values."""
+    n = len(values)
+    if n < 6:
+        return float("nan"), float("nan")
+    ordered = sorted(values)
+    half = 0.98 * math.sqrt(n)
+    low, high = max(0, math.floor(n / 2 - half)), min(n - 1, math.ceil(n / 2 + half) - 1)
+    return ordered[low], ordered[high]
+
+
 def paired_ratios(case: Sequence[float], floor: Sequence[float]) -> list[float]:
     """``case[i] / floor[i]`` for every round ``i`` (both batches of a round ran back to back)."""
     return [a / b for a, b in zip(case, floor, strict=True) if b > 0]
@@ -284,6 +297,7 @@ class Row:
     ratio_low: float = float("nan")
     ratio_high: float = float("nan")
     note: str = ""
+    ratio_ci: tuple[float, float] = (float("nan"), float("nan"))  # 95 % confidence interval of the median ratio
 
 
 @dataclass
@@ -317,7 +331,9 @@ def rows_of(cases: list[Case], scale: float = 1e6) -> list[Row]:
         median, low, high = spread([s * scale for s in case.samples])
         row = Row(case.label, median, low, high, note=_OWN_TEXT.get(case.server, ""))
         if not floor.error:
-            row.ratio, row.ratio_low, row.ratio_high = spread(paired_ratios(case.samples, floor.samples))
+            ratios = paired_ratios(case.samples, floor.samples)
+            row.ratio, row.ratio_low, row.ratio_high = spread(ratios)
+            row.ratio_ci = median_interval(ratios)
         rows.append(row)
     return rows
 
@@ -555,7 +571,12 @@ METHOD = """\
 - **ratio to the floor (the one documented method).** Per round, the case's time per call divided by the
   floor's in the *same* round; the table gives the median of these paired ratios and their p10-p90.
   A slow spell of this shared machine lands on both sides of a pair and cancels out, which a ratio of
-  two medians taken over different moments does not do.
+  two medians taken over different moments does not do. The goals table adds the median's 95 % confidence
+  interval (distribution-free: the paired ratios' order statistics at n/2 -+ 0.98 sqrt(n)). A round's
+  ratio moves a lot on this shared machine (p10-p90 about 0.85-1.45 for every case, the floor's second
+  worker included), so the full run times 160 in-process and 80 loopback rounds: the interval is then
+  about +-0.03 wide, where 40 rounds left +-0.05 (a case's median moved 1.09-1.17x between runs of the
+  same code).
 - **A/A rows.** The in-process and the loopback groups each time the floor's own case a second time, in a
   second worker process. Its ratio to the floor is what two processes doing the same work differ by (their
   caches, their memory layout, their place in the rotation): the part of any other row's ratio that is not
@@ -694,6 +715,11 @@ def goals(groups: list[Group]) -> list[tuple[str, str, str]]:
             return what, "not measured", "-"
         met = value < limit if strict else value <= limit
         figure = f"{value:.2f}" + ("x" if field_ == "ratio" else " ms")
+        low, high = row.ratio_ci if row and field_ == "ratio" else (float("nan"), float("nan"))
+        if low == low:
+            figure += f" ({low:.2f}-{high:.2f})"
+            if (low <= limit) != (high <= limit):  # the interval holds the limit: the run cannot tell
+                return what, figure, "yes (within noise)" if met else "NO (within noise)"
         return what, figure, "yes" if met else "NO"
 
     out = [
@@ -707,8 +733,10 @@ def goals(groups: list[Group]) -> list[tuple[str, str, str]]:
     for key, where in (("in-process", "in-process"), ("loopback", "loopback")):
         same = _find(groups, key, A_A)
         if same and same.ratio == same.ratio:
+            low, high = same.ratio_ci
+            interval = f" ({low:.2f}-{high:.2f})" if low == low else ""
             out.append((f"(no goal) A/A {where}: the floor's case in a second worker, against the floor",
-                        f"{same.ratio:.2f}x", "-"))
+                        f"{same.ratio:.2f}x{interval}", "-"))
     replay, vcr = _find(groups, "in-process", "fakeclaude cassette replay"), _find(groups, "in-process", "vcrpy")
     if replay and vcr and replay.median == replay.median and vcr.median == vcr.median:
         out.append(("replay per call no worse than vcrpy", f"{replay.median:.0f} vs {vcr.median:.0f} µs",
@@ -739,6 +767,9 @@ def report(groups: list[Group], settings: Settings, command: str, seconds: float
         "",
         "## Goals (issue #14 section 1, issue #12)",
         "",
+        "The figure of a ratio goal is the median of the paired per-round ratios with its 95 % confidence interval "
+        "(see *How the figures are computed*); a goal whose interval holds its limit is marked *within noise*.",
+        "",
         "| goal | figure | met |",
         "| --- | ---: | :---: |",
         *(f"| {goal} | {figure} | {met} |" for goal, figure, met in goals(groups)),
@@ -761,8 +792,9 @@ def _load() -> str:
         return "unknown"
 
 
-#: The long forms, run after the table in this order, each a section of RESULTS.md (``--only soak|scaling``).
+#: The long forms, run after the table in this order, each a section of RESULTS.md (``--only instructions|soak|scaling``).
 LONG_RUNS: dict[str, Callable[[str, IO[str]], long_runs.Section]] = {
+    "instructions": instructions.section,
     "soak": long_runs.soak_section,
     "scaling": long_runs.scaling_section,
 }

@@ -148,13 +148,13 @@ def test_the_full_run_adds_the_long_forms_after_the_table(tmp_path: Path, monkey
     monkeypatch.setattr(suite, "calls_groups", lambda settings, folder, log, **flags: asked.append("calls") or [])
     monkeypatch.setattr(suite, "per_test_group", lambda *args: asked.append("tests") or suite.Group("t", "T", "ms", "cpu"))
     monkeypatch.setattr(suite, "import_group", lambda *args: asked.append("imports") or suite.Group("i", "I", "ms", "wall"))
-    for key in ("soak", "scaling"):
+    for key in ("instructions", "soak", "scaling"):
         monkeypatch.setitem(suite.LONG_RUNS, key, lambda mode, log, key=key: asked.append((key, mode))
                             or long_runs.Section(key, f"## Long form {key}\n\nfigures"))
     monkeypatch.setattr(sys, "argv", ["benchmarks"])
     out = tmp_path / "R.md"
     assert suite.main(["--quick", "--project-only", "--out", str(out)]) == 0
-    assert asked == ["calls", "tests", "imports", ("soak", "quick"), ("scaling", "quick")]
+    assert asked == ["calls", "tests", "imports", ("instructions", "quick"), ("soak", "quick"), ("scaling", "quick")]
     text = out.read_text(encoding="utf-8")
     assert text.index("### I") < text.index("## Long form soak") < text.index("## Long form scaling") \
         < text.index("## How the figures are computed")
@@ -210,3 +210,28 @@ def test_server_cpu_reads_content_length_and_chunked_responses() -> None:
         finally:
             client.close()
     thread.join(5)
+
+
+def test_the_median_interval_holds_the_median_and_narrows_with_more_rounds() -> None:
+    from benchmarks.suite import median_interval
+
+    assert median_interval([1.0] * 5) != median_interval([1.0] * 5)  # NaNs: too few rounds to say
+    low, high = median_interval([float(i) for i in range(40)])
+    wide = high - low
+    assert low < 19.5 < high
+    low, high = median_interval([float(i) / 4 for i in range(160)])  # the same spread, four times the rounds
+    assert low < 19.875 < high and high - low < wide / 1.5
+
+
+def test_a_goal_whose_interval_holds_its_limit_is_within_noise() -> None:
+    from benchmarks.suite import Group, Row, goals
+
+    def verdict(ratio: float, low: float, high: float) -> str:
+        row = Row("fakeclaude in-process (generated answer)", 1.0, 1.0, 1.0, ratio, 0.9, 1.3, ratio_ci=(low, high))
+        found = goals([Group("in-process", "t", "µs", "cpu", [row])])
+        return next(met for goal, _, met in found if goal.startswith("fake in-process (generated)"))
+
+    assert verdict(1.05, 1.03, 1.07) == "yes"
+    assert verdict(1.09, 1.07, 1.12) == "yes (within noise)"
+    assert verdict(1.12, 1.08, 1.15) == "NO (within noise)"
+    assert verdict(1.15, 1.12, 1.18) == "NO"

@@ -8,10 +8,11 @@ in many tests), so the engine keeps that analysis for the last :data:`ENTRIES` d
 skips it on a repeat. Everything stateful still runs on every request: the script, the rate limiter,
 the prompt cache, ids, threads and the request log.
 
-When nothing is scripted, an unstreamed answer made of the body alone (a kept plan, no prompt-cache
-breakpoint, no thread, no id drawn but the message's own) is kept too, as its JSON bytes cut around the
-message id (:class:`KeptAnswer`): a repeat answers those bytes with the next message id, the rate
-limiter's headers and the same delay, byte for byte what composing it again would give. So is the answer
+When nothing is scripted, an answer made of the body alone (a kept plan, no prompt-cache breakpoint, no
+thread, no id drawn but the message's own) is kept too, as its JSON bytes cut around the message id
+(:class:`KeptAnswer`), and for a streamed body its chunks, cut the same way in ``message_start``: a
+repeat answers those bytes with the next message id, the rate limiter's headers and the same delays,
+byte for byte what composing it again would give. So is the answer
 composed from a scripted reply, for the last :data:`SCRIPTED_ENTRIES` distinct replies to the body: a
 handler or rule that answers an equal reply to an equal body (compared in full: a handler may change
 either) gets the kept bytes; the handler or rule still runs every time.
@@ -29,13 +30,15 @@ import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
+from fakeclaude.server.http import StreamChunk
+
 if TYPE_CHECKING:
     from fakeclaude.server.catalog import ModelSpec
     from fakeclaude.server.context_management import ContextPlan
     from fakeclaude.server.script import Reply
     from fakeclaude.server.tokens import PromptTokens
 
-__all__ = ["ENTRIES", "MAX_BODY_BYTES", "SCRIPTED_ENTRIES", "Analysis", "AnalysisMemo", "KeptAnswer"]
+__all__ = ["ENTRIES", "MAX_BODY_BYTES", "SCRIPTED_ENTRIES", "Analysis", "AnalysisMemo", "KeptAnswer", "KeptStream"]
 
 ENTRIES = 256
 #: How many distinct scripted replies to one body keep their composed answer.
@@ -45,23 +48,52 @@ MAX_BODY_BYTES = 64 * 1024
 _Key = tuple[bytes, str, frozenset[str]]
 
 
-class KeptAnswer:
-    """An unscripted, unstreamed answer's JSON bytes around its message id (``head + id + tail``), and its
-    output tokens: what every repeat of the body answers, with a new id, when nothing else goes into it."""
+class KeptStream:
+    """A streamed answer's chunks, the one that holds the message id (``message_start``) cut around it."""
 
-    __slots__ = ("head", "output_tokens", "tail")
+    __slots__ = ("after", "before", "delay", "head", "tail")
 
-    def __init__(self, head: bytes, tail: bytes, output_tokens: int) -> None:
-        self.head, self.tail, self.output_tokens = head, tail, output_tokens
+    def __init__(self, before: tuple[StreamChunk, ...], head: bytes, tail: bytes, delay: float,
+                 after: tuple[StreamChunk, ...]) -> None:
+        self.before, self.head, self.tail, self.delay, self.after = before, head, tail, delay, after
 
     @classmethod
-    def cut(cls, body: bytes, message_id: str, output_tokens: int) -> KeptAnswer | None:
-        """``body`` cut around ``message_id``, or None when the id is not in it exactly once."""
+    def cut(cls, chunks: list[StreamChunk], mark: bytes) -> KeptStream | None:
+        """``chunks`` cut around ``mark``, or None when it is not in exactly one chunk once, or a chunk cuts."""
+        holding = [index for index, chunk in enumerate(chunks) if mark in chunk.data]
+        if len(holding) != 1 or chunks[holding[0]].data.count(mark) != 1 or any(c.drop for c in chunks):
+            return None
+        index = holding[0]
+        head, _, tail = chunks[index].data.partition(mark)
+        return cls(tuple(chunks[:index]), head, tail, chunks[index].delay, tuple(chunks[index + 1:]))
+
+    def chunks(self, mark: bytes) -> list[StreamChunk]:
+        return [*self.before, StreamChunk(self.head + mark + self.tail, self.delay), *self.after]
+
+
+class KeptAnswer:
+    """An answer's JSON bytes around its message id (``head + id + tail``), its output tokens and, for a
+    streamed body, its chunks (:class:`KeptStream`): what every repeat of the body answers, with a new id,
+    when nothing else goes into it."""
+
+    __slots__ = ("head", "output_tokens", "stream", "tail")
+
+    def __init__(self, head: bytes, tail: bytes, output_tokens: int, stream: KeptStream | None = None) -> None:
+        self.head, self.tail, self.output_tokens, self.stream = head, tail, output_tokens, stream
+
+    @classmethod
+    def cut(cls, body: bytes, message_id: str, output_tokens: int,
+            chunks: list[StreamChunk] | None = None) -> KeptAnswer | None:
+        """``body`` (and the ``chunks`` it was streamed as) cut around ``message_id``, or None when the id is
+        not in it exactly once."""
         mark = message_id.encode()
         if body.count(mark) != 1:
             return None
+        stream = None if chunks is None else KeptStream.cut(chunks, mark)
+        if chunks is not None and stream is None:
+            return None
         head, _, tail = body.partition(mark)
-        return cls(head, tail, output_tokens)
+        return cls(head, tail, output_tokens, stream)
 
     def body(self, message_id: str) -> bytes:
         return self.head + message_id.encode() + self.tail

@@ -11,7 +11,7 @@ import dataclasses
 import logging
 import re
 import uuid
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar
@@ -32,7 +32,7 @@ from .files import FileLimits, FileStore
 from .files_api import answer_files, is_files_path
 from .generation import IdFactory, request_seed
 from .header_view import HeaderView
-from .http import HttpReply, HttpRequest
+from .http import HttpReply, HttpRequest, StreamChunk
 from .models_api import list_models_page, retrieve_model
 from .ratelimit import RateLimiter, RateLimits
 from .ratelimit_shared import SharedRateLimiter
@@ -419,32 +419,43 @@ class MessagesEngine:
         message = call.answer = composed.message
         headers = self.limiter.finish(call.key, int(message["usage"]["output_tokens"]))
         reply = composed.reply
+        # made of the body (and the scripted reply) alone: kept for a repeat
+        of_body = (idle and analysis.plan is not None) if outcome is None else body == analysis.body
+        keep = (of_body and turn is None and self._ids.issued() == issued + 1
+                and not breakpoints(counted, spec, prompt.marks) and _model_blocks_only(message))
+        output_tokens = int(message["usage"]["output_tokens"])
         if body.get("stream"):
             ttft, tps = self._pace(reply)
             error = {"type": reply.error_type, "message": reply.error_message} if reply is not None else None
-            chunks = stream_chunks(
+            chunks: Iterable[StreamChunk] = stream_chunks(
                 message_events(message, spec), ttft=ttft, seconds_per_token=1 / tps if tps else 0.0,
                 error_after=reply.error_after if reply is not None else None, error=error,
                 drop_after=reply.drop_after if reply is not None else None, pad=3 if self.config.pad_events else 0,
             )
+            complete = reply is None or (reply.error_after is None and reply.drop_after is None)
             if turn is not None:  # kept once the whole stream is read, as the API keeps all of a reply or none
-                complete = reply is None or (reply.error_after is None and reply.drop_after is None)
                 chunks = self.threads.kept_while_streaming(turn, message, chunks, complete=complete)
+            elif keep and complete:
+                chunks = list(chunks)
+                self._keep(analysis, outcome, KeptAnswer.cut(dumps(message), message["id"], output_tokens, chunks))
             return HttpReply(200, {**_SSE, **headers}, stream=chunks)
         if turn is not None:
             self.threads.commit(turn, message)
         out = _json_reply(200, message, headers)
-        out.delay = self._delay(reply, message["usage"]["output_tokens"])
-        # made of the body (and the scripted reply) alone: kept for a repeat
-        of_body = (idle and analysis.plan is not None) if outcome is None else body == analysis.body
-        if (of_body and turn is None and self._ids.issued() == issued + 1
-                and not breakpoints(counted, spec, prompt.marks) and _model_blocks_only(message)):
-            kept = KeptAnswer.cut(out.body, message["id"], int(message["usage"]["output_tokens"]))
-            if outcome is None:
-                analysis.answer = kept
-            elif kept is not None:
-                analysis.keep_scripted(outcome, kept)
+        out.delay = self._delay(reply, output_tokens)
+        if keep:
+            self._keep(analysis, outcome, KeptAnswer.cut(out.body, message["id"], output_tokens))
         return out
+
+    @staticmethod
+    def _keep(analysis: Analysis, reply: ScriptedReply | None, kept: KeptAnswer | None) -> None:
+        """Keep ``kept`` on the body's analysis: as its answer, or as the answer to the scripted ``reply``."""
+        if kept is None:
+            return
+        if reply is None:
+            analysis.answer = kept
+        else:
+            analysis.keep_scripted(reply, kept)
 
     def _repeated(self, call: _Call, analysis: Analysis, kept: KeptAnswer) -> HttpReply:
         """A repeat of a body whose unscripted answer was kept, admitted and spent in one step."""
@@ -456,7 +467,10 @@ class MessagesEngine:
                      headers: dict[str, str]) -> HttpReply:
         """A repeat of a body (and of its scripted reply) whose whole answer was kept: its bytes with the next
         message id, and the rate limiter's ``headers``."""
-        body = call.answer = kept.body(self._ids.new("msg"))  # the log keeps the bytes (``answer`` parses them)
+        message_id = self._ids.new("msg")
+        body = call.answer = kept.body(message_id)  # the log keeps the bytes (``answer`` parses them)
+        if kept.stream is not None:
+            return HttpReply(200, {**_SSE, **headers}, stream=kept.stream.chunks(message_id.encode()))
         out = HttpReply(200, {**_JSON, **headers}, body)
         out.delay = self._delay(reply, kept.output_tokens)
         return out

@@ -154,15 +154,16 @@ def _kept(fake: FakeClaude, body: dict[str, Any]) -> Any:
 
 
 def test_a_repeat_answers_the_kept_answer_and_the_log_reads_as_composed() -> None:
-    """Only an answer made of the body alone is kept whole: not a tool use (it draws a tool id), a stream,
-    a prompt-cache breakpoint (the second send reads the cache) or a server tool."""
+    """Only an answer made of the body alone is kept whole, streamed or not: not a tool use (it draws a tool
+    id), a prompt-cache breakpoint (the second send reads the cache) or a server tool."""
     memo, plain = FakeClaude(seed=3, clock=FakeClock()), _without_memo(FakeClaude(seed=3, clock=FakeClock()))
     for index in (0, 1, 4, 5, 6, 7):
         for _ in range(3):
             got, expected = (_reply(call(f, "POST", "/v1/messages", BODIES[index])) for f in (memo, plain))
             assert got == expected, f"body {index} answered differently from its kept answer"
-    assert _kept(memo, BODIES[0]) is not None and _kept(memo, BODIES[4]) is not None  # text; thinking
-    assert all(_kept(memo, BODIES[i]) is None for i in (1, 5, 6, 7))
+    assert all(_kept(memo, BODIES[i]) is not None for i in (0, 4, 5))  # text; thinking; a stream
+    assert _kept(memo, BODIES[5]).stream is not None and _kept(memo, BODIES[0]).stream is None
+    assert all(_kept(memo, BODIES[i]) is None for i in (1, 6, 7))
     assert [r.answer for r in memo.requests] == [r.answer for r in plain.requests]
     ids = [r.answer["id"] for r in memo.requests if r.path == "/v1/messages" and isinstance(r.answer, dict)]
     assert len(set(ids)) == len(ids)  # every repeat got a message id of its own
@@ -281,3 +282,43 @@ def test_a_repeat_still_checks_its_key_and_version_first() -> None:
     assert _kept(fake, BODIES[0]) is not None
     assert call(fake, "POST", "/v1/messages", BODIES[0], headers={"x-api-key": "bad"}).status == 401
     assert call(fake, "POST", "/v1/messages", BODIES[0], headers={**headers, "anthropic-version": "1999-01-01"}).status == 400
+
+
+def test_a_repeated_stream_answers_the_composed_events_with_its_own_id_and_pace() -> None:
+    """A kept stream answers the SSE bytes composing it again gives (a new id in message_start only), with the
+    same delays: the fake's pace, or a scripted reply's; a reply that faults its stream is never kept."""
+    from fakeclaude.server import Reply
+
+    for make in (lambda: FakeClaude(seed=3, clock=FakeClock(), ttft=0.2, tokens_per_second=400),
+                 lambda: FakeClaude(seed=3, clock=FakeClock(), pad_events=True)):
+        memo, plain = make(), _without_memo(make())
+        for _ in range(3):
+            got, expected = (call(f, "POST", "/v1/messages", BODIES[5]) for f in (memo, plain))
+            assert got.stream is not None and expected.stream is not None
+            assert [(c.data, c.delay) for c in got.stream] == [(c.data, c.delay) for c in expected.stream]
+        assert _kept(memo, BODIES[5]) is not None
+        assert [r.answer for r in memo.requests] == [r.answer for r in plain.requests]
+    for reply, kept in ((Reply(["Paced."], ttft=0.3, tokens_per_second=50), True),
+                        (Reply(["Cut."], error_after=2), False), (Reply(["Dropped."], drop_after=3), False)):
+        memo, plain = (FakeClaude(seed=3, clock=FakeClock()), _without_memo(FakeClaude(seed=3, clock=FakeClock())))
+        for fake in (memo, plain):
+            fake.handler(lambda request, reply=reply: reply)
+        for _ in range(3):
+            got, expected = (call(f, "POST", "/v1/messages", BODIES[5]) for f in (memo, plain))
+            assert [(c.data, c.delay, c.drop) for c in got.stream] == [(c.data, c.delay, c.drop) for c in expected.stream]
+        assert bool([a for a in memo.engine._memo._entries.values() if a._scripted]) is kept
+
+
+def test_the_official_sdk_streams_a_kept_stream_as_composed() -> None:
+    answers = []
+    for fake in (FakeClaude(seed=2, clock=FakeClock()), _without_memo(FakeClaude(seed=2, clock=FakeClock()))):
+        client = anthropic.Anthropic(api_key="sk-test", max_retries=0, base_url="http://fake",
+                                     http_client=httpx2.Client(transport=fake.httpx2_transport()))
+        params = {key: value for key, value in BODIES[5].items() if key != "stream"}
+        streamed = []
+        for _ in range(3):
+            with client.messages.stream(**params) as stream:
+                streamed.append((list(stream.text_stream), stream.get_final_message().model_dump()))
+        answers.append(streamed)
+    assert answers[0] == answers[1]
+    assert len({message["id"] for _, message in answers[0]}) == 3
