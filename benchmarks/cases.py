@@ -207,6 +207,51 @@ def httpx2_pytest(options: dict[str, Any]) -> Run:
     return _caller(_sdk(base_url="http://mock"), "create", answers["text"])
 
 
+# ----- the floor plus some work per call: why time ratios sit above instruction ratios ----------------
+#: Iterations of :func:`floor_simple`'s loop: about the instructions the fake adds to a call (benchmarks.instructions).
+SIMPLE_ITERATIONS = 160
+
+
+def _floor_plus(options: dict[str, Any], work: Callable[[], object]) -> Run:
+    """The floor, with ``work()`` run inside the transport on every call (its result unused)."""
+    import httpx2
+
+    answers = canned(options["canned"])
+    transport = httpx2.MockTransport(lambda request: (work(), _canned_response(httpx2, answers, request))[1])
+    return _caller(_sdk(base_url="http://mock", http_client=httpx2.Client(transport=transport)), options["call"],
+                   answers["text"])
+
+
+def floor_simple(options: dict[str, Any]) -> Run:
+    """The floor plus a small loop of dict and tuple work per call: as many instructions as the fake adds,
+    over a few objects and a few lines of code that stay in the CPU's caches."""
+    keys = ("a", "bb", "ccc", "dddd", "e", "ff", "ggg", "hhhh")
+
+    def work() -> None:
+        counts: dict[str, int] = {}
+        for i in range(SIMPLE_ITERATIONS):
+            key = keys[i & 7]
+            counts[key] = counts.get(key, 0) + i
+
+    return _floor_plus(options, work)
+
+
+def floor_engine(options: dict[str, Any]) -> Run:
+    """The floor plus the fake's own work per call: its engine answering the SDK's request, captured once
+    (transport step, engine, log), the answer thrown away; the SDK reads the canned bytes."""
+    import httpx2
+
+    from fakeclaude.server import FakeClaude
+    from fakeclaude.server.adapters.transports import _to_http_request
+
+    transport = FakeClaude(seed=0).httpx2_transport()
+    captured: list[Any] = []
+    capture = httpx2.MockTransport(lambda request: (captured.append(request), transport.handle_request(request))[1])
+    _sdk(base_url="http://fake", http_client=httpx2.Client(transport=capture)).messages.create(**PARAMS)
+    request, engine = captured[0], transport.engine
+    return _floor_plus(options, lambda: engine.handle(_to_http_request(request)))
+
+
 # ----- loopback: the SDK on its default httpx2 client against a server on 127.0.0.1 -------------------
 def loopback(options: dict[str, Any]) -> Run:
     """The SDK against ``options["base_url"]`` (a server the harness started); ``options["text"]`` checked."""
@@ -215,6 +260,7 @@ def loopback(options: dict[str, Any]) -> Run:
 
 
 CASES: dict[str, Callable[[dict[str, Any]], Run]] = {
-    "fake": fake, "fake_new_prompts": fake_new_prompts, "fake_scripted": fake_scripted, "floor": floor, "httpx2_pytest": httpx2_pytest,
+    "fake": fake, "fake_new_prompts": fake_new_prompts, "fake_scripted": fake_scripted, "floor": floor,
+    "floor_engine": floor_engine, "floor_simple": floor_simple, "httpx2_pytest": httpx2_pytest,
     "loopback": loopback, "replay": replay, "respx_httpx2": respx_httpx2, "vcrpy": vcrpy,
 }

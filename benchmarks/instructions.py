@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 #: ``(name, case, call)``: the in-process cases of the table; each ``stream`` one is compared with the floor's stream.
 MODES = (("floor", "floor", "create"), ("fake", "fake", "create"), ("fake_scripted", "fake_scripted", "create"),
          ("fake_new_prompts", "fake_new_prompts", "create"), ("replay", "replay", "create"),
-         ("floor_stream", "floor", "stream"), ("fake_stream", "fake", "stream"))
+         ("floor_stream", "floor", "stream"), ("fake_stream", "fake", "stream"),
+         ("floor_simple", "floor_simple", "create"), ("floor_engine", "floor_engine", "create"))
 
 
 def _inside(n: int) -> None:
@@ -80,7 +81,9 @@ LABELS = {"floor": "floor: SDK on httpx2.MockTransport (canned bytes)", "fake": 
           "fake_scripted": "fakeclaude in-process (scripted handler)",
           "fake_new_prompts": "fakeclaude in-process (a new prompt every call)", "replay": "fakeclaude cassette replay",
           "floor_stream": "floor: SDK on httpx2.MockTransport (canned SSE), stream",
-          "fake_stream": "fakeclaude in-process, stream"}
+          "fake_stream": "fakeclaude in-process, stream",
+          "floor_simple": "the floor + a small loop of as many instructions (cold-cache check)",
+          "floor_engine": "the floor + the fake's engine answering the same request (cold-cache check)"}
 CALLS = {"full": 200, "quick": 50}
 
 

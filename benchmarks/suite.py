@@ -40,7 +40,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import IO, Any
 
-from benchmarks import envs, instructions, long_runs, stop_process
+from benchmarks import cold_cache, envs, instructions, long_runs, stop_process
 from benchmarks.cases import PARAMS
 
 __all__ = ["Case", "Settings", "main", "run_suite"]
@@ -606,6 +606,11 @@ METHOD = """\
   start-up and collection (seconds, and noisy) drop out. The floor is an empty function-scoped yield
   fixture: what any fixture costs in pytest. **Import.** `python -c "import X"` minus `python -c pass`,
   paired per round; both packages read one warm bytecode cache (`-X pycache_prefix`).
+- **Instructions and cold caches (their own sections).** `benchmarks.instructions` counts the machine
+  instructions of the in-process cases under callgrind (load-independent, needs valgrind; not run in smoke
+  mode); `benchmarks.cold_cache` times the floor plus a small loop of the fake's extra instructions and the
+  floor plus the fake's engine work, the table's way, and the engine's work in a tight loop. Together they
+  say how much of a time ratio is the fake's instruction count and how much its memory footprint.
 - **Soak (its own section).** Streaming: N asyncio clients (aiohttp) each stream `messages` replies back to
   back from `fakeclaude serve` until the time bound; a stream counts when it is a 200 ending in
   `message_stop`, anything else is an error; latency is request sent to last byte (p50 / p99 over all
@@ -792,9 +797,10 @@ def _load() -> str:
         return "unknown"
 
 
-#: The long forms, run after the table in this order, each a section of RESULTS.md (``--only instructions|soak|scaling``).
+#: The long forms, run after the table in this order, each a section of RESULTS.md (``--only instructions|cold|soak|scaling``).
 LONG_RUNS: dict[str, Callable[[str, IO[str]], long_runs.Section]] = {
     "instructions": instructions.section,
+    "cold": cold_cache.section,
     "soak": long_runs.soak_section,
     "scaling": long_runs.scaling_section,
 }

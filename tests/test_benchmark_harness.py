@@ -148,13 +148,14 @@ def test_the_full_run_adds_the_long_forms_after_the_table(tmp_path: Path, monkey
     monkeypatch.setattr(suite, "calls_groups", lambda settings, folder, log, **flags: asked.append("calls") or [])
     monkeypatch.setattr(suite, "per_test_group", lambda *args: asked.append("tests") or suite.Group("t", "T", "ms", "cpu"))
     monkeypatch.setattr(suite, "import_group", lambda *args: asked.append("imports") or suite.Group("i", "I", "ms", "wall"))
-    for key in ("instructions", "soak", "scaling"):
+    for key in ("instructions", "cold", "soak", "scaling"):
         monkeypatch.setitem(suite.LONG_RUNS, key, lambda mode, log, key=key: asked.append((key, mode))
                             or long_runs.Section(key, f"## Long form {key}\n\nfigures"))
     monkeypatch.setattr(sys, "argv", ["benchmarks"])
     out = tmp_path / "R.md"
     assert suite.main(["--quick", "--project-only", "--out", str(out)]) == 0
-    assert asked == ["calls", "tests", "imports", ("instructions", "quick"), ("soak", "quick"), ("scaling", "quick")]
+    assert asked == ["calls", "tests", "imports", ("instructions", "quick"), ("cold", "quick"), ("soak", "quick"),
+                     ("scaling", "quick")]
     text = out.read_text(encoding="utf-8")
     assert text.index("### I") < text.index("## Long form soak") < text.index("## Long form scaling") \
         < text.index("## How the figures are computed")
