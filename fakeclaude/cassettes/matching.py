@@ -27,6 +27,8 @@ __all__ = [
     "DEFAULT_MATCH_ON",
     "MATCHERS",
     "canonical_body",
+    "content_encoding",
+    "decoded_body",
     "decoded_request_body",
     "json_body",
     "parse_json",
@@ -124,6 +126,31 @@ def _inflate(data: bytes) -> bytes:
         return zlib.decompress(data, -zlib.MAX_WBITS)  # raw deflate, as some clients send it
 
 
+def content_encoding(headers: Any) -> str:
+    """The ``content-encoding`` of a request's headers, lower case (``""`` without one): a plain dict is
+    scanned whatever its names' case; other mappings (httpx's ``Headers``, aiohttp's ``CIMultiDict``) are
+    asked, as they look names up case-insensitively."""
+    if isinstance(headers, dict):
+        value = next((v for k, v in headers.items() if str(k).lower() == "content-encoding"), "")
+    else:
+        value = headers.get("content-encoding") or ""
+    return str(value).strip().lower()
+
+
+def decoded_body(body: bytes | None, encoding: str) -> bytes | None:
+    """``body`` with its ``encoding`` (gzip / deflate / ...) undone; as sent when it is not encoded or the
+    encoding is unknown or broken."""
+    if not body or not encoding or encoding == "identity":
+        return body
+    data = body
+    try:
+        for name in reversed([part.strip() for part in encoding.split(",") if part.strip()]):
+            data = _DECODERS[name](data)
+    except (KeyError, OSError, EOFError, zlib.error):
+        return body  # an encoding this does not know: kept as sent
+    return data
+
+
 def decoded_request_body(body: bytes | None, headers: Any) -> tuple[bytes | None, dict[str, str]]:
     """A request body as the server reads it (gzip / deflate undone) and its headers to store.
 
@@ -131,14 +158,7 @@ def decoded_request_body(body: bytes | None, headers: Any) -> tuple[bytes | None
     kept decoded, as JSON, and the ``content-encoding`` header goes with the encoding.
     """
     pairs = {str(k): str(v) for k, v in headers.items()}
-    encoding = next((v for k, v in pairs.items() if k.lower() == "content-encoding"), "").strip().lower()
-    if not body or not encoding or encoding == "identity":
+    data = decoded_body(body, content_encoding(headers))
+    if data is body:
         return body, pairs
-    data = body
-    try:
-        for name in reversed([part.strip() for part in encoding.split(",") if part.strip()]):
-            data = _DECODERS[name](data)
-    except (KeyError, OSError, EOFError, zlib.error):
-        return body, pairs  # an encoding this does not know: kept as sent
-    kept = {k: v for k, v in pairs.items() if k.lower() not in ("content-encoding", "content-length")}
-    return data, kept
+    return data, {k: v for k, v in pairs.items() if k.lower() not in ("content-encoding", "content-length")}

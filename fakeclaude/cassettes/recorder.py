@@ -22,7 +22,7 @@ from vcr.request import Request
 
 from fakeclaude.streaming._sse import SSEDecoder
 
-from .matching import decoded_request_body
+from .matching import content_encoding, decoded_body, decoded_request_body
 from .misses import CassetteMiss, miss_message
 from .playback import Prepared, prepare
 from .store import ClaudeCassette, timestamp
@@ -51,7 +51,8 @@ class Recorder:
         Raises ``CassetteMiss`` for a miss in a mode that does not record.
         """
         cassette = self.cassette
-        body, headers = decoded_request_body(body, headers)
+        sent = body
+        body = decoded_body(body, content_encoding(headers))
         key = cassette.key(method, uri, body)
         hit = cassette.play(key)
         if hit is not None:
@@ -60,7 +61,7 @@ class Recorder:
             if prepared is None:
                 prepared = self._prepared[index] = prepare(response)
             return None, prepared
-        request = Request(method, uri, body, headers)
+        request = Request(method, uri, body, decoded_request_body(sent, headers)[1])  # the headers to store
         if not cassette.records:
             message = miss_message(cassette, request, key, self.rerecord_hint)
             self.misses.append(message)

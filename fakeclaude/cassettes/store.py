@@ -42,6 +42,8 @@ __all__ = ["RECORD_MODES", "RUN_STARTED", "CassetteError", "CassettePersister", 
 
 RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
 RUN_STARTED = time.time()  # this process's run; the pytest plugin sets the session's (shared with its workers)
+_KEPT_KEYS = 64  # the lookup keys a cassette keeps (the requests it computed them for last)
+_KEPT_BODY_BYTES = 64 * 1024  # of bodies up to this size
 
 
 def timestamp(seconds: float | None = None) -> str:
@@ -121,6 +123,7 @@ class ClaudeCassette(Cassette):  # type: ignore[misc]
         self.match_names = tuple(match_on)
         self.ignore = frozenset(ignore)
         self._index: dict[Key, list[int]] = {}
+        self._keys: dict[tuple[str, str, bytes | str | None], Key] = {}  # request -> key, the last _KEPT_KEYS
         self.run_started = RUN_STARTED if run_started is None else run_started
         self._saved_count = 0
         self.existed = False
@@ -148,8 +151,17 @@ class ClaudeCassette(Cassette):  # type: ignore[misc]
     # ----- keys and lookup -------------------------------------------------------------------------
     def key(self, method: str, uri: str, body: bytes | str | None) -> Key:
         """The lookup key of a request, as ``matching.request_key`` computes it with this cassette's options."""
-        # stored requests were scrubbed: compare like with like
-        return request_key(method, uri, body, self.match_names, self.ignore, scrub=self.scrubber.text)
+        # stored requests were scrubbed: compare like with like. A pure function of the request and this
+        # cassette's options, kept for the last requests (a suite replays the same request again and again)
+        memo = (method, uri, body)
+        found = self._keys.get(memo)
+        if found is None:
+            found = request_key(method, uri, body, self.match_names, self.ignore, scrub=self.scrubber.text)
+            if body is None or len(body) <= _KEPT_BODY_BYTES:
+                if len(self._keys) >= _KEPT_KEYS:
+                    self._keys.pop(next(iter(self._keys)))  # the oldest
+                self._keys[memo] = found
+        return found
 
     def key_of(self, request: Request) -> Key:
         """``key`` of a vcrpy ``Request``."""
