@@ -33,6 +33,7 @@ __all__ = [
     "json_body",
     "parse_json",
     "request_key",
+    "stored_headers",
 ]
 
 DEFAULT_MATCH_ON: tuple[str, ...] = ("method", "path", "body")
@@ -151,14 +152,20 @@ def decoded_body(body: bytes | None, encoding: str) -> bytes | None:
     return data
 
 
+def stored_headers(headers: Any, decoded: bool) -> dict[str, str]:
+    """A request's headers as a cassette stores them: without ``content-encoding`` and ``content-length``
+    when its body was ``decoded`` (stored as the JSON it encodes)."""
+    pairs = {str(k): str(v) for k, v in headers.items()}
+    if not decoded:
+        return pairs
+    return {k: v for k, v in pairs.items() if k.lower() not in ("content-encoding", "content-length")}
+
+
 def decoded_request_body(body: bytes | None, headers: Any) -> tuple[bytes | None, dict[str, str]]:
     """A request body as the server reads it (gzip / deflate undone) and its headers to store.
 
     A compressed body would be stored as binary (a key inside recoverable) and never match: it is
     kept decoded, as JSON, and the ``content-encoding`` header goes with the encoding.
     """
-    pairs = {str(k): str(v) for k, v in headers.items()}
     data = decoded_body(body, content_encoding(headers))
-    if data is body:
-        return body, pairs
-    return data, {k: v for k, v in pairs.items() if k.lower() not in ("content-encoding", "content-length")}
+    return data, stored_headers(headers, data is not body)

@@ -22,7 +22,7 @@ from vcr.request import Request
 
 from fakeclaude.streaming._sse import SSEDecoder
 
-from .matching import content_encoding, decoded_body, decoded_request_body
+from .matching import content_encoding, decoded_body, stored_headers
 from .misses import CassetteMiss, miss_message
 from .playback import Prepared, prepare
 from .store import ClaudeCassette, timestamp
@@ -61,7 +61,7 @@ class Recorder:
             if prepared is None:
                 prepared = self._prepared[index] = prepare(response)
             return None, prepared
-        request = Request(method, uri, body, decoded_request_body(sent, headers)[1])  # the headers to store
+        request = Request(method, uri, body, stored_headers(headers, body is not sent))
         if not cassette.records:
             message = miss_message(cassette, request, key, self.rerecord_hint)
             self.misses.append(message)
