@@ -236,19 +236,25 @@ def floor_simple(options: dict[str, Any]) -> Run:
     return _floor_plus(options, work)
 
 
-def floor_engine(options: dict[str, Any]) -> Run:
-    """The floor plus the fake's own work per call: its engine answering the SDK's request, captured once
-    (transport step, engine, log), the answer thrown away; the SDK reads the canned bytes."""
+def captured_engine() -> tuple[Any, Any]:
+    """A fresh fake's engine and the SDK's request to it, captured once: ``(httpx2 request, engine)``."""
     import httpx2
 
     from fakeclaude.server import FakeClaude
-    from fakeclaude.server.adapters.transports import _to_http_request
 
     transport = FakeClaude(seed=0).httpx2_transport()
     captured: list[Any] = []
     capture = httpx2.MockTransport(lambda request: (captured.append(request), transport.handle_request(request))[1])
     _sdk(base_url="http://fake", http_client=httpx2.Client(transport=capture)).messages.create(**PARAMS)
-    request, engine = captured[0], transport.engine
+    return captured[0], transport.engine
+
+
+def floor_engine(options: dict[str, Any]) -> Run:
+    """The floor plus the fake's own work per call: its engine answering the SDK's request, captured once
+    (transport step, engine, log), the answer thrown away; the SDK reads the canned bytes."""
+    from fakeclaude.server.adapters.transports import _to_http_request
+
+    request, engine = captured_engine()
     return _floor_plus(options, lambda: engine.handle(_to_http_request(request)))
 
 

@@ -24,7 +24,7 @@ import warnings
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from benchmarks.cases import PARAMS, _sdk
+from benchmarks.cases import captured_engine
 
 if TYPE_CHECKING:
     from benchmarks.suite import Row
@@ -42,17 +42,10 @@ BATCH = 50  # calls per round and case, as the in-process table
 def tight_loop_us(n: int = 5000) -> float:
     """The engine's work per request (transport step, engine, log) on the SDK's captured request, ``n`` times
     in a row: the best of 5 batches, in µs on the CPU clock."""
-    import httpx2
-
-    from fakeclaude.server import FakeClaude
     from fakeclaude.server.adapters.transports import _to_http_request
 
     warnings.simplefilter("ignore")
-    transport = FakeClaude(seed=0).httpx2_transport()
-    captured: list[Any] = []
-    capture = httpx2.MockTransport(lambda request: (captured.append(request), transport.handle_request(request))[1])
-    _sdk(base_url="http://fake", http_client=httpx2.Client(transport=capture)).messages.create(**PARAMS)
-    request, engine = captured[0], transport.engine
+    request, engine = captured_engine()
     for _ in range(min(n, 1000)):
         engine.handle(_to_http_request(request))
     best = float("inf")
