@@ -4,7 +4,8 @@ A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``
 assignment), one call per field; the engine builds a log entry and a handler's request on every request.
 :func:`built` writes all fields into the instance's ``__dict__`` at once: the same object, equal, hashable
 and frozen as ``__init__`` makes it, for classes without ``__slots__`` or ``__post_init__``. A field declared
-``= ParsedOnRead()`` may be given its JSON as :class:`JsonBytes`, parsed only when read.
+``= ParsedOnRead()`` (or made one by :func:`parsed_on_read`) may be given its JSON as :class:`JsonBytes`,
+parsed only when read; :func:`unread` says whether it still waits.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, TypeVar
 
 from .._json import loads
 
-__all__ = ["JsonBytes", "ParsedOnRead", "built"]
+__all__ = ["JsonBytes", "ParsedOnRead", "built", "parsed_on_read", "unread"]
 
 _T = TypeVar("_T")
 
@@ -52,3 +53,17 @@ class ParsedOnRead:
 
     def __set__(self, instance: object, value: Any) -> None:
         instance.__dict__[self._name] = value
+
+
+def parsed_on_read(cls: type[_T], name: str) -> type[_T]:
+    """Make the dataclass field ``name`` of ``cls`` a :class:`ParsedOnRead` one, keeping it without a default
+    (apply after ``@dataclass``: the constructor's signature stays as declared)."""
+    descriptor = ParsedOnRead()
+    descriptor.__set_name__(cls, name)
+    setattr(cls, name, descriptor)
+    return cls
+
+
+def unread(instance: object, name: str) -> bool:
+    """Whether the :class:`ParsedOnRead` field ``name`` of ``instance`` was given as JSON bytes never read."""
+    return type(instance.__dict__.get(name)) is JsonBytes

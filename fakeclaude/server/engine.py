@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
-from ._frozen import JsonBytes, ParsedOnRead, built
+from ._frozen import JsonBytes, ParsedOnRead, built, unread
 from .analysis_memo import Analysis, AnalysisMemo, KeptAnswer
 from .answer import MODEL_BLOCKS, compose_message, plan_content
 from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
@@ -162,6 +162,11 @@ class RecordedRequest:
         if self.scripted:
             return "scripted-error"
         return "refused" if self.refused else "error"
+
+
+def _same(body: Any, analysed: Any) -> bool:
+    """Whether the body a script saw is still the analysed one (the same object, or equal)."""
+    return body is analysed or body == analysed
 
 
 def _model_blocks_only(message: Mapping[str, Any]) -> bool:
@@ -352,15 +357,17 @@ class MessagesEngine:
         self._authenticate(call)
         key = self._memo.key(call.request.body, call.version, call.betas)
         known = None if key is None else self._memo.get(key)  # a body once analysed: valid, and not a thread's
-        if known is not None and known.answer is not None and self.script.idle:  # no handler or rule sees the body
-            call.body = JsonBytes(call.request.body)  # the log parses it if it is read
-            return self._repeated(call, known, known.answer)
+        if known is not None:  # its bytes stand for it: the log and the script parse them if they read them
+            call.body = JsonBytes(call.request.body)
+            if known.answer is not None and self.script.idle:  # no handler or rule sees the body
+                return self._repeated(call, known, known.answer)
+            return self._answer(call, call.body, known, None)
         raw = self._json_body(call)
         if not wants_thread(raw, call.betas):
-            if known is None:  # analysed on a parse of its own: the kept plan shares nothing a script may change
-                known = self._analyse(call, raw if key is None else loads(call.request.body))
-                if key is not None:
-                    self._memo.put(key, known)
+            # analysed on a parse of its own: the kept plan shares nothing a script may change
+            known = self._analyse(call, raw if key is None else loads(call.request.body))
+            if key is not None:
+                self._memo.put(key, known)
             return self._answer(call, raw, known, None)
         turn = self.threads.begin(raw)
         try:
@@ -376,8 +383,10 @@ class MessagesEngine:
         return Analysis(body, spec, prompt, context, request_seed(self.config.seed, body))
 
     def _answer(self, call: _Call, body: Any, analysis: Analysis, turn: ThreadTurn | None) -> HttpReply:
+        """The answer to a valid body: parsed, or a repeat's bytes (``JsonBytes``) that ``analysis`` stands for."""
         spec, prompt, context = analysis.spec, analysis.prompt, analysis.context
-        counted, prompt = (context.body, context.prompt) if context.changed else (body, prompt)
+        readable = analysis.body if type(body) is JsonBytes else body
+        counted, prompt = (context.body, context.prompt) if context.changed else (readable, prompt)
         input_tokens = prompt.total
         self.limiter.admit(call.key, input_tokens, model=spec.id)  # checked and spent at once (concurrent requests)
         settled = False
@@ -394,8 +403,14 @@ class MessagesEngine:
         """The answer once the rate limiter admitted the request; ``counted`` is the body as the context
         edits left it (what the prompt was counted on), ``analysis`` the body's (with the edits to report)."""
         idle = self.script.idle  # no handler or rule will see (and may change) the body
-        parsed = ParsedRequest.message(body, call.request.headers)
+        parsed = ParsedRequest.message(body, call.request.headers)  # a repeat's bytes parsed if the script reads them
         outcome = self.script.next_outcome(parsed)
+        if type(body) is JsonBytes:  # a repeat's
+            if unread(parsed, "body"):  # nothing read the body: the analysed one, equal and unchanged, stands for it
+                body = analysis.body
+                parsed = ParsedRequest.message(body, call.request.headers)
+            else:
+                body = call.body = parsed.body  # as the script left it (a handler may change it), logged as such
         call.scripted = outcome is not None
         if isinstance(outcome, ApiError):
             raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
@@ -405,7 +420,7 @@ class MessagesEngine:
             return _json_reply(outcome.status, outcome.body, dict(outcome.headers or {}))
         if outcome is not None:
             kept = analysis.scripted_answer(outcome) if turn is None else None
-            if kept is not None and body == analysis.body:  # the same reply to the same body (a handler may change it)
+            if kept is not None and _same(body, analysis.body):  # the same reply to the same body (a handler may change it)
                 return self._kept_answer(call, kept, outcome, self.limiter.finish(call.key, kept.output_tokens))
             self._check_reply(parsed, outcome)
         issued = self._ids.issued()
@@ -420,7 +435,7 @@ class MessagesEngine:
         headers = self.limiter.finish(call.key, int(message["usage"]["output_tokens"]))
         reply = composed.reply
         # made of the body (and the scripted reply) alone: kept for a repeat
-        of_body = (idle and analysis.plan is not None) if outcome is None else body == analysis.body
+        of_body = (idle and analysis.plan is not None) if outcome is None else _same(body, analysis.body)
         keep = (of_body and turn is None and self._ids.issued() == issued + 1
                 and not breakpoints(counted, spec, prompt.marks) and _model_blocks_only(message))
         output_tokens = int(message["usage"]["output_tokens"])

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from fakeclaude.server._frozen import built
+from fakeclaude.server._frozen import built, parsed_on_read
 from fakeclaude.server.errors import ApiError
 
 __all__ = [
@@ -159,7 +159,9 @@ class ScriptError(Exception):
 class ParsedRequest:
     """What a handler or rule sees: the validated body and a few conveniences.
 
-    ``custom_id`` is set for a request inside a batch (its ``path`` is then ``/v1/messages/batches``).
+    ``custom_id`` is set for a request inside a batch (its ``path`` is then ``/v1/messages/batches``). The
+    engine may hand over the body of a request it has seen before as its bytes: ``body`` parses them the
+    first time it is read (each request its own copy), so a script that never reads the body costs no parse.
     """
 
     body: Mapping[str, Any]
@@ -222,6 +224,9 @@ class ParsedRequest:
                     return [b for b in content if isinstance(b, Mapping) and b.get("type") == "tool_result"]
                 return []
         return []
+
+
+parsed_on_read(ParsedRequest, "body")  # a repeated body may reach the script as its bytes, parsed when read
 
 
 def content_text(content: object) -> str:

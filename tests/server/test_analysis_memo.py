@@ -245,6 +245,38 @@ def test_a_handler_that_changes_the_body_and_replies_answers_as_composed() -> No
     assert [r.answer["stop_reason"] for r in memo.engine.requests] == ["end_turn"] * 2 + ["max_tokens"] * 2
 
 
+def test_a_script_that_never_reads_a_repeated_body_never_parses_it() -> None:
+    """A repeat reaches the script as its bytes: a handler that never reads ``body`` costs no parse, one that
+    reads it gets its own parse (changing it changes this answer only), and every answer and log entry reads
+    as without the memo."""
+    from fakeclaude.server import Reply
+    from fakeclaude.server._frozen import unread
+
+    seen: list[bool] = []
+
+    def blind(request: Any) -> Any:
+        seen.append(unread(request, "body"))
+        return Reply(["Not looking."])
+
+    memo = _same_answers(blind, bodies=(0, 5))
+    assert seen[::2] == [False, True, True] * 2  # each send reaches the memo's fake, then the plain one
+    assert not any(seen[1::2])  # a fake keeping nothing parses every body
+    entries = memo.engine.requests
+    assert [type(vars(r)["body"]) is dict for r in entries] == [True, False, False] * 2  # logged as bytes
+    assert [r.body for r in entries] == [BODIES[0]] * 3 + [BODIES[5]] * 3
+
+    def reader(request: Any) -> Any:
+        return Reply([f"You said {request.last_user_text!r}."])
+
+    _same_answers(reader)
+    fakes = [FakeClaude(seed=6, clock=FakeClock()), _without_memo(FakeClaude(seed=6, clock=FakeClock()))]
+    for fake in fakes:
+        fake.handler(lambda request: None)  # "answer as the fake would", the body never read
+    answers = [[_reply(call(f, "POST", "/v1/messages", BODIES[i])) for i in (0, 0, 1, 1, 5, 5)] for f in fakes]
+    assert answers[0] == answers[1]
+    assert not any(r.scripted for r in fakes[0].requests)
+
+
 def test_a_kept_answer_is_still_rate_limited() -> None:
     from fakeclaude.server import RateLimits
 
