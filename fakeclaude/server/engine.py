@@ -37,7 +37,7 @@ from .models_api import list_models_page, retrieve_model
 from .ratelimit import RateLimiter, RateLimits
 from .ratelimit_shared import SharedRateLimiter
 from .request_log import DEFAULT_MAX_RECORDED_BYTES, RequestLog
-from .script import JsonReply, ParsedRequest, Script, ScriptError
+from .script import Answer, JsonReply, ParsedRequest, Script, ScriptError
 from .script import Reply as ScriptedReply
 from .script_checks import reply_violations
 from .server_tools import ServerToolScript, offers_server_side
@@ -403,14 +403,7 @@ class MessagesEngine:
         """The answer once the rate limiter admitted the request; ``counted`` is the body as the context
         edits left it (what the prompt was counted on), ``analysis`` the body's (with the edits to report)."""
         idle = self.script.idle  # no handler or rule will see (and may change) the body
-        parsed = ParsedRequest.message(body, call.request.headers)  # a repeat's bytes parsed if the script reads them
-        outcome = self.script.next_outcome(parsed)
-        if type(body) is JsonBytes:  # a repeat's
-            if unread(parsed, "body"):  # nothing read the body: the analysed one, equal and unchanged, stands for it
-                body = analysis.body
-                parsed = ParsedRequest.message(body, call.request.headers)
-            else:
-                body = call.body = parsed.body  # as the script left it (a handler may change it), logged as such
+        body, parsed, outcome = self._consulted(call, body, analysis, idle)
         call.scripted = outcome is not None
         if isinstance(outcome, ApiError):
             raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
@@ -422,6 +415,9 @@ class MessagesEngine:
             kept = analysis.scripted_answer(outcome) if turn is None else None
             if kept is not None and _same(body, analysis.body):  # the same reply to the same body (a handler may change it)
                 return self._kept_answer(call, kept, outcome, self.limiter.finish(call.key, kept.output_tokens))
+        if parsed is None:
+            parsed = ParsedRequest.message(body, call.request.headers)
+        if outcome is not None:
             self._check_reply(parsed, outcome)
         issued = self._ids.issued()
         composed = compose_message(
@@ -461,6 +457,23 @@ class MessagesEngine:
         if keep:
             self._keep(analysis, outcome, KeptAnswer.cut(out.body, message["id"], output_tokens))
         return out
+
+    def _consulted(self, call: _Call, body: Any, analysis: Analysis,
+                   idle: bool) -> tuple[Any, ParsedRequest | None, Answer | None]:
+        """The script's answer to the request (None: as the fake would), the body to answer from, and the request
+        the script saw when it stands for that body. A repeat's bytes (``JsonBytes``) reach the script parsed on
+        first read: when nothing read them the analysed body, equal and unchanged, stands for them; once read,
+        the body is what the script left (a handler may change it), logged as such."""
+        if idle:
+            return (analysis.body if type(body) is JsonBytes else body), None, None
+        parsed = ParsedRequest.message(body, call.request.headers)
+        outcome = self.script.next_outcome(parsed)
+        if type(body) is not JsonBytes:
+            return body, parsed, outcome
+        if unread(parsed, "body"):
+            return analysis.body, None, outcome
+        call.body = parsed.body
+        return call.body, parsed, outcome
 
     @staticmethod
     def _keep(analysis: Analysis, reply: ScriptedReply | None, kept: KeptAnswer | None) -> None:
