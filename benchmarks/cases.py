@@ -237,7 +237,8 @@ def floor_simple(options: dict[str, Any]) -> Run:
 
 
 def captured_engine() -> tuple[Any, Any]:
-    """A fresh fake's engine and the SDK's request to it, captured once: ``(httpx2 request, engine)``."""
+    """A fresh fake's transport and the SDK's request to it, captured once: ``(httpx2 request, transport)``
+    (``transport.engine.handle(transport.http_request(request))`` is the engine's work on it)."""
     import httpx2
 
     from fakeclaude.server import FakeClaude
@@ -246,16 +247,14 @@ def captured_engine() -> tuple[Any, Any]:
     captured: list[Any] = []
     capture = httpx2.MockTransport(lambda request: (captured.append(request), transport.handle_request(request))[1])
     _sdk(base_url="http://fake", http_client=httpx2.Client(transport=capture)).messages.create(**PARAMS)
-    return captured[0], transport.engine
+    return captured[0], transport
 
 
 def floor_engine(options: dict[str, Any]) -> Run:
     """The floor plus the fake's own work per call: its engine answering the SDK's request, captured once
     (transport step, engine, log), the answer thrown away; the SDK reads the canned bytes."""
-    from fakeclaude.server.adapters.transports import _to_http_request
-
-    request, engine = captured_engine()
-    return _floor_plus(options, lambda: engine.handle(_to_http_request(request)))
+    request, transport = captured_engine()
+    return _floor_plus(options, lambda: transport.engine.handle(transport.http_request(request)))
 
 
 # ----- loopback: the SDK on its default httpx2 client against a server on 127.0.0.1 -------------------

@@ -228,6 +228,8 @@ class MessagesEngine:
                         SharedRateLimiter(self.clock, config.state, config.rate_limits, organization_id=self.organization_id))
         keys = None if config.api_keys is None else frozenset(config.api_keys)
         self._valid_key: Callable[[str], bool] | None = None if keys is None else keys.__contains__
+        self._signed_in: tuple[HeaderView, bool, str, str, frozenset[str]] | None = None
+        """The last headers' view that authenticated, ``?beta=true`` or not, and its key, version and betas."""
 
     # ----- entry point ----------------------------------------------------------------------------
     def handle(self, request: HttpRequest) -> HttpReply:
@@ -318,9 +320,16 @@ class MessagesEngine:
     # ----- request preamble -----------------------------------------------------------------------
     def _authenticate(self, call: _Call) -> None:
         headers = call.request.headers
+        surface = call.request.query.get("beta") == "true"
+        known = self._signed_in
+        if known is not None and known[0] is headers and known[1] == surface:  # the same headers' view again
+            _, _, call.key, call.version, call.betas = known
+            return
         call.key = authenticate(headers, self._valid_key)
         call.version = check_version(headers)
-        call.betas = parse_betas(headers, beta_surface=call.request.query.get("beta") == "true")
+        call.betas = parse_betas(headers, beta_surface=surface)
+        if type(headers) is HeaderView:  # read-only: what it says holds for every request it stands for
+            self._signed_in = (headers, surface, call.key, call.version, call.betas)
 
     def _json_body(self, call: _Call) -> Any:
         raw = call.request.body

@@ -54,3 +54,64 @@ def test_the_engine_logs_the_view() -> None:
     assert "sk-test" in (logged.get("x-api-key") or logged["authorization"]) and logged["x-custom"] == "One"
     assert dict(logged)["anthropic-beta"] == "a-1,b-2"
     assert all(name == name.lower() for name in logged)
+
+
+def _sdk(fake: object, api_key: str = "sk-test") -> object:
+    anthropic = pytest.importorskip("anthropic")
+    return anthropic.Anthropic(api_key=api_key, base_url="http://fake", max_retries=0,
+                               http_client=httpx2.Client(transport=fake.httpx2_transport()))  # type: ignore[attr-defined]
+
+
+_PARAMS = {"model": "claude-sonnet-4-5", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]}
+
+
+def test_requests_with_equal_headers_share_one_view_in_the_log() -> None:
+    """A client sends the same headers on every call: the log keeps one view of them, not one per entry."""
+    from fakeclaude.server import FakeClaude
+
+    fake = FakeClaude(seed=0)
+    client = _sdk(fake)
+    for _ in range(20):
+        client.messages.create(**_PARAMS)  # type: ignore[attr-defined]
+    client.messages.create(**_PARAMS, extra_headers={"x-custom": "other"})  # type: ignore[attr-defined]
+    views = [entry.headers for entry in fake.requests]
+    assert len({id(view) for view in views[:20]}) == 1
+    assert views[20] is not views[19] and views[20]["x-custom"] == "other" and "x-custom" not in views[19]
+
+
+def test_a_view_is_never_handed_out_for_headers_that_changed() -> None:
+    from fakeclaude.server.header_view import HeaderViews
+
+    views = HeaderViews()
+    headers = httpx2.Headers({"x-api-key": "one", "anthropic-version": "2023-06-01"})
+    first = views.of(headers)
+    assert views.of(httpx2.Headers({"x-api-key": "one", "anthropic-version": "2023-06-01"})) is first
+    headers["x-api-key"] = "two"  # the answered request's own headers changed afterwards
+    assert first["x-api-key"] == "one"
+    second = views.of(headers)
+    assert second is not first and second["x-api-key"] == "two"
+    assert views.of(httpx.Headers({"x-api-key": "two", "anthropic-version": "2023-06-01"})) is second
+
+
+def test_authentication_is_checked_again_whenever_the_headers_change() -> None:
+    """Kept per view of the headers: a bad key after a good one (and back), or the ``?beta=true`` surface on
+    the same headers, is read afresh."""
+    anthropic = pytest.importorskip("anthropic")
+    from fakeclaude.server import FakeClaude
+
+    fake = FakeClaude(seed=0, api_keys=["good"])
+    good, bad = _sdk(fake, "good"), _sdk(fake, "bad")
+    for client, ok in ((good, True), (good, True), (bad, False), (bad, False), (good, True)):
+        if ok:
+            client.messages.create(**_PARAMS)  # type: ignore[attr-defined]
+        else:
+            with pytest.raises(anthropic.AuthenticationError, match="invalid x-api-key"):
+                client.messages.create(**_PARAMS)  # type: ignore[attr-defined]
+    transport = fake.httpx2_transport()
+    plain = httpx2.Client(transport=transport, base_url="http://fake")
+    headers = {"x-api-key": "good", "anthropic-version": "2023-06-01"}
+    for path in ("/v1/messages", "/v1/messages?beta=true", "/v1/messages"):
+        assert plain.post(path, json=_PARAMS, headers=headers).status_code == 200
+    assert [entry.query for entry in fake.requests[-3:]] == [{}, {"beta": "true"}, {}]
+    bad_version = plain.post("/v1/messages", json=_PARAMS, headers={**headers, "anthropic-version": "2099-01-01"})
+    assert bad_version.status_code == 400 and "anthropic-version" in bad_version.text

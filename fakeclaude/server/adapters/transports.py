@@ -21,7 +21,7 @@ import httpx2
 
 from fakeclaude.server.adapters._chunks import Pause, coalesced
 from fakeclaude.server.adapters._guard import handle_safely
-from fakeclaude.server.header_view import HeaderView
+from fakeclaude.server.header_view import HeaderViews
 from fakeclaude.server.http import Engine, HttpReply, HttpRequest, StreamChunk
 
 __all__ = ["HttpxTransport", "Httpx2Transport"]
@@ -31,12 +31,12 @@ logger = logging.getLogger("fakeclaude.server")
 _DROP_MESSAGE = "peer closed connection without sending complete message body (incomplete chunked read)"
 
 
-def _to_http_request(request: httpx2.Request | httpx.Request) -> HttpRequest:
+def _to_http_request(request: httpx2.Request | httpx.Request, views: HeaderViews) -> HttpRequest:
     return HttpRequest(
         method=request.method.upper(),
         path=request.url.path,
         query=dict(request.url.params.multi_items()) if request.url.query else {},  # skip parsing an empty query
-        headers=HeaderView(request.headers),
+        headers=views.of(request.headers),
         body=request.content,
         query_string=request.url.query.decode("ascii", "replace"),
     )
@@ -134,9 +134,14 @@ class _EngineTransport:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._views = HeaderViews()
+
+    def http_request(self, request: httpx2.Request | httpx.Request) -> HttpRequest:
+        """``request`` as the engine takes it."""
+        return _to_http_request(request, self._views)
 
     def _reply(self, request: httpx2.Request | httpx.Request) -> tuple[HttpReply, float | None]:
-        return handle_safely(self.engine, _to_http_request(request)), _read_timeout(request)
+        return handle_safely(self.engine, _to_http_request(request, self._views)), _read_timeout(request)
 
     def _check_first_byte(self, reply: HttpReply, read_timeout: float | None) -> None:
         if _too_slow(reply.delay, read_timeout):
