@@ -14,13 +14,14 @@ it and the engine's authentication, kept per view, runs once per run of equal he
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from operator import itemgetter
-from typing import Any, Protocol, overload
+from typing import Any, Protocol, TypeVar, overload
 
 __all__ = ["HeaderView", "HeaderViews", "RawHeaders"]
 
 _LOWER_NAME, _VALUE = itemgetter(1), itemgetter(2)
+_Source = TypeVar("_Source")
 
 
 class RawHeaders(Protocol):
@@ -49,6 +50,13 @@ class HeaderView(Mapping[str, str]):
         self._dict: dict[str, str] | None = None
         if len(raw) != len(found) or not (b"".join(raw).isascii() and b"".join(values).isascii()):
             self._dict = dict(headers.items())  # a repeated name or bytes beyond ASCII: the package's own reading
+
+    @classmethod
+    def of_lowered(cls, headers: Mapping[str, str]) -> HeaderView:
+        """A view of headers already read into a mapping with lower-case names (another server's request)."""
+        view = cls.__new__(cls)
+        view._raw, view._dict = {}, dict(headers)
+        return view
 
     def _all(self) -> dict[str, str]:
         if self._dict is None:
@@ -107,7 +115,7 @@ class HeaderViews:
     __slots__ = ("_last",)
 
     def __init__(self) -> None:
-        self._last: tuple[list[Any], HeaderView] | None = None  # a copy of the raw pairs, and their view
+        self._last: tuple[Any, HeaderView] | None = None  # (a copy of) the raw pairs, and their view
 
     def of(self, headers: RawHeaders) -> HeaderView:
         found: Any = getattr(headers, "_list", None)
@@ -117,4 +125,15 @@ class HeaderViews:
         view = HeaderView(headers)
         if type(found) is list:
             self._last = (list(found), view)  # a copy: the request's own list may change after it was answered
+        return view
+
+    def of_raw(self, raw: tuple[tuple[bytes, bytes], ...], headers: _Source,
+               lowered: Callable[[_Source], Mapping[str, str]]) -> HeaderView:
+        """The view of a request whose header lines were ``raw`` (aiohttp's ``raw_headers``), read from
+        ``headers`` by ``lowered`` when they differ from the previous request's."""
+        last = self._last
+        if last is not None and raw == last[0]:
+            return last[1]
+        view = HeaderView.of_lowered(lowered(headers))
+        self._last = (raw, view)
         return view

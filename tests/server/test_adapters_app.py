@@ -289,3 +289,26 @@ def test_make_app_serves_the_engine_in_a_users_own_aiohttp_runner(engine: Script
     status, seen, too_big = asyncio.run(main())
     assert status == 200 and seen["path"] == "/v1/echo" and seen["query"] == {"x": "1"}
     assert too_big == 413
+
+
+def test_served_requests_with_equal_headers_share_one_view_and_each_key_is_checked() -> None:
+    """Over a socket as in-process: a client's equal headers are read once (one view in the log), and a
+    different key on the same connection's next request is checked afresh."""
+    from fakeclaude.server import FakeClaude
+
+    params = {"model": "claude-sonnet-4-5", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]}
+    fake = FakeClaude(seed=0, api_keys=["good"])
+    with fake.serve() as url:
+        good = anthropic.Anthropic(api_key="good", base_url=url, max_retries=0)
+        bad = anthropic.Anthropic(api_key="bad", base_url=url, max_retries=0)
+        for _ in range(5):
+            good.messages.create(**params)
+        with pytest.raises(anthropic.AuthenticationError, match="invalid x-api-key"):
+            bad.messages.create(**params)
+        good.messages.create(**params, extra_headers={"X-Custom": "One"})
+    views = [entry.headers for entry in fake.requests]
+    keys = [view.get("x-api-key") or view["authorization"].removeprefix("Bearer ") for view in views]
+    assert len({id(view) for view in views[:5]}) == 1 and keys[:5] == ["good"] * 5
+    assert keys[5] == "bad" and fake.requests[5].status == 401
+    assert views[6]["x-custom"] == "One" and "x-custom" not in views[0]
+    assert dict(views[6]) == {name.lower(): value for name, value in dict(views[6]).items()}

@@ -45,6 +45,7 @@ from fakeclaude.server.adapters._protocol import BodyWatch
 from fakeclaude.server.adapters._whole import WholeResponse, fits, reply_headers
 from fakeclaude.server.control import ControlApi
 from fakeclaude.server.errors import ApiError
+from fakeclaude.server.header_view import HeaderViews
 from fakeclaude.server.http import Engine, HttpReply, HttpRequest
 
 __all__ = ["ENGINE_KEY", "OFFLOAD_BYTES", "Service", "make_app"]
@@ -78,12 +79,13 @@ class Service:
     ``handle_bare``, for aiohttp's low-level ``web.Server`` (``fakeclaude serve``: no router on the way).
     """
 
-    __slots__ = ("body_timeout", "control", "engine")
+    __slots__ = ("_views", "body_timeout", "control", "engine")
 
     def __init__(self, engine: Engine, control: ControlApi | None = None, *, body_timeout: float = 30.0) -> None:
         self.engine = engine
         self.control = control
         self.body_timeout = body_timeout
+        self._views = HeaderViews()  # a client's next request comes with the same headers
 
     async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
         """The reply to ``request``, then one access-log line (the duration includes a streamed body)."""
@@ -124,7 +126,7 @@ class Service:
             method=request.method.upper(),
             path=request.path,
             query=dict(request.query.items()) if request.query_string else {},
-            headers=_lower_headers(request.headers),
+            headers=self._views.of_raw(request.raw_headers, request.headers, _lower_headers),
             body=body,
             query_string=request.query_string,
         )
