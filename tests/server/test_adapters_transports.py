@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
@@ -242,3 +243,65 @@ def test_request_headers_reach_the_engine_lower_cased_with_repeats_joined(packag
     as_dict = dict(seen)
     assert as_dict["x-trace"] == "a, b" and all(name == name.lower() for name in as_dict)
     assert len(seen) == len(as_dict) and seen == as_dict
+
+
+_PAIRS = [
+    [("content-type", "application/json"), ("Request-Id", "req_1"), ("x-a", ""), ("content-length", "2")],
+    [("x-name", "café")],  # beyond ASCII: the package's own error
+    [("x-bytes", b"raw")],  # bytes: the package's own reading
+    [("x-number", 3)],  # another type: the package's own error
+    [],
+]
+
+
+@pytest.mark.parametrize("pairs", _PAIRS)
+def test_the_reply_headers_are_the_packages_own(package: tuple[ModuleType, Any], pairs: list[Any]) -> None:
+    """Built in one loop for the engine's ASCII text pairs: the same headers (and the same error) as the
+    package's public constructor gives, and the public constructor when its internals have another shape."""
+    from fakeclaude.server.adapters.transports import _headers_shaped_as_expected, _wire_headers
+
+    module, transport = package
+    assert transport.fast_headers is _headers_shaped_as_expected(module.Headers) is True
+    try:
+        expected = module.Headers(pairs)
+    except Exception as exc:
+        with pytest.raises(type(exc), match=re.escape(str(exc))):
+            _wire_headers(module.Headers, True, pairs)
+        return
+    made = _wire_headers(module.Headers, True, pairs)
+    assert type(made) is module.Headers and made == expected and made.raw == expected.raw
+    assert made.multi_items() == expected.multi_items() and made.encoding == expected.encoding
+    response = module.Response(200, headers=made, content=b"{}")
+    assert response.headers.multi_items() == module.Response(200, headers=expected, content=b"{}").headers.multi_items()
+
+
+def test_headers_of_another_shape_go_through_the_public_constructor() -> None:
+    from fakeclaude.server.adapters.transports import _headers_shaped_as_expected, _wire_headers
+
+    class Elsewhere(httpx2.Headers):
+        def __init__(self, headers: Any = None, encoding: str | None = None) -> None:
+            super().__init__(headers, encoding)
+            self._list = [(raw, raw, value) for raw, _, value in self._list]  # no lower-case names kept
+
+    assert _headers_shaped_as_expected(Elsewhere) is False
+    made = _wire_headers(Elsewhere, False, [("X-A", "b")])
+    assert type(made) is Elsewhere and made._list == [(b"X-A", b"X-A", b"b")]
+
+
+def test_the_official_sdk_reads_the_fakes_headers(package: tuple[ModuleType, Any]) -> None:
+    """Every header of the fake's answer reaches the SDK's raw response as the package would read it."""
+    from fakeclaude.server import FakeClaude
+
+    module, _ = package
+    if module is not httpx2:
+        pytest.skip("the official SDK runs on httpx2")
+    fake = FakeClaude(seed=0)
+    client = anthropic.Anthropic(api_key="k", base_url=BASE, max_retries=0,
+                                 http_client=httpx2.Client(transport=fake.httpx2_transport()))
+    raw = client.messages.with_raw_response.create(model="claude-sonnet-4-5", max_tokens=10,
+                                                   messages=[{"role": "user", "content": "hi"}])
+    headers = raw.http_response.headers
+    assert headers["content-type"] == "application/json" and headers["request-id"].startswith("req_")
+    assert int(headers["content-length"]) == len(raw.http_response.content)
+    assert headers["anthropic-ratelimit-requests-limit"] == "4000" and headers.encoding == "ascii"
+    assert raw.parse().usage.output_tokens > 0
