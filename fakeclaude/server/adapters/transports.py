@@ -170,7 +170,7 @@ class _EngineTransport:
         return _to_http_request(request, self._views)
 
     def _reply(self, request: httpx2.Request | httpx.Request) -> tuple[HttpReply, float | None]:
-        return handle_safely(self.engine, _to_http_request(request, self._views)), _read_timeout(request)
+        return handle_safely(self.engine, self.http_request(request)), _read_timeout(request)
 
     def _check_first_byte(self, reply: HttpReply, read_timeout: float | None) -> None:
         if _too_slow(reply.delay, read_timeout):
@@ -178,12 +178,11 @@ class _EngineTransport:
 
     def _response(self, reply: HttpReply, read_timeout: float | None) -> Any:
         pairs = list(reply.headers.items())
-        if reply.stream is None:
-            if "content-length" not in reply.headers:  # what the package adds itself, for less
-                pairs.append(("content-length", str(len(reply.body))))
-            headers = _wire_headers(self.headers_class, self.fast_headers, pairs)
-            return self.response_class(reply.status, headers=headers, content=reply.body)
+        if reply.stream is None and "content-length" not in reply.headers:  # what the package adds itself, for less
+            pairs.append(("content-length", str(len(reply.body))))
         headers = _wire_headers(self.headers_class, self.fast_headers, pairs)
+        if reply.stream is None:
+            return self.response_class(reply.status, headers=headers, content=reply.body)
         return self.response_class(reply.status, headers=headers, stream=self.stream_class(reply.stream, read_timeout))
 
     def _sync(self, request: httpx2.Request | httpx.Request) -> Any:
