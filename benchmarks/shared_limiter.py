@@ -38,7 +38,7 @@ def per_pair(limiter: RateLimiter, pairs: int) -> tuple[float, float]:
         started_cpu, started_wall = time.process_time(), time.perf_counter()
         for _ in range(pairs):
             limiter.admit("key", 100, model="claude-haiku-4-5")
-            limiter.finish("key", 10)
+            limiter.finish("key", 10, 100)
         cpu.append((time.process_time() - started_cpu) / pairs * 1e6)
         wall.append((time.perf_counter() - started_wall) / pairs * 1e6)
     return statistics.median(cpu), statistics.median(wall)

@@ -423,7 +423,7 @@ class MessagesEngine:
         if outcome is not None:
             kept = analysis.scripted_answer(outcome) if turn is None else None
             if kept is not None and _same(body, analysis.body):  # the same reply to the same body (a handler may change it)
-                return self._kept_answer(call, kept, outcome, self.limiter.finish(call.key, kept.output_tokens))
+                return self._kept_answer(call, kept, outcome, self.limiter.finish(call.key, kept.output_tokens, prompt.total))
         if parsed is None:
             parsed = ParsedRequest.message(body, call.request.headers)
         if outcome is not None:
@@ -437,7 +437,7 @@ class MessagesEngine:
         )
         finish_context(composed.message, analysis.context, spec)
         message = call.answer = composed.message
-        headers = self.limiter.finish(call.key, int(message["usage"]["output_tokens"]))
+        headers = self.limiter.finish(call.key, int(message["usage"]["output_tokens"]), prompt.total)
         reply = composed.reply
         # made of the body (and the scripted reply) alone: kept for a repeat
         of_body = (idle and analysis.plan is not None) if outcome is None else _same(body, analysis.body)

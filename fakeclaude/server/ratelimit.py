@@ -9,7 +9,9 @@ known afterwards, so the output bucket may go into debt and ``check`` waits unti
 The engine uses ``admit`` (check and spend the request and its input tokens under one lock, so that
 concurrent requests can never all pass the same last unit of a limit), then ``finish`` (spend the
 output tokens, the headers) or ``refund`` (an admitted request that got no answer after all); an answer
-known before it is admitted (a kept one) takes ``admit_and_finish``, both in one step.
+known before it is admitted (a kept one) takes ``admit_and_finish``, both in one step. When no limit is
+enforced nothing can be refused, so ``admit`` spends nothing and ``finish`` spends the whole request in
+one step (and ``refund`` has nothing to give back): the same buckets once a request is answered.
 
 Limits left as ``None`` are never enforced; the headers still report them with the real example
 values (4,000 requests, 2,000,000 input and 400,000 output tokens per minute), so they always appear.
@@ -108,17 +110,22 @@ class RateLimiter:
             raise ApiError(429, self._text(first, model), headers=headers)
 
     def admit(self, key: str, input_tokens: int, *, model: str | None = None) -> None:
-        """``check``, then spend one request and ``input_tokens``, in one step (the 429 spends nothing)."""
+        """``check``, then spend one request and ``input_tokens``, in one step (the 429 spends nothing).
+        With no limit enforced, nothing: ``finish`` spends them."""
+        if not self._any_enforced:
+            return
         with self._lock:
-            if self._any_enforced:
-                self.check(key, input_tokens, model=model)
+            self.check(key, input_tokens, model=model)
             self._spend(key, input_tokens, 0, self._clock.now(), requests=1)
 
-    def finish(self, key: str, output_tokens: int) -> dict[str, str]:
-        """Spend the ``output_tokens`` of a request ``admit`` let in; its headers."""
+    def finish(self, key: str, output_tokens: int, input_tokens: int) -> dict[str, str]:
+        """Spend the ``output_tokens`` of a request ``admit`` let in (with ``input_tokens`` and the request
+        itself when ``admit`` spent nothing); its headers."""
+        deferred = not self._any_enforced
         with self._lock:
             now = self._clock.now()
-            return self._headers(self._spend(key, 0, output_tokens, now, requests=0), now)
+            levels = self._spend(key, input_tokens if deferred else 0, output_tokens, now, requests=1 if deferred else 0)
+            return self._headers(levels, now)
 
     def admit_and_finish(self, key: str, input_tokens: int, output_tokens: int, *,
                          model: str | None = None) -> dict[str, str]:
@@ -131,6 +138,8 @@ class RateLimiter:
 
     def refund(self, key: str, input_tokens: int) -> None:
         """Give back what ``admit`` spent, for a request that was not answered after all."""
+        if not self._any_enforced:  # ``admit`` spent nothing
+            return
         with self._lock:
             self._spend(key, -input_tokens, 0, self._clock.now(), requests=-1)
 

@@ -58,6 +58,9 @@ class SharedRateLimiter(RateLimiter):
                          writes=False)
 
     def admit(self, key: str, input_tokens: int, *, model: str | None = None) -> None:
+        if not self._any_enforced:  # ``finish`` spends the whole request
+            return
+
         def step() -> None:
             RateLimiter.check(self, key, input_tokens, model=model)  # the 429 raises before anything is written
             self._spend(key, input_tokens, 0, self._clock.now(), requests=1)
@@ -69,8 +72,8 @@ class SharedRateLimiter(RateLimiter):
         return self._atomically(key, lambda: super(SharedRateLimiter, self).admit_and_finish(
             key, input_tokens, output_tokens, model=model))
 
-    def finish(self, key: str, output_tokens: int) -> dict[str, str]:
-        return self._atomically(key, lambda: super(SharedRateLimiter, self).finish(key, output_tokens))
+    def finish(self, key: str, output_tokens: int, input_tokens: int) -> dict[str, str]:
+        return self._atomically(key, lambda: super(SharedRateLimiter, self).finish(key, output_tokens, input_tokens))
 
     def refund(self, key: str, input_tokens: int) -> None:
         self._atomically(key, lambda: super(SharedRateLimiter, self).refund(key, input_tokens))

@@ -138,3 +138,19 @@ def test_refill_rounds_as_the_rate_per_second_says() -> None:
     limiter.record("k", 0, 0)
     clock.advance(57)
     assert limiter.settle("k", 0, 0)["anthropic-ratelimit-requests-remaining"] == "2"
+
+
+@pytest.mark.parametrize("limits", [None, RateLimits(requests_per_minute=50, input_tokens_per_minute=30_000)],
+                         ids=["unenforced", "enforced"])
+def test_admit_finish_and_refund_leave_the_buckets_as_one_settle(limits: RateLimits | None) -> None:
+    """Whether ``admit`` spends at once (a limit is enforced) or leaves it to ``finish`` (none is), an answered
+    request's headers are those of one ``settle``, and a refunded one spends nothing."""
+    clock = FakeClock()
+    stepped, settled = RateLimiter(clock, limits), RateLimiter(clock, limits)
+    for _ in range(3):
+        stepped.admit("k", 2_300)
+        assert stepped.finish("k", 700, 2_300) == settled.settle("k", 2_300, 700)
+        stepped.admit("k", 900)
+        stepped.refund("k", 900)
+        assert stepped.headers("k") == settled.headers("k")
+        clock.advance(1.5)

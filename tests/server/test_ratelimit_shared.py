@@ -50,7 +50,7 @@ def _observe(limiter: RateLimiter, clock: FakeClock) -> Observed:
     attempt(lambda: limiter.headers("k"))
     for _ in range(4):  # three requests a minute: the fourth is refused and spends nothing
         attempt(lambda: limiter.admit("k", 2_300, model="claude-sonnet-4-5"))
-        attempt(lambda: limiter.finish("k", 700))
+        attempt(lambda: limiter.finish("k", 700, 2_300))
     attempt(lambda: limiter.headers("k"))
     clock.advance(19)
     attempt(lambda: limiter.check("k", 10))
@@ -58,7 +58,7 @@ def _observe(limiter: RateLimiter, clock: FakeClock) -> Observed:
     attempt(lambda: limiter.admit("k", 10))
     attempt(lambda: limiter.refund("k", 10))  # given back: the next admit still passes
     attempt(lambda: limiter.admit("k", 10))
-    attempt(lambda: limiter.finish("k", 5_000))  # output beyond the bucket: in debt
+    attempt(lambda: limiter.finish("k", 5_000, 10))  # output beyond the bucket: in debt
     clock.advance(20)  # a request is back, the output debt not yet repaid
     attempt(lambda: limiter.admit("k", 10, model="claude-haiku-4-5"))  # the output-token 429
     attempt(lambda: limiter.admit("k", 99_999))  # larger than the input bucket: a full minute
@@ -102,7 +102,7 @@ def test_two_limiters_on_one_store_admit_the_limit_once_between_them(backend: tu
                 limiter.admit("k", 1)
             except ApiError:
                 continue
-            limiter.finish("k", 1)
+            limiter.finish("k", 1, 1)
             with lock:
                 admitted.append(1)
 
@@ -162,7 +162,7 @@ def test_without_limits_the_store_is_never_touched(backend: tuple[str, Opener]) 
     for _ in range(3):
         limiter.admit("k", 500)
         alone.admit("k", 500)
-        assert limiter.finish("k", 50) == alone.finish("k", 50)
+        assert limiter.finish("k", 50, 500) == alone.finish("k", 50, 500)
     assert store.scan("") == []
 
 
