@@ -241,6 +241,7 @@ def content_text(content: object) -> str:
 Outcome = Reply | ApiError | JsonReply | str | Block | list[Any] | BaseException | None
 Handler = Callable[[ParsedRequest], Outcome]
 Answer = Reply | ApiError | JsonReply
+_ANSWERS = (Reply, ApiError, JsonReply)  # a tuple: the union would be built again on every scripted answer
 _DESCRIBE_LIMIT = 60
 
 
@@ -250,7 +251,7 @@ def to_reply(outcome: Outcome) -> Answer | None:
     An ``ApiError`` is raised (it answers as that error); another exception is raised too (the
     script fails with it).
     """
-    if outcome is None or isinstance(outcome, Reply | ApiError | JsonReply):
+    if outcome is None or isinstance(outcome, _ANSWERS):
         return outcome
     if isinstance(outcome, str):
         return Reply([outcome])
