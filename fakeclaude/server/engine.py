@@ -501,7 +501,7 @@ class MessagesEngine:
         return self._kept_answer(call, kept, None, headers)
 
     def _kept_answer(self, call: _Call, kept: KeptAnswer, reply: ScriptedReply | None,
-                     headers: dict[str, str]) -> HttpReply:
+                     headers: Mapping[str, str]) -> HttpReply:
         """A repeat of a body (and of its scripted reply) whose whole answer was kept: its bytes with the next
         message id, and the rate limiter's ``headers``."""
         message_id = self._ids.new("msg")

@@ -16,15 +16,19 @@ one step (and ``refund`` has nothing to give back): the same buckets once a requ
 Limits left as ``None`` are never enforced; the headers still report them with the real example
 values (4,000 requests, 2,000,000 input and 400,000 output tokens per minute), so they always appear.
 Token ``remaining`` values are rounded to the nearest thousand (docs) unless the limit is below
-1,000; ``tokens-*`` adds input and output, as recorded; resets are RFC 3339 ``Z`` times.
+1,000; ``tokens-*`` adds input and output, as recorded; resets are RFC 3339 ``Z`` times. The twelve texts
+follow from six integers (each bucket's shown level and the second it is full again), which most answers
+share with the one before (a level shows only when it crosses an integer or a thousand, a reset when it
+crosses a second): the limiter hands the last headers out again, read-only, while those integers hold.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from math import ceil, floor
 
 from fakeclaude.server.clock import Clock, whole_seconds
 from fakeclaude.server.errors import ApiError
@@ -87,6 +91,7 @@ class RateLimiter:
         self._org = organization_id
         self._max = max_keys
         self._keys: OrderedDict[str, _Buckets] = OrderedDict()
+        self._shown: tuple[tuple[int, ...], tuple[int, ...], dict[str, str]] = ((), (), {})  # the last headers' integers, and them
         self._lock = threading.RLock()  # ``admit`` holds it around ``check``
 
     def check(self, key: str, input_tokens: int, *, model: str | None = None) -> None:
@@ -104,8 +109,8 @@ class RateLimiter:
             if not waits:
                 return
             first = min(i for _, i in waits)
-            retry = max(1, math.ceil(max(w for w, _ in waits)))
-            headers = self._headers(levels, now)
+            retry = max(1, ceil(max(w for w, _ in waits)))
+            headers = dict(self._headers(levels, now))
             headers.update({"retry-after": str(retry), "x-should-retry": "true"})
             raise ApiError(429, self._text(first, model), headers=headers)
 
@@ -118,17 +123,17 @@ class RateLimiter:
             self.check(key, input_tokens, model=model)
             self._spend(key, input_tokens, 0, self._clock.now(), requests=1)
 
-    def finish(self, key: str, output_tokens: int, input_tokens: int) -> dict[str, str]:
+    def finish(self, key: str, output_tokens: int, input_tokens: int) -> Mapping[str, str]:
         """Spend the ``output_tokens`` of a request ``admit`` let in (with ``input_tokens`` and the request
-        itself when ``admit`` spent nothing); its headers."""
+        itself when ``admit`` spent nothing); its headers (read-only: the limiter may hand them out again)."""
         deferred = not self._any_enforced
         with self._lock:
             now = self._clock.now()
-            levels = self._spend(key, input_tokens if deferred else 0, output_tokens, now, requests=1 if deferred else 0)
+            levels = self._spend(key, input_tokens if deferred else 0, output_tokens, now, 1 if deferred else 0)
             return self._headers(levels, now)
 
     def admit_and_finish(self, key: str, input_tokens: int, output_tokens: int, *,
-                         model: str | None = None) -> dict[str, str]:
+                         model: str | None = None) -> Mapping[str, str]:
         """``admit`` then ``finish`` in one step, for an answer whose output is known before it is admitted."""
         with self._lock:
             if self._any_enforced:  # this class's own check: a subclass runs the whole step as one
@@ -153,25 +158,33 @@ class RateLimiter:
         with self._lock:
             now = self._clock.now()
             levels = self._spend(key, input_tokens, output_tokens, now)
-            return self._headers(levels, now)
+            return dict(self._headers(levels, now))
 
     def headers(self, key: str) -> dict[str, str]:
         """The ``anthropic-ratelimit-*`` headers for ``key`` now (all twelve, values as strings)."""
         with self._lock:
             now = self._clock.now()
-            return self._headers(self._levels(key, now), now)
+            return dict(self._headers(self._levels(key, now), now))
 
     # -- internals ---------------------------------------------------------------------------------
 
-    # min() and max() are spelled out as comparisons below: these run twice per answered request
+    # min() and max() are spelled out as comparisons below: these run on every answered request
 
     def _spend(self, key: str, input_tokens: int, output_tokens: int, now: float,
                requests: int = 1) -> tuple[float, float, float]:
-        r, i, o = self._levels(key, now)
-        r_cap, i_cap, _ = self._caps
+        keys = self._keys
+        state = keys.get(key)
+        r_cap, i_cap, o_cap = self._caps
+        if state is None:
+            r, i, o = r_cap, i_cap, o_cap
+        else:  # ``_levels``, written out
+            r, i, o, at = state
+            if now > at:
+                elapsed = now - at
+                r, i, o = r + elapsed * r_cap / 60.0, i + elapsed * i_cap / 60.0, o + elapsed * o_cap / 60.0
+                r, i, o = r if r < r_cap else r_cap, i if i < i_cap else i_cap, o if o < o_cap else o_cap
         r, i = r - requests, i - input_tokens
         levels = (r if r < r_cap else r_cap, i if i < i_cap else i_cap, o - output_tokens)
-        keys = self._keys
         keys[key] = (*levels, now)
         keys.move_to_end(key)
         if len(keys) > self._max:
@@ -188,38 +201,55 @@ class RateLimiter:
         r, i, o = r + elapsed * r_cap / 60.0, i + elapsed * i_cap / 60.0, o + elapsed * o_cap / 60.0
         return r if r < r_cap else r_cap, i if i < i_cap else i_cap, o if o < o_cap else o_cap
 
-    def _headers(self, levels: tuple[float, float, float], now: float) -> dict[str, str]:
+    def _headers(self, levels: tuple[float, float, float], now: float) -> Mapping[str, str]:
+        """The twelve headers for ``levels`` at ``now``; read-only (handed out again while they hold)."""
         # written out (no helper calls): every answered request formats these twelve headers
         requests, input_level, output_level = levels
         r_cap, i_cap, o_cap = self._caps
         r_wait, i_wait, o_wait = ((r_cap - requests) * 60.0 / r_cap, (i_cap - input_level) * 60.0 / i_cap,
                                   (o_cap - output_level) * 60.0 / o_cap)
-        # when each bucket is full again: now when it is full, else the next whole second after refilling
-        r_reset = math.ceil(now + r_wait) if r_wait > 1e-9 else now
-        i_reset = math.ceil(now + i_wait) if i_wait > 1e-9 else now
-        o_reset = math.ceil(now + o_wait) if o_wait > 1e-9 else now
+        # the second each bucket is full again: now's when it is full, else the next whole one after refilling
+        second = floor(now)
+        r_reset = ceil(now + r_wait) if r_wait > 1e-9 else second
+        i_reset = ceil(now + i_wait) if i_wait > 1e-9 else second
+        o_reset = ceil(now + o_wait) if o_wait > 1e-9 else second
         # token levels to the nearest thousand (docs), unless the limit is below 1,000
-        i_left = math.floor(input_level) if i_cap < 1000 else math.floor((input_level + 500) / 1000) * 1000
-        o_left = math.floor(output_level) if o_cap < 1000 else math.floor((output_level + 500) / 1000) * 1000
+        i_left = floor(input_level) if i_cap < 1000 else floor((input_level + 500) / 1000) * 1000
+        o_left = floor(output_level) if o_cap < 1000 else floor((output_level + 500) / 1000) * 1000
         i_left = 0 if i_left < 0 else i_left if i_left < i_cap else int(i_cap)
         o_left = 0 if o_left < 0 else o_left if o_left < o_cap else int(o_cap)
-        r_left = math.floor(requests)
-        r_limit, i_limit, o_limit, t_limit = self._limit_texts
-        i_text, o_text = whole_seconds(math.floor(i_reset)), whole_seconds(math.floor(o_reset))
-        return {
-            "anthropic-ratelimit-requests-limit": r_limit,
-            "anthropic-ratelimit-requests-remaining": str(r_left if r_left > 0 else 0),
-            "anthropic-ratelimit-requests-reset": whole_seconds(math.floor(r_reset)),
-            "anthropic-ratelimit-input-tokens-limit": i_limit,
-            "anthropic-ratelimit-input-tokens-remaining": str(i_left),
-            "anthropic-ratelimit-input-tokens-reset": i_text,
-            "anthropic-ratelimit-output-tokens-limit": o_limit,
-            "anthropic-ratelimit-output-tokens-remaining": str(o_left),
-            "anthropic-ratelimit-output-tokens-reset": o_text,
-            "anthropic-ratelimit-tokens-limit": t_limit,
-            "anthropic-ratelimit-tokens-remaining": str(i_left + o_left),
-            "anthropic-ratelimit-tokens-reset": i_text if i_reset >= o_reset else o_text,
-        }
+        r_left = floor(requests)
+        r_left = r_left if r_left > 0 else 0
+        # the twelve texts follow from these six integers alone, and most answers share them with the one before
+        # (a bucket's level only shows when it crosses an integer or a thousand, its reset when it crosses a
+        # second); a few requests in a row move the requests bucket alone
+        shown_requests, shown_tokens = (r_left, r_reset), (i_left, i_reset, o_left, o_reset)
+        last_requests, last_tokens, last = self._shown
+        if shown_tokens == last_tokens:
+            if shown_requests == last_requests:
+                return last
+            headers = last.copy()
+            headers["anthropic-ratelimit-requests-remaining"] = str(r_left)
+            headers["anthropic-ratelimit-requests-reset"] = whole_seconds(r_reset)
+        else:
+            r_limit, i_limit, o_limit, t_limit = self._limit_texts
+            i_text, o_text = whole_seconds(i_reset), whole_seconds(o_reset)
+            headers = {
+                "anthropic-ratelimit-requests-limit": r_limit,
+                "anthropic-ratelimit-requests-remaining": str(r_left),
+                "anthropic-ratelimit-requests-reset": whole_seconds(r_reset),
+                "anthropic-ratelimit-input-tokens-limit": i_limit,
+                "anthropic-ratelimit-input-tokens-remaining": str(i_left),
+                "anthropic-ratelimit-input-tokens-reset": i_text,
+                "anthropic-ratelimit-output-tokens-limit": o_limit,
+                "anthropic-ratelimit-output-tokens-remaining": str(o_left),
+                "anthropic-ratelimit-output-tokens-reset": o_text,
+                "anthropic-ratelimit-tokens-limit": t_limit,
+                "anthropic-ratelimit-tokens-remaining": str(i_left + o_left),
+                "anthropic-ratelimit-tokens-reset": i_text if i_reset >= o_reset else o_text,
+            }
+        self._shown = (shown_requests, shown_tokens, headers)
+        return headers
 
     def _text(self, index: int, model: str | None) -> str:
         if index == 0:

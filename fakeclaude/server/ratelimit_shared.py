@@ -21,7 +21,7 @@ limiter keeps its ordered dict (the in-process path stays as fast).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from fakeclaude._json import dumps, loads
@@ -68,11 +68,11 @@ class SharedRateLimiter(RateLimiter):
         self._atomically(key, step)
 
     def admit_and_finish(self, key: str, input_tokens: int, output_tokens: int, *,
-                         model: str | None = None) -> dict[str, str]:
+                         model: str | None = None) -> Mapping[str, str]:
         return self._atomically(key, lambda: super(SharedRateLimiter, self).admit_and_finish(
             key, input_tokens, output_tokens, model=model))
 
-    def finish(self, key: str, output_tokens: int, input_tokens: int) -> dict[str, str]:
+    def finish(self, key: str, output_tokens: int, input_tokens: int) -> Mapping[str, str]:
         return self._atomically(key, lambda: super(SharedRateLimiter, self).finish(key, output_tokens, input_tokens))
 
     def refund(self, key: str, input_tokens: int) -> None:

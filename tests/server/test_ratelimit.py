@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -154,3 +155,34 @@ def test_admit_finish_and_refund_leave_the_buckets_as_one_settle(limits: RateLim
         stepped.refund("k", 900)
         assert stepped.headers("k") == settled.headers("k")
         clock.advance(1.5)
+
+
+@pytest.mark.parametrize("limits", [None, RateLimits(requests_per_minute=50, input_tokens_per_minute=999,
+                                                     output_tokens_per_minute=4000)], ids=["unenforced", "enforced"])
+def test_headers_handed_out_again_are_those_made_anew(limits: RateLimits | None) -> None:
+    """The limiter hands its last headers out again while their six integers hold: over random traffic on two
+    keys (levels crossing integers and thousands, resets crossing seconds, 429s) they equal the headers of
+    a limiter in the same state that keeps nothing."""
+    rng = random.Random(7)
+    clock = FakeClock(1_767_225_600.5)
+    warm, cold = RateLimiter(clock, limits), RateLimiter(clock, limits)
+
+    def answer(limiter: RateLimiter, key: str, spent: int, output: int) -> list[dict[str, str]]:
+        if limiter is cold:
+            cold._shown = ((), (), {})  # nothing kept: every text made anew
+        try:
+            limiter.admit(key, spent)
+            answers = [dict(limiter.finish(key, output, spent))]
+        except ApiError as exc:
+            answers = [dict(exc.headers)]
+        return [*answers, limiter.settle(key, spent, output)]
+
+    for _ in range(4100):  # "j" drained: its requests level shows 0 while its reset moves on every request
+        warm.record("j", 0, 0)
+        cold.record("j", 0, 0)
+    for _ in range(150):  # nothing else moves: the requests reset crosses a second every few requests
+        assert answer(warm, "j", 0, 0) == answer(cold, "j", 0, 0)
+    for _ in range(3000):
+        key, spent, output = rng.choice("kkj"), rng.choice([0, 1, 14, 480, 2300]), rng.choice([0, 1, 20, 700])
+        assert answer(warm, key, spent, output) == answer(cold, key, spent, output)
+        clock.advance(rng.choice([0, 0, 0.001, 0.02, 0.3, 0.5, 1, 7]))
