@@ -172,19 +172,11 @@ class RateLimiter:
 
     def _spend(self, key: str, input_tokens: int, output_tokens: int, now: float,
                requests: int = 1) -> tuple[float, float, float]:
-        keys = self._keys
-        state = keys.get(key)
-        r_cap, i_cap, o_cap = self._caps
-        if state is None:
-            r, i, o = r_cap, i_cap, o_cap
-        else:  # ``_levels``, written out
-            r, i, o, at = state
-            if now > at:
-                elapsed = now - at
-                r, i, o = r + elapsed * r_cap / 60.0, i + elapsed * i_cap / 60.0, o + elapsed * o_cap / 60.0
-                r, i, o = r if r < r_cap else r_cap, i if i < i_cap else i_cap, o if o < o_cap else o_cap
+        r, i, o = self._levels(key, now)
+        r_cap, i_cap, _ = self._caps
         r, i = r - requests, i - input_tokens
         levels = (r if r < r_cap else r_cap, i if i < i_cap else i_cap, o - output_tokens)
+        keys = self._keys
         keys[key] = (*levels, now)
         keys.move_to_end(key)
         if len(keys) > self._max:
@@ -197,7 +189,9 @@ class RateLimiter:
         if state is None:
             return r_cap, i_cap, o_cap
         r, i, o, at = state
-        elapsed = now - at if now > at else 0.0
+        if now <= at:  # nothing refilled (the levels were kept within their limits)
+            return r, i, o
+        elapsed = now - at
         r, i, o = r + elapsed * r_cap / 60.0, i + elapsed * i_cap / 60.0, o + elapsed * o_cap / 60.0
         return r if r < r_cap else r_cap, i if i < i_cap else i_cap, o if o < o_cap else o_cap
 
