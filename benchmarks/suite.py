@@ -64,6 +64,9 @@ class Settings:
     tests: int
     test_rounds: int
     import_rounds: int
+    generations: int = 1
+    """Each group's rounds are cut into this many runs, each on fresh worker processes (and fresh loopback
+    servers): a process's own luck (its memory layout, its core) then weighs on a quarter of a row, not all."""
     alternatives: bool = True
 
     def available(self, env: str) -> bool:
@@ -72,9 +75,9 @@ class Settings:
 
 
 FULL = Settings("full", rounds=160, batch=50, stream_batch=10, loop_rounds=80, loop_batch=40, tests=1000,
-                test_rounds=3, import_rounds=5)
+                test_rounds=3, import_rounds=5, generations=4)
 QUICK = Settings("quick", rounds=30, batch=30, stream_batch=6, loop_rounds=15, loop_batch=20, tests=500,
-                 test_rounds=2, import_rounds=5)
+                 test_rounds=2, import_rounds=5, generations=2)
 SMOKE = Settings("smoke", rounds=1, batch=2, stream_batch=1, loop_rounds=1, loop_batch=2, tests=5,
                  test_rounds=1, import_rounds=1)
 
@@ -364,15 +367,56 @@ def prepare_canned(folder: Path) -> tuple[Path, str]:
     return canned, text
 
 
-def _run_group(cases: list[Case], options: dict[str, Any], folder: Path, settings: Settings, rounds: int,
-               batch: int, clock: str, log: IO[str]) -> list[Row]:
+class RunningServers:
+    """The loopback servers of a run, started together; ``restart`` gives each a fresh process (a new port)."""
+
+    def __init__(self, servers: list[Server], folder: Path, canned: Path, settings: Settings) -> None:
+        self.servers, self.folder, self.canned, self.settings = servers, folder, canned, settings
+        self.urls: dict[str, str] = {}
+        self.problems: dict[str, str] = {}
+
+    def start(self) -> None:
+        self.problems.clear()
+        for server in self.servers:
+            if not self.settings.available(server.env):
+                self.problems[server.label] = f"environment {server.env} not installed"
+                continue
+            try:
+                self.urls[server.label] = server.start(self.folder, self.canned)
+            except RuntimeError as exc:
+                self.problems[server.label] = str(exc)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.stop()
+        self.urls.clear()
+
+
+def generations(rounds: int, count: int) -> list[int]:
+    """``rounds`` cut into ``count`` runs of near-equal length (fewer when there are fewer rounds)."""
+    count = max(1, min(count, rounds))
+    return [rounds // count + (1 if i < rounds % count else 0) for i in range(count)]
+
+
+def _start_workers(cases: list[Case], options: dict[str, Any], folder: Path, settings: Settings,
+                   servers: RunningServers | None, log: IO[str]) -> None:
     for case in cases:
         if case.error:
             continue
         if not settings.available(case.env):
             case.error = f"environment {case.env} not installed"
             continue
-        extra = {"base_url": options["urls"][case.server]} if case.server else {}
+        extra: dict[str, Any] = {}
+        if case.server:
+            assert servers is not None, "a loopback case needs the servers"
+            if case.server not in servers.urls:
+                case.error = servers.problems.get(case.server, f"{case.server} is not running")
+                continue
+            extra["base_url"] = servers.urls[case.server]
         if not case.check_text:
             extra["text"] = ""
         case.start({**options, **extra}, folder)
@@ -381,12 +425,23 @@ def _run_group(cases: list[Case], options: dict[str, Any], folder: Path, setting
             case.ready()
             if case.error:
                 print(f"  {case.label}: {case.error}", file=log, flush=True)
-    try:
-        if not cases[0].error:
-            run_rounds(cases, rounds, batch, clock)
-    finally:
-        for case in cases:
-            case.stop()
+
+
+def _run_group(cases: list[Case], options: dict[str, Any], folder: Path, settings: Settings, rounds: int,
+               batch: int, clock: str, log: IO[str], servers: RunningServers | None = None) -> list[Row]:
+    """Time ``cases`` for ``rounds`` rounds, over ``settings.generations`` runs of fresh worker processes
+    (with ``servers``, each run after the first on freshly started servers too)."""
+    for run, share in enumerate(generations(rounds, settings.generations)):
+        if run and servers is not None:
+            servers.restart()
+        _start_workers(cases, options, folder, settings, servers, log)
+        try:
+            if cases[0].error:
+                break
+            run_rounds(cases, share, batch, clock)
+        finally:
+            for case in cases:
+                case.stop()
     return rows_of(cases)
 
 
@@ -395,20 +450,10 @@ def calls_groups(settings: Settings, folder: Path, log: IO[str], *, in_process: 
     """The in-process groups and the loopback groups (either may be left out)."""
     canned, text = prepare_canned(folder)
     groups = []
-    started: list[Server] = []
-    urls: dict[str, str] = {}
-    problems: dict[str, str] = {}
+    started = RunningServers(servers(text) if loopback else [], folder, canned, settings)
     try:
-        for server in servers(text) if loopback else []:
-            if not settings.available(server.env):
-                problems[server.label] = f"environment {server.env} not installed"
-                continue
-            try:
-                urls[server.label] = server.start(folder, canned)
-                started.append(server)
-            except RuntimeError as exc:
-                problems[server.label] = str(exc)
-        options = {"canned": str(canned), "text": text, "urls": urls, "minimal_url": urls.get("minimal aiohttp", "")}
+        started.start()
+        options = {"canned": str(canned), "text": text, "minimal_url": started.urls.get("minimal aiohttp", "")}
 
         if in_process:
             print("in-process calls ...", file=log, flush=True)
@@ -424,16 +469,12 @@ def calls_groups(settings: Settings, folder: Path, log: IO[str], *, in_process: 
                            ("stream", "loopback-stream", "Loopback streams on 127.0.0.1"))
         for call, key, title in loopback_groups if loopback else ():
             print(f"loopback {call} ...", file=log, flush=True)
-            cases = loopback_cases(call)
-            for case in cases:
-                if case.server in problems:
-                    case.error = problems[case.server]
             batch = settings.loop_batch if call == "create" else max(1, settings.loop_batch // 4)
             groups.append(Group(key, title, "µs per call", "wall",
-                                _run_group(cases, options, folder, settings, settings.loop_rounds, batch, "wall", log)))
+                                _run_group(loopback_cases(call), options, folder, settings, settings.loop_rounds,
+                                           batch, "wall", log, started)))
     finally:
-        for server in started:
-            server.stop()
+        started.stop()
     return groups
 
 
@@ -566,6 +607,13 @@ METHOD = """\
   timing. A round times one batch of every case back to back; the order rotates every round and is
   reversed every other round, so no case always runs first or right after a given other. Workers wait on
   a pipe while another runs: cases never share the CPU with each other.
+- **Fresh processes, four times.** A process keeps its own luck for its whole life (where its memory
+  landed, which core it runs on, beside which server process): two workers doing the same work differed
+  by up to 6 % for a whole run (the A/A rows below, 0.95-1.06x over earlier runs), more than the rounds'
+  interval said. So the full run cuts each group's rounds into 4 runs (2 in `--quick`), each on newly
+  started workers and, for the loopback groups, newly started servers; a row's rounds then come from
+  four processes and no one process decides it. The interval below is still taken over rounds, as if
+  they were independent: the A/A row is the check on how far two processes' luck still moves a ratio.
 - **median, p10-p90.** The time per call of a case is its batch time / batch size; the table gives the
   median over rounds and the 10th-90th percentile of the rounds (minimum-maximum with fewer than 5).
 - **ratio to the floor (the one documented method).** Per round, the case's time per call divided by the

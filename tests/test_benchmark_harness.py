@@ -236,3 +236,52 @@ def test_a_goal_whose_interval_holds_its_limit_is_within_noise() -> None:
     assert verdict(1.09, 1.07, 1.12) == "yes (within noise)"
     assert verdict(1.12, 1.08, 1.15) == "NO (within noise)"
     assert verdict(1.15, 1.12, 1.18) == "NO"
+
+
+def test_generations_cut_the_rounds_evenly() -> None:
+    from benchmarks.suite import generations
+
+    assert generations(160, 4) == [40, 40, 40, 40]
+    assert generations(15, 2) == [8, 7]
+    assert generations(1, 4) == [1]  # never an empty run
+    assert generations(5, 1) == [5]
+
+
+def test_each_generation_runs_on_fresh_workers_and_fresh_servers(tmp_path: Path) -> None:
+    """A group over two generations: every case's rounds come from two worker processes, and the loopback
+    servers answer the second run from new processes on new ports (a process's luck weighs on half a row)."""
+    import dataclasses
+    import io
+
+    from benchmarks import suite
+
+    settings = dataclasses.replace(suite.SMOKE, generations=2)
+    canned, text = suite.prepare_canned(tmp_path)
+    running = suite.RunningServers([suite.servers(text)[0]], tmp_path, canned, settings)
+    cases = [suite.Case("floor: minimal aiohttp", suite.PROJECT, "loopback", server="minimal aiohttp"),
+             suite.Case("A/A", suite.PROJECT, "loopback", server="minimal aiohttp")]
+    workers: list[int] = []
+    server_pids: list[int] = []
+    urls: list[str] = []
+    start = suite.Case.start
+
+    def started(case: suite.Case, options: dict[str, object], folder: Path) -> None:
+        start(case, options, folder)
+        assert case.process is not None and running.servers[0].process is not None
+        workers.append(case.process.pid)
+        server_pids.append(running.servers[0].process.pid)
+        urls.append(str(options["base_url"]))
+
+    try:
+        running.start()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(suite.Case, "start", started)
+            rows = suite._run_group(cases, {"canned": str(canned), "text": text}, tmp_path, settings, 4, 1,
+                                    "wall", io.StringIO(), running)
+    finally:
+        running.stop()
+    assert [len(case.samples) for case in cases] == [4, 4]
+    assert len(set(workers)) == 4  # two cases, each started twice
+    assert len(set(server_pids)) == 2 and server_pids[0] == server_pids[1] != server_pids[2] == server_pids[3]
+    assert urls[0] != urls[2]
+    assert all(row.ratio == row.ratio for row in rows)  # figures for both rows, no NaN
