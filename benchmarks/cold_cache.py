@@ -1,8 +1,9 @@
 """``python -m benchmarks.cold_cache [ROUNDS]``: why the fake's time ratio sits above its instruction ratio.
 
 The fake adds about 5 % to the instructions of an SDK call (``benchmarks.instructions``) and 10-15 % to
-its time. This times, the table's way (one worker process per case, interleaved rounds, paired ratios on
-the CPU clock), the floor against three cases that add work to each call:
+its time. This times, the table's way (a worker process per case, started afresh for each of the full
+run's four generations; interleaved rounds, paired ratios on the CPU clock), the floor against three cases
+that add work to each call:
 
 - ``floor_simple``: a small loop of about as many instructions as the fake adds, over a few objects;
 - ``floor_engine``: the fake's engine answering the same request (its answer thrown away);
