@@ -66,7 +66,7 @@ class Settings:
     import_rounds: int
     generations: int = 1
     """Each group's rounds are cut into this many runs, each on fresh worker processes (and fresh loopback
-    servers): a process's own luck (its memory layout, its core) then weighs on a quarter of a row, not all."""
+    servers): a process's own luck (its memory layout, its core) then weighs on that share of a row, not all."""
     alternatives: bool = True
 
     def available(self, env: str) -> bool:
