@@ -116,6 +116,11 @@ class Analysis:
         self.answer: KeptAnswer | None = None
         self._scripted: list[tuple[Reply, KeptAnswer]] = []
 
+    @property
+    def has_scripted(self) -> bool:
+        """Whether an answer to a scripted reply is kept."""
+        return bool(self._scripted)
+
     def scripted_answer(self, reply: Reply) -> KeptAnswer | None:
         """The kept answer composed from a scripted reply equal to ``reply``, if any."""
         for known, kept in self._scripted:

@@ -187,6 +187,11 @@ def _json_reply(status: int, payload: Any, headers: Mapping[str, str]) -> HttpRe
     return HttpReply(status, {**_JSON, **headers}, dumps(payload))
 
 
+#: What the script made of a request: the body to answer from, the request it saw (when that stands for the
+#: body), and its answer (None: as the fake would). See ``Engine._consulted``.
+_Consulted = tuple[Any, ParsedRequest | None, Answer | None]
+
+
 @dataclass
 class _Call:
     request: HttpRequest
@@ -368,8 +373,13 @@ class MessagesEngine:
         known = None if key is None else self._memo.get(key)  # a body once analysed: valid, and not a thread's
         if known is not None:  # its bytes stand for it: the log and the script parse them if they read them
             call.body = JsonBytes(call.request.body)
-            if known.answer is not None and self.script.idle:  # no handler or rule sees the body
-                return self._repeated(call, known, known.answer)
+            if self.script.idle:  # no handler or rule sees the body
+                if known.answer is not None:
+                    return self._repeated(call, known, known.answer)
+            elif known.has_scripted and not self.limiter.enforced:  # admitting first would change nothing
+                consulted = self._consulted(call, call.body, known, False)
+                return (self._scripted_repeat(call, known, consulted)
+                        or self._answer(call, call.body, known, None, consulted))
             return self._answer(call, call.body, known, None)
         raw = self._json_body(call)
         if not wants_thread(raw, call.betas):
@@ -391,8 +401,10 @@ class MessagesEngine:
                                image_sizes=self._image_sizes)
         return Analysis(body, spec, prompt, context, request_seed(self.config.seed, body))
 
-    def _answer(self, call: _Call, body: Any, analysis: Analysis, turn: ThreadTurn | None) -> HttpReply:
-        """The answer to a valid body: parsed, or a repeat's bytes (``JsonBytes``) that ``analysis`` stands for."""
+    def _answer(self, call: _Call, body: Any, analysis: Analysis, turn: ThreadTurn | None,
+                consulted: _Consulted | None = None) -> HttpReply:
+        """The answer to a valid body: parsed, or a repeat's bytes (``JsonBytes``) that ``analysis`` stands for;
+        ``consulted``: what the script already answered it (only when no limit is enforced: see ``_messages``)."""
         spec, prompt, context = analysis.spec, analysis.prompt, analysis.context
         readable = analysis.body if type(body) is JsonBytes else body
         counted, prompt = (context.body, context.prompt) if context.changed else (readable, prompt)
@@ -400,7 +412,7 @@ class MessagesEngine:
         self.limiter.admit(call.key, input_tokens, model=spec.id)  # checked and spent at once (concurrent requests)
         settled = False
         try:
-            reply = self._admitted(call, body, spec, prompt, turn, counted, analysis)
+            reply = self._admitted(call, body, spec, prompt, turn, counted, analysis, consulted)
             settled = call.answer is not None
             return reply
         finally:
@@ -408,11 +420,12 @@ class MessagesEngine:
                 self.limiter.refund(call.key, input_tokens)
 
     def _admitted(self, call: _Call, body: Any, spec: ModelSpec, prompt: PromptTokens,
-                  turn: ThreadTurn | None, counted: Any, analysis: Analysis) -> HttpReply:
+                  turn: ThreadTurn | None, counted: Any, analysis: Analysis,
+                  consulted: _Consulted | None = None) -> HttpReply:
         """The answer once the rate limiter admitted the request; ``counted`` is the body as the context
         edits left it (what the prompt was counted on), ``analysis`` the body's (with the edits to report)."""
         idle = self.script.idle  # no handler or rule will see (and may change) the body
-        body, parsed, outcome = self._consulted(call, body, analysis, idle)
+        body, parsed, outcome = consulted or self._consulted(call, body, analysis, idle)
         call.scripted = outcome is not None
         if isinstance(outcome, ApiError):
             raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
@@ -467,8 +480,7 @@ class MessagesEngine:
             self._keep(analysis, outcome, KeptAnswer.cut(out.body, message["id"], output_tokens))
         return out
 
-    def _consulted(self, call: _Call, body: Any, analysis: Analysis,
-                   idle: bool) -> tuple[Any, ParsedRequest | None, Answer | None]:
+    def _consulted(self, call: _Call, body: Any, analysis: Analysis, idle: bool) -> _Consulted:
         """The script's answer to the request (None: as the fake would), the body to answer from, and the request
         the script saw when it stands for that body. A repeat's bytes (``JsonBytes``) reach the script parsed on
         first read: when nothing read them the analysed body, equal and unchanged, stands for them; once read,
@@ -499,6 +511,19 @@ class MessagesEngine:
         prompt = analysis.context.prompt if analysis.context.changed else analysis.prompt
         headers = self.limiter.admit_and_finish(call.key, prompt.total, kept.output_tokens, model=analysis.spec.id)
         return self._kept_answer(call, kept, None, headers)
+
+    def _scripted_repeat(self, call: _Call, analysis: Analysis, consulted: _Consulted) -> HttpReply | None:
+        """A repeat of a body the script answered with a reply equal to one whose answer was kept (None: any
+        other outcome, or a body the script changed); spent in one step, no limit being enforced."""
+        body, _, outcome = consulted
+        if type(outcome) is not ScriptedReply or not _same(body, analysis.body):
+            return None
+        kept = analysis.scripted_answer(outcome)
+        if kept is None:
+            return None
+        call.scripted = True
+        prompt = analysis.context.prompt if analysis.context.changed else analysis.prompt
+        return self._kept_answer(call, kept, outcome, self.limiter.finish(call.key, kept.output_tokens, prompt.total))
 
     def _kept_answer(self, call: _Call, kept: KeptAnswer, reply: ScriptedReply | None,
                      headers: Mapping[str, str]) -> HttpReply:

@@ -603,6 +603,8 @@ class Script:
             except Exception as exc:
                 name = getattr(handler, "__name__", "handler")
                 self.fail(exc, f"fake.handler({name}) raised {type(exc).__name__}: {exc}")
+            if type(outcome) is Reply:  # already an answer
+                return outcome
             return self._normalised(outcome, "fake.handler()")
         return None
 

@@ -288,6 +288,60 @@ def test_a_kept_answer_is_still_rate_limited() -> None:
     assert _kept(fakes[0], BODIES[0]) is not None
 
 
+def test_a_kept_scripted_answer_is_still_rate_limited_before_the_script_is_asked() -> None:
+    """A repeat whose scripted answer is kept still gets its 429 first: the refused send takes no reply
+    from the queue, and the reply answers the next send the limit lets in."""
+    from fakeclaude.server import RateLimits, Reply
+
+    def limited() -> FakeClaude:
+        return FakeClaude(seed=1, clock=FakeClock(), rate_limits=RateLimits(requests_per_minute=2))
+
+    fakes = [limited(), _without_memo(limited())]
+    answers = []
+    for fake in fakes:
+        fake.handler(lambda request: Reply(["From the handler."]))
+        sent = [_reply(call(fake, "POST", "/v1/messages", BODIES[0])) for _ in range(2)]
+        fake.reply("Queued.")
+        sent.append(_reply(call(fake, "POST", "/v1/messages", BODIES[0])))
+        assert fake.engine.script.pending == 1  # the 429 took nothing
+        fake.advance(61)
+        sent.append(_reply(call(fake, "POST", "/v1/messages", BODIES[0])))
+        answers.append(sent)
+    assert answers[0] == answers[1]
+    assert [status for status, _, _ in answers[0]] == [200, 200, 429, 200]
+    assert json.loads(answers[0][3][2])["content"][0]["text"] == "Queued."
+    assert fakes[0].engine._memo.hits == 3
+
+
+def test_a_kept_scripted_answer_answers_a_repeat_without_composing_it(monkeypatch: Any) -> None:
+    """The kept scripted answer is what a repeat gets (nothing composed again), with its own id and headers;
+    a handler's other outcomes on the same body (an error, a generated answer, another reply) still answer."""
+    from fakeclaude.server import Reply, engine
+    from fakeclaude.server.errors import ApiError
+
+    fake = FakeClaude(seed=1, clock=FakeClock())
+    outcomes: list[Any] = [Reply(["Kept."]), Reply(["Kept."]), Reply(["Kept."]),
+                           ApiError(529, "Overloaded", "overloaded_error"), None, Reply(["Another."]), Reply(["Kept."])]
+    fake.handler(lambda request: outcomes.pop(0))
+    composed = 0
+    compose = engine.compose_message
+
+    def counting(**kwargs: Any) -> Any:
+        nonlocal composed
+        composed += 1
+        return compose(**kwargs)
+
+    monkeypatch.setattr(engine, "compose_message", counting)
+    replies = [call(fake, "POST", "/v1/messages", BODIES[0]) for _ in range(7)]
+    assert [r.status for r in replies] == [200, 200, 200, 529, 200, 200, 200]
+    texts = [json.loads(r.body)["content"][0]["text"] for r in replies if r.status == 200]
+    assert texts[:3] == ["Kept."] * 3 and texts[4:] == ["Another.", "Kept."]
+    assert composed == 3  # the first "Kept.", the generated answer, "Another."
+    assert len({json.loads(r.body)["id"] for r in replies if r.status == 200}) == 6
+    assert [r.scripted for r in fake.requests] == [True, True, True, True, False, True, True]
+    assert all("anthropic-ratelimit-requests-remaining" in r.headers for r in replies if r.status == 200)
+
+
 def test_a_repeat_is_logged_with_its_body_parsed_when_read() -> None:
     """A kept answer's request is logged without parsing its body: the entry reads as the body anyway, each
     entry its own copy (a test that changes one changes no other), as the full path logs it."""
