@@ -118,7 +118,7 @@ def test_the_fake_loopback_and_allowed_hosts_still_work(pytester: pytest.Pyteste
 
 
 def test_the_allow_list_from_the_ini_file(pytester: pytest.Pytester) -> None:
-    pytester.makeini("[pytest]\nclaude_allow_hosts =\n    ini.invalid\n")
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\nclaude_allow_hosts =\n    ini.invalid\n")
     pytester.makepyfile(test_ini='''
 import httpx, pytest
 
