@@ -117,15 +117,20 @@ class Analysis:
         self._scripted: list[tuple[Reply, KeptAnswer]] = []
 
     @property
-    def has_scripted(self) -> bool:
-        """Whether an answer to a scripted reply is kept."""
-        return bool(self._scripted)
+    def counted_prompt(self) -> PromptTokens:
+        """The prompt as counted: after the context edits, when they changed the body."""
+        return self.context.prompt if self.context.changed else self.prompt
 
-    def scripted_answer(self, reply: Reply) -> KeptAnswer | None:
-        """The kept answer composed from a scripted reply equal to ``reply``, if any."""
+    def unchanged(self, body: Any) -> bool:
+        """Whether ``body``, what a script left of the request, is still the analysed one (itself, or equal)."""
+        return body is self.body or body == self.body
+
+    def scripted_answer(self, reply: Reply, body: Any) -> KeptAnswer | None:
+        """The kept answer composed from a scripted reply equal to ``reply``, if any and if ``body`` (what the
+        script left: a handler may change it) is still the analysed one."""
         for known, kept in self._scripted:
             if known == reply:
-                return kept
+                return kept if self.unchanged(body) else None
         return None
 
     def keep_scripted(self, reply: Reply, kept: KeptAnswer) -> None:

@@ -164,11 +164,6 @@ class RecordedRequest:
         return "refused" if self.refused else "error"
 
 
-def _same(body: Any, analysed: Any) -> bool:
-    """Whether the body a script saw is still the analysed one (the same object, or equal)."""
-    return body is analysed or body == analysed
-
-
 def _model_blocks_only(message: Mapping[str, Any]) -> bool:
     """Whether an answer holds only what the model writes (no server tool's block, no container)."""
     return "container" not in message and all(b.get("type") in MODEL_BLOCKS for b in message["content"])
@@ -185,11 +180,6 @@ def _kept_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
 
 def _json_reply(status: int, payload: Any, headers: Mapping[str, str]) -> HttpReply:
     return HttpReply(status, {**_JSON, **headers}, dumps(payload))
-
-
-#: What the script made of a request: the body to answer from, the request it saw (when that stands for the
-#: body), and its answer (None: as the fake would). See ``Engine._consulted``.
-_Consulted = tuple[Any, ParsedRequest | None, Answer | None]
 
 
 @dataclass
@@ -373,13 +363,8 @@ class MessagesEngine:
         known = None if key is None else self._memo.get(key)  # a body once analysed: valid, and not a thread's
         if known is not None:  # its bytes stand for it: the log and the script parse them if they read them
             call.body = JsonBytes(call.request.body)
-            if self.script.idle:  # no handler or rule sees the body
-                if known.answer is not None:
-                    return self._repeated(call, known, known.answer)
-            elif known.has_scripted and not self.limiter.enforced:  # admitting first would change nothing
-                consulted = self._consulted(call, call.body, known, False)
-                return (self._scripted_repeat(call, known, consulted)
-                        or self._answer(call, call.body, known, None, consulted))
+            if known.answer is not None and self.script.idle:  # no handler or rule sees the body
+                return self._repeated(call, known, known.answer)
             return self._answer(call, call.body, known, None)
         raw = self._json_body(call)
         if not wants_thread(raw, call.betas):
@@ -401,18 +386,15 @@ class MessagesEngine:
                                image_sizes=self._image_sizes)
         return Analysis(body, spec, prompt, context, request_seed(self.config.seed, body))
 
-    def _answer(self, call: _Call, body: Any, analysis: Analysis, turn: ThreadTurn | None,
-                consulted: _Consulted | None = None) -> HttpReply:
-        """The answer to a valid body: parsed, or a repeat's bytes (``JsonBytes``) that ``analysis`` stands for;
-        ``consulted``: what the script already answered it (only when no limit is enforced: see ``_messages``)."""
-        spec, prompt, context = analysis.spec, analysis.prompt, analysis.context
-        readable = analysis.body if type(body) is JsonBytes else body
-        counted, prompt = (context.body, context.prompt) if context.changed else (readable, prompt)
+    def _answer(self, call: _Call, body: Any, analysis: Analysis, turn: ThreadTurn | None) -> HttpReply:
+        """The answer to a valid body: parsed, or a repeat's bytes (``JsonBytes``) that ``analysis`` stands for."""
+        spec, prompt, context = analysis.spec, analysis.counted_prompt, analysis.context
+        counted = context.body if context.changed else analysis.body if type(body) is JsonBytes else body
         input_tokens = prompt.total
         self.limiter.admit(call.key, input_tokens, model=spec.id)  # checked and spent at once (concurrent requests)
         settled = False
         try:
-            reply = self._admitted(call, body, spec, prompt, turn, counted, analysis, consulted)
+            reply = self._admitted(call, body, spec, prompt, turn, counted, analysis)
             settled = call.answer is not None
             return reply
         finally:
@@ -420,12 +402,11 @@ class MessagesEngine:
                 self.limiter.refund(call.key, input_tokens)
 
     def _admitted(self, call: _Call, body: Any, spec: ModelSpec, prompt: PromptTokens,
-                  turn: ThreadTurn | None, counted: Any, analysis: Analysis,
-                  consulted: _Consulted | None = None) -> HttpReply:
+                  turn: ThreadTurn | None, counted: Any, analysis: Analysis) -> HttpReply:
         """The answer once the rate limiter admitted the request; ``counted`` is the body as the context
         edits left it (what the prompt was counted on), ``analysis`` the body's (with the edits to report)."""
         idle = self.script.idle  # no handler or rule will see (and may change) the body
-        body, parsed, outcome = consulted or self._consulted(call, body, analysis, idle)
+        body, parsed, outcome = self._consulted(call, body, analysis, idle)
         call.scripted = outcome is not None
         if isinstance(outcome, ApiError):
             raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
@@ -434,8 +415,8 @@ class MessagesEngine:
                 self.script.fail(ScriptError("json"), ".json(...) cannot answer a streamed request; use .reply(...)")
             return _json_reply(outcome.status, outcome.body, dict(outcome.headers or {}))
         if outcome is not None:
-            kept = analysis.scripted_answer(outcome) if turn is None else None
-            if kept is not None and _same(body, analysis.body):  # the same reply to the same body (a handler may change it)
+            kept = analysis.scripted_answer(outcome, body) if turn is None else None
+            if kept is not None:  # the same reply to the same body
                 return self._kept_answer(call, kept, outcome, self.limiter.finish(call.key, kept.output_tokens, prompt.total))
         if parsed is None:
             parsed = ParsedRequest.message(body, call.request.headers)
@@ -453,7 +434,7 @@ class MessagesEngine:
         headers = self.limiter.finish(call.key, int(message["usage"]["output_tokens"]), prompt.total)
         reply = composed.reply
         # made of the body (and the scripted reply) alone: kept for a repeat
-        of_body = (idle and analysis.plan is not None) if outcome is None else _same(body, analysis.body)
+        of_body = (idle and analysis.plan is not None) if outcome is None else analysis.unchanged(body)
         keep = (of_body and turn is None and self._ids.issued() == issued + 1
                 and not breakpoints(counted, spec, prompt.marks) and _model_blocks_only(message))
         output_tokens = int(message["usage"]["output_tokens"])
@@ -480,7 +461,8 @@ class MessagesEngine:
             self._keep(analysis, outcome, KeptAnswer.cut(out.body, message["id"], output_tokens))
         return out
 
-    def _consulted(self, call: _Call, body: Any, analysis: Analysis, idle: bool) -> _Consulted:
+    def _consulted(self, call: _Call, body: Any, analysis: Analysis,
+                   idle: bool) -> tuple[Any, ParsedRequest | None, Answer | None]:
         """The script's answer to the request (None: as the fake would), the body to answer from, and the request
         the script saw when it stands for that body. A repeat's bytes (``JsonBytes``) reach the script parsed on
         first read: when nothing read them the analysed body, equal and unchanged, stands for them; once read,
@@ -508,22 +490,8 @@ class MessagesEngine:
 
     def _repeated(self, call: _Call, analysis: Analysis, kept: KeptAnswer) -> HttpReply:
         """A repeat of a body whose unscripted answer was kept, admitted and spent in one step."""
-        prompt = analysis.context.prompt if analysis.context.changed else analysis.prompt
-        headers = self.limiter.admit_and_finish(call.key, prompt.total, kept.output_tokens, model=analysis.spec.id)
+        headers = self.limiter.admit_and_finish(call.key, analysis.counted_prompt.total, kept.output_tokens, model=analysis.spec.id)
         return self._kept_answer(call, kept, None, headers)
-
-    def _scripted_repeat(self, call: _Call, analysis: Analysis, consulted: _Consulted) -> HttpReply | None:
-        """A repeat of a body the script answered with a reply equal to one whose answer was kept (None: any
-        other outcome, or a body the script changed); spent in one step, no limit being enforced."""
-        body, _, outcome = consulted
-        if type(outcome) is not ScriptedReply or not _same(body, analysis.body):
-            return None
-        kept = analysis.scripted_answer(outcome)
-        if kept is None:
-            return None
-        call.scripted = True
-        prompt = analysis.context.prompt if analysis.context.changed else analysis.prompt
-        return self._kept_answer(call, kept, outcome, self.limiter.finish(call.key, kept.output_tokens, prompt.total))
 
     def _kept_answer(self, call: _Call, kept: KeptAnswer, reply: ScriptedReply | None,
                      headers: Mapping[str, str]) -> HttpReply:

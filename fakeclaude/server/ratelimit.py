@@ -94,11 +94,6 @@ class RateLimiter:
         self._shown: tuple[tuple[int, ...], tuple[int, ...], dict[str, str]] = ((), (), {})  # the last headers' integers, and them
         self._lock = threading.RLock()  # ``admit`` holds it around ``check``
 
-    @property
-    def enforced(self) -> bool:
-        """Whether any limit is enforced (otherwise nothing is ever refused, and ``admit`` does nothing)."""
-        return self._any_enforced
-
     def check(self, key: str, input_tokens: int, *, model: str | None = None) -> None:
         """Raise the 429 if ``key`` cannot send a request of ``input_tokens`` now; spends nothing."""
         if not self._any_enforced:
