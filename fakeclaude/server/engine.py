@@ -210,7 +210,7 @@ class MessagesEngine:
         self.batches = BatchStore(self.clock, self._ids, self._answer_batch_request,
                                   processing_seconds=config.batch_processing_seconds, state=config.state)
         self.threads = ThreadStore(self.clock) if config.state is None else SharedThreadStore(self.clock, config.state)
-        self.files = FileStore(self.clock, self._ids, config.file_limits)
+        self.files = FileStore(self.clock, self._ids, config.file_limits, state=config.state)
         self._file_bytes = file_bytes(self.files)
         self.server_tools = ServerToolScript()
         """What the server tools (web search, fetch, code execution, MCP, advisor) return, as the test scripted it."""

@@ -1,8 +1,12 @@
 """Files API state: the uploaded (and tool-made) files of one fake, bounded, on the engine's clock.
 
 A stored file is plain data: its wire metadata (a JSON-able dict, the ``FileMetadata`` the API answers)
-and its bytes, plus two epoch floats and a sequence number. Nothing else points anywhere, so a shared
-backend (SQLite, Redis) can hold the same records later.
+and its bytes, plus two epoch floats and a sequence number. They live in a
+:class:`~fakeclaude.server.statestore.StateStore` (in memory by default; SQLite or Redis for the workers of
+``fakeclaude serve --workers N``, so a file uploaded through one worker is retrieved, downloaded and used in
+messages through any other): ``files/<id>`` holds the record (JSON), ``file-bytes/<id>`` the bytes,
+``file-order/<n>`` the ids in upload order, and three counters the sequence, the count and the bytes. A file
+is dropped by whoever deletes its record (a compare-and-set), so two workers evicting at once drop it once.
 
 Bounds (``FileLimits``, reachable through ``EngineConfig.file_limits``): at most ``max_files`` files and
 ``max_total_bytes`` bytes are kept; beyond either, the oldest files are evicted first (the fake's choice:
@@ -22,16 +26,17 @@ recording): ``File '<id>' not found`` (404 ``not_found_error``), ``File '<id>' h
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from fakeclaude._json import dumps, loads
 from fakeclaude.server.batches import IdSource
 from fakeclaude.server.clock import Clock
 from fakeclaude.server.errors import ApiError
 from fakeclaude.server.models_api import page
+from fakeclaude.server.statestore import MemoryStore, StateStore
 
 __all__ = [
     "EXPIRES_IN_RANGE",
@@ -45,6 +50,13 @@ __all__ = [
 MB = 1024 * 1024
 EXPIRES_IN_RANGE = (3600, 7_776_000)
 """The accepted ``expires_in_seconds`` (one hour to ninety days), inclusive."""
+
+_RECORD = "files/"  # files/<id>: [metadata, created, expires, seq]
+_CONTENT = "file-bytes/"
+_ORDER = "file-order/"  # file-order/<seq, 16 digits>: the id
+_SEQUENCE = "file-counters/sequence"
+_COUNT = "file-counters/count"
+_BYTES = "file-counters/bytes"
 
 
 @dataclass(frozen=True)
@@ -94,16 +106,16 @@ def expired(file_id: str) -> ApiError:
 
 
 class FileStore:
-    """All files of one fake server. Every method returns wire JSON (or a ``StoredFile``) or raises ``ApiError``."""
+    """All files of one fake server (or of every worker sharing ``state``). Every method returns wire JSON (or
+    a ``StoredFile``) or raises ``ApiError``."""
 
-    def __init__(self, clock: Clock, ids: IdSource, limits: FileLimits | None = None) -> None:
+    def __init__(self, clock: Clock, ids: IdSource, limits: FileLimits | None = None,
+                 state: StateStore | None = None) -> None:
         self._clock = clock
         self._ids = ids
         self.limits = limits or FileLimits()
-        self._files: OrderedDict[str, StoredFile] = OrderedDict()  # oldest first
-        self._total = 0
-        self._seq = 0
-        self._lock = threading.RLock()
+        self._state: StateStore = state if state is not None else MemoryStore()
+        self._lock = threading.RLock()  # one upload or eviction at a time in this process
 
     # ----- writing ----------------------------------------------------------------------------------
     def create(
@@ -123,6 +135,7 @@ class FileStore:
         """
         if len(content) > self.limits.max_file_bytes:
             raise ApiError(413, f"File exceeds the maximum size of {self.limits.max_file_bytes} bytes.")
+        state = self._state
         with self._lock:
             now = self._clock.now()
             fid = file_id or self._ids.new("file")
@@ -139,10 +152,14 @@ class FileStore:
             if expires is not None:
                 metadata["expires_at"] = created_at_text(expires)
             self._drop(fid)
-            self._seq += 1
-            self._files[fid] = StoredFile(metadata, bytes(content), now, expires, self._seq)
-            self._total += len(content)
-            self._evict(keep=fid)
+            seq = state.increment(_SEQUENCE)
+            state.put(_CONTENT + fid, bytes(content))  # the bytes before the record: whoever finds one finds both
+            state.put(_ORDER + f"{seq:016d}", fid.encode())
+            state.put(_RECORD + fid, dumps([metadata, now, expires, seq]))
+            count = state.increment(_COUNT)
+            total = state.increment(_BYTES, len(content))
+            if count > self.limits.max_files or total > self.limits.max_total_bytes:
+                self._evict(keep=fid)
             return dict(metadata)
 
     def delete(self, file_id: str) -> dict[str, Any]:
@@ -154,11 +171,11 @@ class FileStore:
     # ----- reading ----------------------------------------------------------------------------------
     def get(self, file_id: str) -> StoredFile:
         """The file (its bytes may have expired: see ``usable``); 404 when there is none."""
-        with self._lock:
-            stored = self._files.get(file_id)
-        if stored is None:
+        raw = self._state.get(_RECORD + file_id)
+        content = None if raw is None else self._state.get(_CONTENT + file_id)
+        if raw is None or content is None:  # none, or dropped between the two reads
             raise not_found(file_id)
-        return stored
+        return _stored(raw, content)
 
     def usable(self, file_id: str) -> StoredFile:
         """The file whose bytes are still there: 404 ``not_found_error`` or 404 ``file_expired`` otherwise."""
@@ -175,7 +192,10 @@ class FileStore:
             return None
 
     def retrieve(self, file_id: str) -> dict[str, Any]:
-        return dict(self.get(file_id).metadata)
+        raw = self._state.get(_RECORD + file_id)
+        if raw is None:
+            raise not_found(file_id)
+        return _stored(raw, b"").metadata
 
     def download(self, file_id: str) -> StoredFile:
         """A downloadable file with its bytes; uploads answer the recorded 400."""
@@ -188,43 +208,58 @@ class FileStore:
     def list_page(self, *, limit: int, page_token: int | None) -> tuple[list[dict[str, Any]], int | None]:
         """GA paging: up to ``limit`` files newest first, older than the token's sequence number; and the
         sequence number the next page starts below (None on the last page)."""
-        with self._lock:
-            newest = [f for f in reversed(self._files.values()) if page_token is None or f.seq < page_token]
+        newest = [f for f in self._newest_first() if page_token is None or f.seq < page_token]
         chosen = newest[:limit]
         more = len(newest) > limit
-        return [dict(f.metadata) for f in chosen], chosen[-1].seq if more and chosen else None
+        return [f.metadata for f in chosen], chosen[-1].seq if more and chosen else None
 
     def list_ids(self, ids: Iterable[str]) -> list[dict[str, Any]]:
         """The files among ``ids`` in the order asked, unknown and deleted ids silently left out."""
-        with self._lock:
-            found = [self._files.get(i) for i in dict.fromkeys(ids)]
-        return [dict(f.metadata) for f in found if f is not None]
+        found = [self._state.get(_RECORD + i) for i in dict.fromkeys(ids)]
+        return [_stored(raw, b"").metadata for raw in found if raw is not None]
 
     def list_beta(self, before_id: str | None, after_id: str | None, limit: int | str | None) -> dict[str, Any]:
         """The beta shape ``{data, has_more, first_id, last_id}``, newest first (``models_api.page`` rules)."""
-        with self._lock:
-            newest = list(reversed(self._files.values()))
-        return page(newest, lambda f: f.id, lambda f: dict(f.metadata), before_id, after_id, limit)
+        return page(self._newest_first(), lambda f: f.id, lambda f: f.metadata, before_id, after_id, limit)
 
     def __len__(self) -> int:
-        return len(self._files)
+        return int(self._state.get(_COUNT) or b"0")
 
     @property
     def total_bytes(self) -> int:
-        return self._total
+        return int(self._state.get(_BYTES) or b"0")
 
     # ----- internals --------------------------------------------------------------------------------
+    def _newest_first(self) -> list[StoredFile]:
+        """Every file's metadata (bytes left out), newest first."""
+        files = [_stored(raw, b"") for _, raw in self._state.scan(_RECORD)]
+        return sorted(files, key=lambda f: f.seq, reverse=True)
+
     def _drop(self, file_id: str) -> bool:
-        stored = self._files.pop(file_id, None)
-        if stored is None:
+        """Forget the file, if this call is the one that deletes its record."""
+        state = self._state
+        raw = state.get(_RECORD + file_id)
+        if raw is None or not state.compare_and_set(_RECORD + file_id, raw, None):
             return False
-        self._total -= len(stored.content)
+        stored = _stored(raw, b"")
+        state.delete(_CONTENT + file_id)
+        state.delete(_ORDER + f"{stored.seq:016d}")
+        state.increment(_COUNT, -1)
+        state.increment(_BYTES, -int(stored.metadata["size_bytes"]))
         return True
 
     def _evict(self, keep: str) -> None:
+        """Drop the oldest files until the limits hold again (never ``keep``, the newest)."""
         limits = self.limits
-        while len(self._files) > limits.max_files or self._total > limits.max_total_bytes:
-            oldest = next(iter(self._files))
+        for _, value in self._state.scan(_ORDER):  # oldest first
+            oldest = value.decode()
             if oldest == keep:
-                break
+                return
             self._drop(oldest)
+            if len(self) <= limits.max_files and self.total_bytes <= limits.max_total_bytes:
+                return
+
+
+def _stored(record: bytes, content: bytes) -> StoredFile:
+    metadata, created, expires, seq = loads(record)
+    return StoredFile(metadata, content, float(created), None if expires is None else float(expires), int(seq))

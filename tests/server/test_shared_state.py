@@ -3,7 +3,7 @@
 The same tests run on every backend (the ``backend`` fixture): the five operations, their atomicity
 under threads on two handles of one store (two handles are what two worker processes hold), batches
 created through one fake and seen, canceled and read through another, and finally two real worker
-processes on one port whose answers name different pids and share their batches.
+processes on one port whose answers name different pids and share their batches and files.
 """
 
 from __future__ import annotations
@@ -24,10 +24,11 @@ import httpx2
 import pytest
 
 import fakeclaude
-from fakeclaude.server import FakeClaude, FakeClock
+from fakeclaude.server import FakeClaude, FakeClock, FileLimits
 from fakeclaude.server.statestore import MemoryStore, RedisStore, SqliteStore, StateStore, open_state
 
 from ..cli_support import fakeclaude_process, free_port
+from .pdf_support import build_pdf
 
 Opener = Callable[[], StateStore]
 REDIS_SERVER = shutil.which("redis-server")
@@ -190,6 +191,32 @@ def test_a_thread_created_through_one_fake_is_continued_through_another(backend:
     assert send(fakes[1], {"type": "continue", "previous_message_id": "msg_nope"}, "?").status_code == 404
 
 
+def test_a_file_uploaded_through_one_fake_is_served_by_another(backend: tuple[str, Opener]) -> None:
+    _, opener = backend
+    clock = FakeClock()
+    limits = FileLimits(max_files=3)
+    fakes = [FakeClaude(seed=0, clock=clock, state=opener(), file_limits=limits, worker=name) for name in ("a", "b")]
+    a, b = (fake.client() for fake in fakes)
+    pdf = build_pdf(["The capital of Atlantis is Poseidonia."])
+    uploaded = a.files.upload(file=("atlantis.pdf", pdf, "application/pdf"))
+    assert b.files.retrieve_metadata(uploaded.id).model_dump() == uploaded.model_dump()
+    ask = [{"role": "user", "content": [{"type": "document", "source": {"type": "file", "file_id": uploaded.id}},
+                                        {"type": "text", "text": "Capital?"}]}]
+    counted = [client.messages.count_tokens(model="claude-sonnet-4-5", messages=ask).input_tokens  # type: ignore[arg-type]
+               for client in (a, b)]
+    assert counted[0] == counted[1] > 100  # the other fake counted the same bytes
+    more = [b.files.upload(file=(f"n{i}.txt", f"note {i}".encode(), "text/plain")) for i in range(3)]
+    assert len({f.id for f in [uploaded, *more]}) == 4  # no two fakes gave out one id
+    assert [f.id for f in a.files.list()] == [f.id for f in reversed(more)]  # the oldest evicted, once
+    assert (len(fakes[0].files), fakes[1].files.total_bytes) == (3, 18)
+    with pytest.raises(fakeclaude.NotFoundError):
+        a.files.retrieve_metadata(uploaded.id)
+    assert a.files.delete(more[0].id).type == "file_deleted"
+    with pytest.raises(fakeclaude.NotFoundError):
+        b.files.delete(more[0].id)
+    assert [f.id for f in b.files.list()] == [more[2].id, more[1].id]
+
+
 def test_open_state_names_the_forms_it_takes(tmp_path: Path) -> None:
     assert isinstance(open_state("memory://"), MemoryStore)
     store = open_state(f"sqlite:///{tmp_path / 'x.db'}")
@@ -226,11 +253,20 @@ def _traffic_over_two_workers(state: str) -> dict[str, Any]:
             sdk.messages.batches.cancel(ids[0])
             listed = {batch.id for batch in sdk.messages.batches.list(limit=100)}
             canceled = sdk.messages.batches.retrieve(ids[0]).request_counts.canceled
-        return {"pids": pids, "statuses": statuses, "ids": ids, "listed": listed, "canceled": canceled}
+            uploaded = sdk.beta.files.upload(file=("note.txt", b"a note", "text/plain"))
+        file_answers: set[tuple[int, str]] = set()
+        for _ in range(40):  # the file, retrieved over new connections until both workers answered
+            with anthropic.Anthropic(api_key="k", base_url=running.url, max_retries=0) as sdk:
+                got = sdk.beta.files.with_raw_response.retrieve_metadata(uploaded.id)
+                file_answers.add((got.status_code, got.headers["x-fakeclaude-worker"]))
+            if len({pid for _, pid in file_answers}) > 1:
+                break
+        return {"pids": pids, "statuses": statuses, "ids": ids, "listed": listed, "canceled": canceled,
+                "file_answers": file_answers}
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "redis"])
-def test_two_serve_workers_answer_on_one_port_and_share_batches(kind: str, request: pytest.FixtureRequest,
+def test_two_serve_workers_answer_on_one_port_and_share_batches_and_files(kind: str, request: pytest.FixtureRequest,
                                                                  tmp_path: Path) -> None:
     state = f"sqlite:///{tmp_path / 'state.db'}" if kind == "sqlite" else request.getfixturevalue("redis_url")
     seen = _traffic_over_two_workers(state)  # the only user of this Redis's default namespace
@@ -239,6 +275,8 @@ def test_two_serve_workers_answer_on_one_port_and_share_batches(kind: str, reque
     assert len(set(seen["ids"])) == len(seen["ids"])  # and no two workers gave out one id
     assert seen["listed"] == set(seen["ids"])
     assert seen["canceled"] == 1
+    assert {status for status, _ in seen["file_answers"]} == {200}  # every worker found the uploaded file
+    assert len({pid for _, pid in seen["file_answers"]}) == 2, seen["file_answers"]
 
 
 def test_workers_refuse_a_state_only_one_process_sees() -> None:
