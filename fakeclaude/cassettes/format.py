@@ -1,7 +1,8 @@
 """The cassette format: vcrpy's YAML layout with readable bodies, and a serializer vcrpy can use.
 
 A cassette is vcrpy's ``{version: 1, interactions: [{request, response}]}`` plus a format version
-(``fakeclaude_format``). What differs is only how bodies are written:
+(``fakeclaude_format``), ending with YAML's end-of-document line ``...`` (a file without it was cut short,
+``loading.FORMAT_VERSION``). What differs is only how bodies are written:
 
 - a JSON body is stored as structured YAML: ``body: {json: {model: ..., messages: [...]}}``;
 - a server-sent-event stream is stored one event per entry with its arrival time in seconds::
@@ -158,7 +159,8 @@ def serialize(cassette_dict: dict[str, Any]) -> str:
     if cassette_dict.get("metadata"):
         data["metadata"] = cassette_dict["metadata"]
     data["interactions"] = interactions
-    text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
+    text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120,
+                          explicit_end=True)  # the "..." line a complete file ends with (FORMAT_VERSION 2)
     return text
 
 

@@ -13,6 +13,7 @@ Limits: a file over ``MAX_CASSETTE_BYTES`` is refused before it is read, and YAM
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,12 @@ import yaml
 __all__ = ["MAX_CASSETTE_BYTES", "CassetteError", "check_shape", "load_file", "parse_text"]
 
 MAX_CASSETTE_BYTES = 256 * 2**20
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""The format fakeclaude writes. Format 2 is format 1 with YAML's end-of-document line (``...``) last, so
+a file cut short (a full disk, a copy stopped halfway, a bad merge) is refused even where what is left
+still parses; format 1 files (no such line) are read as before."""
+_READS = (1, 2)
+_HEADER = re.compile(r"^fakeclaude_format: *(\d+) *$", re.MULTILINE)
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -140,9 +146,9 @@ def check_shape(data: Any) -> None:
         if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
             raise _Shape(["fakeclaude_format"], f"fakeclaude_format {version} is newer than this fakeclaude reads "
                                                 f"({FORMAT_VERSION}); upgrade fakeclaude")
-        if version != FORMAT_VERSION or isinstance(version, bool):
+        if version not in _READS or isinstance(version, bool):
             raise _Shape(["fakeclaude_format"], f"unknown fakeclaude_format {version!r} (this fakeclaude reads "
-                                                f"{FORMAT_VERSION})")
+                                                f"{', '.join(map(str, _READS))})")
     if "interactions" not in data:
         raise _Shape([], "no 'interactions': not a vcrpy-style cassette")
     interactions = data["interactions"]
@@ -190,6 +196,7 @@ def parse_text(text: str, path: str | Path = "<cassette>") -> Any:
     """Cassette text (YAML or JSON) parsed and checked; ``CassetteError`` on any problem."""
     if not text.strip():
         raise CassetteError(path, "the file is empty (delete it to record it again)")
+    _check_complete(text, path)
     try:
         data = json.loads(text) if text.lstrip().startswith("{") else yaml.load(text, Loader=_Loader)
     except json.JSONDecodeError as exc:
@@ -211,6 +218,16 @@ def parse_text(text: str, path: str | Path = "<cassette>") -> Any:
     except _Shape as exc:
         raise CassetteError(path, exc.problem, _line_of(text, exc.path)) from None
     return data
+
+
+def _check_complete(text: str, path: str | Path) -> None:
+    """Refuse a file written in format 2 or later that does not end with its ``...`` line."""
+    header = _HEADER.search(text, 0, 4096)
+    if header is None or not 2 <= int(header.group(1)) <= FORMAT_VERSION or text.rstrip().endswith("\n..."):
+        return  # no such line to expect (a newer format is refused as newer)
+    lines = text.count("\n") + (not text.endswith("\n"))
+    raise CassetteError(path, "the file ends before the '...' line fakeclaude writes last: it was cut short "
+                              "(restore it from version control, or delete it and record it again)", lines)
 
 
 def load_file(path: str | Path) -> Any:

@@ -127,7 +127,7 @@ class CassetteSession:
             for extra in paths[1:]:
                 cassette.add_read_only(extra)
         except CassetteError as exc:
-            pytest.fail(str(exc), pytrace=False)
+            raise pytest.fail.Exception(str(exc), pytrace=False) from None  # said once: no chained copy of it
         pace = options.get("pace") or pyconfig.getoption("claude_replay_pace") or "instant"
         hint = cls._hint(request.node.nodeid, cassette, named=bool(marker.args))
         fail_unused = bool(options.get("fail_unused", pyconfig.getoption("claude_fail_unused")))

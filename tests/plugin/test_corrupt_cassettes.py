@@ -10,6 +10,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
+
+from fakeclaude.cassettes.format import deserialize, from_data, serialize
+from fakeclaude.cassettes.loading import CassetteError, load_file
 
 from .conftest import write_inner
 
@@ -113,6 +117,51 @@ def test_each_corrupted_cassette_gives_one_clear_error_naming_file_line_and_prob
         if not re.search(pattern, out):
             unclear[name] = [text for text in out.splitlines() if f"{name}.yaml" in text]
     assert not unclear
+
+
+def test_a_corrupted_cassette_is_named_once_without_a_chained_copy(pytester: pytest.Pytester) -> None:
+    folder = pytester.path / "cassettes" / "test_app"
+    folder.mkdir(parents=True)
+    (folder / "status_abc.yaml").write_bytes(CORRUPTIONS["status_abc"][0])
+    write_inner(pytester, INNER.format(names=["status_abc"]))
+    out = pytester.runpytest_inprocess("-rN", "-p", "no:randomly").stdout.str()  # the default traceback style
+    assert out.count("fakeclaude: cannot load cassette") == 1, out
+    assert "During handling of the above exception" not in out
+
+
+def _written() -> str:
+    """A cassette as fakeclaude writes it today: a JSON answer and a stream, read from format 1, written again."""
+    both = yaml.safe_load(VALID)
+    both["interactions"] += yaml.safe_load(STREAM)["interactions"]
+    text = serialize(from_data(both))
+    assert "fakeclaude_format: 2" in text and text.endswith("\n...\n") and deserialize(text)
+    return text
+
+
+def test_a_cassette_cut_anywhere_is_refused_naming_the_file(tmp_path: Path) -> None:
+    """Cut at every byte (once it holds an interaction), the file never loads as if it were whole; format 1
+    read the cuts that left a response without its body or headers as valid."""
+    text = _written().encode()
+    path = tmp_path / "cut.yaml"
+    loaded = []
+    for end in range(text.index(b"- request"), len(text) - 4):
+        path.write_bytes(text[:end])
+        try:
+            load_file(path)
+        except CassetteError as exc:
+            assert str(exc).startswith(f"fakeclaude: cannot load cassette {path}"), (end, str(exc))
+        else:
+            loaded.append(end)
+    assert not loaded, f"{len(loaded)} cuts loaded, e.g. at byte {loaded[0]}"
+    path.write_bytes(text[:-4] + b"\n")  # the end line itself cut
+    with pytest.raises(CassetteError, match=r"line \d+: the file ends before the '...' line"):
+        load_file(path)
+
+
+def test_format_one_cassettes_without_the_end_line_still_load(tmp_path: Path) -> None:
+    path = tmp_path / "old.yaml"
+    path.write_text(STREAM)
+    assert load_file(path)["fakeclaude_format"] == 1
 
 
 BOMB = textwrap.dedent("""\

@@ -123,7 +123,7 @@ def test_record_against_live_server_then_replay_offline(
     assert len(texts) == 9
     for name, text in texts.items():
         assert SECRET not in text and "api03" not in text, name
-        assert "fakeclaude_format: 1" in text
+        assert "fakeclaude_format: 2" in text and text.endswith("\n...\n")
     stream = texts["test_app/test_raw_httpx2_stream.yaml"]
     assert "events:" in stream and stream.count("- event: ") > 5 and "at: " in stream
     assert "json:" in texts["test_app/test_sdk_sync.yaml"]  # structured, diffable bodies

@@ -64,7 +64,7 @@ def test_record_with_both_official_sdks_then_replay_offline(tmp_path: Path, type
     assert SECRET not in text and "PROXYsecret" not in text
     interactions = deserialize(text)["interactions"]
     assert len(interactions) == 4 and sum(1 for i in interactions if "events" in i["response"]["body"]) == 2
-    assert "fakeclaude_format: 1" in text
+    assert "fakeclaude_format: 2" in text and text.endswith("\n...\n")
 
     with fakeclaude_command("replay", str(cassettes)) as replay:  # the upstream is gone
         replayed = {"python": python_calls(replay), "typescript": typescript_calls(typescript_sdk, replay)}
