@@ -59,7 +59,7 @@ def make_replay_app(cassette: Any, *, pace: str = "instant", max_recorded: int =
 
     from fakeclaude.cassettes import miss_message, prepare
     from fakeclaude.cassettes.matching import decoded_request_body
-    from fakeclaude.server.control import redacted_headers
+    from fakeclaude.server.control import redacted_headers, redacted_query
 
     if pace not in PACES:
         raise ValueError(f"pace must be one of {', '.join(PACES)}, not {pace!r}")
@@ -68,7 +68,7 @@ def make_replay_app(cassette: Any, *, pace: str = "instant", max_recorded: int =
 
     def note(request: web.Request, body: bytes | None, status: int, index: int | None) -> None:
         received.append({
-            "method": request.method, "path": request.path, "query": dict(request.query.items()),
+            "method": request.method, "path": request.path, "query": redacted_query(request.query),
             "headers": redacted_headers(dict(request.headers.items())), "body": _body_json(body),
             "status": status, "verdict": "miss" if index is None else "replayed", "interaction": index,
         })

@@ -48,6 +48,8 @@ __all__ = ["CONTROL_PREFIX", "ControlApi"]
 
 CONTROL_PREFIX = "/_fakeclaude"
 _SECRET_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie"})
+_SECRET_QUERY = frozenset({"key", "api_key", "apikey", "x-api-key", "access_token", "token"})
+"""Query parameters some clients put a key in (the API reads none of them)."""
 _REPLY_FIELDS = frozenset(f.name for f in fields(ScriptedReply))
 _ERROR_FIELDS = frozenset({"status", "message", "type", "retry_after", "should_retry", "headers"})
 _MATCH_FIELDS = frozenset({"model", "last_user_text", "tools_offered", "turn", "method", "path", "custom_id",
@@ -69,10 +71,15 @@ def redacted_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {k: ("[redacted]" if k.lower() in _SECRET_HEADERS else v) for k, v in headers.items()}
 
 
+def redacted_query(query: Mapping[str, str]) -> dict[str, str]:
+    """A request's query with the parameters that may hold a key replaced by ``[redacted]``."""
+    return {k: ("[redacted]" if k.lower() in _SECRET_QUERY else v) for k, v in query.items()}
+
+
 def request_json(recorded: RecordedRequest) -> dict[str, Any]:
     """One received request as the control API shows it (credentials redacted)."""
     return {
-        "method": recorded.method, "path": recorded.path, "query": dict(recorded.query),
+        "method": recorded.method, "path": recorded.path, "query": redacted_query(recorded.query),
         "headers": redacted_headers(recorded.headers), "body": recorded.body, "request_id": recorded.request_id,
         "status": recorded.status, "verdict": recorded.verdict, "error": recorded.error, "answer": recorded.answer,
         "body_size": recorded.body_size, "body_dropped": recorded.body_dropped,

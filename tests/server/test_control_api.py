@@ -176,3 +176,13 @@ def test_the_in_process_transports_have_no_control_api() -> None:
         assert raw.get("/_fakeclaude/requests").status_code == 404
         assert raw.post("/_fakeclaude/reset").status_code == 404
     assert fake.script.pending == 1  # nothing was reset
+
+
+def test_a_key_sent_in_the_query_is_redacted_in_the_request_log(http: httpx.Client) -> None:
+    assert http.post("/_fakeclaude/reset").status_code == 200
+    sent = http.post("/v1/messages", params={"key": KEY, "beta": "true"}, headers=API,
+                     json={"model": MODEL, "max_tokens": 8, "messages": [{"role": "user", "content": "hi"}]})
+    assert sent.status_code == 200
+    [logged] = http.get("/_fakeclaude/requests").json()["requests"]
+    assert logged["query"] == {"key": "[redacted]", "beta": "true"}
+    assert KEY not in json.dumps(logged) and KEY not in http.get("/_fakeclaude/").text

@@ -23,7 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from aiohttp.http_exceptions import BadHttpMethod, HttpProcessingError, InvalidURLError, LineTooLong
+from aiohttp.http_exceptions import (
+    BadHttpMethod,
+    ContentEncodingError,
+    HttpProcessingError,
+    InvalidURLError,
+    LineTooLong,
+)
 from aiohttp.streams import StreamReader
 from aiohttp.web_protocol import RequestHandler
 
@@ -58,6 +64,9 @@ def protocol_error(exc: BaseException | None, status: int) -> ApiError:
         return ApiError(400, "Invalid request: the request URL could not be parsed", "invalid_request_error")
     if isinstance(exc, BadHttpMethod):
         return ApiError(400, "Invalid request: the request line is not HTTP", "invalid_request_error")
+    if isinstance(exc, ContentEncodingError):  # one this server cannot decode (br, zstd: no decoder installed)
+        return ApiError(400, "There was an error parsing the body of your request: its Content-Encoding is not "
+                        "supported here (send it as identity, gzip or deflate)", "invalid_request_error")
     if isinstance(exc, HttpProcessingError) or status == 400:
         return ApiError(400, "Invalid request: a header could not be parsed (a forbidden character or a malformed "
                         "line)", "invalid_request_error")

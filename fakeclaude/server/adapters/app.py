@@ -118,6 +118,8 @@ class Service:
 
     async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
         body = await _read_body(request, body_limit(request.path), self.body_timeout)
+        if not body and request.content_length:  # bytes were sent and nothing came of decoding them
+            body = _badly_encoded(request)
         if isinstance(body, HttpReply):
             response = web.Response(status=body.status, headers=reply_headers(body), body=body.body)
             response.force_close()  # do not linger reading the rest of an oversized, stalled or broken upload
@@ -196,14 +198,19 @@ async def _read_body(request: web.BaseRequest, limit: int, idle: float) -> bytes
         return error_reply(ApiError(408, f"Request timed out: no part of the body arrived for {idle:g} seconds"))
     except RequestPayloadError:  # aiohttp could not decode it (Content-Encoding, chunked framing)
         content.feed_eof()  # nothing more can be read: aiohttp must not linger reading (and fail again)
-        encoding = request.headers.get("content-encoding", "").strip().lower()
-        said = f"it is labelled Content-Encoding: {encoding} but is not" if encoding in _ENCODINGS else (
-            "its transfer encoding is malformed")
-        return error_reply(ApiError(400, f"There was an error parsing the body of your request: {said}"))
+        return _badly_encoded(request)
     finally:
         watch.stop()
         if shared is None:
             watch.close()
+
+
+def _badly_encoded(request: web.BaseRequest) -> HttpReply:
+    """The 400 for a body whose bytes did not decode (naming its Content-Encoding only if it is a known one)."""
+    encoding = request.headers.get("content-encoding", "").strip().lower()
+    said = f"it is labelled Content-Encoding: {encoding} but is not" if encoding in _ENCODINGS else (
+        "its transfer encoding is malformed")
+    return error_reply(ApiError(400, f"There was an error parsing the body of your request: {said}"))
 
 
 _ENCODINGS = frozenset({"gzip", "deflate", "br", "zstd", "x-gzip"})
