@@ -25,6 +25,7 @@ recording): ``File '<id>' not found`` (404 ``not_found_error``), ``File '<id>' h
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -171,11 +172,11 @@ class FileStore:
     # ----- reading ----------------------------------------------------------------------------------
     def get(self, file_id: str) -> StoredFile:
         """The file (its bytes may have expired: see ``usable``); 404 when there is none."""
-        raw = self._state.get(_RECORD + file_id)
-        content = None if raw is None else self._state.get(_CONTENT + file_id)
-        if raw is None or content is None:  # none, or dropped between the two reads
+        record = self._record(file_id)
+        content = self._state.get(_CONTENT + file_id)
+        if content is None:  # dropped between the two reads
             raise not_found(file_id)
-        return _stored(raw, content)
+        return dataclasses.replace(record, content=content)
 
     def usable(self, file_id: str) -> StoredFile:
         """The file whose bytes are still there: 404 ``not_found_error`` or 404 ``file_expired`` otherwise."""
@@ -192,10 +193,7 @@ class FileStore:
             return None
 
     def retrieve(self, file_id: str) -> dict[str, Any]:
-        raw = self._state.get(_RECORD + file_id)
-        if raw is None:
-            raise not_found(file_id)
-        return _stored(raw, b"").metadata
+        return self._record(file_id).metadata
 
     def download(self, file_id: str) -> StoredFile:
         """A downloadable file with its bytes; uploads answer the recorded 400."""
@@ -216,7 +214,7 @@ class FileStore:
     def list_ids(self, ids: Iterable[str]) -> list[dict[str, Any]]:
         """The files among ``ids`` in the order asked, unknown and deleted ids silently left out."""
         found = [self._state.get(_RECORD + i) for i in dict.fromkeys(ids)]
-        return [_stored(raw, b"").metadata for raw in found if raw is not None]
+        return [_described(raw).metadata for raw in found if raw is not None]
 
     def list_beta(self, before_id: str | None, after_id: str | None, limit: int | str | None) -> dict[str, Any]:
         """The beta shape ``{data, has_more, first_id, last_id}``, newest first (``models_api.page`` rules)."""
@@ -230,9 +228,16 @@ class FileStore:
         return int(self._state.get(_BYTES) or b"0")
 
     # ----- internals --------------------------------------------------------------------------------
+    def _record(self, file_id: str) -> StoredFile:
+        """The file without its bytes (metadata, times, sequence); 404 when there is none."""
+        raw = self._state.get(_RECORD + file_id)
+        if raw is None:
+            raise not_found(file_id)
+        return _described(raw)
+
     def _newest_first(self) -> list[StoredFile]:
-        """Every file's metadata (bytes left out), newest first."""
-        files = [_stored(raw, b"") for _, raw in self._state.scan(_RECORD)]
+        """Every file without its bytes, newest first."""
+        files = [_described(raw) for _, raw in self._state.scan(_RECORD)]
         return sorted(files, key=lambda f: f.seq, reverse=True)
 
     def _drop(self, file_id: str) -> bool:
@@ -241,7 +246,7 @@ class FileStore:
         raw = state.get(_RECORD + file_id)
         if raw is None or not state.compare_and_set(_RECORD + file_id, raw, None):
             return False
-        stored = _stored(raw, b"")
+        stored = _described(raw)
         state.delete(_CONTENT + file_id)
         state.delete(_ORDER + f"{stored.seq:016d}")
         state.increment(_COUNT, -1)
@@ -260,6 +265,7 @@ class FileStore:
                 return
 
 
-def _stored(record: bytes, content: bytes) -> StoredFile:
+def _described(record: bytes) -> StoredFile:
+    """A stored record as a ``StoredFile`` without its bytes (``content`` empty)."""
     metadata, created, expires, seq = loads(record)
-    return StoredFile(metadata, content, float(created), None if expires is None else float(expires), int(seq))
+    return StoredFile(metadata, b"", float(created), None if expires is None else float(expires), int(seq))
