@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
-from ._frozen import JsonBytes, ParsedOnRead, built, unread
+from ._frozen import JsonBytes, ParsedOnRead, unread
 from .analysis_memo import Analysis, AnalysisMemo, KeptAnswer
 from .answer import MODEL_BLOCKS, compose_message, plan_content
 from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
@@ -121,15 +121,6 @@ class RecordedRequest:
     reply_body: Any = None  # the answer: a dict (a Message, also when streamed) or the raw bytes sent
     body_size: int = 0
     body_dropped: bool = False
-
-    @classmethod
-    def logged(cls, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: Any,
-               request_id: str, status: int, error: Mapping[str, str] | None, scripted: bool, script_failed: bool,
-               reply_body: Any, body_size: int) -> RecordedRequest:
-        """``cls(...)`` for the engine, once per request: the same entry, its fields written in one step."""
-        return built(cls, method=method, path=path, query=query, headers=headers, body=body, request_id=request_id,
-                     status=status, error=error, scripted=scripted, script_failed=script_failed, reply_body=reply_body,
-                     body_size=body_size, body_dropped=False)
 
     @property
     def json(self) -> Any:
@@ -246,13 +237,13 @@ class MessagesEngine:
             reply = self._error_reply(error, request_id)
         reply.headers.setdefault("request-id", request_id)
         reply.headers.setdefault("anthropic-organization-id", self.organization_id)
-        self.requests.append(RecordedRequest.logged(
+        self.requests.add(
             request.method, request.path, dict(request.query) if request.query else _NO_QUERY,
             _kept_headers(request.headers), call.body, request_id,
             reply.status, None if error is None else {"type": error.type, "message": error.message},
             call.scripted or failed, failed, call.answer if call.answer is not None else reply.body,
             len(request.body),
-        ))
+        )
         return reply
 
     def _error_reply(self, error: ApiError, request_id: str) -> HttpReply:

@@ -301,14 +301,20 @@ def test_the_engines_log_entries_are_the_dataclass_as_built_by_its_constructor()
     import dataclasses
 
     from fakeclaude.server.engine import RecordedRequest
+    from fakeclaude.server.request_log import RequestLog
 
     values = ("POST", "/v1/messages", {"q": "1"}, {"x-api-key": "k"}, {"model": "m"}, "req_1", 200, None, True, False,
               b"{}", 2)
-    logged, built = RecordedRequest.logged(*values), RecordedRequest(*values)
+    log = RequestLog()
+    log.add(*values)
+    logged, built = log[0], RecordedRequest(*values)
     assert logged == built and vars(logged) == vars(built) and repr(logged) == repr(built)
+    assert log[-1] is logged and list(log) == [logged] and log[:] == [logged]  # made once, on the first read
     assert dataclasses.replace(logged, body=None).body is None
     with pytest.raises(dataclasses.FrozenInstanceError):
         logged.status = 500  # type: ignore[misc]
+    with pytest.raises(IndexError):
+        log[1]
 
 
 def test_the_engines_handler_request_is_the_dataclass_as_built_by_its_constructor() -> None:

@@ -50,6 +50,20 @@ def test_the_request_log_keeps_bodies_within_its_byte_budget_and_says_which_it_d
     assert all(r.headers["x-api-key"] == "sk-test" for r in dropped)  # what a test asserts on stays
 
 
+def test_an_entry_read_before_its_body_is_dropped_loses_it_too_and_one_never_read_is_not_parsed() -> None:
+    fake = FakeClaude(seed=1, clock=FakeClock(), max_recorded_bytes=100 * KIB)
+    first = json.dumps(_body(0, 40 * KIB)).encode()
+    for _ in range(2):  # the second is a repeat: logged as its bytes, parsed when read
+        call(fake, "POST", "/v1/messages", first)
+    seen = fake.requests[0]
+    assert seen.body["messages"] and not seen.body_dropped and fake.requests[0] is seen
+    call(fake, "POST", "/v1/messages", _body(1, 60 * KIB))  # takes the room of both
+    log = fake.requests
+    assert [r.body_dropped for r in log] == [True, True, False]
+    assert log[0].body is None and log[0].answer is None and log[0].request_id == seen.request_id
+    assert vars(log[1])["body"] is None and log[1].body_size == len(first)
+
+
 def test_a_body_larger_than_the_whole_budget_is_never_kept() -> None:
     fake = FakeClaude(seed=1, clock=FakeClock(), max_recorded_bytes=16 * KIB)
     call(fake, "POST", "/v1/messages", _body(0, 64 * KIB))
