@@ -7,6 +7,7 @@ import base64
 import concurrent.futures
 import random
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,20 @@ def test_ids_minted_ahead_are_the_ids_of_their_place_in_the_sequence() -> None:
     threaded = IdFactory(21)
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         assert sorted(pool.map(lambda _: threaded.new("msg"), range(300))) == sorted(ids)
+    assert threaded.issued() == 300
+
+
+def test_threads_switching_every_microsecond_get_each_id_once() -> None:
+    """The next id is taken without the lock (``list.pop`` is atomic); running out is settled under it."""
+    factory, interval = IdFactory(5), sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            got = list(pool.map(lambda i: factory.new("toolu" if i % 2 else "toolu_"), range(4000)))
+    finally:
+        sys.setswitchinterval(interval)
+    assert sorted(got) == sorted(_make("toolu", ("id.new", 5, "toolu", i)) for i in range(4000))
+    assert factory.issued() == 4000
 
 
 def test_derived_ids_are_pure_and_disjoint_from_new() -> None:

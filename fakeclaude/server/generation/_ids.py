@@ -72,36 +72,47 @@ class IdFactory:
     True
     """
 
-    __slots__ = ("_counters", "_heads", "_lock", "_ready", "seed")
+    __slots__ = ("_heads", "_lock", "_minted", "_ready", "seed")
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
-        self._counters: dict[str, int] = {}  # name -> ids handed out
-        self._heads: dict[str, tuple[str, str, int, Any]] = {}  # prefix -> (name, id start, body length, hash state)
-        self._ready: dict[str, list[str]] = {}  # name -> the next ids, minted ahead, the next one last
+        self._heads: dict[str, tuple[str, str, int, Any]] = {}  # name -> (name, id start, body length, hash state)
+        self._minted: dict[str, int] = {}  # name -> ids minted so far (handed out or ready)
+        self._ready: dict[str, list[str]] = {}  # prefix -> its name's next ids, minted ahead, the next one last
         self._lock = threading.Lock()
 
     def new(self, prefix: str) -> str:
         """The next id for ``prefix`` (``"msg"`` or ``"msg_"``) in this factory's sequence."""
+        ready = self._ready.get(prefix)
+        if ready:
+            try:  # list.pop is atomic: each ready id is handed out once, in order, without the lock
+                return ready.pop()
+            except IndexError:  # another thread took the last one
+                pass
+        return self._refilled(prefix)
+
+    def _refilled(self, prefix: str) -> str:
+        """The next id once ``prefix``'s ready ids ran out: the next ones minted (or what another thread minted)."""
         with self._lock:
-            head = self._heads.get(prefix)
-            if head is None:
+            ready = self._ready.get(prefix)
+            if ready is None:
                 name = _normalise(prefix)
-                mark = ID_HEADS.get(name, "01")
-                head = self._heads[prefix] = (name, f"{name}_{mark}", _BODY_LENGTH - len(mark),
-                                              hasher(("id.new", self.seed, name), 24))
-            name = head[0]
-            n = self._counters.get(name, 0)
-            self._counters[name] = n + 1
-            ready = self._ready.get(name)
-            if not ready:
-                ready = self._ready[name] = _minted(head, n)
+                ready = self._ready[prefix] = self._ready.setdefault(name, [])  # "msg" and "msg_" share them
+                if name not in self._heads:
+                    mark = ID_HEADS.get(name, "01")
+                    self._heads[name] = (name, f"{name}_{mark}", _BODY_LENGTH - len(mark),
+                                         hasher(("id.new", self.seed, name), 24))
+            if not ready:  # ids are added only here, under the lock, to an empty list
+                name = _normalise(prefix)
+                n = self._minted.get(name, 0)
+                ready.extend(_minted(self._heads[name], n))
+                self._minted[name] = n + len(ready)
             return ready.pop()
 
     def issued(self) -> int:
         """How many ids ``new`` has given out so far, of every prefix."""
         with self._lock:
-            return sum(self._counters.values())
+            return sum(self._minted.values()) - sum(len(self._ready[name]) for name in self._minted)
 
     def derived(self, prefix: str, key: int | str | bytes) -> str:
         """The id for ``prefix`` that belongs to ``key``: same inputs, same id; never a ``new()`` id."""
