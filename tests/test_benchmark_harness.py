@@ -285,3 +285,12 @@ def test_each_generation_runs_on_fresh_workers_and_fresh_servers(tmp_path: Path)
     assert len(set(server_pids)) == 2 and server_pids[0] == server_pids[1] != server_pids[2] == server_pids[3]
     assert urls[0] != urls[2]
     assert all(row.ratio == row.ratio for row in rows)  # figures for both rows, no NaN
+
+
+def test_cold_parts_times_the_floor_the_fake_and_each_part_of_its_work() -> None:
+    from benchmarks import cold_parts
+
+    found = cold_parts.measure(1)
+    labels = [label for label, _, _ in found]
+    assert labels[0].startswith("floor") and len(labels) == len(set(labels)) == 9
+    assert all(median > 0 for _, median, _ in found) and found[0][2] == 0.0
