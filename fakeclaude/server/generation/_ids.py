@@ -102,12 +102,17 @@ class IdFactory:
                     mark = ID_HEADS.get(name, "01")
                     self._heads[name] = (name, f"{name}_{mark}", _BODY_LENGTH - len(mark),
                                          hasher(("id.new", self.seed, name), 24))
-            if not ready:  # ids are added only here, under the lock, to an empty list
-                name = _normalise(prefix)
-                n = self._minted.get(name, 0)
-                ready.extend(_minted(self._heads[name], n))
-                self._minted[name] = n + len(ready)
-            return ready.pop()
+            try:  # another thread may have minted them meanwhile
+                return ready.pop()
+            except IndexError:
+                pass
+            name = _normalise(prefix)
+            n = self._minted.get(name, 0)
+            batch = _minted(self._heads[name], n)
+            self._minted[name] = n + len(batch)
+            mine = batch.pop()  # the first of them: other threads may take the rest as soon as they are out
+            ready.extend(batch)  # ids are added only here, under the lock, to an empty list
+            return mine
 
     def issued(self) -> int:
         """How many ids ``new`` has given out so far, of every prefix."""
