@@ -93,10 +93,10 @@ class IdFactory:
 
     def _refilled(self, prefix: str) -> str:
         """The next id once ``prefix``'s ready ids ran out: the next ones minted (or what another thread minted)."""
+        name = _normalise(prefix)
         with self._lock:
             ready = self._ready.get(prefix)
             if ready is None:
-                name = _normalise(prefix)
                 ready = self._ready[prefix] = self._ready.setdefault(name, [])  # "msg" and "msg_" share them
                 if name not in self._heads:
                     mark = ID_HEADS.get(name, "01")
@@ -106,7 +106,6 @@ class IdFactory:
                 return ready.pop()
             except IndexError:
                 pass
-            name = _normalise(prefix)
             n = self._minted.get(name, 0)
             batch = _minted(self._heads[name], n)
             self._minted[name] = n + len(batch)
