@@ -15,6 +15,7 @@ one step (and ``refund`` has nothing to give back): the same buckets once a requ
 
 Limits left as ``None`` are never enforced; the headers still report them with the real example
 values (4,000 requests, 2,000,000 input and 400,000 output tokens per minute), so they always appear.
+Such a bucket runs empty but never into debt (nothing was refused), so its reset is within a minute.
 Token ``remaining`` values are rounded to the nearest thousand (docs) unless the limit is below
 1,000; ``tokens-*`` adds input and output, as recorded; resets are RFC 3339 ``Z`` times. The twelve texts
 follow from six integers (each bucket's shown level and the second it is full again), which most answers
@@ -25,10 +26,9 @@ crosses a second): the limiter hands the last headers out again, read-only, whil
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from math import ceil, floor
+from math import ceil, floor, inf
 
 from fakeclaude.server.clock import Clock, whole_seconds
 from fakeclaude.server.errors import ApiError
@@ -87,10 +87,12 @@ class RateLimiter:
         self._caps = tuple(
             float(v if v is not None else d) for v, d in zip(given, DEFAULT_HEADER_LIMITS, strict=True)
         )
+        # how low a bucket may go: a limit not enforced refuses nothing, so it runs empty, never into debt
+        self._floors = tuple(-inf if enforced else 0.0 for enforced in self._enforced)
         self._limit_texts = (*(str(int(cap)) for cap in self._caps), str(int(self._caps[1] + self._caps[2])))
         self._org = organization_id
         self._max = max_keys
-        self._keys: OrderedDict[str, _Buckets] = OrderedDict()
+        self._keys: dict[str, _Buckets] = {}
         self._shown: tuple[tuple[int, ...], tuple[int, ...], dict[str, str]] = ((), (), {})  # the last headers' integers, and them
         self._lock = threading.RLock()  # ``admit`` holds it around ``check``
 
@@ -168,32 +170,37 @@ class RateLimiter:
 
     # -- internals ---------------------------------------------------------------------------------
 
-    # min() and max() are spelled out as comparisons below: these run on every answered request
+    # min() and max() are spelled out as comparisons below, and the refill is written out in the step itself:
+    # these run on every answered request
 
     def _spend(self, key: str, input_tokens: int, output_tokens: int, now: float,
                requests: int = 1) -> tuple[float, float, float]:
-        r, i, o = self._levels(key, now)
-        r_cap, i_cap, _ = self._caps
-        r, i = r - requests, i - input_tokens
-        levels = (r if r < r_cap else r_cap, i if i < i_cap else i_cap, o - output_tokens)
+        """Refill ``key``'s buckets to ``now``, spend ``requests``, ``input_tokens`` and ``output_tokens`` (negative:
+        give back), keep the levels (the most recent key last); the levels."""
         keys = self._keys
-        keys[key] = (*levels, now)
-        keys.move_to_end(key)
-        if len(keys) > self._max:
-            keys.popitem(last=False)
-        return levels
-
-    def _levels(self, key: str, now: float) -> tuple[float, float, float]:
-        state = self._keys.get(key)
+        state = keys.pop(key, None)
         r_cap, i_cap, o_cap = self._caps
         if state is None:
-            return r_cap, i_cap, o_cap
-        r, i, o, at = state
-        if now <= at:  # nothing refilled (the levels were kept within their limits)
-            return r, i, o
-        elapsed = now - at
-        r, i, o = r + elapsed * r_cap / 60.0, i + elapsed * i_cap / 60.0, o + elapsed * o_cap / 60.0
-        return r if r < r_cap else r_cap, i if i < i_cap else i_cap, o if o < o_cap else o_cap
+            r, i, o = r_cap, i_cap, o_cap
+        else:
+            r, i, o, at = state
+            if now > at:  # else nothing refilled (the levels were kept within their limits)
+                elapsed = now - at
+                r, i, o = r + elapsed * r_cap / 60.0, i + elapsed * i_cap / 60.0, o + elapsed * o_cap / 60.0
+                r, i, o = r if r < r_cap else r_cap, i if i < i_cap else i_cap, o if o < o_cap else o_cap
+        r, i, o = r - requests, i - input_tokens, o - output_tokens
+        if requests < 0 or input_tokens < 0:  # a refund: within the limits again
+            r, i = r if r < r_cap else r_cap, i if i < i_cap else i_cap
+        r_floor, i_floor, o_floor = self._floors
+        r, i, o = r if r > r_floor else r_floor, i if i > i_floor else i_floor, o if o > o_floor else o_floor
+        keys[key] = (r, i, o, now)  # a plain dict keeps its order: the least recent key is the first
+        if len(keys) > self._max:
+            del keys[next(iter(keys))]
+        return r, i, o
+
+    def _levels(self, key: str, now: float) -> tuple[float, float, float]:
+        """``key``'s levels at ``now``: its buckets refilled, nothing spent (kept so: the same buckets later)."""
+        return self._spend(key, 0, 0, now, requests=0)
 
     def _headers(self, levels: tuple[float, float, float], now: float) -> Mapping[str, str]:
         """The twelve headers for ``levels`` at ``now``; read-only (handed out again while they hold)."""

@@ -35,6 +35,23 @@ def test_headers_always_present_with_generous_defaults() -> None:
     assert limiter.headers("k")["anthropic-ratelimit-requests-remaining"] == "0"
 
 
+def test_a_limit_not_enforced_runs_empty_but_its_reset_stays_within_a_minute() -> None:
+    # nothing refused means no debt: 10,000 requests at once used to put requests-reset 150 s ahead
+    clock = FakeClock()
+    limiter = RateLimiter(clock, RateLimits(output_tokens_per_minute=1000))  # output enforced, the rest not
+    for _ in range(10_000):
+        limiter.record("k", 1_000_000, 100)
+    h = limiter.headers("k")
+    assert h["anthropic-ratelimit-requests-remaining"] == "0"
+    assert h["anthropic-ratelimit-input-tokens-remaining"] == "0"
+    assert h["anthropic-ratelimit-requests-reset"] == "2026-01-01T00:01:00Z"  # empty: full again in 60 s
+    assert h["anthropic-ratelimit-input-tokens-reset"] == "2026-01-01T00:01:00Z"
+    # an enforced output limit still goes into debt (output is known only afterwards), as documented
+    assert h["anthropic-ratelimit-output-tokens-reset"] == "2026-01-01T16:40:00Z"  # 1,000,000 to refill at 1,000/min
+    clock.advance(60)
+    assert limiter.headers("k")["anthropic-ratelimit-requests-remaining"] == "4000"
+
+
 def test_remaining_and_reset_follow_usage() -> None:
     clock = FakeClock()
     limiter = RateLimiter(clock, RateLimits(requests_per_minute=50, input_tokens_per_minute=30_000))
