@@ -5,7 +5,8 @@ assignment), one call per field; the engine builds a log entry and a handler's r
 :func:`built` writes all fields into the instance's ``__dict__`` at once: the same object, equal, hashable
 and frozen as ``__init__`` makes it, for classes without ``__slots__`` or ``__post_init__``. A field declared
 ``= ParsedOnRead()`` (or made one by :func:`parsed_on_read`) may be given its JSON as :class:`JsonBytes`,
-parsed only when read; :func:`unread` says whether it still waits.
+parsed only when read; :func:`unread` says whether it still waits. A value kept for a long time but read
+rarely, if ever (a logged answer), may be kept as a :class:`BytesOnRead`, what makes its bytes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 
 from .._json import loads
 
-__all__ = ["JsonBytes", "ParsedOnRead", "built", "parsed_on_read", "unread"]
+__all__ = ["BytesOnRead", "JsonBytes", "ParsedOnRead", "built", "parsed_on_read", "unread"]
 
 _T = TypeVar("_T")
 
@@ -30,6 +31,18 @@ class JsonBytes(bytes):
     """A JSON body kept as its bytes for a :class:`ParsedOnRead` field: parsed the first time it is read."""
 
     __slots__ = ()
+
+
+class BytesOnRead:
+    """Bytes to make when read (``bytes(value)``), ``len(value)`` long, kept in fewer bytes than they take."""
+
+    __slots__ = ()
+
+    def __bytes__(self) -> bytes:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
 
 
 class ParsedOnRead:

@@ -30,6 +30,7 @@ import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
+from fakeclaude.server._frozen import BytesOnRead, JsonBytes
 from fakeclaude.server.http import StreamChunk
 
 if TYPE_CHECKING:
@@ -99,6 +100,22 @@ class KeptAnswer:
         return self.head + message_id.encode() + self.tail
 
 
+class KeptBody(BytesOnRead):
+    """``kept.body(message_id)``, made when read: what the request log keeps of a repeat's answer (the bytes
+    themselves, a few hundred per entry held for a thousand requests, cost the calls in between more)."""
+
+    __slots__ = ("kept", "message_id")
+
+    def __init__(self, kept: KeptAnswer, message_id: str) -> None:
+        self.kept, self.message_id = kept, message_id
+
+    def __bytes__(self) -> bytes:
+        return self.kept.body(self.message_id)
+
+    def __len__(self) -> int:
+        return len(self.kept.head) + len(self.message_id) + len(self.kept.tail)  # an id is ASCII
+
+
 class Analysis:
     """A valid body (as analysed: a kept one is a parse of its own, never the one scripts see), its model,
     prompt count, context plan and request seed (see ``request_seed``); ``plan``:
@@ -107,13 +124,14 @@ class Analysis:
     ``answer``: that answer whole (:class:`KeptAnswer`), when nothing but the body went into it either;
     the answers of the scripted replies seen last, the same way."""
 
-    __slots__ = ("_scripted", "answer", "body", "context", "plan", "prompt", "seed", "spec")
+    __slots__ = ("_scripted", "answer", "body", "context", "plan", "prompt", "raw", "seed", "spec")
 
     def __init__(self, body: dict[str, Any], spec: ModelSpec, prompt: PromptTokens, context: ContextPlan,
                  seed: int) -> None:
         self.body, self.spec, self.prompt, self.context, self.seed = body, spec, prompt, context, seed
         self.plan: list[dict[str, Any]] | None = None
         self.answer: KeptAnswer | None = None
+        self.raw: JsonBytes | None = None  # the body's bytes, once memoised: what every repeat logs (one copy)
         self._scripted: list[tuple[Reply, KeptAnswer]] = []
 
     @property
@@ -168,6 +186,8 @@ class AnalysisMemo:
             return found
 
     def put(self, key: _Key, analysis: Analysis) -> None:
+        """Keep ``analysis`` for ``key``, with the body's bytes (``raw``) that the log of each repeat shares."""
+        analysis.raw = JsonBytes(key[0])
         with self._lock:
             self._entries[key] = analysis
             self._entries.move_to_end(key)

@@ -18,7 +18,7 @@ from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
 from ._frozen import JsonBytes, ParsedOnRead, unread
-from .analysis_memo import Analysis, AnalysisMemo, KeptAnswer
+from .analysis_memo import Analysis, AnalysisMemo, KeptAnswer, KeptBody
 from .answer import MODEL_BLOCKS, compose_message, plan_content
 from .batches import RETRY_AFTER_SECONDS, BatchStore, InvalidBatchRequest
 from .caching import PromptCache, breakpoints, lookback_points
@@ -164,11 +164,6 @@ def _model_blocks_only(message: Mapping[str, Any]) -> bool:
 _NO_QUERY: Mapping[str, str] = MappingProxyType({})
 
 
-def _kept_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
-    """The request's headers as the log keeps them: a read-only view as it is, any other mapping copied."""
-    return headers if type(headers) is HeaderView else dict(headers)
-
-
 def _json_reply(status: int, payload: Any, headers: Mapping[str, str]) -> HttpReply:
     return HttpReply(status, {**_JSON, **headers}, dumps(payload))
 
@@ -239,7 +234,8 @@ class MessagesEngine:
         reply.headers.setdefault("anthropic-organization-id", self.organization_id)
         self.requests.add(
             request.method, request.path, dict(request.query) if request.query else _NO_QUERY,
-            _kept_headers(request.headers), call.body, request_id,
+            # the headers as the log keeps them: a read-only view as it is, any other mapping copied
+            request.headers if type(request.headers) is HeaderView else dict(request.headers), call.body, request_id,
             reply.status, None if error is None else {"type": error.type, "message": error.message},
             call.scripted or failed, failed, call.answer if call.answer is not None else reply.body,
             len(request.body),
@@ -252,7 +248,9 @@ class MessagesEngine:
     def _route(self, call: _Call) -> HttpReply:
         method, path = call.request.method, call.request.path.rstrip("/") or "/"
         if path == "/v1/messages":
-            return self._only(method, "POST") or self._messages(call)
+            if method != "POST":  # the one call made on most requests: no other
+                self._only(method, "POST")
+            return self._messages(call)
         if path == "/v1/messages/count_tokens":
             return self._only(method, "POST") or self._count_tokens(call)
         if path == "/v1/messages/batches":
@@ -353,7 +351,7 @@ class MessagesEngine:
         key = self._memo.key(call.request.body, call.version, call.betas)
         known = None if key is None else self._memo.get(key)  # a body once analysed: valid, and not a thread's
         if known is not None:  # its bytes stand for it: the log and the script parse them if they read them
-            call.body = JsonBytes(call.request.body)
+            call.body = known.raw or JsonBytes(call.request.body)  # the memo's copy: one for every repeat
             if known.answer is not None and self.script.idle:  # no handler or rule sees the body
                 return self._repeated(call, known, known.answer)
             return self._answer(call, call.body, known, None)
@@ -489,7 +487,8 @@ class MessagesEngine:
         """A repeat of a body (and of its scripted reply) whose whole answer was kept: its bytes with the next
         message id, and the rate limiter's ``headers``."""
         message_id = self._ids.new("msg")
-        body = call.answer = kept.body(message_id)  # the log keeps the bytes (``answer`` parses them)
+        body = kept.body(message_id)
+        call.answer = KeptBody(kept, message_id)  # the log keeps what makes the bytes (``answer`` parses them)
         if kept.stream is not None:
             return HttpReply(200, {**_SSE, **headers}, stream=kept.stream.chunks(message_id.encode()))
         out = HttpReply(200, {**_JSON, **headers}, body)

@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, overload
 
-from ._frozen import built
+from ._frozen import BytesOnRead, built
 
 if TYPE_CHECKING:
     from .engine import RecordedRequest
@@ -46,7 +46,7 @@ def _weight(item: _Row | RecordedRequest) -> int:
         reply, size = item[10], item[11]  # reply_body, body_size
     else:
         reply, size = item.reply_body, item.body_size
-    return size + (len(reply) if isinstance(reply, bytes | bytearray) else 0)
+    return size + (len(reply) if isinstance(reply, bytes | bytearray | BytesOnRead) else 0)
 
 
 def _entry(item: _Row | RecordedRequest, dropped: bool = False) -> RecordedRequest:
@@ -55,6 +55,8 @@ def _entry(item: _Row | RecordedRequest, dropped: bool = False) -> RecordedReque
 
     if isinstance(item, tuple):
         fields = dict(zip(_FIELDS, item, strict=True))
+        if not dropped and isinstance(item[10], BytesOnRead):  # the answer's bytes, kept as what makes them
+            fields["reply_body"] = bytes(item[10])
     elif not dropped:
         return item
     else:

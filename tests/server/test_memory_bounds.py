@@ -64,6 +64,22 @@ def test_an_entry_read_before_its_body_is_dropped_loses_it_too_and_one_never_rea
     assert vars(log[1])["body"] is None and log[1].body_size == len(first)
 
 
+def test_repeats_of_a_body_log_its_bytes_once_and_their_answers_as_sent() -> None:
+    # a repeat whose answer was kept logs the memo's one copy of the body and what makes its answer's bytes:
+    # each entry reads as before, and weighs as much against the budget
+    fake = FakeClaude(seed=1, clock=FakeClock())
+    body = json.dumps(_body(0, 1 * KIB)).encode()
+    sent = [call(fake, "POST", "/v1/messages", body) for _ in range(4)]
+    rows = list(fake.engine.requests._entries)
+    assert rows[2][4] is rows[3][4] == body  # the body's bytes, shared
+    assert not isinstance(rows[3][10], bytes)  # the answer's, made when read
+    log = fake.requests
+    assert [r.reply_body for r in log[1:]] == [reply.body for reply in sent[1:]]  # the first: its message
+    assert [r.answer for r in log] == [json.loads(reply.body) for reply in sent]
+    assert len({r.answer["id"] for r in log}) == 4 and all(r.body == json.loads(body) for r in log)
+    assert fake.engine.requests.kept_bytes == 4 * len(body) + sum(len(reply.body) for reply in sent[1:])
+
+
 def test_a_body_larger_than_the_whole_budget_is_never_kept() -> None:
     fake = FakeClaude(seed=1, clock=FakeClock(), max_recorded_bytes=16 * KIB)
     call(fake, "POST", "/v1/messages", _body(0, 64 * KIB))

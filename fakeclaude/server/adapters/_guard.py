@@ -76,7 +76,8 @@ def too_large_reply() -> HttpReply:
 
 def handle_safely(engine: Engine, request: HttpRequest) -> HttpReply:
     """``engine.handle(request)``; an oversized body gets 413 and an engine failure a logged 500."""
-    if len(request.body) > body_limit(request.path):
+    size = len(request.body)
+    if size > MAX_BODY_BYTES and size > body_limit(request.path):  # the smallest limit first: most bodies are within it
         return too_large_reply()
     try:
         return engine.handle(request)

@@ -170,7 +170,7 @@ class _EngineTransport:
         return _to_http_request(request, self._views)
 
     def _reply(self, request: httpx2.Request | httpx.Request) -> tuple[HttpReply, float | None]:
-        return handle_safely(self.engine, self.http_request(request)), _read_timeout(request)
+        return handle_safely(self.engine, _to_http_request(request, self._views)), _read_timeout(request)
 
     def _check_first_byte(self, reply: HttpReply, read_timeout: float | None) -> None:
         if _too_slow(reply.delay, read_timeout):
@@ -188,17 +188,17 @@ class _EngineTransport:
     def _sync(self, request: httpx2.Request | httpx.Request) -> Any:
         request.read()
         reply, read_timeout = self._reply(request)
-        if reply.delay > 0:
+        if reply.delay > 0:  # no delay is ever too slow
             time.sleep(_pause(reply.delay, read_timeout))
-        self._check_first_byte(reply, read_timeout)
+            self._check_first_byte(reply, read_timeout)
         return self._response(reply, read_timeout)
 
     async def _async(self, request: httpx2.Request | httpx.Request) -> Any:
         await request.aread()
         reply, read_timeout = self._reply(request)
-        if reply.delay > 0:
+        if reply.delay > 0:  # no delay is ever too slow
             await anyio.sleep(_pause(reply.delay, read_timeout))
-        self._check_first_byte(reply, read_timeout)
+            self._check_first_byte(reply, read_timeout)
         return self._response(reply, read_timeout)
 
 
