@@ -34,14 +34,14 @@ class JsonBytes(bytes):
 
 
 class BytesOnRead:
-    """Bytes to make when read (``bytes(value)``), ``len(value)`` long, kept in fewer bytes than they take."""
+    """Bytes to make when read (``bytes(value)``), ``size`` long, kept in fewer bytes than they take."""
 
-    __slots__ = ()
+    __slots__ = ("size",)
+
+    def __init__(self, size: int) -> None:
+        self.size = size
 
     def __bytes__(self) -> bytes:
-        raise NotImplementedError
-
-    def __len__(self) -> int:
         raise NotImplementedError
 
 

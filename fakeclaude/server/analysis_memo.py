@@ -101,19 +101,16 @@ class KeptAnswer:
 
 
 class KeptBody(BytesOnRead):
-    """``kept.body(message_id)``, made when read: what the request log keeps of a repeat's answer (the bytes
-    themselves, a few hundred per entry held for a thousand requests, cost the calls in between more)."""
+    """``kept.body(message_id)``, ``size`` bytes, made when read: what the request log keeps of a repeat's answer
+    (the bytes themselves, a few hundred per entry held for a thousand requests, cost the calls in between more)."""
 
     __slots__ = ("kept", "message_id")
 
-    def __init__(self, kept: KeptAnswer, message_id: str) -> None:
-        self.kept, self.message_id = kept, message_id
+    def __init__(self, kept: KeptAnswer, message_id: str, size: int) -> None:
+        self.size, self.kept, self.message_id = size, kept, message_id
 
     def __bytes__(self) -> bytes:
         return self.kept.body(self.message_id)
-
-    def __len__(self) -> int:
-        return len(self.kept.head) + len(self.message_id) + len(self.kept.tail)  # an id is ASCII
 
 
 class Analysis:

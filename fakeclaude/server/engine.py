@@ -488,7 +488,7 @@ class MessagesEngine:
         message id, and the rate limiter's ``headers``."""
         message_id = self._ids.new("msg")
         body = kept.body(message_id)
-        call.answer = KeptBody(kept, message_id)  # the log keeps what makes the bytes (``answer`` parses them)
+        call.answer = KeptBody(kept, message_id, len(body))  # the log keeps what makes the bytes (``answer`` parses them)
         if kept.stream is not None:
             return HttpReply(200, {**_SSE, **headers}, stream=kept.stream.chunks(message_id.encode()))
         out = HttpReply(200, {**_JSON, **headers}, body)

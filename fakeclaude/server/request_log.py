@@ -46,7 +46,9 @@ def _weight(item: _Row | RecordedRequest) -> int:
         reply, size = item[10], item[11]  # reply_body, body_size
     else:
         reply, size = item.reply_body, item.body_size
-    return size + (len(reply) if isinstance(reply, bytes | bytearray | BytesOnRead) else 0)
+    if isinstance(reply, bytes | bytearray):
+        return size + len(reply)
+    return size + reply.size if isinstance(reply, BytesOnRead) else size
 
 
 def _entry(item: _Row | RecordedRequest, dropped: bool = False) -> RecordedRequest:
