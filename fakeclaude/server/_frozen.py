@@ -37,9 +37,7 @@ class BytesOnRead:
     """Bytes to make when read (``bytes(value)``), ``size`` long, kept in fewer bytes than they take."""
 
     __slots__ = ("size",)
-
-    def __init__(self, size: int) -> None:
-        self.size = size
+    size: int
 
     def __bytes__(self) -> bytes:
         raise NotImplementedError

@@ -102,7 +102,7 @@ class KeptAnswer:
 
 class KeptBody(BytesOnRead):
     """``kept.body(message_id)``, ``size`` bytes, made when read: what the request log keeps of a repeat's answer
-    (the bytes themselves, a few hundred per entry held for a thousand requests, cost the calls in between more)."""
+    (two references and the id, where the answer's bytes would hold a few hundred bytes per entry)."""
 
     __slots__ = ("kept", "message_id")
 
