@@ -17,7 +17,10 @@ added inside its transport on every call, on the request the SDK sends:
 One process, every case in interleaved rounds of 50 calls, on the CPU clock; each figure is the median over
 the rounds of the case's µs per call and of its paired difference to the floor. The parts' figures are for
 finding what to work on: they do not add up to the whole exactly (each part alone finds less of the
-caches taken than all of them together). Not run by ``make bench``; a run of 60 rounds takes about a minute.
+caches taken than all of them together), and they run in one process with the others, whose caches and memory
+they share: a part that looks 5-10 µs cheaper here may gain 1-3 µs in a process of its own. Check a change
+with ``benchmarks.compare_revisions`` before believing it. Not run by ``make bench``; a run of 60 rounds takes
+about a minute.
 """
 
 from __future__ import annotations

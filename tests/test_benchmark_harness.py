@@ -294,3 +294,10 @@ def test_cold_parts_times_the_floor_the_fake_and_each_part_of_its_work() -> None
     labels = [label for label, _, _ in found]
     assert labels[0].startswith("floor") and len(labels) == len(set(labels)) == 9
     assert all(median > 0 for _, median, _ in found) and found[0][2] == 0.0
+
+
+def test_compare_revisions_times_one_tree_in_a_process_of_its_own() -> None:
+    from benchmarks import compare_revisions
+
+    over, ratio = compare_revisions._run(compare_revisions.REPO, "scripted", 1)  # the working tree, a child process
+    assert ratio > 0 and abs(ratio - 1) < 2 and over == over  # a figure, not NaN
