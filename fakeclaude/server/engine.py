@@ -248,7 +248,7 @@ class MessagesEngine:
     def _route(self, call: _Call) -> HttpReply:
         method, path = call.request.method, call.request.path.rstrip("/") or "/"
         if path == "/v1/messages":
-            if method != "POST":  # the one call made on most requests: no other
+            if method != "POST":  # ``_only`` called only to refuse: this path answers most requests
                 self._only(method, "POST")
             return self._messages(call)
         if path == "/v1/messages/count_tokens":
