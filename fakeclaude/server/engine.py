@@ -168,7 +168,7 @@ def _json_reply(status: int, payload: Any, headers: Mapping[str, str]) -> HttpRe
     return HttpReply(status, {**_JSON, **headers}, dumps(payload))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Call:
     request: HttpRequest
     request_id: str
