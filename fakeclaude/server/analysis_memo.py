@@ -14,29 +14,33 @@ thread, no id drawn but the message's own) is kept too, as its JSON bytes cut ar
 repeat answers those bytes with the next message id, the rate limiter's headers and the same delays,
 byte for byte what composing it again would give. So is the answer
 composed from a scripted reply, for the last :data:`SCRIPTED_ENTRIES` distinct replies to the body: a
-handler or rule that answers an equal reply to an equal body (compared in full: a handler may change
-either) gets the kept bytes; the handler or rule still runs every time.
+handler or rule that answers the same reply to the same body (compared in full, as JSON: a handler may
+change either, and ``==`` would take ``1`` for ``True`` or ignore the order of keys) gets the kept bytes;
+the handler or rule still runs every time.
 
 A body is kept only when nothing outside it can change its analysis: at most :data:`MAX_BODY_BYTES`
-bytes and no ``file_id`` (a stored file may be deleted or expire between two sends). Errors are not
+bytes and naming no stored file (one may be deleted or expire between two sends: the engine keeps only
+an analysis that found no file reference). Errors are not
 kept (a refused body pays full price; it is rare and small). The key is the raw bytes with the API
 version and the beta names, the two headers validation reads; the options are the engine's own.
 """
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import threading
 from collections import OrderedDict
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from fakeclaude._json import dumps
 from fakeclaude.server._frozen import BytesOnRead, JsonBytes
 from fakeclaude.server.http import StreamChunk
+from fakeclaude.server.script import Reply
 
 if TYPE_CHECKING:
     from fakeclaude.server.catalog import ModelSpec
     from fakeclaude.server.context_management import ContextPlan
-    from fakeclaude.server.script import Reply
     from fakeclaude.server.tokens import PromptTokens
 
 __all__ = ["ENTRIES", "MAX_BODY_BYTES", "SCRIPTED_ENTRIES", "Analysis", "AnalysisMemo", "KeptAnswer", "KeptStream"]
@@ -47,6 +51,27 @@ SCRIPTED_ENTRIES = 4
 MAX_BODY_BYTES = 64 * 1024
 
 _Key = tuple[bytes, str, frozenset[str]]
+_reply_fields = attrgetter(*(f.name for f in dataclasses.fields(Reply)))
+
+
+def same_json(value: Any, other: Any) -> bool:
+    """Whether two JSON values are written the same (``==`` also holds ``True == 1 == 1.0`` and ignores key order)."""
+    if value is other:
+        return True
+    if value != other:
+        return False
+    try:
+        return dumps(value) == dumps(other)
+    except (TypeError, ValueError):  # not JSON: never the same
+        return False
+
+
+def reply_signature(reply: Reply) -> bytes | None:
+    """``reply``'s fields as JSON: equal for replies composed into the same answer; None when they are not JSON."""
+    try:
+        return dumps(_reply_fields(reply))
+    except (TypeError, ValueError):
+        return None
 
 
 class KeptStream:
@@ -129,7 +154,7 @@ class Analysis:
         self.plan: list[dict[str, Any]] | None = None
         self.answer: KeptAnswer | None = None
         self.raw: JsonBytes | None = None  # the body's bytes, once memoised: what every repeat logs (one copy)
-        self._scripted: list[tuple[Reply, KeptAnswer]] = []
+        self._scripted: list[tuple[bytes, KeptAnswer]] = []  # (a reply's signature, its answer)
 
     @property
     def counted_prompt(self) -> PromptTokens:
@@ -137,20 +162,26 @@ class Analysis:
         return self.context.prompt if self.context.changed else self.prompt
 
     def unchanged(self, body: Any) -> bool:
-        """Whether ``body``, what a script left of the request, is still the analysed one (itself, or equal)."""
-        return body is self.body or body == self.body
+        """Whether ``body``, what a script left of the request, is still the analysed one (itself, or the same JSON)."""
+        return same_json(body, self.body)
 
     def scripted_answer(self, reply: Reply, body: Any) -> KeptAnswer | None:
-        """The kept answer composed from a scripted reply equal to ``reply``, if any and if ``body`` (what the
+        """The kept answer composed from a scripted reply the same as ``reply``, if any and if ``body`` (what the
         script left: a handler may change it) is still the analysed one."""
+        if not self._scripted:
+            return None
+        signature = reply_signature(reply)
         for known, kept in self._scripted:
-            if known == reply:
+            if known == signature:
                 return kept if self.unchanged(body) else None
         return None
 
     def keep_scripted(self, reply: Reply, kept: KeptAnswer) -> None:
-        """Keep ``kept`` for replies equal to ``reply`` (a copy: the test may change its own afterwards)."""
-        self._scripted = [*self._scripted[-(SCRIPTED_ENTRIES - 1):], (copy.deepcopy(reply), kept)]
+        """Keep ``kept`` for replies the same as ``reply`` (by signature: the test may change its own afterwards);
+        a reply that is not JSON is not kept."""
+        signature = reply_signature(reply)
+        if signature is not None:
+            self._scripted = [*self._scripted[-(SCRIPTED_ENTRIES - 1):], (signature, kept)]
 
 
 class AnalysisMemo:

@@ -32,7 +32,7 @@ import html
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._json import dumps, loads
 from .errors import ApiError
@@ -56,6 +56,20 @@ _MATCH_FIELDS = frozenset({"model", "last_user_text", "tools_offered", "turn", "
                            "in_batch"})
 _OUTCOMES = ("reply", "error", "json")
 _PAGE_REQUESTS = 100
+
+
+
+_T = TypeVar("_T")
+
+
+def newest(entries: Sequence[_T], limit: str | None) -> Sequence[_T]:
+    """The newest ``limit`` entries (``?limit=N``; all of them when there are fewer, or no limit given)."""
+    if limit is None:
+        return entries
+    if not (limit.isascii() and limit.isdigit()):
+        raise _bad("limit", "a non-negative integer")
+    count = int(limit)
+    return entries[max(len(entries) - count, 0):] if count else []
 
 
 def _bad(where: str, problem: str) -> ApiError:
@@ -236,12 +250,7 @@ class ControlApi:
         raise ApiError(404, f"{request.path}: no such control endpoint; see GET {CONTROL_PREFIX}/", "not_found_error")
 
     def _requests(self, request: HttpRequest) -> HttpReply:
-        recorded = self.fake.requests
-        limit = request.query.get("limit")
-        if limit is not None:
-            if not limit.isdigit():
-                raise _bad("limit", "a non-negative integer")
-            recorded = recorded[len(recorded) - int(limit):] if int(limit) else []
+        recorded = newest(self.fake.requests, request.query.get("limit"))
         return _json_reply(200, {"requests": [request_json(r) for r in recorded]})
 
     def script_state(self) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._json import dumps, loads
 from .adapters.workers import WORKER_HEADER
-from .control import ControlApi, _apply_item, _bad, _json_reply, render_page, request_json
+from .control import ControlApi, _apply_item, _bad, _json_reply, newest, render_page, request_json
 from .http import HttpReply, HttpRequest
 from .request_log_shared import SharedRequestLog
 from .statestore import StateStore
@@ -193,13 +193,7 @@ class PoolControlApi(ControlApi):
             self.requests.append({**request_json(found), "worker": self._worker})
 
     def _requests(self, request: HttpRequest) -> HttpReply:
-        limit = request.query.get("limit")
-        if limit is not None and not limit.isdigit():
-            raise _bad("limit", "a non-negative integer")
-        logged = self.requests.entries()
-        if limit is not None:
-            logged = logged[len(logged) - int(limit):] if int(limit) else []
-        return _json_reply(200, {"requests": logged})
+        return _json_reply(200, {"requests": list(newest(self.requests.entries(), request.query.get("limit")))})
 
     def render(self, base_url: str) -> str:
         """The HTML page with every worker's recent requests (each naming its worker) and this worker's script."""

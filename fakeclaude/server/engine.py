@@ -13,7 +13,6 @@ import re
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 from .._json import dumps, loads
@@ -27,7 +26,7 @@ from .catalog import ModelSpec
 from .clock import Clock, SystemClock
 from .context_management import finish_context, plan_context
 from .errors import ApiError
-from .file_refs import check_file_references, file_bytes
+from .file_refs import check_file_references, file_bytes, file_references
 from .files import FileLimits, FileStore
 from .files_api import answer_files, is_files_path
 from .generation import IdFactory, request_seed
@@ -160,10 +159,6 @@ def _model_blocks_only(message: Mapping[str, Any]) -> bool:
     return "container" not in message and all(b.get("type") in MODEL_BLOCKS for b in message["content"])
 
 
-#: The query of a logged request without one (shared: an entry is kept long, the fewer objects the better).
-_NO_QUERY: Mapping[str, str] = MappingProxyType({})
-
-
 def _json_reply(status: int, payload: Any, headers: Mapping[str, str]) -> HttpReply:
     return HttpReply(status, {**_JSON, **headers}, dumps(payload))
 
@@ -233,7 +228,7 @@ class MessagesEngine:
         reply.headers.setdefault("request-id", request_id)
         reply.headers.setdefault("anthropic-organization-id", self.organization_id)
         self.requests.add(
-            request.method, request.path, dict(request.query) if request.query else _NO_QUERY,
+            request.method, request.path, dict(request.query),  # its own: a test may copy, pickle or dump it
             # the headers as the log keeps them: a read-only view as it is, any other mapping copied
             request.headers if type(request.headers) is HeaderView else dict(request.headers), call.body, request_id,
             reply.status, None if error is None else {"type": error.type, "message": error.message},
@@ -359,7 +354,7 @@ class MessagesEngine:
         if not wants_thread(raw, call.betas):
             # analysed on a parse of its own: the kept plan shares nothing a script may change
             known = self._analyse(call, raw if key is None else loads(call.request.body))
-            if key is not None:
+            if key is not None and next(file_references(known.body), None) is None:  # a file is checked every time
                 self._memo.put(key, known)
             return self._answer(call, raw, known, None)
         turn = self.threads.begin(raw)
@@ -507,15 +502,16 @@ class MessagesEngine:
         return ttft + (output_tokens / tps if tps else 0.0)
 
     def _plan(self, request: ParsedRequest, spec: ModelSpec, analysis: Analysis) -> list[dict[str, Any]]:
-        """The unscripted answer's blocks, kept on the body's analysis when they depend on the body alone
-        (planned on the analysed body: what a handler did to ``request.body`` is never kept)."""
-        if analysis.plan is not None:
+        """The unscripted answer's blocks, planned on the body the script left (a handler may change it), and
+        kept on the body's analysis when that is the analysed body and they depend on the body alone."""
+        changed = not analysis.unchanged(request.body)
+        if analysis.plan is not None and not changed:
             return analysis.plan
-        if analysis.body is not request.body:
+        if not changed and analysis.body is not request.body:  # plan on the analysed body: it is the one kept
             request = dataclasses.replace(request, body=analysis.body)
         planned = plan_content(request, spec, analysis.seed, self.config.tool_policy, self.server_tools,
                                self.clock.now())
-        if not offers_server_side(request):
+        if not changed and not offers_server_side(request):
             analysis.plan = planned
         return planned
 

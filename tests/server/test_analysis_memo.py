@@ -408,3 +408,74 @@ def test_the_official_sdk_streams_a_kept_stream_as_composed() -> None:
         answers.append(streamed)
     assert answers[0] == answers[1]
     assert len({message["id"] for _, message in answers[0]}) == 3
+
+
+def test_a_reply_holding_a_read_only_mapping_answers_every_send() -> None:
+    """A reply the memo cannot copy (a ``MappingProxyType`` usage) is composed each time, never a 500."""
+    from types import MappingProxyType
+
+    from fakeclaude.server import Reply
+
+    fake = FakeClaude(seed=1, clock=FakeClock())
+    fake.on().respond(Reply(["hello"], usage=MappingProxyType({"output_tokens": 5})))
+    for _ in range(3):
+        reply = call(fake, "POST", "/v1/messages", BODIES[0])
+        assert reply.status == 200, reply.body
+        message = json.loads(reply.body)
+        assert message["content"][0]["text"] == "hello" and message["usage"]["output_tokens"] == 5
+    assert not fake.script.failures and [r.verdict for r in fake.requests] == ["scripted"] * 3
+
+
+def test_replies_equal_in_python_but_written_differently_answer_as_written() -> None:
+    """``True == 1`` and ``7 == 7.0`` in Python; the kept answer of one must not answer the other."""
+    from fakeclaude.server import Reply, tool_use
+
+    flag = {"name": "set_flag", "description": "Set a flag", "input_schema": {"type": "object", "properties": {"on": {}}}}
+    body = {**BODIES[0], "tools": [flag]}
+    replies = iter([Reply([tool_use("set_flag", {"on": True}, id="toolu_01fixed")]),
+                    Reply([tool_use("set_flag", {"on": 1}, id="toolu_01fixed")]),
+                    Reply([tool_use("set_flag", {"on": 1}, id="toolu_01fixed")]),
+                    Reply(["x"], usage={"output_tokens": 7}), Reply(["x"], usage={"output_tokens": 7.0})])
+    fake = FakeClaude(seed=1, clock=FakeClock())
+    fake.handler(lambda request: next(replies))
+    sent = [call(fake, "POST", "/v1/messages", body).body for _ in range(3)]
+    assert [b'"on":true' in s for s in sent] == [True, False, False]
+    assert all(b'"on":1' in s for s in sent[1:])
+    usage = [call(fake, "POST", "/v1/messages", body).body for _ in range(2)]
+    assert b'"output_tokens":7,' in usage[0] and b'"output_tokens":7.0' in usage[1]
+
+
+def test_a_body_naming_a_file_under_an_escaped_key_is_checked_on_every_send() -> None:
+    r"""``"file\u005fid"`` is ``"file_id"`` once parsed: the body names a file and is never kept."""
+    fake = FakeClaude(seed=1, clock=FakeClock())
+    file_id = fake.files.create(b"%PDF-1.4 not really", filename="a.pdf", mime_type="application/pdf")["id"]
+    body = {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": [{"role": "user", "content": [
+        {"type": "document", "source": {"type": "file", "file_id": file_id}},
+        {"type": "text", "text": "Summarise it."}]}]}
+    raw = json.dumps(body).replace('"file_id"', '"file\\u005fid"').encode()
+    headers = {"anthropic-beta": "files-api-2025-04-14"}
+    assert call(fake, "POST", "/v1/messages", raw, headers=headers).status == 200
+    fake.files.delete(file_id)
+    gone = call(fake, "POST", "/v1/messages", raw, headers=headers)
+    assert gone.status == 404 and file_id in json.loads(gone.body)["error"]["message"]
+    assert len(fake.engine._memo) == 0
+
+
+def test_a_handler_that_rewrites_the_prompt_is_answered_on_the_rewritten_prompt_at_any_size() -> None:
+    """A handler that changes the body and answers ``None`` (as the fake would) gets the answer to what it left,
+    for a body the memo keeps as for one too large to keep; the next send without the handler is unchanged."""
+    def rewrite(request: Any) -> None:
+        request.body["messages"][-1]["content"] = "What's the weather in Paris?"
+
+    joke = {**BODIES[1], "messages": [{"role": "user", "content": "Tell me a joke."}]}
+    large = {**joke, "system": "x " * (MAX_BODY_BYTES // 2)}
+    for body in (joke, large):
+        fake = FakeClaude(seed=1, clock=FakeClock())
+        unscripted = json.loads(call(fake, "POST", "/v1/messages", body).body)
+        assert [b["type"] for b in unscripted["content"]] == ["text"]
+        fake.handler(rewrite)
+        for _ in range(2):
+            rewritten = json.loads(call(fake, "POST", "/v1/messages", body).body)
+            assert rewritten["stop_reason"] == "tool_use", f"{len(json.dumps(body))} bytes: {rewritten['content']}"
+        fake.handler(None)
+        assert json.loads(call(fake, "POST", "/v1/messages", body).body)["content"] == unscripted["content"]

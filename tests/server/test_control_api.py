@@ -74,7 +74,11 @@ def test_script_then_requests_then_reset(http: httpx.Client, served: Running) ->
     assert received[0]["headers"]["x-api-key"] == "[redacted]"
     assert received[4]["error"]["message"] == "max_tokens: Input should be greater than or equal to 0"
     assert KEY not in json.dumps(received)
-    assert http.get("/_fakeclaude/requests", params={"limit": 2}).json()["requests"] == received[-2:]
+    for limit in (0, 2, 5, 6, 9, 100):  # beyond what was received: all of it
+        newest = http.get("/_fakeclaude/requests", params={"limit": limit}).json()["requests"]
+        assert newest == (received[-limit:] if limit else []), limit
+    for bad in ("-1", "two", "\u00b2"):
+        assert http.get("/_fakeclaude/requests", params={"limit": bad}).status_code == 400
 
     state = http.get("/_fakeclaude/script").json()
     assert state["queued"] == [] and state["unused"] == ["fake.on(custom_id='never') never matched a request"]

@@ -317,6 +317,24 @@ def test_the_engines_log_entries_are_the_dataclass_as_built_by_its_constructor()
         log[1]
 
 
+
+def test_log_entries_copy_pickle_and_dump_as_dataclasses_do(fake: FakeClaude) -> None:
+    """What a test does with an entry it keeps: copy it, pickle it (xdist, multiprocessing), ``asdict`` and dump it."""
+    import copy
+    import dataclasses
+    import pickle
+
+    call(fake, "POST", "/v1/messages", {"model": "claude-sonnet-4-5", "max_tokens": 16,
+                                        "messages": [{"role": "user", "content": "Hi"}]})
+    call(fake, "GET", "/v1/models", query={"limit": "2"})
+    for entry in fake.requests:
+        assert copy.deepcopy(entry) == entry and pickle.loads(pickle.dumps(entry)) == entry
+        as_dict = dataclasses.asdict(entry)
+        fields = {"query": as_dict["query"], "headers": dict(entry.headers), "body": as_dict["body"]}
+        assert json.loads(json.dumps(fields))["query"] == dict(entry.query)
+    assert fake.requests[0].query == {} and fake.requests[1].query == {"limit": "2"}
+
+
 def test_the_engines_handler_request_is_the_dataclass_as_built_by_its_constructor() -> None:
     import dataclasses
 

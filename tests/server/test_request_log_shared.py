@@ -105,6 +105,9 @@ def test_every_worker_shows_every_workers_requests_with_its_pid(tmp_path: Path) 
         for attempt in range(40):  # whichever worker serves them, the log and the page hold both workers' requests
             listed = _get(running.url, "/_fakeclaude/requests")
             assert {r["request_id"]: r["worker"] for r in listed.json()["requests"]} == answered
+            for limit in (1, len(answered) + 1):  # beyond what was received: all of it
+                newest = _get(running.url, f"/_fakeclaude/requests?limit={limit}").json()["requests"]
+                assert newest == listed.json()["requests"][-limit:]
             page = _get(running.url, "/_fakeclaude/")
             served |= {listed.headers["x-fakeclaude-worker"], page.headers["x-fakeclaude-worker"]}
             assert "<th>worker</th>" in page.text
