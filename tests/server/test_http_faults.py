@@ -122,6 +122,34 @@ def test_a_real_gzip_body_is_still_answered(served: ServerThread) -> None:
     assert response.status_code == 200 and response.json()["type"] == "message"
 
 
+def test_a_gzip_bomb_gets_its_413_and_the_rest_is_never_inflated(served: ServerThread,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """128 MiB of spaces in 130 KB of gzip: refused once 32 MiB are decoded; before, aiohttp went on inflating
+    the rest for up to 10 s (its lingering read), every other client of the loop waiting."""
+    import gzip
+
+    from aiohttp.compression_utils import ZLibDecompressor
+
+    inflated = [0]
+    decompress = ZLibDecompressor.decompress_sync
+
+    def counted(self: Any, data: bytes, max_length: int = 0) -> bytes:
+        out: bytes = decompress(self, data, max_length)
+        inflated[0] += len(out)
+        return out
+
+    monkeypatch.setattr(ZLibDecompressor, "decompress_sync", counted)
+    bomb = gzip.compress(b" " * (128 << 20), 1)
+    raw = exchange(served, request(
+        f"POST /v1/messages HTTP/1.1\nHost: x\nx-api-key: k\nanthropic-version: 2023-06-01\n"
+        f"content-type: application/json\nContent-Encoding: gzip\nContent-Length: {len(bomb)}\n\n", bomb))
+    status, _, refused = parse(raw)  # as from the API's proxy: no request_id in the body
+    assert status == 413 and refused["error"] == {"type": "request_too_large", "message": "Request exceeds the maximum size"}
+    assert 32 << 20 < inflated[0] < 40 << 20, inflated[0]
+    response = httpx2.post(f"{served.base_url}/v1/messages", content=BODY, timeout=SAFETY, headers={
+        "x-api-key": "k", "anthropic-version": "2023-06-01", "content-type": "application/json"})
+    assert response.status_code == 200
+
 @pytest.mark.parametrize(("name", "head", "status"), ids=["control-char", "long-header", "bad-url", "long-url"], argvalues=[
     ("control character in x-api-key",
      f"GET /v1/models HTTP/1.1\nHost: x\nx-api-key: {SECRET[:6]}\x01{SECRET[6:]}\n\n", 400),
@@ -175,6 +203,32 @@ def test_a_body_that_never_finishes_gets_a_408(impatient: ServerThread) -> None:
     message = assert_api_error(raw, 408, "timeout_error")
     assert "no part of the body arrived" in message
 
+
+
+def test_a_body_trickled_in_gets_a_408_once_it_is_not_whole_in_time(impatient: ServerThread) -> None:
+    """A byte every 0.1 s never lets the 0.5 s idle timeout lapse; the body must still be whole within ten of them."""
+    import time
+
+    body = json.dumps({"model": "claude-sonnet-4-5", "max_tokens": 8,
+                       "messages": [{"role": "user", "content": "hi " * 100}]}).encode()
+    head = request(f"POST /v1/messages HTTP/1.1\nHost: x\nx-api-key: k\nanthropic-version: 2023-06-01\n"
+                   f"content-type: application/json\nContent-Length: {len(body)}\n\n")
+    with socket.create_connection(("127.0.0.1", impatient.port), timeout=SAFETY) as sock:
+        sock.sendall(head)
+        sock.settimeout(0.1)
+        answer, started = b"", time.monotonic()
+        for byte in body:
+            try:
+                sock.sendall(bytes([byte]))
+                answer += sock.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:  # the server closed the connection
+                break
+            if answer.endswith(b"}") or time.monotonic() - started > SAFETY:
+                break
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert b"Request timed out: the body did not arrive whole within 5 seconds" in answer
 
 OFFLOAD_BYTES = 256 * 1024  # fakeclaude.server.adapters.app.OFFLOAD_BYTES (written out: the test also runs on old code)
 

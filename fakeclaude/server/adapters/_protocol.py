@@ -8,7 +8,9 @@ echoing it, and one log line on ``fakeclaude.server`` without the request's byte
 
 Timeouts (:class:`Timeouts`): a connection that sends no complete request head within ``idle`` seconds
 (silent, or headers sent byte by byte, slowloris) is closed; a body that stops arriving for ``body``
-seconds gets a 408 and the connection is closed. The body's clock is a :class:`BodyWatch`: one timer
+seconds, or is not whole :data:`WHOLE_BODY_IDLES` times that after it began (a body trickled in), gets a
+408 and the connection is closed; the rest of a refused body is dropped unparsed
+(:meth:`_ApiShapedHandler.drop_body`: a gzip bomb is never inflated). The body's clock is a :class:`BodyWatch`: one timer
 per connection, re-armed only when it comes due, instead of a timer made and cancelled per request.
 
     runner = ApiShapedServerRunner(service.handle_bare, timeouts=Timeouts(idle=30, body=30), ...)
@@ -75,8 +77,14 @@ def protocol_error(exc: BaseException | None, status: int) -> ApiError:
     return ApiError(500, "Internal server error")
 
 
+#: However it trickles in (a piece just before each ``idle`` timeout), a body must arrive whole within this
+#: many ``idle`` timeouts: 300 s with the default 30 s (32 MB, the largest body, at about 110 KB/s).
+WHOLE_BODY_IDLES = 10
+
+
 class BodyWatch:
-    """The clock of a body being read: ``TimeoutError`` in the reader once no piece came for ``idle`` seconds.
+    """The clock of a body being read: ``TimeoutError`` in the reader once no piece came for ``idle`` seconds,
+    or once the body is not whole :data:`WHOLE_BODY_IDLES` times ``idle`` after it began (its message says which).
 
     ``start(content, idle)`` before waiting for the pieces of ``content``, ``arrived()`` after each piece
     (the deadline moves on), ``stop()`` once the body is read (or given up). One timer serves every body
@@ -85,18 +93,20 @@ class BodyWatch:
     being read lapses. ``close()`` cancels it (the connection is gone).
     """
 
-    __slots__ = ("_content", "_deadline", "_handle", "_idle", "_loop")
+    __slots__ = ("_content", "_deadline", "_end", "_handle", "_idle", "_loop")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self._content: StreamReader | None = None
         self._deadline = 0.0
+        self._end = 0.0  # when the body must be whole
         self._idle = 0.0
         self._handle: asyncio.TimerHandle | None = None
 
     def start(self, content: StreamReader, idle: float) -> None:
         self._content, self._idle = content, idle
-        self._deadline = self._loop.time() + idle
+        now = self._loop.time()
+        self._deadline, self._end = now + idle, now + idle * WHOLE_BODY_IDLES
         handle = self._handle
         if handle is not None and handle.when() > self._deadline:  # a longer timeout before: due too late
             handle.cancel()
@@ -105,7 +115,8 @@ class BodyWatch:
             self._handle = self._loop.call_at(self._deadline, self._due)
 
     def arrived(self) -> None:
-        self._deadline = self._loop.time() + self._idle
+        deadline = self._loop.time() + self._idle
+        self._deadline = deadline if deadline < self._end else self._end
 
     def stop(self) -> None:
         self._content = None
@@ -125,7 +136,9 @@ class BodyWatch:
             self._handle = self._loop.call_at(self._deadline, self._due)
             return
         self._content = None
-        content.set_exception(TimeoutError("no part of the body arrived in time"))
+        said = (f"the body did not arrive whole within {self._idle * WHOLE_BODY_IDLES:g} seconds"
+                if self._deadline >= self._end else f"no part of the body arrived for {self._idle:g} seconds")
+        content.set_exception(TimeoutError(said))
 
 
 class _ApiShapedHandler(RequestHandler):
@@ -145,6 +158,29 @@ class _ApiShapedHandler(RequestHandler):
         super().connection_lost(exc)
         if self._watch is not None:
             self._watch.close()
+
+    _dropping: tuple[StreamReader, int] | None = None  # a refused body's reader, and its bytes still to come
+
+    def drop_body(self, content: StreamReader, remaining: int) -> None:
+        """Parse nothing more on this connection: the ``remaining`` bytes of the refused body ``content`` are
+        counted and dropped as they arrive (none is decoded), then the body ends, so aiohttp does not linger
+        reading it and closes the connection once its answer is out."""
+        self.close()
+        self._dropping = (content, remaining)
+        if remaining <= 0:
+            content.feed_eof()
+
+    def data_received(self, data: bytes) -> None:
+        dropping = self._dropping
+        if dropping is None:
+            super().data_received(data)
+            return
+        content, remaining = dropping
+        if remaining > 0:
+            remaining -= len(data)
+            self._dropping = (content, remaining)
+            if remaining <= 0:
+                content.feed_eof()
 
     def handle_error(self, request: Any, status: int = 500, exc: BaseException | None = None,
                      message: str | None = None) -> web.StreamResponse:

@@ -17,8 +17,10 @@ instead of the engine (``fakeclaude serve``); without one they are the engine's 
 A body of :data:`OFFLOAD_BYTES` or more is parsed, validated and answered in a worker thread, so that
 one huge request does not hold every other client up; smaller ones are answered on the loop (faster).
 A moment after such a body, the freed heap goes back to the operating system (``_heap``: glibc only).
-A body that stops arriving for ``body_timeout`` seconds gets a 408; one that cannot be decoded as its
-``Content-Encoding`` says gets the API's 400 (the connection is closed after both).
+A body that stops arriving for ``body_timeout`` seconds gets a 408 (so does one trickled in for ten times
+that); one that cannot be decoded as its
+``Content-Encoding`` says gets the API's 400 (the connection is closed after both, and after a 413; what
+still arrives of such a body is dropped unparsed: a gzip bomb's rest is never inflated).
 """
 
 from __future__ import annotations
@@ -122,7 +124,8 @@ class Service:
             body = _badly_encoded(request)
         if isinstance(body, HttpReply):
             response = web.Response(status=body.status, headers=reply_headers(body), body=body.body)
-            response.force_close()  # do not linger reading the rest of an oversized, stalled or broken upload
+            response.force_close()  # the connection closes after this answer
+            _drop_the_rest(request)
             return response
         http_request = HttpRequest(
             method=request.method.upper(),
@@ -193,9 +196,9 @@ async def _read_body(request: web.BaseRequest, limit: int, idle: float) -> bytes
                 break
             watch.arrived()
         return pieces[0] if len(pieces) == 1 else b"".join(pieces)
-    except TimeoutError:
+    except TimeoutError as exc:  # ``BodyWatch`` says which: stalled, or trickled in for too long
         content.feed_eof()  # a stalled client gets its 408 and the connection closes, no lingering
-        return error_reply(ApiError(408, f"Request timed out: no part of the body arrived for {idle:g} seconds"))
+        return error_reply(ApiError(408, f"Request timed out: {exc}"))
     except RequestPayloadError:  # aiohttp could not decode it (Content-Encoding, chunked framing)
         content.feed_eof()  # nothing more can be read: aiohttp must not linger reading (and fail again)
         return _badly_encoded(request)
@@ -203,6 +206,21 @@ async def _read_body(request: web.BaseRequest, limit: int, idle: float) -> bytes
         watch.stop()
         if shared is None:
             watch.close()
+
+
+def _drop_the_rest(request: web.BaseRequest) -> None:
+    """What still arrives of a refused body is dropped unparsed, so a gzip bomb is never inflated and a slow
+    upload costs no parsing. ``fakeclaude serve``'s connections end the body once its declared bytes are in
+    (the client then reads its answer, the connection closes); aiohttp's own drop them while they linger."""
+    protocol = request.protocol
+    drop = getattr(protocol, "drop_body", None)
+    if drop is None:
+        protocol.close()
+        return
+    content = request.content
+    compressed = getattr(content, "total_compressed_bytes", None)
+    received = compressed if compressed is not None else content.total_bytes
+    drop(content, (request.content_length or 0) - received)
 
 
 def _badly_encoded(request: web.BaseRequest) -> HttpReply:
