@@ -33,6 +33,8 @@ from collections import OrderedDict
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from fakeclaude._json import dumps
 from fakeclaude.server._frozen import BytesOnRead, JsonBytes
 from fakeclaude.server.http import StreamChunk
@@ -67,10 +69,11 @@ def same_json(value: Any, other: Any) -> bool:
 
 
 def reply_signature(reply: Reply) -> bytes | None:
-    """``reply``'s fields as JSON: equal for replies composed into the same answer; None when they are not JSON."""
+    """``reply``'s fields as JSON: equal for replies composed into the same answer; None when orjson cannot write
+    them (such a reply is composed every time)."""
     try:
-        return dumps(_reply_fields(reply))
-    except (TypeError, ValueError):
+        return orjson.dumps(_reply_fields(reply))
+    except TypeError:  # orjson.JSONEncodeError
         return None
 
 
@@ -163,7 +166,7 @@ class Analysis:
 
     def unchanged(self, body: Any) -> bool:
         """Whether ``body``, what a script left of the request, is still the analysed one (itself, or the same JSON)."""
-        return same_json(body, self.body)
+        return body is self.body or same_json(body, self.body)
 
     def scripted_answer(self, reply: Reply, body: Any) -> KeptAnswer | None:
         """The kept answer composed from a scripted reply the same as ``reply``, if any and if ``body`` (what the
