@@ -1,6 +1,9 @@
 """The fake's log of received requests, bounded by count and by bytes, so a long run stays flat in memory.
 
-Each entry weighs its request body's raw size plus its answer body's size. Once the kept bodies weigh
+Each entry weighs its request body's raw size plus its answer's size when the answer is kept as bytes (a
+repeat's kept answer, any other endpoint's body); a Message kept as its dict (the first answer to a body,
+streamed or not) is not weighed: the count bounds those (a generated answer is a few KB; a scripted one
+shares its text with the test's reply). Once the kept bodies weigh
 more than ``max_bytes``, the oldest entries lose their body and answer (``body_dropped`` is then True,
 ``body_size`` still says how big the body was); method, path, headers, status, verdict and error stay.
 A single body larger than the whole budget is never kept (its parsed form can weigh ten times its bytes).
