@@ -2,7 +2,7 @@
 
     AnthropicError
     └── APIError                      message, request, body
-        ├── APIConnectionError        "Connection error."
+        ├── APIConnectionError        "Connection to HOST failed: REASON" (``transport_error``)
         │   └── APITimeoutError
         ├── APIResponseValidationError
         └── APIStatusError            status_code, response, request_id, type, api_message, error_code
@@ -29,6 +29,8 @@ code-selected classes from ``anthropic.types``; so does ``fakeclaude.types``.
 
 from __future__ import annotations
 
+import errno
+from collections.abc import Iterator
 from typing import Any
 
 import httpx2
@@ -131,8 +133,58 @@ class APIConnectionError(APIError):
 
 
 class APITimeoutError(APIConnectionError):
-    def __init__(self, request: httpx2.Request) -> None:
-        super().__init__(message="Request timed out or interrupted.", request=request)
+    def __init__(self, request: httpx2.Request, *, message: str = "Request timed out or interrupted.") -> None:
+        super().__init__(message=message, request=request)
+
+
+#: The failures whose own text names what went wrong on the wire (any other's text may quote the request).
+_NETWORK_ERRORS = (httpx2.NetworkError, httpx2.ProxyError, httpx2.RemoteProtocolError)
+_TIMEOUT_PHASES: dict[type[httpx2.TimeoutException], str] = {
+    httpx2.ConnectTimeout: "connect", httpx2.WriteTimeout: "write", httpx2.PoolTimeout: "pool"}
+
+
+def transport_error(request: httpx2.Request, cause: BaseException) -> APIConnectionError:
+    """The error a request that failed in transport raises, sent or while its body is read (a stream cut
+    midway), as the official SDK words it since 2.17: ``Connection to HOST failed: REASON`` (the innermost
+    network error's text) or ``Request to HOST timed out after Ns``; ``Connection error.`` for a failure
+    that is not the connection's."""
+    if isinstance(cause, httpx2.TimeoutException):
+        timeouts = request.extensions.get("timeout") or {}
+        seconds = timeouts.get(_TIMEOUT_PHASES.get(type(cause), "read"))
+        # the operating system may give up on the connection before the client's own timeout is up
+        if any(isinstance(error, OSError) and error.errno == errno.ETIMEDOUT for error in _chain(cause)):
+            seconds = None
+        after = "" if seconds is None else f" after {seconds:g}s"
+        return APITimeoutError(request, message=f"Request to {_host(request, cause)} timed out{after}")
+    if not isinstance(cause, httpx2.RequestError):
+        return APIConnectionError(request=request)
+    reason = type(cause).__name__
+    if isinstance(cause, _NETWORK_ERRORS):
+        for error in _chain(cause):
+            if isinstance(error, (*_NETWORK_ERRORS, OSError)):
+                reason = str(error) or reason
+    return APIConnectionError(message=f"Connection to {_host(request, cause)} failed: {reason}", request=request)
+
+
+def _host(request: httpx2.Request, cause: httpx2.RequestError) -> str:
+    """The host the failed request went to (after a redirect, the one it was redirected to)."""
+    try:
+        request = cause.request
+    except RuntimeError:  # an error raised without its request
+        pass
+    return request.url.netloc.decode("ascii")
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    """``error`` and what it wraps: its cause, an exception group's first member, or an exception it holds
+    as an argument (httpcore2 keeps the error it maps there), each once."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        inner = [*getattr(current, "exceptions", ()), current.__cause__, *current.args]
+        current = next((item for item in inner if isinstance(item, BaseException)), None)
 
 
 class BadRequestError(APIStatusError):

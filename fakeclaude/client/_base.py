@@ -15,10 +15,8 @@ import httpx2
 import pydantic
 
 from .._exceptions import (
-    APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
-    APITimeoutError,
     decode_error_body,
     make_status_error,
 )
@@ -235,12 +233,6 @@ class BaseClient(Generic[HttpT]):
             )
 
     # ----- responses ------------------------------------------------------------------------------
-    @staticmethod
-    def _connection_error(request: httpx2.Request, exc: Exception) -> APIConnectionError:
-        if isinstance(exc, httpx2.TimeoutException):
-            return APITimeoutError(request)
-        return APIConnectionError(request=request)
-
     def _make_status_error(self, response: httpx2.Response) -> APIStatusError:
         return make_status_error(response, decode_error_body(response))
 

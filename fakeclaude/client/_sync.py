@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 
+from .._exceptions import transport_error
 from ._base import BaseClient, Parser
 from ._options import RequestOptions
 from ._response import RAW_MODE, APIResponse
@@ -93,7 +94,7 @@ class Anthropic(BaseClient[httpx2.Client]):
                 response = self._http.send(request, stream=options.stream or unread)
             except Exception as exc:
                 if retries_taken >= max_retries:
-                    raise self._connection_error(request, exc) from exc
+                    raise transport_error(request, exc) from exc
                 delay = retry_delay(retries_taken, None)
             else:
                 if response.is_success:

@@ -3,7 +3,9 @@
 ``Stream`` / ``AsyncStream`` iterate the events of a ``text/event-stream`` response, each parsed by the
 injected ``parse`` function (for Messages: the wire model's stream event parser). As the official SDK
 does, they skip ``ping`` and events without an ``event:`` name, raise ``APIStatusError`` on an ``error``
-event (status code 200, ``.type`` from the payload, e.g. ``"overloaded_error"``), and close the response
+event (status code 200, ``.type`` from the payload, e.g. ``"overloaded_error"``) and ``APIConnectionError``
+when the body cannot be read to its end (a connection cut midway; ``APITimeoutError`` for a read timeout,
+as the SDK does since 2.17), and close the response
 when exhausted, on ``close()`` and on leaving a ``with`` block. The per-event decision is written once
 (``_data_from_event``) and shared by the sync and async twins.
 """
@@ -17,7 +19,7 @@ from typing import Any, Generic, Self, TypeVar
 import httpx2
 import pydantic
 
-from .._exceptions import APIResponseValidationError, make_status_error
+from .._exceptions import AnthropicError, APIResponseValidationError, make_status_error, transport_error
 from .._json import loads
 from ._lines import LineSplitter
 from ._sse import ServerSentEvent, SSEDecoder
@@ -57,6 +59,37 @@ def _parse_data(data: Any, response: httpx2.Response, parse: Callable[[Any], T])
         raise APIResponseValidationError(response, data) from exc
 
 
+
+def _body(response: httpx2.Response) -> Iterator[bytes]:
+    """The pieces of ``response``'s body; a failure to read them (a connection cut midway, a read timeout) is
+    raised as the SDK raises it (``APIConnectionError`` / ``APITimeoutError``, the cause chained)."""
+    pieces = response.iter_bytes()
+    while True:
+        try:  # the read alone: what the caller does with a piece is not the connection's failure
+            piece = next(pieces, None)
+        except AnthropicError:
+            raise
+        except Exception as exc:
+            raise transport_error(response.request, exc) from exc
+        if piece is None:
+            return
+        yield piece
+
+
+async def _abody(response: httpx2.Response) -> AsyncIterator[bytes]:
+    """Async twin of :func:`_body`."""
+    pieces = response.aiter_bytes()
+    while True:
+        try:
+            piece = await anext(pieces, None)
+        except AnthropicError:
+            raise
+        except Exception as exc:
+            raise transport_error(response.request, exc) from exc
+        if piece is None:
+            return
+        yield piece
+
 class Stream(Generic[T]):
     """Iterate the typed events of a streamed ``httpx2.Response`` (read with ``iter_bytes()``)."""
 
@@ -75,7 +108,7 @@ class Stream(Generic[T]):
         response, parse = self.response, self._parse
         decoder = SSEDecoder()
         try:
-            for chunk in response.iter_bytes():
+            for chunk in _body(response):
                 for sse in decoder.feed(chunk):
                     data = _data_from_event(sse, response)
                     if data is not None:
@@ -128,7 +161,7 @@ class AsyncStream(Generic[T]):
         response, parse = self.response, self._parse
         decoder = SSEDecoder()
         try:
-            async for chunk in response.aiter_bytes():
+            async for chunk in _abody(response):
                 for sse in decoder.feed(chunk):
                     data = _data_from_event(sse, response)
                     if data is not None:
@@ -193,7 +226,7 @@ def iter_jsonl(response: httpx2.Response) -> Iterator[Any]:
     """The parsed JSON values of a JSONL response, in order; the response is closed at the end."""
     decoder = JSONLDecoder()
     try:
-        for chunk in response.iter_bytes():
+        for chunk in _body(response):
             try:
                 values = decoder.feed(chunk)
             except ValueError as exc:
@@ -212,7 +245,7 @@ async def aiter_jsonl(response: httpx2.Response) -> AsyncIterator[Any]:
     """Async twin of :func:`iter_jsonl` (reads with ``aiter_bytes()``)."""
     decoder = JSONLDecoder()
     try:
-        async for chunk in response.aiter_bytes():
+        async for chunk in _abody(response):
             try:
                 values = decoder.feed(chunk)
             except ValueError as exc:

@@ -110,10 +110,44 @@ def test_a_connection_cut_mid_stream_is_raised_not_retried(served: tuple[FakeCla
                                                            client_name: str) -> None:
     fake.reply(Reply(["A long story about ships and the sea."], drop_after=3))
     client = CLIENTS[client_name](served[1], max_retries=2)
-    with pytest.raises((httpx2.HTTPError, errors_of(client_name).APIConnectionError)):
+    with pytest.raises(errors_of(client_name).APIConnectionError) as raised:
         _call(client, stream=True)
+    assert isinstance(raised.value.__cause__, httpx2.RemoteProtocolError)
     assert _attempts(fake) == 1
     assert _call(client, stream=False).content  # the fake serves on
+
+
+def _failure(client: Any, call: Callable[[Any], Any]) -> tuple[str, str]:
+    try:
+        call(client)
+    except Exception as exc:  # what an app catches: the class and its text
+        return type(exc).__name__, str(exc)
+    raise AssertionError("the call did not fail")
+
+
+def test_both_clients_raise_the_same_transport_errors_with_the_same_text(served: tuple[FakeClaude, str],
+                                                                          fake: FakeClaude) -> None:
+    """A stream cut midway, a read timeout (sent, and midway through a stream) and a refused connection: the
+    same class and message from ours as from the official SDK (``Connection to HOST failed: ...``)."""
+    with FakeClaude(seed=1).serve() as closed:
+        pass  # the port is closed again: every attempt is refused
+    cases: list[tuple[str, Callable[[FakeClaude], None], dict[str, Any], Callable[[Any], Any]]] = [
+        (served[1], lambda f: f.reply(Reply(["A long story about ships and the sea."], drop_after=3)), {},
+         lambda c: _call(c, stream=True)),
+        (served[1], lambda f: f.reply(Reply(["late"], ttft=2.0)), {"timeout": 0.3},
+         lambda c: c.messages.create(**PARAMS)),
+        (served[1], lambda f: f.reply(Reply(["slow " * 40], tokens_per_second=5)), {"timeout": 0.3},
+         lambda c: _call(c, stream=True)),
+        (closed, lambda f: None, {}, lambda c: c.messages.create(**PARAMS)),
+    ]
+    for url, script, options, call in cases:
+        seen = []
+        for name in sorted(CLIENTS):
+            fake.reset()
+            script(fake)
+            seen.append(_failure(CLIENTS[name](url, max_retries=0, **options), call))
+        assert seen[0] == seen[1], seen
+    assert [s[0] for s in seen] == ["APIConnectionError"] * 2 and "failed: " in seen[0][1]
 
 
 @pytest.mark.parametrize("client_name", sorted(CLIENTS))

@@ -88,7 +88,9 @@ def test_a_dropped_stream_and_a_mid_stream_error_replay_as_recorded(
     rep = {p.stem: json.loads(p.read_text()) for p in (pytester.path / "rep").glob("*.json")}
     assert set(rec) == {"sdk_dropped", "aiohttp_dropped", "sdk_error", "sdk_slow"}
     assert rep == rec  # the same events, then the same exception (type and message)
-    assert rec["sdk_dropped"][1] == "httpx2.RemoteProtocolError" and len(rec["sdk_dropped"][0]) >= 3
+    assert rec["sdk_dropped"][1] == "anthropic.APIConnectionError" and len(rec["sdk_dropped"][0]) >= 3
+    assert rec["sdk_dropped"][2].endswith("failed: peer closed connection without sending complete message body "
+                                          "(incomplete chunked read)")
     assert rec["aiohttp_dropped"][1] == "aiohttp.client_exceptions.ClientPayloadError"
     assert rec["sdk_error"][1] == "APIStatusError" and "overloaded_error" in rec["sdk_error"][2]
     assert 2 <= len(rec["sdk_error"][0]) < 6  # the events before the error event

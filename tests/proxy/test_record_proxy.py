@@ -163,14 +163,14 @@ def test_a_connection_the_upstream_cuts_is_cut_for_the_client_and_recorded_as_cu
     upstream.reply(Reply(["a story that is cut short in the middle of it"], drop_after=4))
     with upstream.serve() as api, fakeclaude_command("record", "--upstream", api, "--cassettes", str(tmp_path)) as proxy:
         client = anthropic.Anthropic(base_url=proxy, api_key=SECRET, max_retries=0)
-        with pytest.raises(httpx2.RemoteProtocolError), client.messages.stream(
+        with pytest.raises(anthropic.APIConnectionError, match="peer closed connection"), client.messages.stream(
                 model=MODEL, max_tokens=64, messages=[{"role": "user", "content": "cut"}]) as stream:
             list(stream)
     body = deserialize((tmp_path / "recorded.yaml").read_text())["interactions"][0]["response"]["body"]
     assert body["dropped"] and len(body["events"]) == 4
     with fakeclaude_command("replay", str(tmp_path)) as replay:
         client = anthropic.Anthropic(base_url=replay, api_key="any", max_retries=0)
-        with pytest.raises(httpx2.RemoteProtocolError), client.messages.stream(
+        with pytest.raises(anthropic.APIConnectionError, match="peer closed connection"), client.messages.stream(
                 model=MODEL, max_tokens=64, messages=[{"role": "user", "content": "cut"}]) as stream:
             list(stream)
 
