@@ -30,6 +30,7 @@ code-selected classes from ``anthropic.types``; so does ``fakeclaude.types``.
 from __future__ import annotations
 
 import errno
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -321,10 +322,10 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 
 
 def decode_error_body(response: httpx2.Response) -> object | None:
-    """The parsed JSON body of an error answer, or its text when it is not JSON (None when empty)."""
-    text = response.text
+    """The parsed JSON body of an error answer, or its text (stripped) when it is not JSON, as the SDK keeps it."""
+    text = response.text.strip()
     if not text:
-        return None
+        return text
     try:
         parsed: object = loads(text)
     except ValueError:
@@ -332,12 +333,37 @@ def decode_error_body(response: httpx2.Response) -> object | None:
     return parsed
 
 
-def make_status_error(response: httpx2.Response, body: object | None, *, message: str | None = None) -> APIStatusError:
-    """The exception for an error answer: the class by status and ``error.details.error_code``, then by status
-    alone; the SDK's message text."""
+def status_error_message(response: httpx2.Response, body: object | None) -> str:
+    """The text of an error answer (or of an ``error`` event, status 200), as the official SDK words it since
+    2.17: ``"429 Number of requests ... (request_id: req_..., path: /v1/messages, type: rate_limit_error)"``,
+    the status first only for an error status, ``error_code`` first among the labels when there is one, and
+    the error's ``details`` below when they say more than that code."""
     status = response.status_code
-    if message is None:
-        message = f"Error code: {status} - {body}"
+    found = _error_field(body, "message")
+    text = found if isinstance(found, str) and found else body if isinstance(body, str) and body else None
+    if text is None and body == "":
+        message = f"{status} status code (no body)"
+    else:
+        shown = text if text is not None else json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+        message = f"{status} {shown}" if status >= 400 else shown
+    given = _error_field(body, "details")
+    code = given.get("error_code") if isinstance(given, dict) else None
+    details = given if text is not None else None
+    request_id = response.headers.get("request-id") or (body.get("request_id") if isinstance(body, dict) else None)
+    labels = {"error_code": code, "request_id": request_id,
+              "path": response.request.url.raw_path.partition(b"?")[0].decode(), "type": _error_field(body, "type")}
+    message += " (" + ", ".join(f"{label}: {value}" for label, value in labels.items()
+                                if isinstance(value, str) and value) + ")"
+    if details is not None and (not isinstance(details, dict) or details.keys() - {"error_code"}):
+        message += "\n\n" + json.dumps(details, indent=2, ensure_ascii=False)
+    return message
+
+
+def make_status_error(response: httpx2.Response, body: object | None) -> APIStatusError:
+    """The exception for an error answer: the class by status and ``error.details.error_code``, then by status
+    alone; the SDK's message text (:func:`status_error_message`)."""
+    status = response.status_code
+    message = status_error_message(response, body)
     details = _error_field(body, "details")
     code = details.get("error_code") if isinstance(details, dict) else None
     cls = _BY_CODE.get((status, code)) if isinstance(code, str) else None

@@ -38,10 +38,9 @@ def _data_from_event(sse: ServerSentEvent, response: httpx2.Response) -> Any:
         body: object = sse.data
         try:
             body = sse.json()
-            message = f"{body}"
-        except ValueError:
-            message = sse.data or f"Error code: {response.status_code}"
-        raise make_status_error(response, body, message=message)
+        except ValueError:  # not JSON: its text is the message
+            pass
+        raise make_status_error(response, body)
     if not sse.data:
         return None
     try:

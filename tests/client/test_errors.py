@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import anthropic
 import httpx2
 import pytest
 
@@ -44,7 +48,7 @@ def test_status_maps_to_class(script: Script, status: int, type_: str, cls: type
     assert error.type == type_
     assert error.api_message == "what went wrong"
     assert isinstance(error.body, dict) and error.body["error"]["message"] == "what went wrong"
-    assert str(error).startswith(f"Error code: {status} - ")
+    assert str(error) == f"{status} what went wrong (request_id: req_011Err, path: /v1/messages, type: {type_})"
 
 
 def test_overloaded_is_an_internal_server_error() -> None:
@@ -60,3 +64,42 @@ def test_non_json_error_body_is_kept_as_text(script: Script) -> None:
         client.messages.create(**PARAMS)
     assert info.value.body == "<html>Bad gateway</html>"
     assert info.value.type is None
+
+
+def _error_event(body: bytes) -> httpx2.Response:
+    return httpx2.Response(200, headers={"content-type": "text/event-stream", "request-id": "req_011Err"},
+                           content=b"event: error\ndata: " + body + b"\n\n")
+
+
+ANSWERS = {
+    "a plain error": lambda: httpx2.Response(429, json={"type": "error", "error": {
+        "type": "rate_limit_error", "message": "Slow down"}, "request_id": "req_011Body"}),
+    "an error_code in details": lambda: httpx2.Response(404, headers={"request-id": "req_011Hdr"}, json={
+        "type": "error", "error": {"type": "not_found_error", "message": "No such thread",
+                                   "details": {"error_code": "thread_not_found"}}}),
+    "details saying more": lambda: httpx2.Response(400, json={"type": "error", "error": {
+        "type": "invalid_request_error", "message": "Bad", "details": {"error_code": "x", "field": "ünïcode"}}}),
+    "no message": lambda: httpx2.Response(500, json={"type": "error", "error": {"type": "api_error"}}),
+    "text": lambda: httpx2.Response(502, text="<html>Bad gateway</html>"),
+    "no body": lambda: httpx2.Response(503),
+    "an error event mid-stream": lambda: _error_event(json.dumps({"type": "error", "error": {
+        "type": "overloaded_error", "message": "Overloaded"}}).encode()),
+    "an error event that is not JSON": lambda: _error_event(b"gone wrong"),
+}
+
+
+@pytest.mark.parametrize("answer", list(ANSWERS))
+def test_the_error_text_is_the_official_sdks(answer: str) -> None:
+    """``str(error)`` as anthropic (2.17 and later) writes it, for an error answer and an error event alike."""
+    raised: list[tuple[str, str]] = []
+    for module in (fakeclaude, anthropic):
+        client: Any = module.Anthropic(api_key="k", max_retries=0, http_client=httpx2.Client(
+            transport=httpx2.MockTransport(lambda request: ANSWERS[answer]())))
+        with pytest.raises(module.APIStatusError) as info:
+            if answer.startswith("an error event"):
+                for _ in client.messages.create(**PARAMS, stream=True):
+                    pass
+            else:
+                client.messages.create(**PARAMS)
+        raised.append((type(info.value).__name__, str(info.value)))
+    assert raised[0] == raised[1]
