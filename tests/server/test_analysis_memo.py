@@ -12,6 +12,7 @@ from typing import Any
 
 import anthropic
 import httpx2
+import pytest
 
 from fakeclaude.server import FakeClaude, FakeClock
 from fakeclaude.server.analysis_memo import MAX_BODY_BYTES, AnalysisMemo
@@ -108,16 +109,19 @@ def test_a_handler_that_changes_the_first_send_does_not_change_the_next_answers(
     assert again[0] == again[1]
 
 
-def test_a_body_naming_a_file_is_checked_on_every_send() -> None:
+@pytest.mark.parametrize("key", ['"file_id"', '"file\\u005fid"'], ids=["plain", "escaped"])
+def test_a_body_naming_a_file_is_checked_on_every_send(key: str) -> None:
+    r"""Also under an escaped key: ``"file\u005fid"`` is ``"file_id"`` once parsed."""
     fake = FakeClaude(seed=1, clock=FakeClock())
     file_id = fake.files.create(b"%PDF-1.4 not really", filename="a.pdf", mime_type="application/pdf")["id"]
     body = {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": [{"role": "user", "content": [
         {"type": "document", "source": {"type": "file", "file_id": file_id}},
         {"type": "text", "text": "Summarise it."}]}]}
+    raw = json.dumps(body).replace('"file_id"', key).encode()
     headers = {"anthropic-beta": "files-api-2025-04-14"}
-    assert call(fake, "POST", "/v1/messages", body, headers=headers).status == 200
+    assert call(fake, "POST", "/v1/messages", raw, headers=headers).status == 200
     fake.files.delete(file_id)
-    gone = call(fake, "POST", "/v1/messages", body, headers=headers)
+    gone = call(fake, "POST", "/v1/messages", raw, headers=headers)
     assert gone.status == 404 and file_id in json.loads(gone.body)["error"]["message"]
     assert len(fake.engine._memo) == 0
 
@@ -443,22 +447,6 @@ def test_replies_equal_in_python_but_written_differently_answer_as_written() -> 
     assert all(b'"on":1' in s for s in sent[1:])
     usage = [call(fake, "POST", "/v1/messages", body).body for _ in range(2)]
     assert b'"output_tokens":7,' in usage[0] and b'"output_tokens":7.0' in usage[1]
-
-
-def test_a_body_naming_a_file_under_an_escaped_key_is_checked_on_every_send() -> None:
-    r"""``"file\u005fid"`` is ``"file_id"`` once parsed: the body names a file and is never kept."""
-    fake = FakeClaude(seed=1, clock=FakeClock())
-    file_id = fake.files.create(b"%PDF-1.4 not really", filename="a.pdf", mime_type="application/pdf")["id"]
-    body = {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": [{"role": "user", "content": [
-        {"type": "document", "source": {"type": "file", "file_id": file_id}},
-        {"type": "text", "text": "Summarise it."}]}]}
-    raw = json.dumps(body).replace('"file_id"', '"file\\u005fid"').encode()
-    headers = {"anthropic-beta": "files-api-2025-04-14"}
-    assert call(fake, "POST", "/v1/messages", raw, headers=headers).status == 200
-    fake.files.delete(file_id)
-    gone = call(fake, "POST", "/v1/messages", raw, headers=headers)
-    assert gone.status == 404 and file_id in json.loads(gone.body)["error"]["message"]
-    assert len(fake.engine._memo) == 0
 
 
 def test_a_handler_that_rewrites_the_prompt_is_answered_on_the_rewritten_prompt_at_any_size() -> None:
