@@ -17,6 +17,7 @@
             ├── ConflictError (409)
             ├── PreconditionFailedError (412)
             ├── ContentTooLargeError (413)
+            │   └── RequestBodyTooLargeAfterDecodingError
             └── UnprocessableEntityError (422)
 
     (1) ThreadAlreadyContinuedError, ThreadContinueInFlightError, ThreadFingerprintMismatchError,
@@ -60,6 +61,7 @@ __all__ = [
     "PermissionDeniedError",
     "PreconditionFailedError",
     "RateLimitError",
+    "RequestBodyTooLargeAfterDecodingError",
     "RequestHeaderFieldsTooLargeError",
     "RequestTimeoutError",
     "RequestTooLargeError",
@@ -227,6 +229,11 @@ class ContentTooLargeError(APIStatusError):
 RequestTooLargeError = ContentTooLargeError
 
 
+class RequestBodyTooLargeAfterDecodingError(ContentTooLargeError):
+    """413 ``request_body_too_large_after_decoding``: the compressed request body exceeds the request size
+    limit once decoded."""
+
+
 class UnprocessableEntityError(APIStatusError):
     pass
 
@@ -296,6 +303,7 @@ _BY_CODE: dict[tuple[int, str], type[APIStatusError]] = {
     (400, "thread_fingerprint_mismatch"): ThreadFingerprintMismatchError,
     (400, "thread_unsupported_request"): ThreadUnsupportedRequestError,
     (404, "thread_not_found"): ThreadNotFoundError,
+    (413, "request_body_too_large_after_decoding"): RequestBodyTooLargeAfterDecodingError,
 }
 """The classes chosen by ``error.details.error_code`` as well as status (an unknown code falls back to the
 status's class, as the SDK does)."""

@@ -407,6 +407,7 @@ __all__ = [
     "RedactedThinkingBlockParam",
     "RefusalStopDetails",
     "Request",
+    "RequestBodyTooLargeAfterDecodingError",
     "SearchResultBlockParam",
     "ServerToolCaller",
     "ServerToolCaller20260120",
@@ -515,6 +516,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .._exceptions import (
+        RequestBodyTooLargeAfterDecodingError,
         ThreadAlreadyContinuedError,
         ThreadContinueInFlightError,
         ThreadFingerprintMismatchError,
@@ -525,8 +527,9 @@ if TYPE_CHECKING:
 
 #: The error classes the SDK exports from ``anthropic.types`` (selected by ``error.details.error_code``);
 #: they live in ``fakeclaude._exceptions`` and load on first use, as that module imports httpx2.
-_THREAD_ERRORS = frozenset(
+_CODE_ERRORS = frozenset(
     {
+        "RequestBodyTooLargeAfterDecodingError",
         "ThreadAlreadyContinuedError",
         "ThreadContinueInFlightError",
         "ThreadFingerprintMismatchError",
@@ -541,7 +544,7 @@ def __getattr__(name: str) -> Any:
         from . import parsed_message
 
         return getattr(parsed_message, name)
-    if name in _THREAD_ERRORS:
+    if name in _CODE_ERRORS:
         from .. import _exceptions
 
         return getattr(_exceptions, name)

@@ -79,6 +79,9 @@ ANSWERS = {
                                    "details": {"error_code": "thread_not_found"}}}),
     "details saying more": lambda: httpx2.Response(400, json={"type": "error", "error": {
         "type": "invalid_request_error", "message": "Bad", "details": {"error_code": "x", "field": "ünïcode"}}}),
+    "a body too large once decoded": lambda: httpx2.Response(413, json={"type": "error", "error": {
+        "type": "request_too_large", "message": "Request exceeds the maximum size",
+        "details": {"error_code": "request_body_too_large_after_decoding"}}}),
     "no message": lambda: httpx2.Response(500, json={"type": "error", "error": {"type": "api_error"}}),
     "text": lambda: httpx2.Response(502, text="<html>Bad gateway</html>"),
     "no body": lambda: httpx2.Response(503),

@@ -144,7 +144,8 @@ def test_a_gzip_bomb_gets_its_413_and_the_rest_is_never_inflated(served: ServerT
         f"POST /v1/messages HTTP/1.1\nHost: x\nx-api-key: k\nanthropic-version: 2023-06-01\n"
         f"content-type: application/json\nContent-Encoding: gzip\nContent-Length: {len(bomb)}\n\n", bomb))
     status, _, refused = parse(raw)  # as from the API's proxy: no request_id in the body
-    assert status == 413 and refused["error"] == {"type": "request_too_large", "message": "Request exceeds the maximum size"}
+    assert status == 413 and refused["error"] == {"type": "request_too_large", "message": "Request exceeds the maximum size",
+                                                  "details": {"error_code": "request_body_too_large_after_decoding"}}
     assert 32 << 20 < inflated[0] < 40 << 20, inflated[0]
     response = httpx2.post(f"{served.base_url}/v1/messages", content=BODY, timeout=SAFETY, headers={
         "x-api-key": "k", "anthropic-version": "2023-06-01", "content-type": "application/json"})

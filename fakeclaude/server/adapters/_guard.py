@@ -69,9 +69,12 @@ def error_reply(error: ApiError, *, request_id_in_body: bool = True) -> HttpRepl
     return HttpReply(error.status, headers, dumps(body))
 
 
-def too_large_reply() -> HttpReply:
-    """The 413 answered (as by the API's proxy, without ``request_id`` in the body) beyond the limit."""
-    return error_reply(ApiError(413, "Request exceeds the maximum size"), request_id_in_body=False)
+def too_large_reply(*, decoded: bool = False) -> HttpReply:
+    """The 413 answered (as by the API's proxy, without ``request_id`` in the body) beyond the limit; for a
+    compressed body that is only too large once ``decoded``, with the ``error_code`` the SDK's
+    ``RequestBodyTooLargeAfterDecodingError`` is chosen by (anthropic's types document it)."""
+    details = {"error_code": "request_body_too_large_after_decoding"} if decoded else None
+    return error_reply(ApiError(413, "Request exceeds the maximum size", details=details), request_id_in_body=False)
 
 
 def handle_safely(engine: Engine, request: HttpRequest) -> HttpReply:

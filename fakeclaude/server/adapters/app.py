@@ -169,7 +169,7 @@ async def _read_body(request: web.BaseRequest, limit: int, idle: float) -> bytes
     content = request.content
     if content.is_eof() and content.exception() is None:  # it all came with the head: no wait, no timer
         whole = content.read_nowait()
-        return too_large_reply() if len(whole) > limit else whole
+        return too_large_reply(decoded=_encoded(request)) if len(whole) > limit else whole
     if request.content_length is not None and request.content_length > limit:
         return too_large_reply()
     pieces: list[bytes] = []
@@ -190,8 +190,8 @@ async def _read_body(request: web.BaseRequest, limit: int, idle: float) -> bytes
                 if rest:
                     pieces.append(rest)
                     size += len(rest)
-            if size > limit:
-                return too_large_reply()
+            if size > limit:  # what was sent fits (checked above): too large once decoded, if it is encoded
+                return too_large_reply(decoded=_encoded(request))
             if content.is_eof():
                 break
             watch.arrived()
@@ -221,6 +221,11 @@ def _drop_the_rest(request: web.BaseRequest) -> None:
     compressed = getattr(content, "total_compressed_bytes", None)
     received = compressed if compressed is not None else content.total_bytes
     drop(content, (request.content_length or 0) - received)
+
+
+def _encoded(request: web.BaseRequest) -> bool:
+    """Whether the body was sent compressed (aiohttp decodes it as it is read)."""
+    return request.headers.get("content-encoding", "identity").strip().lower() not in ("", "identity")
 
 
 def _badly_encoded(request: web.BaseRequest) -> HttpReply:
