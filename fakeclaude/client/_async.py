@@ -13,7 +13,7 @@ from .._exceptions import transport_error
 from ._base import BaseClient, Parser
 from ._options import RequestOptions
 from ._response import RAW_MODE, AsyncAPIResponse
-from ._retry import retry_delay, should_retry_status
+from ._retry import retry_delay, should_retry_failure, should_retry_status
 
 if TYPE_CHECKING:
     from .resources.beta import AsyncBeta
@@ -93,10 +93,18 @@ class AsyncAnthropic(BaseClient[httpx2.AsyncClient]):
         url = self._build_url(options.path)
         while True:
             request = self._http.build_request(options.method, url, **self._request_kwargs(options, retries_taken))
+            headers = None  # an answer's, once they arrived (a body can still fail to arrive)
             try:
-                response = await self._http.send(request, stream=options.stream or unread)
+                response = await self._http.send(request, stream=True)
+                headers = response.headers
+                if not (options.stream or unread):
+                    try:
+                        await response.aread()
+                    except BaseException:
+                        await response.aclose()
+                        raise
             except Exception as exc:
-                if retries_taken >= max_retries:
+                if retries_taken >= max_retries or not should_retry_failure(headers):
                     raise transport_error(request, exc) from exc
                 delay = retry_delay(retries_taken, None)
             else:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from ._options import INITIAL_RETRY_DELAY, MAX_RETRY_DELAY
 
-__all__ = ["parse_retry_after", "retry_delay", "should_retry_status"]
+__all__ = ["parse_retry_after", "retry_delay", "should_retry_failure", "should_retry_status"]
 
 _MAX_WAIT = 4_294_967.0  # time.sleep's limit on some platforms
 
@@ -22,6 +22,12 @@ def should_retry_status(status: int, headers: Mapping[str, str]) -> bool:
     if verdict == "false":
         return False
     return status in (408, 409, 429) or status >= 500
+
+
+def should_retry_failure(headers: Mapping[str, str] | None) -> bool:
+    """Whether an attempt that failed in transport is retried: yes, unless its answer's headers had arrived
+    saying ``x-should-retry: false`` (the SDK's rule since 2.17)."""
+    return headers is None or headers.get("x-should-retry") != "false"
 
 
 def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:

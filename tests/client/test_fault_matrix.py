@@ -158,3 +158,29 @@ def test_a_refused_connection_is_raised_as_api_connection_error(client_name: str
     client = CLIENTS[client_name](url, max_retries=0)
     with pytest.raises(errors_of(client_name).APIConnectionError):
         client.messages.create(**PARAMS)
+
+
+class _CutBody(httpx2.SyncByteStream):
+    """An answer's body cut after its first bytes, as a connection that drops midway."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b'{"id": "msg_01'
+        raise httpx2.RemoteProtocolError("peer closed connection without sending complete message body")
+
+
+@pytest.mark.parametrize("should_retry", [None, "false"])
+def test_a_body_cut_midway_is_retried_unless_its_headers_said_not_to(should_retry: str | None) -> None:
+    """A failure after the headers arrived is a connection error, retried unless they said
+    ``x-should-retry: false`` (anthropic 2.17): the same attempts and the same error from both clients."""
+    headers = {"content-type": "application/json", **({"x-should-retry": should_retry} if should_retry else {})}
+    seen = []
+    for name in sorted(CLIENTS):
+        attempts: list[httpx2.Request] = []
+        transport = httpx2.MockTransport(
+            lambda request, sent=attempts: sent.append(request) or httpx2.Response(200, headers=headers, stream=_CutBody()))
+        client: Any = errors_of(name).Anthropic(api_key="k", base_url="http://fake", max_retries=1,
+                                                http_client=httpx2.Client(transport=transport))
+        failure = _failure(client, lambda c: c.messages.create(**PARAMS))
+        seen.append((len(attempts), *failure))
+    assert seen[0] == seen[1], seen
+    assert seen[0][0] == (1 if should_retry == "false" else 2) and seen[0][1] == "APIConnectionError"
