@@ -58,6 +58,15 @@ def _parse_data(data: Any, response: httpx2.Response, parse: Callable[[Any], T])
         raise APIResponseValidationError(response, data) from exc
 
 
+def _read_error(response: httpx2.Response, exc: Exception) -> Exception | None:
+    """The SDK's error for a failure to read ``response``'s body (``exc``); None for a response built without
+    a request (nothing to name: ``exc`` is raised as it is)."""
+    try:
+        request = response.request
+    except RuntimeError:
+        return None
+    return transport_error(request, exc)
+
 
 def _body(response: httpx2.Response) -> Iterator[bytes]:
     """The pieces of ``response``'s body; a failure to read them (a connection cut midway, a read timeout) is
@@ -69,7 +78,10 @@ def _body(response: httpx2.Response) -> Iterator[bytes]:
         except AnthropicError:
             raise
         except Exception as exc:
-            raise transport_error(response.request, exc) from exc
+            error = _read_error(response, exc)
+            if error is None:
+                raise
+            raise error from exc
         if piece is None:
             return
         yield piece
@@ -84,10 +96,14 @@ async def _abody(response: httpx2.Response) -> AsyncIterator[bytes]:
         except AnthropicError:
             raise
         except Exception as exc:
-            raise transport_error(response.request, exc) from exc
+            error = _read_error(response, exc)
+            if error is None:
+                raise
+            raise error from exc
         if piece is None:
             return
         yield piece
+
 
 class Stream(Generic[T]):
     """Iterate the typed events of a streamed ``httpx2.Response`` (read with ``iter_bytes()``)."""

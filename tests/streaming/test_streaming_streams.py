@@ -457,3 +457,26 @@ def test_iter_jsonl_invalid_line() -> None:
     with pytest.raises(APIResponseValidationError, match="Invalid JSON line"):
         list(iter_jsonl(response))
     assert response.is_closed
+
+
+def test_a_body_cut_midway_is_the_sdks_connection_error_and_a_bare_response_keeps_its_own() -> None:
+    """Read through a client, the cut names its host (anthropic 2.17); a response built by hand has no request
+    to name, and its failure is raised as it is."""
+    from collections.abc import Iterator
+
+    import httpx2
+
+    from fakeclaude import APIConnectionError
+    from fakeclaude.streaming import Stream
+
+    class Cut(httpx2.SyncByteStream):
+        def __iter__(self) -> Iterator[bytes]:
+            yield b"event: ping\ndata: {}\n\n"
+            raise httpx2.RemoteProtocolError("cut")
+
+    requested = httpx2.Response(200, stream=Cut(), request=httpx2.Request("POST", "http://api.test/v1/messages"))
+    with pytest.raises(APIConnectionError, match=r"^Connection to api\.test failed: cut$") as raised:
+        list(Stream(requested, parse=lambda data: data))
+    assert isinstance(raised.value.__cause__, httpx2.RemoteProtocolError)
+    with pytest.raises(httpx2.RemoteProtocolError, match=r"^cut$"):
+        list(Stream(httpx2.Response(200, stream=Cut()), parse=lambda data: data))
