@@ -7,7 +7,8 @@
         ├── APIResponseValidationError
         └── APIStatusError            status_code, response, request_id, type, api_message, error_code
             ├── BadRequestError (400)         ├── RateLimitError (429)
-            │   └── Thread*Error (1)          ├── RequestHeaderFieldsTooLargeError (431)
+            │   ├── Thread*Error (1)          ├── RequestHeaderFieldsTooLargeError (431)
+            │   └── RequestBodyEncoding{Invalid,Unsupported}Error
             ├── AuthenticationError (401)     ├── ClientClosedRequestError (499)
             ├── PaymentRequiredError (402)    └── InternalServerError (>= 500)
             ├── PermissionDeniedError (403)       ├── HTTPNotImplementedError (501)
@@ -61,6 +62,8 @@ __all__ = [
     "PermissionDeniedError",
     "PreconditionFailedError",
     "RateLimitError",
+    "RequestBodyEncodingInvalidError",
+    "RequestBodyEncodingUnsupportedError",
     "RequestBodyTooLargeAfterDecodingError",
     "RequestHeaderFieldsTooLargeError",
     "RequestTimeoutError",
@@ -273,6 +276,14 @@ class OverloadedError(InternalServerError):
     pass
 
 
+class RequestBodyEncodingInvalidError(BadRequestError):
+    """400 ``request_body_encoding_invalid``: the request body is not valid for its ``Content-Encoding``."""
+
+
+class RequestBodyEncodingUnsupportedError(BadRequestError):
+    """400 ``request_body_encoding_unsupported``: the request's ``Content-Encoding`` is not supported."""
+
+
 class ThreadNotFoundError(NotFoundError):
     """404 ``thread_not_found``: no thread state is kept for ``previous_message_id`` (unknown, expired, or a
     reply the server does not keep). Replay the whole conversation under ``thread: {"type": "create"}``."""
@@ -298,6 +309,8 @@ class ThreadUnsupportedRequestError(BadRequestError):
 
 
 _BY_CODE: dict[tuple[int, str], type[APIStatusError]] = {
+    (400, "request_body_encoding_invalid"): RequestBodyEncodingInvalidError,
+    (400, "request_body_encoding_unsupported"): RequestBodyEncodingUnsupportedError,
     (400, "thread_already_continued"): ThreadAlreadyContinuedError,
     (400, "thread_continue_in_flight"): ThreadContinueInFlightError,
     (400, "thread_fingerprint_mismatch"): ThreadFingerprintMismatchError,

@@ -407,6 +407,8 @@ __all__ = [
     "RedactedThinkingBlockParam",
     "RefusalStopDetails",
     "Request",
+    "RequestBodyEncodingInvalidError",
+    "RequestBodyEncodingUnsupportedError",
     "RequestBodyTooLargeAfterDecodingError",
     "SearchResultBlockParam",
     "ServerToolCaller",
@@ -516,6 +518,8 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .._exceptions import (
+        RequestBodyEncodingInvalidError,
+        RequestBodyEncodingUnsupportedError,
         RequestBodyTooLargeAfterDecodingError,
         ThreadAlreadyContinuedError,
         ThreadContinueInFlightError,
@@ -529,6 +533,8 @@ if TYPE_CHECKING:
 #: they live in ``fakeclaude._exceptions`` and load on first use, as that module imports httpx2.
 _CODE_ERRORS = frozenset(
     {
+        "RequestBodyEncodingInvalidError",
+        "RequestBodyEncodingUnsupportedError",
         "RequestBodyTooLargeAfterDecodingError",
         "ThreadAlreadyContinuedError",
         "ThreadContinueInFlightError",

@@ -82,6 +82,12 @@ ANSWERS = {
     "a body too large once decoded": lambda: httpx2.Response(413, json={"type": "error", "error": {
         "type": "request_too_large", "message": "Request exceeds the maximum size",
         "details": {"error_code": "request_body_too_large_after_decoding"}}}),
+    "an encoding that does not decode": lambda: httpx2.Response(400, json={"type": "error", "error": {
+        "type": "invalid_request_error", "message": "it is labelled Content-Encoding: gzip but is not",
+        "details": {"error_code": "request_body_encoding_invalid"}}}),
+    "an encoding not supported": lambda: httpx2.Response(400, json={"type": "error", "error": {
+        "type": "invalid_request_error", "message": "its Content-Encoding is not supported here",
+        "details": {"error_code": "request_body_encoding_unsupported"}}}),
     "no message": lambda: httpx2.Response(500, json={"type": "error", "error": {"type": "api_error"}}),
     "text": lambda: httpx2.Response(502, text="<html>Bad gateway</html>"),
     "no body": lambda: httpx2.Response(503),

@@ -94,21 +94,25 @@ def test_a_body_labelled_gzip_that_is_not_gets_the_api_s_400(served: ServerThrea
         f"content-type: application/json\nContent-Encoding: gzip\nContent-Length: {len(BODY)}\n\n", BODY))
     message = assert_api_error(raw, 400)
     assert message == "There was an error parsing the body of your request: it is labelled Content-Encoding: gzip but is not"
+    assert parse(raw)[2]["error"]["details"] == {"error_code": "request_body_encoding_invalid"}  # the SDK's class
     assert_secret_never_shown(raw, caplog, capfd)
 
 
-@pytest.mark.parametrize(("encoding", "body", "said"), ids=["gzip-magic-then-garbage", "brotli"], argvalues=[
-    ("gzip", b"\x1f\x8b\x08\x00garbage", "it is labelled Content-Encoding: gzip but is not"),
-    ("br", BODY, "its Content-Encoding is not supported here (send it as identity, gzip or deflate)"),
+@pytest.mark.parametrize(("encoding", "body", "said", "code"), ids=["gzip-magic-then-garbage", "brotli"], argvalues=[
+    ("gzip", b"\x1f\x8b\x08\x00garbage", "it is labelled Content-Encoding: gzip but is not", "request_body_encoding_invalid"),
+    ("br", BODY, "its Content-Encoding is not supported here (send it as identity, gzip or deflate)",
+     "request_body_encoding_unsupported"),
 ])
 def test_a_body_that_does_not_decode_is_named_so(served: ServerThread, caplog: pytest.LogCaptureFixture,
                                                  capfd: pytest.CaptureFixture[str], encoding: str, body: bytes,
-                                                 said: str) -> None:
-    """Not "the body is empty" (gzip's magic, then garbage) or "a header could not be parsed" (br)."""
+                                                 said: str, code: str) -> None:
+    """Not "the body is empty" (gzip's magic, then garbage) or "a header could not be parsed" (br); with the
+    ``error_code`` the SDK picks ``RequestBodyEncodingInvalidError`` / ``...UnsupportedError`` by."""
     raw = exchange(served, request(
         f"POST /v1/messages HTTP/1.1\nHost: x\nx-api-key: {SECRET}\nanthropic-version: 2023-06-01\n"
         f"content-type: application/json\nContent-Encoding: {encoding}\nContent-Length: {len(body)}\n\n", body))
     assert assert_api_error(raw, 400) == f"There was an error parsing the body of your request: {said}"
+    assert parse(raw)[2]["error"]["details"] == {"error_code": code}
     assert_secret_never_shown(raw, caplog, capfd)
 
 

@@ -68,7 +68,8 @@ def protocol_error(exc: BaseException | None, status: int) -> ApiError:
         return ApiError(400, "Invalid request: the request line is not HTTP", "invalid_request_error")
     if isinstance(exc, ContentEncodingError):  # one this server cannot decode (br, zstd: no decoder installed)
         return ApiError(400, "There was an error parsing the body of your request: its Content-Encoding is not "
-                        "supported here (send it as identity, gzip or deflate)", "invalid_request_error")
+                        "supported here (send it as identity, gzip or deflate)", "invalid_request_error",
+                        details={"error_code": "request_body_encoding_unsupported"})  # the SDK's class for it
     if isinstance(exc, HttpProcessingError) or status == 400:
         return ApiError(400, "Invalid request: a header could not be parsed (a forbidden character or a malformed "
                         "line)", "invalid_request_error")

@@ -229,11 +229,15 @@ def _encoded(request: web.BaseRequest) -> bool:
 
 
 def _badly_encoded(request: web.BaseRequest) -> HttpReply:
-    """The 400 for a body whose bytes did not decode (naming its Content-Encoding only if it is a known one)."""
+    """The 400 for a body whose bytes did not decode: naming its Content-Encoding, with the ``error_code`` the
+    SDK's ``RequestBodyEncodingInvalidError`` is chosen by, when it is a known one; else its framing."""
     encoding = request.headers.get("content-encoding", "").strip().lower()
-    said = f"it is labelled Content-Encoding: {encoding} but is not" if encoding in _ENCODINGS else (
-        "its transfer encoding is malformed")
-    return error_reply(ApiError(400, f"There was an error parsing the body of your request: {said}"))
+    if encoding not in _ENCODINGS:
+        return error_reply(ApiError(400, "There was an error parsing the body of your request: its transfer "
+                                         "encoding is malformed"))
+    return error_reply(ApiError(400, f"There was an error parsing the body of your request: it is labelled "
+                                     f"Content-Encoding: {encoding} but is not",
+                                details={"error_code": "request_body_encoding_invalid"}))
 
 
 _ENCODINGS = frozenset({"gzip", "deflate", "br", "zstd", "x-gzip"})
