@@ -57,8 +57,6 @@ _MATCH_FIELDS = frozenset({"model", "last_user_text", "tools_offered", "turn", "
 _OUTCOMES = ("reply", "error", "json")
 _PAGE_REQUESTS = 100
 
-
-
 _T = TypeVar("_T")
 
 

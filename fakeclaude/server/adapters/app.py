@@ -223,15 +223,20 @@ def _drop_the_rest(request: web.BaseRequest) -> None:
     drop(content, (request.content_length or 0) - received)
 
 
+def _encoding(request: web.BaseRequest) -> str:
+    """The body's ``Content-Encoding``, lower case ('' when none is given)."""
+    return request.headers.get("content-encoding", "").strip().lower()
+
+
 def _encoded(request: web.BaseRequest) -> bool:
     """Whether the body was sent compressed (aiohttp decodes it as it is read)."""
-    return request.headers.get("content-encoding", "identity").strip().lower() not in ("", "identity")
+    return _encoding(request) not in ("", "identity")
 
 
 def _badly_encoded(request: web.BaseRequest) -> HttpReply:
     """The 400 for a body whose bytes did not decode: naming its Content-Encoding, with the ``error_code`` the
     SDK's ``RequestBodyEncodingInvalidError`` is chosen by, when it is a known one; else its framing."""
-    encoding = request.headers.get("content-encoding", "").strip().lower()
+    encoding = _encoding(request)
     if encoding not in _ENCODINGS:
         return error_reply(ApiError(400, "There was an error parsing the body of your request: its transfer "
                                          "encoding is malformed"))
