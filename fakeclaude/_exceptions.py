@@ -7,26 +7,19 @@
         ├── APIResponseValidationError
         └── APIStatusError            status_code, response, request_id, type, api_message, error_code
             ├── BadRequestError (400)         ├── RateLimitError (429)
-            │   ├── Thread*Error (1)          ├── RequestHeaderFieldsTooLargeError (431)
-            │   └── RequestBodyEncoding{Invalid,Unsupported}Error
-            ├── AuthenticationError (401)     ├── ClientClosedRequestError (499)
-            ├── PaymentRequiredError (402)    └── InternalServerError (>= 500)
-            ├── PermissionDeniedError (403)       ├── HTTPNotImplementedError (501)
-            ├── NotFoundError (404)               ├── ServiceUnavailableError (503)
-            │   └── ThreadNotFoundError           ├── GatewayTimeoutError (504)
-            ├── RequestTimeoutError (408)         └── OverloadedError (529)
-            ├── ConflictError (409)
-            ├── PreconditionFailedError (412)
+            ├── AuthenticationError (401)     ├── RequestHeaderFieldsTooLargeError (431)
+            ├── PaymentRequiredError (402)    ├── ClientClosedRequestError (499)
+            ├── PermissionDeniedError (403)   └── InternalServerError (>= 500)
+            ├── NotFoundError (404)               ├── HTTPNotImplementedError (501)
+            ├── RequestTimeoutError (408)         ├── ServiceUnavailableError (503)
+            ├── ConflictError (409)               ├── GatewayTimeoutError (504)
+            ├── PreconditionFailedError (412)     └── OverloadedError (529)
             ├── ContentTooLargeError (413)
-            │   └── RequestBodyTooLargeAfterDecodingError
             └── UnprocessableEntityError (422)
 
-    (1) ThreadAlreadyContinuedError, ThreadContinueInFlightError, ThreadFingerprintMismatchError,
-        ThreadUnsupportedRequestError
-
 ``make_status_error`` is the one place an answer becomes a class: by ``(status, error.details.error_code)``
-first (the message-thread errors, spec 2026 §2.3), then by status alone. The official SDK exports the
-code-selected classes from ``anthropic.types``; so does ``fakeclaude.types``.
+first (the SDK's 139 code classes, each a subclass of its status's class: ``fakeclaude._error_codes``), then
+by status alone (:data:`STATUS_CLASSES`).
 """
 
 from __future__ import annotations
@@ -62,18 +55,11 @@ __all__ = [
     "PermissionDeniedError",
     "PreconditionFailedError",
     "RateLimitError",
-    "RequestBodyEncodingInvalidError",
-    "RequestBodyEncodingUnsupportedError",
-    "RequestBodyTooLargeAfterDecodingError",
     "RequestHeaderFieldsTooLargeError",
     "RequestTimeoutError",
     "RequestTooLargeError",
+    "STATUS_CLASSES",
     "ServiceUnavailableError",
-    "ThreadAlreadyContinuedError",
-    "ThreadContinueInFlightError",
-    "ThreadFingerprintMismatchError",
-    "ThreadNotFoundError",
-    "ThreadUnsupportedRequestError",
     "UnprocessableEntityError",
     "make_status_error",
 ]
@@ -232,10 +218,6 @@ class ContentTooLargeError(APIStatusError):
 RequestTooLargeError = ContentTooLargeError
 
 
-class RequestBodyTooLargeAfterDecodingError(ContentTooLargeError):
-    """413 ``request_body_too_large_after_decoding``: the compressed request body exceeds the request size
-    limit once decoded."""
-
 
 class UnprocessableEntityError(APIStatusError):
     pass
@@ -276,52 +258,7 @@ class OverloadedError(InternalServerError):
     pass
 
 
-class RequestBodyEncodingInvalidError(BadRequestError):
-    """400 ``request_body_encoding_invalid``: the request body is not valid for its ``Content-Encoding``."""
-
-
-class RequestBodyEncodingUnsupportedError(BadRequestError):
-    """400 ``request_body_encoding_unsupported``: the request's ``Content-Encoding`` is not supported."""
-
-
-class ThreadNotFoundError(NotFoundError):
-    """404 ``thread_not_found``: no thread state is kept for ``previous_message_id`` (unknown, expired, or a
-    reply the server does not keep). Replay the whole conversation under ``thread: {"type": "create"}``."""
-
-
-class ThreadAlreadyContinuedError(BadRequestError):
-    """400 ``thread_already_continued``: that reply was continued already; each reply ``id`` is continued at
-    most once, so continue from the thread's newest reply (or replay under ``create``)."""
-
-
-class ThreadContinueInFlightError(BadRequestError):
-    """400 ``thread_continue_in_flight``: another request is continuing that reply right now."""
-
-
-class ThreadFingerprintMismatchError(BadRequestError):
-    """400 ``thread_fingerprint_mismatch``: a ``continue`` sent ``system`` or ``tools`` unlike the request that
-    created the thread (the message names the field)."""
-
-
-class ThreadUnsupportedRequestError(BadRequestError):
-    """400 ``thread_unsupported_request``: the request uses a field threads do not support, named in
-    ``details["unsupported"]``. Send the whole conversation without ``thread`` instead."""
-
-
-_BY_CODE: dict[tuple[int, str], type[APIStatusError]] = {
-    (400, "request_body_encoding_invalid"): RequestBodyEncodingInvalidError,
-    (400, "request_body_encoding_unsupported"): RequestBodyEncodingUnsupportedError,
-    (400, "thread_already_continued"): ThreadAlreadyContinuedError,
-    (400, "thread_continue_in_flight"): ThreadContinueInFlightError,
-    (400, "thread_fingerprint_mismatch"): ThreadFingerprintMismatchError,
-    (400, "thread_unsupported_request"): ThreadUnsupportedRequestError,
-    (404, "thread_not_found"): ThreadNotFoundError,
-    (413, "request_body_too_large_after_decoding"): RequestBodyTooLargeAfterDecodingError,
-}
-"""The classes chosen by ``error.details.error_code`` as well as status (an unknown code falls back to the
-status's class, as the SDK does)."""
-
-_BY_STATUS: dict[int, type[APIStatusError]] = {
+STATUS_CLASSES: dict[int, type[APIStatusError]] = {  # the SDK's class for each status it names
     400: BadRequestError,
     401: AuthenticationError,
     402: PaymentRequiredError,
@@ -387,9 +324,13 @@ def make_status_error(response: httpx2.Response, body: object | None) -> APIStat
     message = status_error_message(response, body)
     details = _error_field(body, "details")
     code = details.get("error_code") if isinstance(details, dict) else None
-    cls = _BY_CODE.get((status, code)) if isinstance(code, str) else None
+    cls = None
+    if isinstance(code, str):
+        from ._error_codes import BY_CODE  # its classes subclass this module's: loaded on the first code
+
+        cls = BY_CODE.get((status, code))
     if cls is None:
-        cls = _BY_STATUS.get(status)
+        cls = STATUS_CLASSES.get(status)
     if cls is None:
         cls = InternalServerError if status >= 500 else APIStatusError
     return cls(message, response=response, body=body)

@@ -17,7 +17,7 @@ and never recorded among the API requests):
     {"reply": {"content": ["Hi", {"type": "tool_use", "name": "get_weather", "input": {"city": "Paris"}}],
                "stop_reason": "end_turn", "usage": {...}, "error_after": 3, "drop_after": 5, "ttft": 0.2}}
     {"error": 529}   or   {"error": {"status": 429, "message": "...", "type": "...", "retry_after": 3,
-                                     "should_retry": true, "headers": {...}}}
+                                     "should_retry": true, "headers": {...}, "error_code": "...", "details": {...}}}
     {"rule": {"match": {"last_user_text": "weather", "model": "...", "tools_offered": "...", "turn": 2,
                         "method": "POST", "path": "/v1/messages/count_tokens", "custom_id": "...", "in_batch": true},
               "reply": ... | "error": ... | "json": {...} | "answers": [{"reply": ...}, {"error": ...}, {"json": ...}]}}
@@ -51,7 +51,7 @@ _SECRET_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization"
 _SECRET_QUERY = frozenset({"key", "api_key", "apikey", "x-api-key", "access_token", "token"})
 """Query parameters some clients put a key in (the API reads none of them)."""
 _REPLY_FIELDS = frozenset(f.name for f in fields(ScriptedReply))
-_ERROR_FIELDS = frozenset({"status", "message", "type", "retry_after", "should_retry", "headers"})
+_ERROR_FIELDS = frozenset({"status", "message", "type", "retry_after", "should_retry", "headers", "error_code", "details"})
 _MATCH_FIELDS = frozenset({"model", "last_user_text", "tools_offered", "turn", "method", "path", "custom_id",
                            "in_batch"})
 _OUTCOMES = ("reply", "error", "json")
@@ -125,6 +125,7 @@ def _reply_of(value: Any, where: str) -> ScriptedReply:
 
 _ERROR_TYPES: dict[str, tuple[type, ...]] = {
     "message": (str,), "type": (str,), "retry_after": (int, float), "should_retry": (bool,), "headers": (dict,),
+    "error_code": (str,), "details": (dict,),
 }
 
 

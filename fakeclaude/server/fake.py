@@ -166,8 +166,8 @@ class FakeClaude:
 
     def error(self, status: int, message: str | None = None, **kwargs: Any) -> None:
         """Queue an error answer of ``POST /v1/messages`` (``retry_after=``, ``should_retry=``, ``type=``,
-        ``headers=``); ``status`` must be 400-599 (``ValueError`` at once otherwise). Other endpoints:
-        ``fake.on(method=..., path=...).error(...)``."""
+        ``headers=``, ``error_code=`` and ``details=`` for ``error.details``); ``status`` must be 400-599
+        (``ValueError`` at once otherwise). Other endpoints: ``fake.on(method=..., path=...).error(...)``."""
         self.script.error(status, message, **kwargs)
 
     def on(

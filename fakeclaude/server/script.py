@@ -267,11 +267,17 @@ def to_reply(outcome: Outcome) -> Answer | None:
 
 def _error(
     status: int, message: str | None = None, *, type: str | None = None, retry_after: float | None = None,
-    should_retry: bool | None = None, headers: Mapping[str, str] | None = None,
+    should_retry: bool | None = None, headers: Mapping[str, str] | None = None, error_code: str | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> ApiError:
-    """A queued error answer; ``None`` options take the API's defaults for ``status`` (400-599, else ``ValueError``)."""
+    """A queued error answer; ``None`` options take the API's defaults for ``status`` (400-599, else ``ValueError``).
+    ``error_code`` (and any other ``details``) go in ``error.details``, where the SDK finds the class to raise."""
     check_error_status(status)
-    return ApiError(status, message or "", type or "", dict(headers or {}), retry_after, should_retry)
+    if error_code is not None and not isinstance(error_code, str):
+        raise TypeError(f"error_code must be a string, not {error_code!r}")
+    given = None if details is None and error_code is None else \
+        {**({} if error_code is None else {"error_code": error_code}), **(details or {})}
+    return ApiError(status, message or "", type or "", dict(headers or {}), retry_after, should_retry, given)
 
 
 def _as_outcome(content: tuple[Any, ...], kwargs: dict[str, Any]) -> Outcome:
@@ -365,7 +371,9 @@ class Route:
         """Answer the next matching request with an API error of ``status`` (queued like ``reply``).
 
         ``message`` and ``type=`` default to the API's for the status; ``retry_after=``,
-        ``should_retry=`` and ``headers=`` add headers. A status outside 400-599 is a ``ValueError``.
+        ``should_retry=`` and ``headers=`` add headers; ``error_code=`` (and ``details=``) fill ``error.details``
+        (``error_code="enforced_spend_limit_reached"``: the SDK's ``EnforcedSpendLimitReachedError``).
+        A status outside 400-599 is a ``ValueError``.
         """
         error = _error(status, message, **kwargs)
         with self._lock:
@@ -482,12 +490,15 @@ class Script:
 
     def error(
         self, status: int, message: str | None = None, *, type: str | None = None, retry_after: float | None = None,
-        should_retry: bool | None = None, headers: Mapping[str, str] | None = None,
+        should_retry: bool | None = None, headers: Mapping[str, str] | None = None, error_code: str | None = None,
+        details: Mapping[str, Any] | None = None,
     ) -> None:
         """Queue an error answer of ``POST /v1/messages`` with the API's body for ``status`` (400-599)."""
-        error = _error(status, message, type=type, retry_after=retry_after, should_retry=should_retry, headers=headers)
+        error = _error(status, message, type=type, retry_after=retry_after, should_retry=should_retry, headers=headers,
+                       error_code=error_code, details=details)
         with self._lock:
-            self._queue.append(_Queued(error, describe_call("fake.error", (status, message), {"type": type})))
+            self._queue.append(_Queued(error, describe_call("fake.error", (status, message),
+                                                            {"type": type, "error_code": error_code})))
 
     def on(
         self, *, model: str | None = None, last_user_text: str | re.Pattern[str] | None = None,

@@ -4,6 +4,8 @@ fakeclaude's wire model is one for both namespaces: its models keep the beta-onl
 an answer carries, so each ``Beta*`` name here is the GA model (or param) of the same shape.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .content import ContentBlock as BetaContentBlock
 from .content import TextBlock as BetaTextBlock
 from .content import ThinkingBlock as BetaThinkingBlock
@@ -23,15 +25,27 @@ from .parsed_message import ParsedTextBlock as ParsedBetaTextBlock
 from .stream_events import RawMessageStreamEvent as BetaRawMessageStreamEvent
 
 __all__ = [
+    "BetaApprovalRequiredError",
+    "BetaAuthorizationCheckUnavailableError",
     "BetaContentBlock",
     "BetaContentBlockParam",
+    "BetaEnvironmentArchivedError",
+    "BetaEnvironmentCreateDisabledError",
+    "BetaEnvironmentNotFoundError",
+    "BetaEnvironmentUpdateDisabledError",
+    "BetaHumanReviewNotAvailableError",
+    "BetaInvalidConfigTypeChangeError",
+    "BetaInvalidMetadataError",
     "BetaMessage",
     "BetaMessageParam",
     "BetaMessageTokensCount",
+    "BetaOrganizationNotEligibleError",
     "BetaRawMessageStreamEvent",
+    "BetaReportPageTooLargeError",
     "BetaTextBlock",
     "BetaTextBlockParam",
     "BetaThinkingBlock",
+    "BetaTooManyReportGroupsError",
     "BetaToolParam",
     "BetaToolResultBlockParam",
     "BetaToolUnionParam",
@@ -41,3 +55,46 @@ __all__ = [
     "ParsedBetaMessage",
     "ParsedBetaTextBlock",
 ]
+
+if TYPE_CHECKING:
+    from .._error_codes import (
+        BetaApprovalRequiredError,
+        BetaAuthorizationCheckUnavailableError,
+        BetaEnvironmentArchivedError,
+        BetaEnvironmentCreateDisabledError,
+        BetaEnvironmentNotFoundError,
+        BetaEnvironmentUpdateDisabledError,
+        BetaHumanReviewNotAvailableError,
+        BetaInvalidConfigTypeChangeError,
+        BetaInvalidMetadataError,
+        BetaOrganizationNotEligibleError,
+        BetaReportPageTooLargeError,
+        BetaTooManyReportGroupsError,
+    )
+
+#: The error classes the SDK exports from ``anthropic.types.beta`` (selected by ``error.details.error_code``),
+#: loaded on first use from ``fakeclaude._error_codes``.
+_CODE_ERRORS = frozenset(
+    {
+        "BetaApprovalRequiredError",
+        "BetaAuthorizationCheckUnavailableError",
+        "BetaEnvironmentArchivedError",
+        "BetaEnvironmentCreateDisabledError",
+        "BetaEnvironmentNotFoundError",
+        "BetaEnvironmentUpdateDisabledError",
+        "BetaHumanReviewNotAvailableError",
+        "BetaInvalidConfigTypeChangeError",
+        "BetaInvalidMetadataError",
+        "BetaOrganizationNotEligibleError",
+        "BetaReportPageTooLargeError",
+        "BetaTooManyReportGroupsError",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _CODE_ERRORS:
+        from .. import _error_codes
+
+        return getattr(_error_codes, name)
+    raise AttributeError(f"module 'fakeclaude.types.beta' has no attribute {name!r}")
