@@ -53,7 +53,7 @@ class AsyncAnthropic(BaseClient[httpx2.AsyncClient]):
 
     @cached_property
     def beta(self) -> AsyncBeta:
-        """The beta namespace: ``client.beta.messages`` (``betas=[...]``, ``?beta=true``)."""
+        """The beta namespace: ``client.beta.messages`` (``betas=[...]``)."""
         from .resources.beta import AsyncBeta
 
         return AsyncBeta(self)

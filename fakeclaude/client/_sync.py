@@ -52,7 +52,7 @@ class Anthropic(BaseClient[httpx2.Client]):
 
     @cached_property
     def beta(self) -> Beta:
-        """The beta namespace: ``client.beta.messages`` (``betas=[...]``, ``?beta=true``)."""
+        """The beta namespace: ``client.beta.messages`` (``betas=[...]``)."""
         from .resources.beta import Beta
 
         return Beta(self)

@@ -1,4 +1,4 @@
-"""The beta namespace (``betas`` header, ``?beta=true``) and ``with_streaming_response``, against the SDK."""
+"""The beta namespace (``betas`` header, the SDK's URLs) and ``with_streaming_response``, against the SDK."""
 
 from __future__ import annotations
 
@@ -36,17 +36,22 @@ def test_beta_calls_send_the_betas_header(name: str) -> None:
     assert fake.requests[1].headers["x-stainless-stream-helper"] == "beta.messages"
 
 
-def test_fakeclaude_beta_calls_go_to_the_beta_namespace() -> None:
-    """``?beta=true`` as the API's beta namespace has it (recorded SDKs send it; SDK 2.14 no longer does)."""
-    fake = FakeClaude(seed=1, clock=FakeClock())
-    client = fake.client()
-    client.beta.messages.create(model=MODEL, max_tokens=20, messages=HELLO)
-    client.beta.messages.count_tokens(model=MODEL, messages=HELLO)
-    batch = client.beta.messages.batches.create(requests=[{"custom_id": "r", "params": {"model": MODEL, "max_tokens": 5, "messages": HELLO}}])
-    assert [b.id for b in client.beta.messages.batches.list()] == [batch.id]
-    client.messages.create(model=MODEL, max_tokens=20, messages=HELLO)
-    assert [dict(r.query) for r in fake.requests] == [{"beta": "true"}] * 4 + [{}]
-    assert "anthropic-beta" not in fake.requests[-1].headers
+def test_beta_calls_go_where_the_sdks_go() -> None:
+    """The beta namespace's URLs are the SDK's: since about 2.5 it keeps ``beta`` as an inner qualifier and sends
+    no ``?beta=true`` (recorded SDKs up to 2.0 sent it; ours did until it was found sending what 2.17 does not)."""
+    queries = []
+    for module in (anthropic, fakeclaude):
+        fake = FakeClaude(seed=1, clock=FakeClock())
+        with sync_client(module, fake) as client:
+            client.beta.messages.create(model=MODEL, max_tokens=20, messages=HELLO)
+            client.beta.messages.count_tokens(model=MODEL, messages=HELLO)
+            batch = client.beta.messages.batches.create(requests=[{"custom_id": "r", "params": {"model": MODEL, "max_tokens": 5, "messages": HELLO}}])
+            assert [b.id for b in client.beta.messages.batches.list()] == [batch.id]
+            client.messages.create(model=MODEL, max_tokens=20, messages=HELLO)
+        queries.append([(r.method, r.path, dict(r.query)) for r in fake.requests])
+        assert "anthropic-beta" not in fake.requests[-1].headers
+    assert queries[0] == queries[1]
+    client = FakeClaude().client()
     with pytest.raises(TypeError, match="betas"):
         client.messages.create(model=MODEL, max_tokens=20, messages=HELLO, betas=["x"])  # type: ignore[call-overload]
 

@@ -41,7 +41,7 @@ def test_upload_list_retrieve_download_delete(fake: FakeClaude, tmp_path: Path) 
                                               "image/png"]
     assert uploads[1].expires_at is not None and (uploads[1].expires_at - uploads[1].created_at).seconds == 7200
     assert fake.files.get(uploads[1].id).content == path.read_bytes()
-    assert fake.requests[2].query == {"beta": "true"}
+    assert fake.requests[2].query == {}  # as the SDK (2.17) sends it: no ?beta=true
     assert fake.requests[2].headers["anthropic-beta"] == "files-api-2025-04-14"
 
     assert [f.id for f in client.files.list(limit=3)] == [u.id for u in reversed(uploads)]

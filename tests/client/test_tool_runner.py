@@ -205,7 +205,7 @@ def test_runner_with_an_output_format_and_over_loopback() -> None:
         ).until_done()
     assert final.parsed_output == Answer(city="Paris", degrees=21)
     assert "format" in fake.requests[-1].body["output_config"]
-    assert fake.requests[-1].query == {"beta": "true"}
+    assert fake.requests[-1].query == {}  # as the SDK (2.17) sends it: no ?beta=true
 
 
 def test_runner_refuses_a_thread_it_cannot_keep() -> None:

@@ -1,7 +1,8 @@
 """What every resource method shares: turning keyword arguments into ``RequestOptions``.
 
-The beta namespace (``client.beta.*``) calls the same paths as the GA one, with ``?beta=true`` and an
-``anthropic-beta`` header joining ``betas=[...]``; ``make_options(beta=True)`` is where that is done.
+The beta namespace (``client.beta.*``) calls the same paths and URLs as the GA one, with an ``anthropic-beta``
+header joining ``betas=[...]``; ``make_options(beta=True)`` is where that is done. The SDK (since about 2.5)
+sends no ``?beta=true``: older ones did, and the fake still reads it as a beta request (recordings keep it).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from .._sync import Anthropic
 
 __all__ = [
-    "BETA_QUERY",
     "BetaRequestExtras",
     "RequestExtras",
     "async_list",
@@ -59,8 +59,6 @@ class BetaRequestExtras(RequestExtras, total=False):
 
 _EXTRA_KEYS = frozenset(BetaRequestExtras.__annotations__)
 _HEADER_PARAMS = (("workspace_id", "anthropic-workspace-id"), ("user_profile_id", "anthropic-user-profile-id"))
-BETA_QUERY: dict[str, str] = {"beta": "true"}
-"""The query of every beta call (the API's beta namespace)."""
 
 
 def beta_header(betas: Sequence[str] | None, *, always: Sequence[str] = ()) -> dict[str, str]:
@@ -87,7 +85,7 @@ def make_options(
 ) -> RequestOptions:
     """Options for one call: the JSON body (when ``body_keys``) is every non-extra keyword argument.
 
-    ``beta`` makes it a beta call: ``?beta=true`` and the ``anthropic-beta`` header of ``betas`` (then
+    ``beta`` makes it a beta call: the ``anthropic-beta`` header of ``betas`` (then
     ``always_betas``). Outside the beta namespace ``betas`` is refused, as the SDK's signatures refuse it.
     """
     if "betas" in kwargs and not beta:
@@ -111,8 +109,6 @@ def make_options(
     if kwargs.get("extra_headers"):
         merged_headers.update(kwargs["extra_headers"])
     query = strip_not_given(params or {})
-    if beta:
-        query = {**BETA_QUERY, **query}
     if kwargs.get("extra_query"):
         query.update(kwargs["extra_query"])
     return RequestOptions(

@@ -1,7 +1,7 @@
 """What each Messages method sends, for the GA namespace and the beta one alike (sync and async share it).
 
 ``create`` / ``stream`` / ``parse`` / ``count_tokens`` differ only in the body they build and the parser
-of the answer; the beta namespace adds ``betas`` / ``?beta=true`` and accepts runnable tools
+of the answer; the beta namespace adds ``betas`` and accepts runnable tools
 (``@beta_tool`` functions), sent as their definitions.
 """
 

@@ -2,7 +2,7 @@
 
 ``MessagesBase`` (sync) and ``AsyncMessagesBase`` (its twin) send ``create`` (a Message, or its raw
 events with ``stream=True``), ``stream`` (the helper's manager), ``parse`` and ``count_tokens``, for the
-GA namespace or, with ``_beta`` set, the beta one (``?beta=true``, ``anthropic-beta``, runnable tools):
+GA namespace or, with ``_beta`` set, the beta one (``anthropic-beta``, runnable tools):
 the bodies and parsers come from :mod:`._message_calls`. The public classes only declare their typed
 signatures (their params differ: beta fields, ``betas``) and what is theirs alone (the beta tool runner
 and threads).

@@ -175,7 +175,7 @@ class AsyncBatches:
 
 
 class BetaBatches(Batches):
-    """``client.beta.messages.batches``: the same calls in the beta namespace (``betas=[...]``, ``?beta=true``)."""
+    """``client.beta.messages.batches``: the same calls in the beta namespace (``betas=[...]``)."""
 
     _beta = True
 

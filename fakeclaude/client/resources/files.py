@@ -189,7 +189,7 @@ class AsyncFiles(_FilesBase):
 
 
 class BetaFiles(Files):
-    """``client.beta.files``: the same calls in the beta namespace (``betas=[...]``, ``?beta=true``)."""
+    """``client.beta.files``: the same calls in the beta namespace (``betas=[...]``)."""
 
     _beta = True
 

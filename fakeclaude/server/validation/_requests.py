@@ -21,7 +21,9 @@ Versions: ``2026-10-21`` refuses ``temperature``/``top_p``/``top_k`` as unknown 
 blocks with citations.
 
 Betas: the ``betas`` argument holds the request's ``anthropic-beta`` names (see :func:`parse_betas`,
-which also marks a ``?beta=true`` request that sent no header with :data:`BETA_SURFACE`). When it is
+which also marks a ``?beta=true`` request that sent no header with :data:`BETA_SURFACE`: SDKs up to 2.0 sent
+it on every ``client.beta`` call, and recordings kept it where they dropped the header; later SDKs send only
+the header, so their ``client.beta`` calls without ``betas`` are GA requests here). When it is
 non-empty, the beta-only fields (``mcp_servers``, ``context_management``, ``compaction``, ``fallbacks``...,
 listed in ``_body``) and ``system``-role messages are accepted, as on the SDK's ``client.beta``
 surface; which beta unlocks which field is not checked (recordings often drop the header), except for

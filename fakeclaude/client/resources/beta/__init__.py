@@ -1,4 +1,4 @@
-"""``client.beta``: the API's beta namespace (``?beta=true``, ``anthropic-beta: <betas>``)."""
+"""``client.beta``: the API's beta namespace (``anthropic-beta: <betas>``)."""
 
 from __future__ import annotations
 

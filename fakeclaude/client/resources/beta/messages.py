@@ -1,7 +1,6 @@
 """``client.beta.messages``: the Messages calls of the beta namespace, and the tool runner.
 
-Every call goes to the same path as its GA twin with ``?beta=true`` and an ``anthropic-beta`` header
-joining ``betas=[...]`` (``count_tokens`` adds ``token-counting-2024-11-01`` after them); ``tools`` may
+Every call goes to the same path as its GA twin, with an ``anthropic-beta`` header joining ``betas=[...]`` (``count_tokens`` adds ``token-counting-2024-11-01`` after them); ``tools`` may
 hold ``@beta_tool`` functions, sent as their definitions. Answers are the same wire models as GA ones
 (they keep the beta-only fields and block types they carry).
 
