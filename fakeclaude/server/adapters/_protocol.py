@@ -38,7 +38,7 @@ from aiohttp.web_protocol import RequestHandler
 from fakeclaude.server.adapters._guard import error_reply
 from fakeclaude.server.errors import ApiError
 
-__all__ = ["ApiShapedServerRunner", "BodyWatch", "Timeouts", "protocol_error"]
+__all__ = ["DECODED_ENCODINGS", "ApiShapedServerRunner", "BodyWatch", "Timeouts", "protocol_error", "unsupported_encoding"]
 
 logger = logging.getLogger("fakeclaude.server")
 
@@ -57,6 +57,19 @@ class Timeouts:
             raise ValueError("timeouts must be > 0 seconds")
 
 
+#: The ``Content-Encoding`` values aiohttp decodes as it reads a body (``br`` and ``zstd`` when their decoder is
+#: installed, else :func:`protocol_error` answers them); any other is refused before the body is read.
+DECODED_ENCODINGS = frozenset({"", "identity", "gzip", "deflate", "br", "zstd"})
+
+
+def unsupported_encoding() -> ApiError:
+    """The 400 for a ``Content-Encoding`` this server does not decode, with the ``error_code`` the SDK's
+    ``RequestBodyEncodingUnsupportedError`` is chosen by."""
+    return ApiError(400, "There was an error parsing the body of your request: its Content-Encoding is not "
+                    "supported here (send it as identity, gzip or deflate)", "invalid_request_error",
+                    details={"error_code": "request_body_encoding_unsupported"})
+
+
 def protocol_error(exc: BaseException | None, status: int) -> ApiError:
     """The API's error for a request the HTTP layer refused; its message never quotes the request."""
     if isinstance(exc, LineTooLong):
@@ -67,9 +80,7 @@ def protocol_error(exc: BaseException | None, status: int) -> ApiError:
     if isinstance(exc, BadHttpMethod):
         return ApiError(400, "Invalid request: the request line is not HTTP", "invalid_request_error")
     if isinstance(exc, ContentEncodingError):  # one this server cannot decode (br, zstd: no decoder installed)
-        return ApiError(400, "There was an error parsing the body of your request: its Content-Encoding is not "
-                        "supported here (send it as identity, gzip or deflate)", "invalid_request_error",
-                        details={"error_code": "request_body_encoding_unsupported"})  # the SDK's class for it
+        return unsupported_encoding()
     if isinstance(exc, HttpProcessingError) or status == 400:
         return ApiError(400, "Invalid request: a header could not be parsed (a forbidden character or a malformed "
                         "line)", "invalid_request_error")

@@ -43,7 +43,7 @@ from fakeclaude.server.adapters._guard import (
     too_large_reply,
 )
 from fakeclaude.server.adapters._heap import heap_trimmer
-from fakeclaude.server.adapters._protocol import BodyWatch
+from fakeclaude.server.adapters._protocol import DECODED_ENCODINGS, BodyWatch, unsupported_encoding
 from fakeclaude.server.adapters._whole import WholeResponse, fits, reply_headers
 from fakeclaude.server.control import ControlApi
 from fakeclaude.server.errors import ApiError
@@ -119,7 +119,11 @@ class Service:
         return handle_safely(self.engine, request)
 
     async def _handle(self, request: web.BaseRequest) -> web.StreamResponse:
-        body = await _read_body(request, body_limit(request.path), self.body_timeout)
+        body: bytes | HttpReply
+        if request.body_exists and _encoding(request) not in DECODED_ENCODINGS:  # aiohttp would pass them undecoded
+            body = error_reply(unsupported_encoding())
+        else:
+            body = await _read_body(request, body_limit(request.path), self.body_timeout)
         if not body and request.content_length:  # bytes were sent and nothing came of decoding them
             body = _badly_encoded(request)
         if isinstance(body, HttpReply):
@@ -234,18 +238,16 @@ def _encoded(request: web.BaseRequest) -> bool:
 
 
 def _badly_encoded(request: web.BaseRequest) -> HttpReply:
-    """The 400 for a body whose bytes did not decode: naming its Content-Encoding, with the ``error_code`` the
-    SDK's ``RequestBodyEncodingInvalidError`` is chosen by, when it is a known one; else its framing."""
+    """The 400 for a body whose bytes did not decode: naming its Content-Encoding (one aiohttp decodes: any other
+    was refused before), with the ``error_code`` the SDK's ``RequestBodyEncodingInvalidError`` is chosen by;
+    else its framing."""
     encoding = _encoding(request)
-    if encoding not in _ENCODINGS:
+    if encoding in ("", "identity"):
         return error_reply(ApiError(400, "There was an error parsing the body of your request: its transfer "
                                          "encoding is malformed"))
     return error_reply(ApiError(400, f"There was an error parsing the body of your request: it is labelled "
                                      f"Content-Encoding: {encoding} but is not",
                                 details={"error_code": "request_body_encoding_invalid"}))
-
-
-_ENCODINGS = frozenset({"gzip", "deflate", "br", "zstd", "x-gzip"})
 
 
 def _lower_headers(headers: CIMultiDictProxy[str]) -> dict[str, str]:
