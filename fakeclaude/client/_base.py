@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, Self, TypeVar
 
@@ -47,12 +48,34 @@ _SAMPLING_PARAMS = ("temperature", "top_p", "top_k")
 _NONSTREAMING_CAPS = {"claude-opus-4-20250514": 8_192, "claude-opus-4-0": 8_192, "claude-4-opus-20250514": 8_192}
 
 
+def _os_name() -> str:
+    """The operating system as the SDK names it (``MacOS``, ``Linux``, ``Other:…`` beyond the ones it knows)."""
+    system, machine, release = platform.system().lower(), platform.machine().lower(), platform.release().lower()
+    if system in ("ios", "ipados") or machine.startswith(("iphone", "ipad")):
+        return "iOS"
+    if system == "android" or hasattr(sys, "getandroidapilevel") or "android" in release:
+        return "Android"
+    known = {"darwin": "MacOS", "windows": "Windows", "linux": "Linux", "freebsd": "FreeBSD", "openbsd": "OpenBSD"}
+    return known.get(system) or (f"Other:{system}" if system else "Unknown")
+
+
+def _arch_name() -> str:
+    """The processor as the SDK names it (``x64``, ``arm64``, ``other:…``)."""
+    machine = platform.machine().lower()
+    known = {"x86_64": "x64", "arm64": "arm64", "aarch64": "arm64", "arm": "arm"}
+    if machine in known:
+        return known[machine]
+    if sys.maxsize <= 2**32:
+        return "x32"
+    return f"other:{machine}" if machine else "unknown"
+
+
 def _platform_headers(async_: bool) -> dict[str, str]:
     return {
         "x-stainless-lang": "python",
         "x-stainless-package-version": __version__,
-        "x-stainless-os": platform.system() or "Unknown",
-        "x-stainless-arch": platform.machine() or "unknown",
+        "x-stainless-os": _os_name(),
+        "x-stainless-arch": _arch_name(),
         "x-stainless-runtime": platform.python_implementation(),
         "x-stainless-runtime-version": platform.python_version(),
         "x-stainless-async": "async:asyncio" if async_ else "false",
@@ -82,7 +105,7 @@ class BaseClient(Generic[HttpT]):
         api_key: str | None = None,
         auth_token: str | None = None,
         base_url: str | httpx2.URL | None = None,
-        api_version: str = API_VERSION_2023,
+        api_version: str = API_VERSION_2026,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
@@ -156,12 +179,18 @@ class BaseClient(Generic[HttpT]):
         timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
         read = timeout.read if isinstance(timeout, httpx2.Timeout) else timeout
         headers = dict(self._default_headers)
+        if options.method == "GET":  # no body, so no Content-Type (as the SDK)
+            del headers["Content-Type"]
+        # the call's own timeout, as the SDK writes it (its sentinel's name when none was given), and the one used
+        given = options.timeout
+        headers["x-stainless-timeout"] = (str(given.read) if isinstance(given, httpx2.Timeout) else
+                                          "NOT_GIVEN" if isinstance(given, NotGiven) else str(given))
         headers["x-stainless-retry-count"] = str(retries_taken)
+        if read is not None:
+            headers["x-stainless-read-timeout"] = str(read)
         mode = RAW_MODE.get()
         if mode is not None:
             headers[RAW_RESPONSE_HEADER] = mode
-        if read is not None:
-            headers["x-stainless-timeout"] = str(int(read) if float(read).is_integer() else read)
         omitted: set[str] = set()
         for name, value in options.headers.items():
             if isinstance(value, Omit):
@@ -211,26 +240,29 @@ class BaseClient(Generic[HttpT]):
         return self.max_retries if isinstance(options.max_retries, NotGiven) else options.max_retries
 
     # ----- request bodies -----------------------------------------------------------------------
-    def check_create_body(self, body: Mapping[str, Any], *, stream: bool, timeout: object) -> None:
-        """Refusals the official SDK makes before sending anything."""
+    def settle_create(self, options: RequestOptions, *, stream: bool, keywords: Mapping[str, Any]) -> None:
+        """What the official SDK does to a Messages call before sending it: its refusals (sampling keyword
+        arguments on 2026-10-21, where its 2.x signatures have none and ``extra_body`` still sends them; a
+        non-streamed answer that may take over 10 minutes), and the ten-minute timeout it gives a non-streamed
+        call that named none (which ``x-stainless-timeout`` then says)."""
         if self.api_version == API_VERSION_2026:
             for name in _SAMPLING_PARAMS:
-                if name in body:
+                if name in keywords:
                     raise TypeError(
                         f"`{name}` is not accepted with anthropic-version {API_VERSION_2026}: the API removed "
                         f"sampling parameters in that version. Use api_version={API_VERSION_2023!r} to send it."
                     )
-        if stream or not isinstance(timeout, NotGiven) or self.timeout != DEFAULT_TIMEOUT:
+        if stream or not isinstance(options.timeout, NotGiven) or self.timeout != DEFAULT_TIMEOUT:
             return
+        body = options.json if isinstance(options.json, Mapping) else {}
         max_tokens = body.get("max_tokens")
-        if not isinstance(max_tokens, int):
-            return
         cap = _NONSTREAMING_CAPS.get(str(body.get("model")))
-        if 3600 * max_tokens / 128_000 > 600 or (cap is not None and max_tokens > cap):
+        if isinstance(max_tokens, int) and (3600 * max_tokens / 128_000 > 600 or (cap is not None and max_tokens > cap)):
             raise ValueError(
                 "Streaming is required for operations that may take longer than 10 minutes. "
                 "Use stream=True or messages.stream(), or pass an explicit timeout."
             )
+        options.timeout = DEFAULT_TIMEOUT
 
     # ----- responses ------------------------------------------------------------------------------
     def _make_status_error(self, response: httpx2.Response) -> APIStatusError:

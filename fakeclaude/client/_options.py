@@ -24,7 +24,7 @@ __all__ = [
 API_VERSION_2023: Final = "2023-06-01"
 API_VERSION_2026: Final = "2026-10-21"
 DEFAULT_BASE_URL: Final = "https://api.anthropic.com"
-DEFAULT_TIMEOUT: Final = httpx2.Timeout(timeout=600.0, connect=5.0)
+DEFAULT_TIMEOUT: Final = httpx2.Timeout(timeout=600, connect=5.0)  # 600, not 600.0: the SDK's header text
 DEFAULT_MAX_RETRIES: Final = 2
 INITIAL_RETRY_DELAY: Final = 0.5
 MAX_RETRY_DELAY: Final = 8.0

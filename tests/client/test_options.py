@@ -27,9 +27,8 @@ def test_environment_supplies_key_token_and_base_url(script: Script, monkeypatch
     Anthropic(http_client=transport(script)).messages.create(**PARAMS)
     request = script.requests[0]
     assert str(request.url) == "http://fake.test:1234/prefix/v1/messages"
-    assert request.headers["x-api-key"] == "sk-env"
-    assert request.headers["authorization"] == "Bearer tok-env"
-    assert request.headers["anthropic-version"] == "2023-06-01"
+    assert request.headers["authorization"] == "Bearer sk-env" and "x-api-key" not in request.headers  # the key wins
+    assert request.headers["anthropic-version"] == "2026-10-21"  # the SDK's (2.x) version
     assert request.headers["content-type"] == "application/json"
     assert request.headers["user-agent"].startswith("Anthropic/Python")
 
@@ -38,26 +37,30 @@ def test_explicit_arguments_win_over_environment(script: Script, monkeypatch: py
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-env")
     script.answers = [ok()]
     Anthropic(api_key="sk-arg", base_url="http://x.test", http_client=transport(script)).messages.create(**PARAMS)
-    assert script.requests[0].headers["x-api-key"] == "sk-arg"
+    assert script.requests[0].headers["authorization"] == "Bearer sk-arg"
     assert script.requests[0].url.host == "x.test"
 
 
-def test_api_version_2026_sends_bearer_and_refuses_sampling(script: Script) -> None:
-    script.answers = [ok()]
-    client = Anthropic(api_key="sk-new", api_version="2026-10-21", http_client=transport(script))
-    client.messages.create(**PARAMS)
-    headers = script.requests[0].headers
-    assert headers["authorization"] == "Bearer sk-new" and "x-api-key" not in headers
-    assert headers["anthropic-version"] == "2026-10-21"
-    with pytest.raises(TypeError, match="temperature"):
-        client.messages.create(**PARAMS, temperature=0.5)
-    assert len(script.requests) == 1
+def test_api_version_2026_by_default_sends_bearer_and_refuses_sampling_arguments(script: Script) -> None:
+    """As the official SDK 2.x: ``anthropic-version: 2026-10-21``, the key as Bearer, and no sampling keyword
+    arguments (its signatures have none); ``extra_body`` still sends them, as the SDK's does."""
+    script.answers = [ok(), ok()]
+    for client in (Anthropic(api_key="sk-new", http_client=transport(script)),
+                   Anthropic(api_key="sk-new", api_version="2026-10-21", http_client=transport(script))):
+        with pytest.raises(TypeError, match="temperature"):
+            client.messages.create(**PARAMS, temperature=0.5)
+        client.messages.create(**PARAMS, extra_body={"top_k": 5})
+    assert [r.headers["anthropic-version"] for r in script.requests] == ["2026-10-21"] * 2
+    assert all(r.headers["authorization"] == "Bearer sk-new" and "x-api-key" not in r.headers for r in script.requests)
+    assert [b["top_k"] for b in script.bodies()] == [5, 5]
 
 
 def test_sampling_params_allowed_on_2023(script: Script) -> None:
     script.answers = [ok()]
-    Anthropic(api_key="k", http_client=transport(script)).messages.create(**PARAMS, temperature=0.2, top_k=5)
+    client = Anthropic(api_key="k", api_version="2023-06-01", http_client=transport(script))
+    client.messages.create(**PARAMS, temperature=0.2, top_k=5)
     assert script.bodies()[0]["temperature"] == 0.2
+    assert script.requests[0].headers["x-api-key"] == "k" and "authorization" not in script.requests[0].headers
 
 
 def test_missing_credentials_is_a_type_error_before_sending(script: Script) -> None:

@@ -114,7 +114,10 @@ def test_timeout_is_passed_to_the_transport(script: Script) -> None:
     client_for(script).messages.create(**PARAMS, timeout=httpx2.Timeout(7.0, connect=1.0))
     assert seen[0] == {"connect": 3.0, "read": 3.0, "write": 3.0, "pool": 3.0}
     assert seen[1] == {"connect": 1.0, "read": 7.0, "write": 7.0, "pool": 7.0}
-    assert script.requests[0].headers["x-stainless-timeout"] == "3"
+    # as the SDK: the call's own timeout (none given) and the one in force
+    assert script.requests[0].headers["x-stainless-timeout"] == "NOT_GIVEN"
+    assert script.requests[0].headers["x-stainless-read-timeout"] == "3.0"
+    assert script.requests[1].headers["x-stainless-timeout"] == script.requests[1].headers["x-stainless-read-timeout"] == "7.0"
 
 
 async def test_async_retries_match_sync(script: Script, sleeps: list[float]) -> None:

@@ -64,7 +64,7 @@ def _signature_keys(method: Callable[..., Any], *, drop: frozenset[str] = frozen
 
 # The keyword arguments each client's signature takes; anything else in a body goes in ``extra_body``.
 # ``output_format`` is a Python type in the SDK's ``stream()`` / ``count_tokens()``, never the wire dict.
-OURS_CREATE = frozenset(CreateStreaming.__annotations__) - _EXTRAS
+OURS_CREATE = frozenset(CreateStreaming.__annotations__) - _EXTRAS - {"temperature", "top_p", "top_k"}  # 2026: extra_body
 OURS_COUNT = frozenset(CountTokens.__annotations__) - _EXTRAS
 SDK_CREATE = _signature_keys(anthropic.resources.messages.Messages.create)
 SDK_STREAM = _signature_keys(anthropic.resources.messages.Messages.stream, drop=frozenset({"output_format"}))

@@ -72,7 +72,7 @@ def create_options(client: BaseClient[Any], params: Mapping[str, Any], *, beta: 
     kwargs, _ = _body_params(params, beta=beta, structured=False)
     stream = bool(kwargs.get("stream", False))
     options = make_options("POST", "v1/messages", kwargs, body_keys=True, stream=stream, headers=headers, beta=beta)
-    client.check_create_body(options.json, stream=stream, timeout=options.timeout)
+    client.settle_create(options, stream=stream, keywords=kwargs)
     return options
 
 
@@ -87,7 +87,7 @@ def stream_request(client: BaseClient[Any], params: Mapping[str, Any], *, beta: 
         **(headers or {}),
     }
     options = make_options("POST", "v1/messages", kwargs, body_keys=True, stream=True, headers=helper, beta=beta)
-    client.check_create_body(options.json, stream=True, timeout=options.timeout)
+    client.settle_create(options, stream=True, keywords=kwargs)
     return options, output_format
 
 
@@ -100,7 +100,7 @@ def parse_request(
         raise TypeError("parse() got an unexpected keyword argument 'stream' (use stream(output_format=...))")
     name = helper or ("beta.messages.parse" if beta else "messages.parse")
     options = make_options("POST", "v1/messages", kwargs, body_keys=True, headers={HELPER_HEADER: name}, beta=beta)
-    client.check_create_body(options.json, stream=False, timeout=options.timeout)
+    client.settle_create(options, stream=False, keywords=kwargs)
     options.post_parser = lambda message: to_parsed_message(message, output_format)
     # the post-parser makes the Message a ParsedMessage
     return options, cast("Callable[[httpx2.Response], ParsedMessage[Any]]", message_parser)
