@@ -91,3 +91,19 @@ def test_a_client_timeout_is_named_as_the_sdk_names_it() -> None:
     theirs, ours = _requests(anthropic, call, timeout=20.0), _requests(fakeclaude, call, timeout=20.0)
     assert ours == theirs
     assert (ours[0][4]["x-stainless-timeout"], ours[0][4]["x-stainless-read-timeout"]) == ("NOT_GIVEN", "20.0")
+
+
+@pytest.mark.parametrize("call", ["create", "stream", "parse", "count_tokens", "beta create", "beta count_tokens"])
+def test_a_keyword_the_signature_lacks_is_a_type_error_before_sending(call: str) -> None:
+    """A misspelt or removed parameter raises the SDK's ``TypeError`` and sends nothing (ours sent it and the
+    fake answered 400, or 200 where the API would refuse it)."""
+    raised, sent = [], []
+    for module in (anthropic, fakeclaude):
+        client: Any = module.Anthropic(api_key="k", max_retries=0, http_client=httpx2.Client(
+            transport=httpx2.MockTransport(lambda request: sent.append(request) or httpx2.Response(500))))
+        namespace = client.beta.messages if call.startswith("beta") else client.messages
+        method = getattr(namespace, call.removeprefix("beta "))
+        with pytest.raises(TypeError) as info:
+            method(model=MODEL, max_tokens=8, messages=HI, max_token=9)
+        raised.append(str(info.value))
+    assert raised[0] == raised[1] and sent == []

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HELPER_HEADER",
+    "check_keywords",
     "count_tokens_options",
+    "keywords_of",
     "create_options",
     "message_parser",
     "parse_request",
@@ -39,6 +41,19 @@ _TOKEN_COUNTING_BETA = "token-counting-2024-11-01"
 
 message_parser: Callable[[httpx2.Response], Message] = json_parser(Message)
 count_parser = json_parser(MessageTokensCount)
+
+
+def keywords_of(*signatures: Any) -> frozenset[str]:
+    """The keyword arguments the ``TypedDict`` signatures of a call take, together."""
+    return frozenset().union(*(t.__required_keys__ | t.__optional_keys__ for t in signatures))
+
+
+def check_keywords(params: Mapping[str, Any], accepted: frozenset[str], call: str) -> None:
+    """The ``TypeError`` the SDK's signature raises before sending, for a keyword argument ``call`` does not take
+    (a misspelt or a removed parameter is not sent: ``extra_body`` is for fields the signature lacks)."""
+    for name in params:
+        if name not in accepted:
+            raise TypeError(f"{call}() got an unexpected keyword argument {name!r}")
 
 
 def to_tool_params(tools: Any) -> Any:

@@ -19,6 +19,7 @@ from ...streaming import AsyncMessageStreamManager, AsyncStream, MessageStreamMa
 from ...types import Message, MessageTokensCount, RawMessageStreamEvent, parse_stream_event
 from ...types.parsed_message import ParsedMessage, ResponseFormatT
 from ._message_calls import (
+    check_keywords,
     count_parser,
     count_tokens_options,
     create_options,
@@ -49,27 +50,36 @@ class MessagesBase:
 
     _beta: ClassVar[bool] = False
     """Whether the calls go to the beta namespace."""
+    _keywords: ClassVar[Mapping[str, frozenset[str]]]
+    """The keyword arguments each call (``create``, ``stream``, ``parse``, ``count_tokens``) takes."""
 
     def __init__(self, client: Anthropic) -> None:
         self._client = client
 
+    def _check(self, call: str, params: Mapping[str, Any]) -> None:
+        check_keywords(params, self._keywords[call], f"Messages.{call}")
+
     def _create(self, params: Mapping[str, Any]) -> Message | Stream[RawMessageStreamEvent]:
+        self._check("create", params)
         options = create_options(self._client, params, beta=self._beta)
         if options.stream:
             return self._client.request(options, stream_parser)
         return self._client.request(options, message_parser)
 
     def _stream(self, params: Mapping[str, Any]) -> MessageStreamManager:
+        self._check("stream", params)
         options, output_format = stream_request(self._client, params, beta=self._beta)
         return MessageStreamManager(lambda: self._client.request(options, stream_parser), output_format=output_format)
 
     def _parse(
         self, output_format: type[ResponseFormatT] | None, params: Mapping[str, Any]
     ) -> ParsedMessage[ResponseFormatT]:
+        self._check("parse", params)
         options, parser = parse_request(self._client, {**params, "output_format": output_format}, beta=self._beta)
         return self._client.request(options, parser)
 
     def _count_tokens(self, params: Mapping[str, Any]) -> MessageTokensCount:
+        self._check("count_tokens", params)
         return self._client.request(count_tokens_options(self._client, params, beta=self._beta), count_parser)
 
 
@@ -78,17 +88,24 @@ class AsyncMessagesBase:
 
     _beta: ClassVar[bool] = False
     """Whether the calls go to the beta namespace."""
+    _keywords: ClassVar[Mapping[str, frozenset[str]]]
+    """The keyword arguments each call takes (as ``MessagesBase._keywords``)."""
 
     def __init__(self, client: AsyncAnthropic) -> None:
         self._client = client
 
+    def _check(self, call: str, params: Mapping[str, Any]) -> None:
+        check_keywords(params, self._keywords[call], f"AsyncMessages.{call}")
+
     async def _create(self, params: Mapping[str, Any]) -> Message | AsyncStream[RawMessageStreamEvent]:
+        self._check("create", params)
         options = create_options(self._client, params, beta=self._beta)
         if options.stream:
             return await self._client.request(options, async_stream_parser)
         return await self._client.request(options, message_parser)
 
     def _stream(self, params: Mapping[str, Any]) -> AsyncMessageStreamManager:
+        self._check("stream", params)
         options, output_format = stream_request(self._client, params, beta=self._beta)
         return AsyncMessageStreamManager(
             lambda: self._client.request(options, async_stream_parser), output_format=output_format
@@ -97,8 +114,10 @@ class AsyncMessagesBase:
     async def _parse(
         self, output_format: type[ResponseFormatT] | None, params: Mapping[str, Any]
     ) -> ParsedMessage[ResponseFormatT]:
+        self._check("parse", params)
         options, parser = parse_request(self._client, {**params, "output_format": output_format}, beta=self._beta)
         return await self._client.request(options, parser)
 
     async def _count_tokens(self, params: Mapping[str, Any]) -> MessageTokensCount:
+        self._check("count_tokens", params)
         return await self._client.request(count_tokens_options(self._client, params, beta=self._beta), count_parser)

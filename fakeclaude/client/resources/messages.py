@@ -21,6 +21,7 @@ from ...types.params import (
 from ...types.parsed_message import ParsedMessage, ResponseFormatT
 from .._response import to_raw, to_raw_async, to_streamed, to_streamed_async
 from ._common import RequestExtras
+from ._message_calls import keywords_of
 from ._messages_base import AsyncMessagesBase, MessagesBase
 from .batches import (
     AsyncBatches,
@@ -58,8 +59,14 @@ class CountTokens(MessageCountTokensParams, RequestExtras, total=False):
     output_format: Any
 
 
+_KEYWORDS = {"create": keywords_of(CreateStreaming, CreateNonStreaming), "stream": keywords_of(StreamParams),
+             "parse": keywords_of(CreateNonStreaming), "count_tokens": keywords_of(CountTokens)}
+
+
 class Messages(MessagesBase):
     """``client.messages``."""
+
+    _keywords = _KEYWORDS
 
     @cached_property
     def batches(self) -> Batches:
@@ -101,6 +108,8 @@ class Messages(MessagesBase):
 
 class AsyncMessages(AsyncMessagesBase):
     """``client.messages`` of ``AsyncAnthropic``."""
+
+    _keywords = _KEYWORDS
 
     @cached_property
     def batches(self) -> AsyncBatches:

@@ -23,6 +23,7 @@ from ....types.params import MessageCountTokensParams, MessageCreateParamsBase
 from ....types.parsed_message import ParsedMessage, ResponseFormatT
 from ..._response import to_raw, to_raw_async, to_streamed, to_streamed_async
 from .._common import BetaRequestExtras
+from .._message_calls import keywords_of
 from .._messages_base import AsyncMessagesBase, MessagesBase
 from ..batches import (
     AsyncBatchesWithRawResponse,
@@ -61,6 +62,7 @@ class BetaCreateParams(MessageCreateParamsBase, BetaRequestExtras, total=False):
     mcp_servers: Sequence[Any]
     compaction: Any
     fallbacks: Any
+    fallback_credit_token: Any
     billing_policy: Any
 
 
@@ -82,6 +84,12 @@ class BetaCountTokens(MessageCountTokensParams, BetaRequestExtras, total=False):
     output_format: Any
     context_management: Any
     mcp_servers: Sequence[Any]
+    compaction: Any
+    billing_policy: Any
+
+
+_KEYWORDS = {"create": keywords_of(BetaCreateStreaming, BetaCreateNonStreaming), "stream": keywords_of(BetaParseParams),
+             "parse": keywords_of(BetaParseParams), "count_tokens": keywords_of(BetaCountTokens)}
 
 
 class BetaToolRunnerParams(BetaParseParams, total=False):
@@ -124,6 +132,7 @@ class BetaMessages(MessagesBase):
     """``client.beta.messages``."""
 
     _beta = True
+    _keywords = _KEYWORDS
 
     @cached_property
     def batches(self) -> BetaBatches:
@@ -186,6 +195,7 @@ class AsyncBetaMessages(AsyncMessagesBase):
     """``client.beta.messages`` of ``AsyncAnthropic``."""
 
     _beta = True
+    _keywords = _KEYWORDS
 
     @cached_property
     def batches(self) -> AsyncBetaBatches:
