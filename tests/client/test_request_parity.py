@@ -98,9 +98,14 @@ def test_a_keyword_the_signature_lacks_is_a_type_error_before_sending(call: str)
     """A misspelt or removed parameter raises the SDK's ``TypeError`` and sends nothing (ours sent it and the
     fake answered 400, or 200 where the API would refuse it)."""
     raised, sent = [], []
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        sent.append(request)
+        return httpx2.Response(500)
+
     for module in (anthropic, fakeclaude):
-        client: Any = module.Anthropic(api_key="k", max_retries=0, http_client=httpx2.Client(
-            transport=httpx2.MockTransport(lambda request: sent.append(request) or httpx2.Response(500))))
+        client: Any = module.Anthropic(api_key="k", max_retries=0,
+                                       http_client=httpx2.Client(transport=httpx2.MockTransport(answer)))
         namespace = client.beta.messages if call.startswith("beta") else client.messages
         method = getattr(namespace, call.removeprefix("beta "))
         with pytest.raises(TypeError) as info:
