@@ -45,7 +45,11 @@ Parser = Callable[[httpx2.Response], T]
 """Turns a successful response into the typed result (the body is already read)."""
 
 _SAMPLING_PARAMS = ("temperature", "top_p", "top_k")
-_NONSTREAMING_CAPS = {"claude-opus-4-20250514": 8_192, "claude-opus-4-0": 8_192, "claude-4-opus-20250514": 8_192}
+_NONSTREAMING_CAPS = {  # the SDK's caps on a non-streamed answer, by model id (and its Bedrock / Vertex names)
+    "claude-opus-4-20250514": 8_192, "claude-opus-4-0": 8_192, "claude-4-opus-20250514": 8_192,
+    "anthropic.claude-opus-4-20250514-v1:0": 8_192, "claude-opus-4@20250514": 8_192,
+    "anthropic.claude-opus-4-1-20250805-v1:0": 8_192, "claude-opus-4-1@20250805": 8_192,
+}
 
 
 def _os_name() -> str:
@@ -258,9 +262,9 @@ class BaseClient(Generic[HttpT]):
         max_tokens = body.get("max_tokens")
         cap = _NONSTREAMING_CAPS.get(str(body.get("model")))
         if isinstance(max_tokens, int) and (3600 * max_tokens / 128_000 > 600 or (cap is not None and max_tokens > cap)):
-            raise ValueError(
-                "Streaming is required for operations that may take longer than 10 minutes. "
-                "Use stream=True or messages.stream(), or pass an explicit timeout."
+            raise ValueError(  # the SDK's words
+                "Streaming is required for operations that may take longer than 10 minutes. See "
+                "https://platform.claude.com/docs/en/cli-sdks-libraries/sdks/python#long-requests for more details"
             )
         options.timeout = DEFAULT_TIMEOUT
 

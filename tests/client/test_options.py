@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx2
 import pytest
@@ -115,9 +116,17 @@ def test_http_client_must_be_httpx2() -> None:
 
 
 def test_nonstreaming_guard_for_long_requests(script: Script) -> None:
+    import anthropic
+
+    said = []
+    for module in (anthropic, fakeclaude):  # the SDK's refusal, word for word, for a long answer and a capped model
+        sdk: Any = module.Anthropic(api_key="k", http_client=transport(script))
+        for model, max_tokens in (("claude-sonnet-4-6", 64000), ("anthropic.claude-opus-4-1-20250805-v1:0", 9000)):
+            with pytest.raises(ValueError, match="Streaming is required") as info:
+                sdk.messages.create(model=model, max_tokens=max_tokens, messages=[{"role": "user", "content": "x"}])
+            said.append(str(info.value))
+    assert said[:2] == said[2:] and script.requests == []
     client = Anthropic(api_key="k", http_client=transport(script))
-    with pytest.raises(ValueError, match="Streaming is required"):
-        client.messages.create(model="claude-sonnet-4-6", max_tokens=64000, messages=[{"role": "user", "content": "x"}])
     script.answers = [ok()]
     client.messages.create(model="claude-sonnet-4-6", max_tokens=64000, messages=[{"role": "user", "content": "x"}], timeout=900)
 
