@@ -203,14 +203,17 @@ class BaseClient(Generic[HttpT]):
                     del headers[existing]
             else:
                 headers[name] = value
-        self._validate_auth(headers, omitted)
+        self._validate_auth(headers, omitted, self.api_version)
         return headers
 
     @staticmethod
-    def _validate_auth(headers: Mapping[str, str], omitted: set[str]) -> None:
+    def _validate_auth(headers: Mapping[str, str], omitted: set[str], api_version: str) -> None:
         lowered = {k.lower() for k in headers}
         if "x-api-key" in lowered or "authorization" in lowered or "authorization" in omitted or "x-api-key" in omitted:
             return
+        if api_version == API_VERSION_2026:  # the SDK 2.x's words, quotes included
+            raise TypeError('"Could not resolve authentication method. Expected one of api_key, auth_token, or '
+                            'credentials to be set. Or for the `Authorization` header to be explicitly omitted"')
         raise TypeError(
             "Could not resolve authentication method. Expected either api_key or auth_token to be set "
             "(or ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN in the environment), or for the `X-Api-Key` or "

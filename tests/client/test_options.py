@@ -64,11 +64,18 @@ def test_sampling_params_allowed_on_2023(script: Script) -> None:
     assert script.requests[0].headers["x-api-key"] == "k" and "authorization" not in script.requests[0].headers
 
 
-def test_missing_credentials_is_a_type_error_before_sending(script: Script) -> None:
+def test_missing_credentials_is_a_type_error_before_sending(script: Script, monkeypatch: pytest.MonkeyPatch) -> None:
+    import anthropic
+
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
     script.answers = [ok()]
-    with pytest.raises(TypeError, match="Could not resolve authentication method"):
-        Anthropic(http_client=transport(script)).messages.create(**PARAMS)
-    assert script.requests == []
+    said = []
+    for module in (anthropic, fakeclaude):
+        with pytest.raises(TypeError, match="Could not resolve authentication method") as info:
+            module.Anthropic(http_client=transport(script)).messages.create(**PARAMS)
+        said.append(str(info.value))
+    assert said[0] == said[1] and script.requests == []
     Anthropic(http_client=transport(script)).messages.create(**PARAMS, extra_headers={"X-Api-Key": fakeclaude.omit})
     assert "x-api-key" not in script.requests[0].headers
 
