@@ -47,7 +47,7 @@ def _is_primitive(value: object) -> bool:
 def transform_schema(json_schema: type[pydantic.BaseModel] | Mapping[str, Any]) -> dict[str, Any]:
     """A JSON schema reduced to the subset structured outputs accept, as the SDK reduces it.
 
-    ``$defs`` are transformed and kept, a ``$ref`` node keeps only the reference, ``oneOf`` becomes
+    ``$defs`` are transformed and kept, a ``$ref`` node keeps only the reference and its ``description``, ``oneOf`` becomes
     ``anyOf``, a primitive ``enum`` / ``const`` replaces ``type``, every object gets
     ``additionalProperties: false`` (its ``properties`` transformed, ``required`` kept), a string keeps a
     supported ``format``, an array its ``items`` and a ``minItems`` of 0 or 1. Every other keyword is
@@ -62,8 +62,10 @@ def transform_schema(json_schema: type[pydantic.BaseModel] | Mapping[str, Any]) 
     if defs is not None:
         out["$defs"] = {name: transform_schema(schema) for name, schema in defs.items()}
     ref = rest.pop("$ref", None)
-    if ref is not None:
+    if ref is not None:  # the reference, and the description written beside it (SDK 2.17 keeps it)
         out["$ref"] = ref
+        if rest.get("description") is not None:
+            out["description"] = rest["description"]
         return out
 
     type_ = rest.pop("type", None)

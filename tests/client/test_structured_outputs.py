@@ -54,13 +54,25 @@ class Everything(pydantic.BaseModel):
     table: dict[str, float]
 
 
+class ColorRoot(pydantic.RootModel[Color]):
+    """A color, as a root model."""
+
+
+class Described(pydantic.BaseModel):
+    """Fields whose schema is a ``$ref`` with a description beside it (kept since SDK 2.17)."""
+
+    color: Color = pydantic.Field(description="the colour")
+    inner: Inner = pydantic.Field(description="where and when")
+    root: ColorRoot
+
+
 @dataclasses.dataclass
 class Point:
     x: int
     y: int
 
 
-@pytest.mark.parametrize("output_format", [City, Everything, Point, list[int], int | None, Color], ids=str)
+@pytest.mark.parametrize("output_format", [City, Everything, Described, Point, list[int], int | None, Color], ids=str)
 def test_schema_transformation_is_the_sdks(output_format: Any) -> None:
     schema = pydantic.TypeAdapter(output_format).json_schema()
     assert transform_schema(schema) == sdk_transform_schema(schema)
