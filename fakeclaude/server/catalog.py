@@ -158,8 +158,9 @@ _MODELS: tuple[ModelSpec, ...] = (
        aliases=("claude-opus-4-5",), cache_min=4096),
     _m("claude-haiku-4-5-20251001", "Claude Haiku 4.5", "2025-10-15", 64 * _K, 200 * _K, "claude-4-5", _C41,
        aliases=("claude-haiku-4-5",), cache_min=4096),
+    # its end of life (2026-11-30 in SDK 2.13's list) passed: SDK 2.15 removed it as retired
     _m("claude-sonnet-4-5-20250929", "Claude Sonnet 4.5", "2025-09-29", 64 * _K, _M, "claude-4-5", _C45,
-       aliases=("claude-sonnet-4-5",)),
+       aliases=("claude-sonnet-4-5",), retired=True),
     _m("claude-opus-4-1-20250805", "Claude Opus 4.1", "2025-08-05", 32 * _K, 200 * _K, "claude-4", _C41,
        aliases=("claude-opus-4-1",)),
     _m("claude-opus-4-20250514", "Claude Opus 4", "2025-05-22", 32 * _K, 200 * _K, "claude-4", _C4,

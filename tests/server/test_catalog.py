@@ -144,7 +144,8 @@ def test_model_info_capabilities_and_lifecycle() -> None:
     assert caps["thinking"]["types"]["adaptive"] == {"supported": True}
     assert caps["effort"]["xhigh"] == {"supported": False}  # recorded 400 for effort xhigh on 4.6
     assert model_info(_spec("claude-opus-4-7"))["capabilities"]["effort"]["xhigh"] == {"supported": True}
-    assert model_info(_spec("claude-sonnet-4-5"))["lifecycle"] == "deprecated"
+    assert model_info(_spec("claude-sonnet-4-5"))["lifecycle"] == "retired"  # past its 2026-11-30 end of life
+    assert model_info(_spec("claude-opus-4-5"))["lifecycle"] == "deprecated"
     assert model_info(_spec("claude-2.1"))["capabilities"]["image_input"] == {"supported": False}
     caps["batch"]["supported"] = False  # a copy: the catalogue is not mutated
     assert model_info(_spec("claude-opus-4-6"))["capabilities"]["batch"] == {"supported": True}

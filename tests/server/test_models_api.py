@@ -43,8 +43,8 @@ def test_retired_models_only_when_asked() -> None:
 
 
 def test_alias_cursor_is_accepted() -> None:
-    by_id = list_models_page(after_id="claude-sonnet-4-5-20250929", limit=2)
-    by_alias = list_models_page(after_id="claude-sonnet-4-5", limit=2)
+    by_id = list_models_page(after_id="claude-haiku-4-5-20251001", limit=2)
+    by_alias = list_models_page(after_id="claude-haiku-4-5", limit=2)
     assert by_id == by_alias and by_id["data"]
 
 
