@@ -104,7 +104,8 @@ class RecordedRequest:
     ``error`` is the answer's ``{"type", "message"}`` when it was an error; ``scripted`` says the
     answer came from the test's script; ``script_failed`` that the script failed on this request.
     ``body_size`` is the raw body's size in bytes; ``body_dropped`` says the log let go of ``body`` and
-    the answer to stay within its byte budget (``max_recorded_bytes``).
+    the answer to stay within its byte budget (``max_recorded_bytes``). ``headers`` is a plain dict, names
+    in lower case (repeated names joined with ``", "``).
     """
 
     method: str

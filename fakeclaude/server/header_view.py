@@ -8,8 +8,9 @@ lookup by scanning the raw lower-case pairs and builds the whole dict (the packa
 iterated, counted, or a value is not plain ASCII.
 
 A client sends the same headers on every call: :class:`HeaderViews` hands out the previous request's view
-again when the raw pairs are equal (one comparison in C instead of a new view), so the log's entries share
-it and the engine's authentication, kept per view, runs once per run of equal headers.
+again when the raw pairs are equal (one comparison in C instead of a new view), so the log's rows share it
+(an entry, once read, has its headers as a plain dict) and the engine's authentication, kept per view, runs
+once per run of equal headers.
 """
 
 from __future__ import annotations

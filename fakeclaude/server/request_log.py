@@ -28,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, overload
 
 from ._frozen import BytesOnRead, built
+from .header_view import HeaderView
 
 if TYPE_CHECKING:
     from .engine import RecordedRequest
@@ -60,6 +61,8 @@ def _entry(item: _Row | RecordedRequest, dropped: bool = False) -> RecordedReque
 
     if isinstance(item, tuple):
         fields = dict(zip(_FIELDS, item, strict=True))
+        if type(item[3]) is HeaderView:  # shared by the rows of equal headers; each entry read gets a plain dict
+            fields["headers"] = dict(item[3])
         if not dropped and isinstance(item[10], BytesOnRead):  # the answer's bytes, kept as what makes them
             fields["reply_body"] = bytes(item[10])
     elif not dropped:

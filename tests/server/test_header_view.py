@@ -66,7 +66,10 @@ _PARAMS = {"model": "claude-sonnet-4-5", "max_tokens": 10, "messages": [{"role":
 
 
 def test_requests_with_equal_headers_share_one_view_in_the_log() -> None:
-    """A client sends the same headers on every call: the log keeps one view of them, not one per entry."""
+    """A client sends the same headers on every call: the log keeps one view of them, not one per entry; an
+    entry read has them as a plain dict (``json.dumps`` and ``.copy()`` work: a view refused both)."""
+    import json
+
     from fakeclaude.server import FakeClaude
 
     fake = FakeClaude(seed=0)
@@ -74,9 +77,12 @@ def test_requests_with_equal_headers_share_one_view_in_the_log() -> None:
     for _ in range(20):
         client.messages.create(**_PARAMS)  # type: ignore[attr-defined]
     client.messages.create(**_PARAMS, extra_headers={"x-custom": "other"})  # type: ignore[attr-defined]
-    views = [entry.headers for entry in fake.requests]
-    assert len({id(view) for view in views[:20]}) == 1
-    assert views[20] is not views[19] and views[20]["x-custom"] == "other" and "x-custom" not in views[19]
+    rows = [row[3] for row in fake.engine.requests._entries]  # as kept, before any is read
+    assert len({id(view) for view in rows[:20]}) == 1 and rows[20] is not rows[19]
+    read = [entry.headers for entry in fake.requests]
+    assert all(type(headers) is dict for headers in read) and read[0] == read[19] == dict(rows[0])
+    assert read[20]["x-custom"] == "other" and "x-custom" not in read[19]
+    assert json.loads(json.dumps(read[0]))["anthropic-version"] == read[0].copy()["anthropic-version"]
 
 
 def test_a_view_is_never_handed_out_for_headers_that_changed() -> None:
