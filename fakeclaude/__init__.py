@@ -140,31 +140,6 @@ _LAZY: dict[str, str] = {
     "transform_schema": "client._structured",
 }
 
-#: The error classes the SDK exports from ``anthropic`` among those selected by ``error.details.error_code``.
-_LAZY.update(dict.fromkeys([
-    "CMEKContextUnavailableError",
-    "CMEKKeyDisabledError",
-    "CMEKKeyNetworkBlockedError",
-    "CMEKKeyUnreachableError",
-    "ClaudeCodeKeyCreatorNotMemberError",
-    "ClaudeCodeVersionTooOldError",
-    "ContractSpendLimitReachedError",
-    "EnforcedSpendLimitReachedError",
-    "LinkedOrganizationBillingUnavailableError",
-    "LinkedOrganizationSpendLimitReachedError",
-    "OrganizationOnHoldError",
-    "OrganizationTypeNotSupportedError",
-    "OrganizationURLFetchDisabledError",
-    "ParentOrganizationRequiredError",
-    "RampLimitExceededError",
-    "RequestBodyEncodingInvalidError",
-    "RequestBodyEncodingUnsupportedError",
-    "RequestBodyTooLargeAfterDecodingError",
-    "SandboxEgressRestrictedError",
-    "StorageNotReadyError",
-    "WorkspaceHumanReviewDisabledError",
-], "_error_codes"))
-
 #: Other names for the clients, as the official SDK has them.
 _ALIASES = {"Client": "Anthropic", "AsyncClient": "AsyncAnthropic"}
 
@@ -176,7 +151,7 @@ def __getattr__(name: str) -> Any:
         from .server import FakeClaude
 
         return FakeClaude
-    module = _LAZY.get(_ALIASES.get(name, name))
+    module = _LAZY.get(_ALIASES.get(name, name)) or ("_error_codes" if name in _CODE_ERRORS else None)
     if module is None:
         raise AttributeError(f"module 'fakeclaude' has no attribute {name!r}")
     # Not cached in this module: pytester's in-process runs drop the modules a run imported, and a class
@@ -261,3 +236,7 @@ __all__ = [
     "transform_schema",
     "types",
 ]
+
+#: The error classes the SDK exports from ``anthropic`` among those chosen by ``error.details.error_code``: the
+#: names of ``__all__`` no other table gives (they load from ``fakeclaude._error_codes``).
+_CODE_ERRORS = frozenset(__all__) - set(_LAZY) - set(_ALIASES) - {"FakeClaude", "__version__", "types"}

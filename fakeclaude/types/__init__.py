@@ -639,75 +639,10 @@ if TYPE_CHECKING:
     )
     from .parsed_message import ParsedMessage, ParsedTextBlock
 
-#: The error classes the SDK exports from ``anthropic.types`` (selected by ``error.details.error_code``);
-#: they live in ``fakeclaude._error_codes`` and load on first use, as that module imports httpx2.
-_CODE_ERRORS = frozenset(
-    {
-        "APIKeyRequesterUnconfirmedError",
-        "AvailableToolsLimitExceededError",
-        "BetaCMEKNotApprovedError",
-        "BetaExternalKeyNotFoundError",
-        "BetaExternalKeyProviderMismatchError",
-        "BetaGCPProjectControlledByAnotherOrganizationError",
-        "BetaGCPProjectNotVerifiedError",
-        "BetaOrganizationNotEnrolledInBetaError",
-        "BetaRegionNotSupportedError",
-        "BetaRequestBodyTimeoutError",
-        "BetaStorageInUseError",
-        "BetaStorageNotApprovedError",
-        "BetaUnsupportedCharsetError",
-        "CMEKContextUnavailableError",
-        "CMEKKeyDisabledError",
-        "CMEKKeyNetworkBlockedError",
-        "CMEKKeyUnreachableError",
-        "ChangeOutcomeUnknownError",
-        "ClaudeCodeKeyCreatorNotMemberError",
-        "ClaudeCodeVersionTooOldError",
-        "CompactionBlockAmbiguousError",
-        "CompactionBlockMisplacedError",
-        "CompactionContentMismatchError",
-        "CompactionIncompleteTurnError",
-        "CompactionNothingToSummarizeError",
-        "CompactionSignatureInvalidError",
-        "CompactionTooManyToolReferencesError",
-        "CompactionToolChangesMismatchError",
-        "CompactionUnavailableError",
-        "ConcurrentMembershipChangeError",
-        "ContractSpendLimitReachedError",
-        "EnforcedSpendLimitReachedError",
-        "FileExpiredError",
-        "FileNotDownloadableError",
-        "ImageDimensionsTooLargeError",
-        "LinkedOrganizationBillingUnavailableError",
-        "LinkedOrganizationSpendLimitReachedError",
-        "OrgMemberLimitExceededError",
-        "OrganizationOnHoldError",
-        "OrganizationTypeNotSupportedError",
-        "OrganizationURLFetchDisabledError",
-        "ParentOrganizationRequiredError",
-        "RBACRoleNotFoundError",
-        "RampLimitExceededError",
-        "RequestBodyEncodingInvalidError",
-        "RequestBodyEncodingUnsupportedError",
-        "RequestBodyTooLargeAfterDecodingError",
-        "SandboxEgressRestrictedError",
-        "SkillReadBlockedUndecryptableError",
-        "StorageNotReadyError",
-        "StorageQuotaExceededError",
-        "ThreadAlreadyContinuedError",
-        "ThreadContinueInFlightError",
-        "ThreadFingerprintMismatchError",
-        "ThreadNotFoundError",
-        "ThreadUnsupportedRequestError",
-        "ToolNameConflictError",
-        "ToolReferenceUnresolvedError",
-        "UserProfileBillingNotAuthorizedError",
-        "UserProfileNotBillableError",
-        "UserProfileNotFoundError",
-        "UserProfileRequiredError",
-        "WorkspaceHumanReviewDisabledError",
-    }
-)
+#: The error classes the SDK exports from ``anthropic.types`` (selected by ``error.details.error_code``): the
+#: names of ``__all__`` not defined here but for the parse models; they live in ``fakeclaude._error_codes`` and
+#: load on first use, as that module imports httpx2.
+_CODE_ERRORS = frozenset(__all__) - set(globals()) - {"ParsedMessage", "ParsedTextBlock"}
 
 
 def __getattr__(name: str) -> Any:

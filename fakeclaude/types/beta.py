@@ -72,24 +72,9 @@ if TYPE_CHECKING:
         BetaTooManyReportGroupsError,
     )
 
-#: The error classes the SDK exports from ``anthropic.types.beta`` (selected by ``error.details.error_code``),
-#: loaded on first use from ``fakeclaude._error_codes``.
-_CODE_ERRORS = frozenset(
-    {
-        "BetaApprovalRequiredError",
-        "BetaAuthorizationCheckUnavailableError",
-        "BetaEnvironmentArchivedError",
-        "BetaEnvironmentCreateDisabledError",
-        "BetaEnvironmentNotFoundError",
-        "BetaEnvironmentUpdateDisabledError",
-        "BetaHumanReviewNotAvailableError",
-        "BetaInvalidConfigTypeChangeError",
-        "BetaInvalidMetadataError",
-        "BetaOrganizationNotEligibleError",
-        "BetaReportPageTooLargeError",
-        "BetaTooManyReportGroupsError",
-    }
-)
+#: The error classes the SDK exports from ``anthropic.types.beta`` (selected by ``error.details.error_code``): the
+#: names of ``__all__`` not defined here, loaded on first use from ``fakeclaude._error_codes``.
+_CODE_ERRORS = frozenset(__all__) - set(globals())
 
 
 def __getattr__(name: str) -> Any:
