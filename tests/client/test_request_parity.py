@@ -112,3 +112,29 @@ def test_a_keyword_the_signature_lacks_is_a_type_error_before_sending(call: str)
             method(model=MODEL, max_tokens=8, messages=HI, max_token=9)
         raised.append(str(info.value))
     assert raised[0] == raised[1] and sent == []
+
+
+async def test_the_async_client_sends_the_sdks_requests_too() -> None:
+    """``AsyncAnthropic``: create, a stream, count_tokens and a list, as the SDK's async client sends them."""
+    captured = []
+    for module in (anthropic, fakeclaude):
+        fake, seen = FakeClaude(seed=1, clock=FakeClock()), []
+        engine = fake.httpx2_transport()
+
+        async def answer(request: httpx2.Request, seen: list[Any] = seen, engine: Any = engine) -> httpx2.Response:
+            await request.aread()
+            headers = {k: v for k, v in request.headers.items() if k not in NAMED_BY_PACKAGE}
+            seen.append((request.method, request.url.path, dict(request.url.params), request.content and json.loads(request.content), headers))
+            response: httpx2.Response = await engine.handle_async_request(request)
+            return response
+
+        client: Any = module.AsyncAnthropic(api_key="sk-test", max_retries=0,
+                                            http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(answer)))
+        await client.messages.create(model=MODEL, max_tokens=8, messages=HI)
+        async with client.messages.stream(model=MODEL, max_tokens=8, messages=HI) as stream:
+            await stream.get_final_message()
+        await client.messages.count_tokens(model=MODEL, messages=HI)
+        [model async for model in client.models.list()]
+        captured.append(seen)
+    assert captured[0] == captured[1]
+    assert captured[1][0][4]["x-stainless-async"] == "async:asyncio"
