@@ -214,3 +214,90 @@ def test_runner_refuses_a_thread_it_cannot_keep() -> None:
         client.beta.messages.tool_runner(
             model=MODEL, max_tokens=10, messages=QUESTION, tools=[], thread={"type": "create"}  # type: ignore[typeddict-item]
         )
+
+
+def _eager_run(module: Any, *, hold: str | None = None, read: bool = True) -> tuple[list[Any], list[Any], Any]:
+    """One eager streaming run: what happened, in order (events read, tools run), the calls held at the end of
+    the first reply, and the conversation sent."""
+    seen: list[Any] = []
+
+    @module.beta_tool
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        seen.append(("ran", city))
+        return f"Sunny in {city}"
+
+    @module.beta_tool
+    def delete_file(path: str) -> str:
+        """Delete a file."""
+        seen.append(("ran", path))
+        return "deleted"
+
+    fake = FakeClaude(seed=4)
+    fake.reply(tool_use("get_weather", {"city": "Paris"}), tool_use("delete_file", {"path": "/tmp/x"}),
+               tool_use("get_weather", {"city": "Rome"}))
+    fake.reply("Done.")
+    held: list[Any] = []
+    with sync_client(module, fake) as client:
+        runner = client.beta.messages.tool_runner(model=MODEL, max_tokens=300, messages=QUESTION, stream=True,
+                                                  run_tools_eagerly=True, tools=[get_weather, delete_file])
+        for stream in runner:
+            for event in stream if read else ():
+                seen.append(event.type)
+                if hold and event.type == "content_block_start" and event.content_block.type == "tool_use" \
+                        and event.content_block.name == hold:
+                    runner.defer_tool_call(event.content_block)
+            held.append([call.name for call in runner.deferred_tool_calls])
+            seen.append("reply done")
+    return seen, held, sent_bodies(fake)[-1]["messages"]
+
+
+@pytest.mark.parametrize(("hold", "read"), [(None, True), ("delete_file", True), (None, False)])
+def test_run_tools_eagerly_runs_each_call_while_the_reply_streams_as_the_sdk(hold: str | None, read: bool) -> None:
+    """Each call runs once the model moved on from it (the next block's start, or ``stop_reason: tool_use``),
+    when the event after that one is asked for; a held call (``defer_tool_call``) and the rest run with the tool
+    response, whose results reuse those that ran. Unread streams run their calls as ``get_final_message`` reads."""
+    ours, theirs = _eager_run(fakeclaude, hold=hold, read=read), _eager_run(anthropic, hold=hold, read=read)
+    assert ours == theirs
+    seen, held, sent = ours
+    ran = [item for item in seen if isinstance(item, tuple)]
+    assert ran == [("ran", "Paris"), ("ran", "/tmp/x"), ("ran", "Rome")] if hold is None else \
+        [("ran", "Paris"), ("ran", "Rome"), ("ran", "/tmp/x")]
+    if read and hold is None:  # Paris ran after the next block started, before the event after it was handed over
+        assert seen.index(("ran", "Paris")) == seen.index("content_block_start", 2) + 1
+    assert held[0] == ([hold] if hold else []) and held[1] == []
+    assert [block["content"] for block in sent[-1]["content"]] == ["Sunny in Paris", "deleted", "Sunny in Rome"]
+
+
+def test_run_tools_eagerly_needs_a_stream() -> None:
+    for module in (anthropic, fakeclaude):
+        client = module.Anthropic(api_key="k")
+        with pytest.raises(ValueError, match="mutually exclusive"):
+            client.beta.messages.tool_runner(model=MODEL, max_tokens=10, messages=QUESTION, tools=[], run_tools_eagerly=True)
+
+
+async def _async_eager_run(module: Any) -> list[Any]:
+    seen: list[Any] = []
+
+    @module.beta_async_tool
+    async def get_weather(city: str) -> str:
+        """The weather in a city."""
+        seen.append(("ran", city))
+        return f"Sunny in {city}"
+
+    fake = FakeClaude(seed=4)
+    fake.reply(tool_use("get_weather", {"city": "Paris"}), tool_use("get_weather", {"city": "Rome"}))
+    fake.reply("Done.")
+    async with async_client(module, fake) as client:
+        runner = client.beta.messages.tool_runner(model=MODEL, max_tokens=300, messages=QUESTION, stream=True,
+                                                  run_tools_eagerly=True, tools=[get_weather])
+        async for stream in runner:
+            async for event in stream:
+                seen.append(event.type)
+    return seen
+
+
+async def test_run_tools_eagerly_on_the_async_runner_as_the_sdk() -> None:
+    ours, theirs = await _async_eager_run(fakeclaude), await _async_eager_run(anthropic)
+    assert ours == theirs
+    assert ours.index(("ran", "Paris")) == ours.index("content_block_start", 2) + 1

@@ -41,6 +41,7 @@ from ...types.message import Message
 from ...types.parsed_message import ParsedMessage, to_parsed_message
 from ..resources._message_calls import to_tool_params
 from ..threads._streams import AsyncThreadStreamManager, ThreadStreamManager
+from ._eager import EagerCalls
 from ._functions import ToolError
 
 if TYPE_CHECKING:
@@ -94,8 +95,10 @@ class _RunnerState(Generic[ItemT, ThreadT]):
     """The loop's state and decisions, shared by the four runners (no I/O here); the history is the thread's."""
 
     def __init__(self, thread: ThreadT, *, options: Mapping[str, Any] | None = None,
-                 max_iterations: int | None = None) -> None:
+                 max_iterations: int | None = None, run_tools_eagerly: bool = False) -> None:
         self._thread: ThreadT = thread
+        self._run_tools_eagerly = run_tools_eagerly  # streaming runners only (see ``._eager``)
+        self._eager_calls: EagerCalls | None = None  # the current reply's, with ``run_tools_eagerly``
         self._state: ThreadState = thread._state
         self._options: dict[str, Any] = dict(options or {})
         self._max_iterations = max_iterations
@@ -148,6 +151,27 @@ class _RunnerState(Generic[ItemT, ThreadT]):
             self._sent = sent + added
             self._modified = True
         self._cached_response = None
+
+    def defer_tool_call(self, tool_use: ToolUseBlock | str) -> None:
+        """With ``run_tools_eagerly``: keep a call of the current reply (its ``tool_use`` block or id) from running
+        while the reply streams; it runs with the tool response. Nothing for a call that ran, outside a reply, or
+        without ``run_tools_eagerly``."""
+        if self._eager_calls is not None:
+            self._eager_calls.hold(tool_use)
+
+    @property
+    def deferred_tool_calls(self) -> list[ToolUseBlock]:
+        """The calls of the current reply that ``defer_tool_call()`` holds, once their blocks finished, in the
+        model's order (empty without ``run_tools_eagerly``)."""
+        return [] if self._eager_calls is None else self._eager_calls.held()
+
+    def _ran_early(self, tool_use: ToolUseBlock) -> dict[str, Any] | None:
+        """The result of a call that ran while its reply streamed."""
+        return None if self._eager_calls is None else self._eager_calls.results.get(tool_use.id)
+
+    def _early_tool(self, tool_use: ToolUseBlock, calls: EagerCalls) -> Any:
+        """The tool to run ``tool_use`` with now, or None when it waits for the tool response (held, or unknown)."""
+        return None if calls.is_held(tool_use) else self._tools.get(tool_use.name)
 
     # ----- the loop's decisions -------------------------------------------------------------------
     def _should_stop(self) -> bool:
@@ -223,8 +247,18 @@ class _SyncRunner(_RunnerState[ItemT, "BetaMessageThread"]):
         if self._cached_response is None:
             calls = self._tool_calls()
             if calls:
-                self._cached_response = {"role": "user", "content": [self._call_tool(c) for c in calls]}
+                self._cached_response = {"role": "user", "content": [
+                    self._ran_early(c) or self._call_tool(c) for c in calls]}
         return self._cached_response
+
+    def _eagerly(self, events: Iterator[Any], calls: EagerCalls) -> Generator[Any, None, None]:
+        """``events``, each call run once the reader asks for the event after the one the model moved on at."""
+        moved_on_from: ToolUseBlock | None = None
+        for event in events:  # the next event first: nothing runs once reading the reply failed
+            if moved_on_from is not None and self._early_tool(moved_on_from, calls) is not None:
+                calls.record(moved_on_from, self._call_tool(moved_on_from))
+            moved_on_from = calls.moved_on_from(event)
+            yield event
 
     def _call_tool(self, tool_use: ToolUseBlock) -> dict[str, Any]:
         tool = self._tools.get(tool_use.name)
@@ -265,6 +299,9 @@ class BetaStreamingToolRunner(_SyncRunner[MessageStream]):
         self._begin_turn()
         manager = ThreadStreamManager(self._state, lambda: self._thread._open_stream((), self._options, _HELPERS))
         with manager as stream:
+            if self._run_tools_eagerly:
+                self._eager_calls = calls = EagerCalls()
+                stream._iterator = self._eagerly(stream._iterator, calls)
             yield stream
             final = stream.get_final_message()
         return to_parsed_message(final, None)
@@ -300,8 +337,18 @@ class _AsyncRunner(_RunnerState[ItemT, "BetaAsyncMessageThread"]):
         if self._cached_response is None:
             calls = self._tool_calls()
             if calls:
-                self._cached_response = {"role": "user", "content": [await self._call_tool(c) for c in calls]}
+                self._cached_response = {"role": "user", "content": [
+                    self._ran_early(c) or await self._call_tool(c) for c in calls]}
         return self._cached_response
+
+    async def _eagerly(self, events: AsyncIterator[Any], calls: EagerCalls) -> AsyncGenerator[Any, None]:
+        """The async twin of ``_SyncRunner._eagerly``."""
+        moved_on_from: ToolUseBlock | None = None
+        async for event in events:
+            if moved_on_from is not None and self._early_tool(moved_on_from, calls) is not None:
+                calls.record(moved_on_from, await self._call_tool(moved_on_from))
+            moved_on_from = calls.moved_on_from(event)
+            yield event
 
     async def _call_tool(self, tool_use: ToolUseBlock) -> dict[str, Any]:
         tool = self._tools.get(tool_use.name)
@@ -363,6 +410,9 @@ class BetaAsyncStreamingToolRunner(_AsyncRunner[AsyncMessageStream]):
             self._state, lambda: self._thread._open_stream((), self._options, _HELPERS)
         )
         stream = await manager.__aenter__()
+        if self._run_tools_eagerly:
+            self._eager_calls = calls = EagerCalls()
+            stream._iterator = self._eagerly(stream._iterator, calls)
 
         async def finish() -> ParsedMessage[Any]:
             return to_parsed_message(await stream.get_final_message(), None)

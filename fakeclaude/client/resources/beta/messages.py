@@ -110,12 +110,12 @@ class BetaThreadParams(BetaParseParams, total=False):
 _REQUEST_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout")
 
 
-def _runner_parts(params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], bool, int | None, bool]:
+def _runner_parts(params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], bool, dict[str, Any], bool]:
     """A tool runner's arguments: the thread's params, the request options of each turn, whether it threads,
-    ``max_iterations`` and ``stream``."""
-    if params.get("run_tools_eagerly"):
-        raise NotImplementedError("run_tools_eagerly is not supported by fakeclaude's tool runner yet")
-    params.pop("run_tools_eagerly", None)
+    the runner's own (``max_iterations``, ``run_tools_eagerly``) and ``stream``."""
+    eager = bool(params.pop("run_tools_eagerly", False))
+    if eager and not params.get("stream"):
+        raise ValueError("`run_tools_eagerly=True` and `stream=False` are mutually exclusive")
     thread = params.pop("thread", None)
     if thread not in (None, False):
         raise TypeError(
@@ -123,9 +123,9 @@ def _runner_parts(params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any
             "request itself. To run without a message thread, pass `thread=False` to `tool_runner()`."
         )
     options = {key: params.pop(key) for key in _REQUEST_OPTIONS if key in params}
-    max_iterations = params.pop("max_iterations", None)
+    own = {"max_iterations": params.pop("max_iterations", None), **({"run_tools_eagerly": True} if eager else {})}
     stream = bool(params.pop("stream", False))
-    return params, options, thread is not False, max_iterations, stream
+    return params, options, thread is not False, own, stream
 
 
 class BetaMessages(MessagesBase):
@@ -184,11 +184,11 @@ class BetaMessages(MessagesBase):
         from ...threads._thread import thread_state
         from ...tools import BetaStreamingToolRunner, BetaToolRunner
 
-        kwargs, options, threading, max_iterations, stream = _runner_parts(dict(params))
+        kwargs, options, threading, own, stream = _runner_parts(dict(params))
         state = thread_state(kwargs, unsupported_request_behavior="continue_unthreaded", threading=threading)
         runner = BetaStreamingToolRunner if stream else BetaToolRunner
         thread = BetaMessageThread._from_state(self._client, state)
-        return runner(thread, options=options, max_iterations=max_iterations)
+        return runner(thread, options=options, **own)
 
 
 class AsyncBetaMessages(AsyncMessagesBase):
@@ -248,11 +248,11 @@ class AsyncBetaMessages(AsyncMessagesBase):
         from ...threads._thread import thread_state
         from ...tools import BetaAsyncStreamingToolRunner, BetaAsyncToolRunner
 
-        kwargs, options, threading, max_iterations, stream = _runner_parts(dict(params))
+        kwargs, options, threading, own, stream = _runner_parts(dict(params))
         state = thread_state(kwargs, unsupported_request_behavior="continue_unthreaded", threading=threading)
         runner = BetaAsyncStreamingToolRunner if stream else BetaAsyncToolRunner
         thread = BetaAsyncMessageThread._from_state(self._client, state)
-        return runner(thread, options=options, max_iterations=max_iterations)
+        return runner(thread, options=options, **own)
 
 
 class BetaMessagesWithRawResponse:
