@@ -301,3 +301,47 @@ async def test_run_tools_eagerly_on_the_async_runner_as_the_sdk() -> None:
     ours, theirs = await _async_eager_run(fakeclaude), await _async_eager_run(anthropic)
     assert ours == theirs
     assert ours.index(("ran", "Paris")) == ours.index("content_block_start", 2) + 1
+
+
+def _changing_tools_run(module: Any, threaded: bool) -> tuple[list[Any], list[Any]]:
+    """A run whose tools change between replies: the requests' messages, and the tool results sent."""
+    @module.beta_tool
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return f"Sunny in {city}"
+
+    @module.beta_tool
+    def convert(celsius: float) -> str:
+        """Celsius to Fahrenheit."""
+        return str(celsius * 9 / 5 + 32)
+
+    fake = FakeClaude(seed=4)
+    fake.reply(tool_use("get_weather", {"city": "Paris"}))
+    fake.reply(tool_use("convert", {"celsius": 21}))
+    fake.reply("70 degrees.")
+    with sync_client(module, fake) as client, pytest.warns(UserWarning, match="not found in tool runner"):
+        runner = client.beta.messages.tool_runner(
+            model=MODEL, max_tokens=300, messages=QUESTION, tools=[get_weather],
+            betas=["mid-conversation-tool-changes-2026-07-01", "inline-tools-2026-09-15"],
+            **({} if threaded else FULL_HISTORY))
+        for number, message in enumerate(runner):
+            if number == 0:
+                runner.add_tools(convert, {"type": "web_search_20250305", "name": "web_search"})
+                runner.remove_tools("get_weather")  # its call in this reply now gets the unknown-tool result
+            assert message.stop_reason in ("tool_use", "end_turn")
+    bodies = sent_bodies(fake)
+    results = [block for body in bodies for m in body["messages"] if m["role"] == "user" and isinstance(m["content"], list)
+               for block in m["content"] if block.get("type") == "tool_result"]
+    return [body["messages"] for body in bodies], results
+
+
+@pytest.mark.parametrize("threaded", [True, False])
+def test_add_tools_and_remove_tools_change_the_tools_mid_run_as_the_sdk(threaded: bool) -> None:
+    """``add_tools`` / ``remove_tools`` send ``tool_addition`` / ``tool_removal`` blocks in a system turn before
+    the next request, and change what runs at once (a removed tool's call gets the unknown-tool result)."""
+    ours, theirs = _changing_tools_run(fakeclaude, threaded), _changing_tools_run(anthropic, threaded)
+    assert ours == theirs
+    messages, results = ours
+    system = [m for m in messages[1] if m["role"] == "system"]
+    assert [block["type"] for block in system[0]["content"]] == ["tool_addition", "tool_addition", "tool_removal"]
+    assert results[0]["is_error"] is True and results[-1]["content"] == "69.8"

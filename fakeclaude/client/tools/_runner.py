@@ -108,11 +108,21 @@ class _RunnerState(Generic[ItemT, ThreadT]):
         self._modified = False
         self._cached_response: dict[str, Any] | None = None
         self._closed = False
+        self._overrides: dict[str, Any] = {}  # by name: a tool ``add_tools`` gave, or None (removed, or a server's)
+        self._tool_changes: list[dict[str, Any]] = []  # the tool_addition / tool_removal blocks not sent yet
+        self._paused = False  # the last reply stopped on ``pause_turn``: it is sent back first, as it is
 
     @property
     def _tools(self) -> dict[str, Any]:
-        """The runnable tools (``@beta_tool`` functions) among the thread's, by name."""
-        return {tool.name: tool for tool in self._state.tools if callable(getattr(tool, "call", None))}
+        """The runnable tools (``@beta_tool`` functions) among the thread's, by name, as ``add_tools`` /
+        ``remove_tools`` changed them."""
+        tools = {tool.name: tool for tool in self._state.tools if callable(getattr(tool, "call", None))}
+        for name, tool in self._overrides.items():
+            if tool is None:
+                tools.pop(name, None)
+            else:
+                tools[name] = tool
+        return tools
 
     # ----- what the application may call between replies ------------------------------------------
     @property
@@ -152,18 +162,35 @@ class _RunnerState(Generic[ItemT, ThreadT]):
             self._modified = True
         self._cached_response = None
 
-    def defer_tool_call(self, tool_use: ToolUseBlock | str) -> None:
-        """With ``run_tools_eagerly``: keep a call of the current reply (its ``tool_use`` block or id) from running
-        while the reply streams; it runs with the tool response. Nothing for a call that ran, outside a reply, or
-        without ``run_tools_eagerly``."""
-        if self._eager_calls is not None:
-            self._eager_calls.hold(tool_use)
+    def add_tools(self, *tools: Any) -> None:
+        """Give the model more tools without changing ``tools`` (which would miss the prompt cache): sent as
+        ``tool_addition`` blocks of a system turn before the next request (the ``inline-tools-2026-09-15`` beta).
+        A function tool runs at once in place of any of its name, also for a call of the reply being handled; a raw
+        definition (a server tool) is never run, and stops a function tool of its name from running."""
+        for tool in tools:
+            if isinstance(tool, Mapping):
+                definition = dict(tool)
+                if isinstance(tool.get("name"), str):
+                    self._overrides[tool["name"]] = None
+            else:
+                definition = tool.to_dict()
+                self._overrides[tool.name] = tool
+            self._tool_changes.append({"type": "tool_addition", "tool": {"type": "tool_definition", "definition": definition}})
 
-    @property
-    def deferred_tool_calls(self) -> list[ToolUseBlock]:
-        """The calls of the current reply that ``defer_tool_call()`` holds, once their blocks finished, in the
-        model's order (empty without ``run_tools_eagerly``)."""
-        return [] if self._eager_calls is None else self._eager_calls.held()
+    def remove_tools(self, *tools: Any) -> None:
+        """Take tools (or their names) away at once, without changing ``tools``: the model is told in
+        ``tool_removal`` blocks before the next request; a later call of one gets the unknown-tool result."""
+        for tool in tools:
+            name = tool if isinstance(tool, str) else tool.name
+            self._overrides[name] = None
+            self._tool_changes.append({"type": "tool_removal", "tool": {"type": "tool_reference", "name": name}})
+
+    def _send_tool_changes(self) -> None:
+        """The tool changes not sent yet, as a system turn of the history (after a ``pause_turn``, the paused turn
+        is sent back first, as it is)."""
+        if self._tool_changes and not self._paused:
+            self._state.append([{"role": "system", "content": self._tool_changes}])
+            self._tool_changes = []
 
     def _ran_early(self, tool_use: ToolUseBlock) -> dict[str, Any] | None:
         """The result of a call that ran while its reply streamed."""
@@ -187,6 +214,7 @@ class _RunnerState(Generic[ItemT, ThreadT]):
         """Hand the history over to the thread (it holds the reply already, unless the application rewrote the
         history) and say what comes next."""
         self._iteration_count += 1
+        self._paused = message.stop_reason == "pause_turn"
         sent, self._sent = self._sent, None
         if self._modified and sent is not None:
             self._state.set_messages(sent)
@@ -215,6 +243,25 @@ class _RunnerState(Generic[ItemT, ThreadT]):
         if not self._modified:
             self._state.append([response])
         return True
+
+
+class _Deferring:
+    """What a streaming runner adds for ``run_tools_eagerly``."""
+
+    _eager_calls: EagerCalls | None
+
+    def defer_tool_call(self, tool_use: ToolUseBlock | str) -> None:
+        """With ``run_tools_eagerly``: keep a call of the current reply (its ``tool_use`` block or id) from running
+        while the reply streams; it runs with the tool response. Nothing for a call that ran, outside a reply, or
+        without ``run_tools_eagerly``."""
+        if self._eager_calls is not None:
+            self._eager_calls.hold(tool_use)
+
+    @property
+    def deferred_tool_calls(self) -> list[ToolUseBlock]:
+        """The calls of the current reply that ``defer_tool_call()`` holds, once their blocks finished, in the
+        model's order (empty without ``run_tools_eagerly``)."""
+        return [] if self._eager_calls is None else self._eager_calls.held()
 
 
 class _SyncRunner(_RunnerState[ItemT, "BetaMessageThread"]):
@@ -274,6 +321,7 @@ class _SyncRunner(_RunnerState[ItemT, "BetaMessageThread"]):
 
     def _loop(self) -> Generator[ItemT, None, None]:
         while not self._should_stop():
+            self._send_tool_changes()
             message = yield from self._turn()
             self._last_message = message
             step = self._end_turn(message)
@@ -292,7 +340,7 @@ class BetaToolRunner(_SyncRunner[ParsedMessage[Any]]):
         return message
 
 
-class BetaStreamingToolRunner(_SyncRunner[MessageStream]):
+class BetaStreamingToolRunner(_Deferring, _SyncRunner[MessageStream]):
     """``tool_runner(stream=True)``: iterate one ``MessageStream`` per reply (read it, or leave it to the runner)."""
 
     def _turn(self) -> Generator[MessageStream, None, ParsedMessage[Any]]:
@@ -368,6 +416,7 @@ class _AsyncRunner(_RunnerState[ItemT, "BetaAsyncMessageThread"]):
 
     async def _loop(self) -> AsyncGenerator[ItemT, None]:
         while not self._should_stop():
+            self._send_tool_changes()
             item, finish = await self._request()
             try:
                 yield item
@@ -401,7 +450,7 @@ class BetaAsyncToolRunner(_AsyncRunner[ParsedMessage[Any]]):
         return message, finish
 
 
-class BetaAsyncStreamingToolRunner(_AsyncRunner[AsyncMessageStream]):
+class BetaAsyncStreamingToolRunner(_Deferring, _AsyncRunner[AsyncMessageStream]):
     """The async twin of :class:`BetaStreamingToolRunner`."""
 
     async def _request(self) -> tuple[AsyncMessageStream, Callable[[], Awaitable[ParsedMessage[Any]]]]:
