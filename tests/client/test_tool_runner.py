@@ -345,3 +345,38 @@ def test_add_tools_and_remove_tools_change_the_tools_mid_run_as_the_sdk(threaded
     system = [m for m in messages[1] if m["role"] == "system"]
     assert [block["type"] for block in system[0]["content"]] == ["tool_addition", "tool_addition", "tool_removal"]
     assert results[0]["is_error"] is True and results[-1]["content"] == "69.8"
+
+
+async def _async_changing_tools_run(module: Any) -> list[Any]:
+    @module.beta_async_tool
+    async def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return f"Sunny in {city}"
+
+    @module.beta_async_tool
+    async def convert(celsius: float) -> str:
+        """Celsius to Fahrenheit."""
+        return str(celsius * 9 / 5 + 32)
+
+    fake = FakeClaude(seed=4)
+    fake.reply(tool_use("get_weather", {"city": "Paris"}))
+    fake.reply(tool_use("convert", {"celsius": 21}))
+    fake.reply("70 degrees.")
+    async with async_client(module, fake) as client:
+        runner = client.beta.messages.tool_runner(
+            model=MODEL, max_tokens=300, messages=QUESTION, tools=[get_weather], stream=True,
+            betas=["mid-conversation-tool-changes-2026-07-01", "inline-tools-2026-09-15"])
+        number = 0
+        async for stream in runner:
+            await stream.get_final_message()
+            if number == 0:
+                runner.add_tools(convert)
+                runner.remove_tools(get_weather)
+            number += 1
+    return [body["messages"] for body in sent_bodies(fake)]
+
+
+async def test_add_tools_and_remove_tools_on_the_async_streaming_runner_as_the_sdk() -> None:
+    with pytest.warns(UserWarning, match="not found in tool runner"):
+        ours, theirs = await _async_changing_tools_run(fakeclaude), await _async_changing_tools_run(anthropic)
+    assert ours == theirs and [m["role"] for m in ours[1]] == ["user", "system"]
