@@ -168,6 +168,11 @@ class Analysis:
         """Whether ``body``, what a script left of the request, is still the analysed one (itself, or the same JSON)."""
         return body is self.body or same_json(body, self.body)
 
+    @property
+    def keeps_scripted(self) -> bool:
+        """Whether the answer of some scripted reply to this body is kept."""
+        return bool(self._scripted)
+
     def scripted_answer(self, reply: Reply, body: Any) -> KeptAnswer | None:
         """The kept answer composed from a scripted reply the same as ``reply``, if any and if ``body`` (what the
         script left: a handler may change it) is still the analysed one."""

@@ -348,8 +348,11 @@ class MessagesEngine:
         known = None if key is None else self._memo.get(key)  # a body once analysed: valid, and not a thread's
         if known is not None:  # its bytes stand for it: the log and the script parse them if they read them
             call.body = known.raw or JsonBytes(call.request.body)  # the memo's copy: one for every repeat
-            if known.answer is not None and self.script.idle:  # no handler or rule sees the body
-                return self._repeated(call, known, known.answer)
+            if self.script.idle:  # no handler or rule sees the body
+                if known.answer is not None:
+                    return self._repeated(call, known, known.answer)
+            elif known.keeps_scripted:
+                return self._scripted_repeat(call, known)
             return self._answer(call, call.body, known, None)
         raw = self._json_body(call)
         if not wants_thread(raw, call.betas):
@@ -371,27 +374,47 @@ class MessagesEngine:
                                image_sizes=self._image_sizes)
         return Analysis(body, spec, prompt, context, request_seed(self.config.seed, body))
 
-    def _answer(self, call: _Call, body: Any, analysis: Analysis, turn: ThreadTurn | None) -> HttpReply:
-        """The answer to a valid body: parsed, or a repeat's bytes (``JsonBytes``) that ``analysis`` stands for."""
+    def _scripted_repeat(self, call: _Call, analysis: Analysis) -> HttpReply:
+        """A repeat of a body some scripted reply's answer was kept for: the script is asked first (as for any
+        request, after the rate limiter's check), and a reply the same as a kept one is answered from it, admitted
+        and spent in one step; any other outcome is answered as usual, from what the script said."""
+        spec, total = analysis.spec, analysis.counted_prompt.total
+        self.limiter.check(call.key, total, model=spec.id)
+        raw = call.body  # the repeat's bytes: what ``_answer`` counts from, whatever the script did with them
+        consulted = self._consulted(call, raw, analysis, False)
+        body, _, outcome = consulted
+        if isinstance(outcome, ScriptedReply):
+            kept = analysis.scripted_answer(outcome, body)
+            if kept is not None:
+                call.scripted = True
+                headers = self.limiter.admit_and_finish(call.key, total, kept.output_tokens, model=spec.id)
+                return self._kept_answer(call, kept, outcome, headers)
+        return self._answer(call, raw, analysis, None, consulted)
+
+    def _answer(self, call: _Call, body: Any, analysis: Analysis, turn: ThreadTurn | None,
+                consulted: tuple[Any, ParsedRequest | None, Answer | None] | None = None) -> HttpReply:
+        """The answer to a valid body: parsed, or a repeat's bytes (``JsonBytes``) that ``analysis`` stands for;
+        ``consulted``: what the script said already (``_consulted``), when it was asked."""
         spec, prompt, context = analysis.spec, analysis.counted_prompt, analysis.context
         counted = context.body if context.changed else analysis.body if type(body) is JsonBytes else body
         input_tokens = prompt.total
         self.limiter.admit(call.key, input_tokens, model=spec.id)  # checked and spent at once (concurrent requests)
         settled = False
         try:
-            reply = self._admitted(call, body, spec, prompt, turn, counted, analysis)
+            reply = self._admitted(call, body, spec, prompt, turn, counted, analysis, consulted)
             settled = call.answer is not None
             return reply
         finally:
             if not settled:  # an error or a scripted JSON answer spends no request, as before
                 self.limiter.refund(call.key, input_tokens)
 
-    def _admitted(self, call: _Call, body: Any, spec: ModelSpec, prompt: PromptTokens,
-                  turn: ThreadTurn | None, counted: Any, analysis: Analysis) -> HttpReply:
+    def _admitted(self, call: _Call, body: Any, spec: ModelSpec, prompt: PromptTokens, turn: ThreadTurn | None,
+                  counted: Any, analysis: Analysis,
+                  consulted: tuple[Any, ParsedRequest | None, Answer | None] | None = None) -> HttpReply:
         """The answer once the rate limiter admitted the request; ``counted`` is the body as the context
         edits left it (what the prompt was counted on), ``analysis`` the body's (with the edits to report)."""
         idle = self.script.idle  # no handler or rule will see (and may change) the body
-        body, parsed, outcome = self._consulted(call, body, analysis, idle)
+        body, parsed, outcome = consulted or self._consulted(call, body, analysis, idle)
         call.scripted = outcome is not None
         if isinstance(outcome, ApiError):
             raise dataclasses.replace(outcome)  # a fresh exception each time a queued error answers
