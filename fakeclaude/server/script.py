@@ -275,8 +275,9 @@ def _error(
     check_error_status(status)
     if error_code is not None and not isinstance(error_code, str):
         raise TypeError(f"error_code must be a string, not {error_code!r}")
-    given = None if details is None and error_code is None else \
-        {**({} if error_code is None else {"error_code": error_code}), **(details or {})}
+    given = None if details is None else dict(details)
+    if error_code is not None:
+        given = {"error_code": error_code, **(given or {})}
     return ApiError(status, message or "", type or "", dict(headers or {}), retry_after, should_retry, given)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, NoReturn, Self, TypeVar
 
 import httpx2
 import pydantic
@@ -58,14 +58,16 @@ def _parse_data(data: Any, response: httpx2.Response, parse: Callable[[Any], T])
         raise APIResponseValidationError(response, data) from exc
 
 
-def _read_error(response: httpx2.Response, exc: Exception) -> Exception | None:
-    """The SDK's error for a failure to read ``response``'s body (``exc``); None for a response built without
-    a request (nothing to name: ``exc`` is raised as it is)."""
+def _raise_read_error(response: httpx2.Response, exc: Exception) -> NoReturn:
+    """Raise the SDK's error for a failure to read ``response``'s body (``exc``, chained as its cause); ``exc``
+    itself for a response built without a request (nothing to name)."""
     try:
-        request = response.request
+        request: httpx2.Request | None = response.request
     except RuntimeError:
-        return None
-    return transport_error(request, exc)
+        request = None
+    if request is None:
+        raise exc
+    raise transport_error(request, exc) from exc
 
 
 def _body(response: httpx2.Response) -> Iterator[bytes]:
@@ -78,10 +80,7 @@ def _body(response: httpx2.Response) -> Iterator[bytes]:
         except AnthropicError:
             raise
         except Exception as exc:
-            error = _read_error(response, exc)
-            if error is None:
-                raise
-            raise error from exc
+            _raise_read_error(response, exc)
         if piece is None:
             return
         yield piece
@@ -96,10 +95,7 @@ async def _abody(response: httpx2.Response) -> AsyncIterator[bytes]:
         except AnthropicError:
             raise
         except Exception as exc:
-            error = _read_error(response, exc)
-            if error is None:
-                raise
-            raise error from exc
+            _raise_read_error(response, exc)
         if piece is None:
             return
         yield piece

@@ -110,7 +110,6 @@ class _RunnerState(Generic[ItemT, ThreadT]):
         self._closed = False
         self._overrides: dict[str, Any] = {}  # by name: a tool ``add_tools`` gave, or None (removed, or a server's)
         self._tool_changes: list[dict[str, Any]] = []  # the tool_addition / tool_removal blocks not sent yet
-        self._paused = False  # the last reply stopped on ``pause_turn``: it is sent back first, as it is
 
     @property
     def _tools(self) -> dict[str, Any]:
@@ -188,7 +187,8 @@ class _RunnerState(Generic[ItemT, ThreadT]):
     def _send_tool_changes(self) -> None:
         """The tool changes not sent yet, as a system turn of the history (after a ``pause_turn``, the paused turn
         is sent back first, as it is)."""
-        if self._tool_changes and not self._paused:
+        paused = self._last_message is not None and self._last_message.stop_reason == "pause_turn"
+        if self._tool_changes and not paused:
             self._state.append([{"role": "system", "content": self._tool_changes}])
             self._tool_changes = []
 
@@ -196,9 +196,9 @@ class _RunnerState(Generic[ItemT, ThreadT]):
         """The result of a call that ran while its reply streamed."""
         return None if self._eager_calls is None else self._eager_calls.results.get(tool_use.id)
 
-    def _early_tool(self, tool_use: ToolUseBlock, calls: EagerCalls) -> Any:
-        """The tool to run ``tool_use`` with now, or None when it waits for the tool response (held, or unknown)."""
-        return None if calls.is_held(tool_use) else self._tools.get(tool_use.name)
+    def _runs_early(self, tool_use: ToolUseBlock, calls: EagerCalls) -> bool:
+        """Whether ``tool_use`` runs now, not with the tool response (it is held, or its tool unknown)."""
+        return not calls.is_held(tool_use) and tool_use.name in self._tools
 
     # ----- the loop's decisions -------------------------------------------------------------------
     def _should_stop(self) -> bool:
@@ -214,7 +214,6 @@ class _RunnerState(Generic[ItemT, ThreadT]):
         """Hand the history over to the thread (it holds the reply already, unless the application rewrote the
         history) and say what comes next."""
         self._iteration_count += 1
-        self._paused = message.stop_reason == "pause_turn"
         sent, self._sent = self._sent, None
         if self._modified and sent is not None:
             self._state.set_messages(sent)
@@ -302,7 +301,7 @@ class _SyncRunner(_RunnerState[ItemT, "BetaMessageThread"]):
         """``events``, each call run once the reader asks for the event after the one the model moved on at."""
         moved_on_from: ToolUseBlock | None = None
         for event in events:  # the next event first: nothing runs once reading the reply failed
-            if moved_on_from is not None and self._early_tool(moved_on_from, calls) is not None:
+            if moved_on_from is not None and self._runs_early(moved_on_from, calls):
                 calls.record(moved_on_from, self._call_tool(moved_on_from))
             moved_on_from = calls.moved_on_from(event)
             yield event
@@ -393,7 +392,7 @@ class _AsyncRunner(_RunnerState[ItemT, "BetaAsyncMessageThread"]):
         """The async twin of ``_SyncRunner._eagerly``."""
         moved_on_from: ToolUseBlock | None = None
         async for event in events:
-            if moved_on_from is not None and self._early_tool(moved_on_from, calls) is not None:
+            if moved_on_from is not None and self._runs_early(moved_on_from, calls):
                 calls.record(moved_on_from, await self._call_tool(moved_on_from))
             moved_on_from = calls.moved_on_from(event)
             yield event

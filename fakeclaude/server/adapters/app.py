@@ -241,12 +241,11 @@ def _badly_encoded(request: web.BaseRequest) -> HttpReply:
     """The 400 for a body whose bytes did not decode: naming its Content-Encoding (one aiohttp decodes: any other
     was refused before), with the ``error_code`` the SDK's ``RequestBodyEncodingInvalidError`` is chosen by;
     else its framing."""
-    encoding = _encoding(request)
-    if encoding in ("", "identity"):
+    if not _encoded(request):
         return error_reply(ApiError(400, "There was an error parsing the body of your request: its transfer "
                                          "encoding is malformed"))
     return error_reply(ApiError(400, f"There was an error parsing the body of your request: it is labelled "
-                                     f"Content-Encoding: {encoding} but is not",
+                                     f"Content-Encoding: {_encoding(request)} but is not",
                                 details={"error_code": "request_body_encoding_invalid"}))
 
 

@@ -1,8 +1,9 @@
 """``client.beta.messages``: the Messages calls of the beta namespace, and the tool runner.
 
-Every call goes to the same path as its GA twin, with an ``anthropic-beta`` header joining ``betas=[...]`` (``count_tokens`` adds ``token-counting-2024-11-01`` after them); ``tools`` may
-hold ``@beta_tool`` functions, sent as their definitions. Answers are the same wire models as GA ones
-(they keep the beta-only fields and block types they carry).
+Every call goes to the same path as its GA twin, with an ``anthropic-beta`` header joining ``betas=[...]``
+(``count_tokens`` adds ``token-counting-2024-11-01`` after them); ``tools`` may hold ``@beta_tool``
+functions, sent as their definitions. Answers are the same wire models as GA ones (they keep the beta-only
+fields and block types they carry).
 
 The calls' plumbing is the GA namespace's (:mod:`.._messages_base`, with ``_beta`` set); this module
 declares the beta signatures. ``thread(...)`` starts a message thread (``fakeclaude.client.threads``); ``tool_runner(...)`` runs its loop
